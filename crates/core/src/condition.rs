@@ -1,0 +1,878 @@
+//! Condition operators (spec §3): parsing operator names, compiling policy values,
+//! and evaluating one (operator, key, values) triple against a request context with
+//! the missing-key rules, `…IfExists`, `ForAllValues:`/`ForAnyValue:`, OR over values
+//! (NOR under negated operators) and policy variables.
+
+use crate::pattern::{ArnPattern, Pattern, Syntax, VarError, VarSource};
+use crate::request::{Context, CtxValue};
+use crate::source::{Span, Spanned};
+use crate::values::{parse_base64, parse_date, Decimal, Instant};
+use ipnet::IpNet;
+use serde::Serialize;
+use std::fmt;
+use std::net::IpAddr;
+
+/// The base operator, without set prefix or `IfExists`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum BaseOp {
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    BinaryEquals,
+    IpAddress,
+    NotIpAddress,
+    ArnEquals,
+    ArnLike,
+    ArnNotEquals,
+    ArnNotLike,
+    Null,
+}
+
+/// Which family of comparison a base operator belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    String,
+    Numeric,
+    Date,
+    Bool,
+    Binary,
+    Ip,
+    Arn,
+    Null,
+}
+
+impl BaseOp {
+    pub const ALL: [BaseOp; 27] = [
+        BaseOp::StringEquals,
+        BaseOp::StringNotEquals,
+        BaseOp::StringEqualsIgnoreCase,
+        BaseOp::StringNotEqualsIgnoreCase,
+        BaseOp::StringLike,
+        BaseOp::StringNotLike,
+        BaseOp::NumericEquals,
+        BaseOp::NumericNotEquals,
+        BaseOp::NumericLessThan,
+        BaseOp::NumericLessThanEquals,
+        BaseOp::NumericGreaterThan,
+        BaseOp::NumericGreaterThanEquals,
+        BaseOp::DateEquals,
+        BaseOp::DateNotEquals,
+        BaseOp::DateLessThan,
+        BaseOp::DateLessThanEquals,
+        BaseOp::DateGreaterThan,
+        BaseOp::DateGreaterThanEquals,
+        BaseOp::Bool,
+        BaseOp::BinaryEquals,
+        BaseOp::IpAddress,
+        BaseOp::NotIpAddress,
+        BaseOp::ArnEquals,
+        BaseOp::ArnLike,
+        BaseOp::ArnNotEquals,
+        BaseOp::ArnNotLike,
+        BaseOp::Null,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BaseOp::StringEquals => "StringEquals",
+            BaseOp::StringNotEquals => "StringNotEquals",
+            BaseOp::StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
+            BaseOp::StringNotEqualsIgnoreCase => "StringNotEqualsIgnoreCase",
+            BaseOp::StringLike => "StringLike",
+            BaseOp::StringNotLike => "StringNotLike",
+            BaseOp::NumericEquals => "NumericEquals",
+            BaseOp::NumericNotEquals => "NumericNotEquals",
+            BaseOp::NumericLessThan => "NumericLessThan",
+            BaseOp::NumericLessThanEquals => "NumericLessThanEquals",
+            BaseOp::NumericGreaterThan => "NumericGreaterThan",
+            BaseOp::NumericGreaterThanEquals => "NumericGreaterThanEquals",
+            BaseOp::DateEquals => "DateEquals",
+            BaseOp::DateNotEquals => "DateNotEquals",
+            BaseOp::DateLessThan => "DateLessThan",
+            BaseOp::DateLessThanEquals => "DateLessThanEquals",
+            BaseOp::DateGreaterThan => "DateGreaterThan",
+            BaseOp::DateGreaterThanEquals => "DateGreaterThanEquals",
+            BaseOp::Bool => "Bool",
+            BaseOp::BinaryEquals => "BinaryEquals",
+            BaseOp::IpAddress => "IpAddress",
+            BaseOp::NotIpAddress => "NotIpAddress",
+            BaseOp::ArnEquals => "ArnEquals",
+            BaseOp::ArnLike => "ArnLike",
+            BaseOp::ArnNotEquals => "ArnNotEquals",
+            BaseOp::ArnNotLike => "ArnNotLike",
+            BaseOp::Null => "Null",
+        }
+    }
+
+    pub fn family(self) -> Family {
+        use BaseOp::*;
+        match self {
+            StringEquals
+            | StringNotEquals
+            | StringEqualsIgnoreCase
+            | StringNotEqualsIgnoreCase
+            | StringLike
+            | StringNotLike => Family::String,
+            NumericEquals
+            | NumericNotEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
+            | NumericGreaterThanEquals => Family::Numeric,
+            DateEquals
+            | DateNotEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
+            | DateGreaterThanEquals => Family::Date,
+            Bool => Family::Bool,
+            BinaryEquals => Family::Binary,
+            IpAddress | NotIpAddress => Family::Ip,
+            ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => Family::Arn,
+            Null => Family::Null,
+        }
+    }
+
+    /// Negated operators are true when the key is absent and NOR their values (spec §3.1).
+    pub fn is_negated(self) -> bool {
+        use BaseOp::*;
+        matches!(
+            self,
+            StringNotEquals
+                | StringNotEqualsIgnoreCase
+                | StringNotLike
+                | NumericNotEquals
+                | DateNotEquals
+                | NotIpAddress
+                | ArnNotEquals
+                | ArnNotLike
+        )
+    }
+
+    /// The positive operator a negated one negates (itself when positive).
+    pub fn positive(self) -> BaseOp {
+        use BaseOp::*;
+        match self {
+            StringNotEquals => StringEquals,
+            StringNotEqualsIgnoreCase => StringEqualsIgnoreCase,
+            StringNotLike => StringLike,
+            NumericNotEquals => NumericEquals,
+            DateNotEquals => DateEquals,
+            NotIpAddress => IpAddress,
+            ArnNotEquals => ArnEquals,
+            ArnNotLike => ArnLike,
+            other => other,
+        }
+    }
+
+    /// Whether policy variables are substituted in values (spec §4).
+    pub fn allows_variables(self) -> bool {
+        matches!(self.family(), Family::String | Family::Arn | Family::Bool)
+    }
+
+    /// Whether `*` and `?` are wildcards in values.
+    pub fn has_wildcards(self) -> bool {
+        matches!(
+            self,
+            BaseOp::StringLike
+                | BaseOp::StringNotLike
+                | BaseOp::ArnEquals
+                | BaseOp::ArnLike
+                | BaseOp::ArnNotEquals
+                | BaseOp::ArnNotLike
+        )
+    }
+}
+
+/// `ForAllValues:` / `ForAnyValue:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum SetOp {
+    ForAllValues,
+    ForAnyValue,
+}
+
+/// A full operator such as `ForAllValues:StringLikeIfExists`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Operator {
+    pub set: Option<SetOp>,
+    pub base: BaseOp,
+    pub if_exists: bool,
+}
+
+impl fmt::Display for Operator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.set {
+            Some(SetOp::ForAllValues) => f.write_str("ForAllValues:")?,
+            Some(SetOp::ForAnyValue) => f.write_str("ForAnyValue:")?,
+            None => {}
+        }
+        f.write_str(self.base.name())?;
+        if self.if_exists {
+            f.write_str("IfExists")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why an operator name was not accepted as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OperatorProblem {
+    /// Known, but written in another case: evaluation still uses it (spec §9 row 14).
+    MisCased(Operator),
+    /// `NullIfExists`: AWS rejects it.
+    NullIfExists,
+    Unknown,
+}
+
+/// Parse an operator name. Case-sensitive; a mis-cased known operator comes back
+/// as `Err(MisCased(op))` so the caller can report it and still evaluate.
+pub fn parse_operator(text: &str) -> Result<Operator, OperatorProblem> {
+    match parse_operator_ci(text) {
+        Some(op) if op.base == BaseOp::Null && op.if_exists => Err(OperatorProblem::NullIfExists),
+        Some(op) if op.to_string() == text => Ok(op),
+        Some(op) => Err(OperatorProblem::MisCased(op)),
+        None => Err(OperatorProblem::Unknown),
+    }
+}
+
+fn parse_operator_ci(text: &str) -> Option<Operator> {
+    let lower = text.to_ascii_lowercase();
+    let (set, rest) = if let Some(r) = lower.strip_prefix("forallvalues:") {
+        (Some(SetOp::ForAllValues), r)
+    } else if let Some(r) = lower.strip_prefix("foranyvalue:") {
+        (Some(SetOp::ForAnyValue), r)
+    } else {
+        (None, lower.as_str())
+    };
+    let (base_text, if_exists) = match rest.strip_suffix("ifexists") {
+        Some(b) => (b, true),
+        None => (rest, false),
+    };
+    let base = BaseOp::ALL
+        .iter()
+        .copied()
+        .find(|b| b.name().eq_ignore_ascii_case(base_text))?;
+    Some(Operator {
+        set,
+        base,
+        if_exists,
+    })
+}
+
+/// The closest known operator name, for "did you mean".
+pub fn suggest_operator(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let mut best: Option<(usize, String)> = None;
+    for base in BaseOp::ALL {
+        for set in ["", "ForAllValues:", "ForAnyValue:"] {
+            for ie in ["", "IfExists"] {
+                let cand = format!("{set}{}{ie}", base.name());
+                let d = crate::values::edit_distance(&lower, &cand.to_ascii_lowercase());
+                if d <= 3 && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
+                    best = Some((d, cand));
+                }
+            }
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+/// A policy value compiled for its operator.
+#[derive(Clone, Debug)]
+pub enum Compiled {
+    /// String and Bool operators (variables allowed; wildcards only for `Like`).
+    Text(Pattern),
+    Arn(ArnPattern),
+    Number(Option<Decimal>),
+    Date(Option<Instant>),
+    Ip(Option<IpNet>),
+    Binary(Option<Vec<u8>>),
+    Null(Option<bool>),
+    /// The operator is unknown: nothing to compile against.
+    Opaque,
+}
+
+/// One value of a condition, as written and compiled.
+#[derive(Clone, Debug)]
+pub struct CondValue {
+    pub text: Spanned<String>,
+    pub compiled: Compiled,
+}
+
+impl CondValue {
+    /// Whether the value could be read for its operator (numbers, dates, CIDRs, base64, booleans).
+    pub fn is_valid(&self) -> bool {
+        match &self.compiled {
+            Compiled::Number(n) => n.is_some(),
+            Compiled::Date(d) => d.is_some(),
+            Compiled::Ip(i) => i.is_some(),
+            Compiled::Binary(b) => b.is_some(),
+            Compiled::Null(b) => b.is_some(),
+            Compiled::Text(_) | Compiled::Arn(_) | Compiled::Opaque => true,
+        }
+    }
+}
+
+/// Compile a policy value for `op`. `variables` is true under Version 2012-10-17.
+pub fn compile_value(op: Option<Operator>, text: &str, variables: bool) -> Compiled {
+    let Some(op) = op else {
+        return Compiled::Opaque;
+    };
+    let syntax = Syntax {
+        wildcards: op.base.has_wildcards(),
+        variables: variables && op.base.allows_variables(),
+    };
+    match op.base.family() {
+        Family::String | Family::Bool => Compiled::Text(Pattern::new(text, syntax)),
+        Family::Arn => Compiled::Arn(ArnPattern::new(text, syntax)),
+        Family::Numeric => Compiled::Number(Decimal::parse(text)),
+        Family::Date => Compiled::Date(parse_date(text)),
+        Family::Ip => Compiled::Ip(parse_cidr(text)),
+        Family::Binary => Compiled::Binary(parse_base64(text)),
+        Family::Null => Compiled::Null(if text.eq_ignore_ascii_case("true") {
+            Some(true)
+        } else if text.eq_ignore_ascii_case("false") {
+            Some(false)
+        } else {
+            None
+        }),
+    }
+}
+
+/// A CIDR or a bare address (a single host), host bits masked (spec §3.4).
+pub fn parse_cidr(text: &str) -> Option<IpNet> {
+    let t = text.trim();
+    if let Ok(net) = t.parse::<IpNet>() {
+        return Some(net.trunc());
+    }
+    t.parse::<IpAddr>().ok().map(IpNet::from)
+}
+
+/// One `(operator, key, values)` triple.
+#[derive(Clone, Debug)]
+pub struct Condition {
+    /// The operator as written.
+    pub operator: Spanned<String>,
+    /// `None` when the operator is unknown (not evaluable).
+    pub op: Option<Operator>,
+    /// The key as written.
+    pub key: Spanned<String>,
+    /// The key lower-cased, for lookups (key names are case-insensitive).
+    pub key_lc: String,
+    pub values: Vec<CondValue>,
+    /// Span of the value (string or array).
+    pub values_span: Span,
+}
+
+/// Three-valued truth: a condition the engine cannot evaluate is `Unknown`, never false.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tri {
+    True,
+    False,
+    Unknown,
+}
+
+impl Tri {
+    pub fn from_bool(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+
+    pub fn and(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::False, _) | (_, Tri::False) => Tri::False,
+            (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
+            _ => Tri::True,
+        }
+    }
+
+    pub fn or(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::True, _) | (_, Tri::True) => Tri::True,
+            (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
+            _ => Tri::False,
+        }
+    }
+
+    pub fn negate(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        }
+    }
+}
+
+/// The result of one condition, with an explanation when asked for.
+#[derive(Clone, Debug)]
+pub struct CondOutcome {
+    pub result: Tri,
+    pub reason: Option<String>,
+}
+
+struct CtxVars<'a>(&'a Context);
+
+impl VarSource for CtxVars<'_> {
+    fn var(&self, lower_name: &str) -> Option<&str> {
+        match self.0.get(lower_name) {
+            Some(CtxValue::One(v)) => Some(v.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// Evaluate one condition. With `explain`, the outcome carries a one-line reason.
+pub fn evaluate(cond: &Condition, ctx: &Context, explain: bool) -> CondOutcome {
+    let key = &cond.key.value;
+    let Some(op) = cond.op else {
+        return CondOutcome {
+            result: Tri::Unknown,
+            reason: explain.then(|| {
+                format!(
+                    "operator `{}` is not a known condition operator, so this condition cannot be evaluated",
+                    cond.operator.value
+                )
+            }),
+        };
+    };
+    let req = ctx.get(&cond.key_lc);
+    let base = op.base;
+
+    if base == BaseOp::Null {
+        let is_null = match req {
+            None => true,
+            Some(CtxValue::Many(v)) => v.is_empty(),
+            Some(CtxValue::One(_)) => false,
+        };
+        if op.if_exists {
+            return unknown(explain, "`NullIfExists` is not a valid operator");
+        }
+        let mut any_invalid = false;
+        let hit = cond.values.iter().any(|v| match v.compiled {
+            Compiled::Null(Some(b)) => b == is_null,
+            _ => {
+                any_invalid = true;
+                false
+            }
+        });
+        let result = if hit {
+            Tri::True
+        } else if any_invalid {
+            // A value that is neither true nor false: AWS rejects the policy; we cannot say.
+            Tri::Unknown
+        } else {
+            Tri::False
+        };
+        let reason = explain.then(|| {
+            format!(
+                "`{key}` is {} in the request; Null expects {}",
+                if is_null { "absent" } else { "present" },
+                join_texts(&cond.values)
+            )
+        });
+        return CondOutcome { result, reason };
+    }
+
+    let negated = base.is_negated();
+    match (op.set, req) {
+        (Some(SetOp::ForAllValues), None) => outcome(Tri::True, explain, || {
+            format!("`{key}` is absent, and ForAllValues is true for an absent key")
+        }),
+        (Some(SetOp::ForAllValues), Some(CtxValue::Many(v))) if v.is_empty() => {
+            outcome(Tri::True, explain, || {
+                format!("`{key}` has no values, and ForAllValues is true for an empty set")
+            })
+        }
+        (Some(SetOp::ForAnyValue), None) => outcome(Tri::False, explain, || {
+            format!("`{key}` is absent, and ForAnyValue is false for an absent key (IfExists does not change that)")
+        }),
+        (Some(SetOp::ForAnyValue), Some(CtxValue::Many(v))) if v.is_empty() => {
+            outcome(Tri::False, explain, || {
+                format!("`{key}` has no values, and ForAnyValue is false for an empty set")
+            })
+        }
+        (Some(set), Some(value)) => {
+            let items: Vec<&str> = match value {
+                CtxValue::One(s) => vec![s.as_str()],
+                CtxValue::Many(v) => v.iter().map(String::as_str).collect(),
+            };
+            let mut acc = if set == SetOp::ForAllValues {
+                Tri::True
+            } else {
+                Tri::False
+            };
+            let mut deciding: Option<(String, Tri)> = None;
+            for item in &items {
+                let (m, _) = match_one(cond, base, item, ctx);
+                let m = if negated { m.negate() } else { m };
+                let before = acc;
+                acc = if set == SetOp::ForAllValues {
+                    acc.and(m)
+                } else {
+                    acc.or(m)
+                };
+                if before != acc && deciding.is_none() {
+                    deciding = Some(((*item).to_string(), m));
+                }
+            }
+            let reason = explain.then(|| {
+                let shown = items
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                match (set, acc) {
+                    (SetOp::ForAllValues, Tri::True) => format!(
+                        "every value of `{key}` ({shown}) satisfies {} {}",
+                        base.name(),
+                        join_texts(&cond.values)
+                    ),
+                    (SetOp::ForAllValues, Tri::False) => format!(
+                        "`{key}` value `{}` does not satisfy {} {}",
+                        deciding.map(|d| d.0).unwrap_or_default(),
+                        base.name(),
+                        join_texts(&cond.values)
+                    ),
+                    (SetOp::ForAnyValue, Tri::True) => format!(
+                        "`{key}` value `{}` satisfies {} {}",
+                        deciding.map(|d| d.0).unwrap_or_default(),
+                        base.name(),
+                        join_texts(&cond.values)
+                    ),
+                    (SetOp::ForAnyValue, Tri::False) => format!(
+                        "no value of `{key}` ({shown}) satisfies {} {}",
+                        base.name(),
+                        join_texts(&cond.values)
+                    ),
+                    (_, _) => format!(
+                        "some values of `{key}` cannot be compared with {}",
+                        join_texts(&cond.values)
+                    ),
+                }
+            });
+            CondOutcome {
+                result: acc,
+                reason,
+            }
+        }
+        (None, None) => {
+            let result = Tri::from_bool(op.if_exists || negated);
+            outcome(result, explain, || {
+                if op.if_exists {
+                    format!(
+                        "`{key}` is absent, and an …IfExists operator is true for an absent key"
+                    )
+                } else if negated {
+                    format!(
+                        "`{key}` is absent, and the negated operator {} is true for an absent key",
+                        base.name()
+                    )
+                } else {
+                    format!(
+                        "`{key}` is absent from the request, so {} is false",
+                        base.name()
+                    )
+                }
+            })
+        }
+        (None, Some(CtxValue::Many(v))) if v.len() != 1 => {
+            // A multi-valued key without a set operator (spec §3.6, UNSURE).
+            let result = Tri::from_bool(negated);
+            outcome(result, explain, || {
+                format!(
+                    "`{key}` has {} values but {} has no ForAllValues/ForAnyValue prefix, so it is {}",
+                    v.len(),
+                    base.name(),
+                    if negated { "true" } else { "false" }
+                )
+            })
+        }
+        (None, Some(value)) => {
+            let item = match value {
+                CtxValue::One(s) => s.as_str(),
+                CtxValue::Many(v) => v.first().map_or("", String::as_str),
+            };
+            let (hit, hit_value) = match_one(cond, base, item, ctx);
+            let result = if negated { hit.negate() } else { hit };
+            outcome(result, explain, || {
+                describe(cond, base, item, hit, hit_value.as_deref())
+            })
+        }
+    }
+}
+
+fn unknown(explain: bool, msg: &str) -> CondOutcome {
+    CondOutcome {
+        result: Tri::Unknown,
+        reason: explain.then(|| msg.to_string()),
+    }
+}
+
+fn outcome(result: Tri, explain: bool, reason: impl FnOnce() -> String) -> CondOutcome {
+    CondOutcome {
+        result,
+        reason: explain.then(reason),
+    }
+}
+
+fn join_texts(values: &[CondValue]) -> String {
+    match values {
+        [one] => format!("`{}`", one.text.value),
+        many => format!(
+            "[{}]",
+            many.iter()
+                .map(|v| format!("`{}`", v.text.value))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn describe(
+    cond: &Condition,
+    base: BaseOp,
+    item: &str,
+    hit: Tri,
+    hit_value: Option<&str>,
+) -> String {
+    let key = &cond.key.value;
+    let (yes, no) = match base.positive() {
+        BaseOp::StringEquals | BaseOp::ArnEquals => ("equals", "does not equal"),
+        BaseOp::StringEqualsIgnoreCase => {
+            ("equals (ignoring case)", "does not equal (ignoring case)")
+        }
+        BaseOp::StringLike | BaseOp::ArnLike => ("matches", "does not match"),
+        BaseOp::IpAddress => ("is in", "is not in"),
+        BaseOp::NumericEquals | BaseOp::DateEquals | BaseOp::Bool | BaseOp::BinaryEquals => {
+            ("equals", "does not equal")
+        }
+        BaseOp::NumericLessThan | BaseOp::DateLessThan => ("is less than", "is not less than"),
+        BaseOp::NumericLessThanEquals | BaseOp::DateLessThanEquals => {
+            ("is at most", "is not at most")
+        }
+        BaseOp::NumericGreaterThan | BaseOp::DateGreaterThan => {
+            ("is greater than", "is not greater than")
+        }
+        BaseOp::NumericGreaterThanEquals | BaseOp::DateGreaterThanEquals => {
+            ("is at least", "is not at least")
+        }
+        _ => ("matches", "does not match"),
+    };
+    match hit {
+        Tri::True => format!("`{key}` {item} {yes} `{}`", hit_value.unwrap_or("")),
+        Tri::False => {
+            let list = match cond.values.as_slice() {
+                [one] => format!("`{}`", one.text.value),
+                many => format!(
+                    "any of {}",
+                    many.iter()
+                        .map(|v| format!("`{}`", v.text.value))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            format!("`{key}` {item} {no} {list}")
+        }
+        Tri::Unknown => format!(
+            "`{key}` {item} cannot be compared with {}",
+            join_texts(&cond.values)
+        ),
+    }
+}
+
+/// Whether request value `item` matches any policy value under the *positive* form of
+/// `base`. Returns the first matching policy value's text.
+fn match_one(cond: &Condition, base: BaseOp, item: &str, ctx: &Context) -> (Tri, Option<String>) {
+    let pos = base.positive();
+    let vars = CtxVars(ctx);
+    let mut result = Tri::False;
+    for v in &cond.values {
+        let r = compare(pos, &v.compiled, item, &vars);
+        if r == Tri::True {
+            return (Tri::True, Some(v.text.value.clone()));
+        }
+        result = result.or(r);
+    }
+    (result, None)
+}
+
+/// Compare one request value with one compiled policy value under a positive operator.
+/// Unparseable policy values and unresolvable variables never match (spec §3.4, §4).
+fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -> Tri {
+    use BaseOp::*;
+    match (pos, compiled) {
+        (StringEquals | StringLike, Compiled::Text(p)) => match p.matches(item, vars) {
+            Ok(b) => Tri::from_bool(b),
+            Err(VarError::Unresolved(_)) => Tri::False,
+        },
+        (StringEqualsIgnoreCase, Compiled::Text(p)) => match p.resolve(vars) {
+            Ok(toks) => {
+                let text: String = toks
+                    .iter()
+                    .map(|t| match t {
+                        crate::pattern::Tok::Lit(s) => s.as_str(),
+                        _ => "",
+                    })
+                    .collect();
+                Tri::from_bool(text.to_lowercase() == item.to_lowercase())
+            }
+            Err(_) => Tri::False,
+        },
+        (Bool, Compiled::Text(p)) => match p.resolve(vars) {
+            Ok(toks) => {
+                let text: String = toks
+                    .iter()
+                    .map(|t| match t {
+                        crate::pattern::Tok::Lit(s) => s.as_str(),
+                        _ => "",
+                    })
+                    .collect();
+                let norm = |s: &str| s.trim().to_ascii_lowercase();
+                let (a, b) = (norm(&text), norm(item));
+                if (a == "true" || a == "false") && (b == "true" || b == "false") {
+                    Tri::from_bool(a == b)
+                } else {
+                    Tri::False
+                }
+            }
+            Err(_) => Tri::False,
+        },
+        (ArnEquals | ArnLike, Compiled::Arn(p)) => match p.matches(item, vars) {
+            Ok(b) => Tri::from_bool(b),
+            Err(_) => Tri::False,
+        },
+        (
+            NumericEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
+            | NumericGreaterThanEquals,
+            Compiled::Number(p),
+        ) => {
+            let (Some(p), Some(r)) = (p, Decimal::parse(item)) else {
+                return Tri::False;
+            };
+            let ord = r.cmp(p);
+            Tri::from_bool(match pos {
+                NumericEquals => ord.is_eq(),
+                NumericLessThan => ord.is_lt(),
+                NumericLessThanEquals => ord.is_le(),
+                NumericGreaterThan => ord.is_gt(),
+                _ => ord.is_ge(),
+            })
+        }
+        (
+            DateEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
+            | DateGreaterThanEquals,
+            Compiled::Date(p),
+        ) => {
+            let (Some(p), Some(r)) = (p, parse_date(item)) else {
+                return Tri::False;
+            };
+            let ord = r.cmp(p);
+            Tri::from_bool(match pos {
+                DateEquals => ord.is_eq(),
+                DateLessThan => ord.is_lt(),
+                DateLessThanEquals => ord.is_le(),
+                DateGreaterThan => ord.is_gt(),
+                _ => ord.is_ge(),
+            })
+        }
+        (IpAddress, Compiled::Ip(p)) => {
+            let Some(net) = p else { return Tri::False };
+            match item.trim().parse::<IpAddr>() {
+                Ok(addr) => Tri::from_bool(net.contains(&addr)),
+                Err(_) => match item.trim().parse::<IpNet>() {
+                    Ok(rnet) => Tri::from_bool(net.contains(&rnet)),
+                    Err(_) => Tri::False,
+                },
+            }
+        }
+        (BinaryEquals, Compiled::Binary(p)) => {
+            let (Some(p), Some(r)) = (p, parse_base64(item)) else {
+                return Tri::False;
+            };
+            Tri::from_bool(*p == r)
+        }
+        _ => Tri::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_names_parse_with_set_and_ifexists() {
+        let op = parse_operator("ForAllValues:StringLikeIfExists").unwrap();
+        assert_eq!(op.set, Some(SetOp::ForAllValues));
+        assert_eq!(op.base, BaseOp::StringLike);
+        assert!(op.if_exists);
+        assert_eq!(op.to_string(), "ForAllValues:StringLikeIfExists");
+        assert!(matches!(
+            parse_operator("stringequals"),
+            Err(OperatorProblem::MisCased(_))
+        ));
+        assert_eq!(
+            parse_operator("NullIfExists"),
+            Err(OperatorProblem::NullIfExists)
+        );
+        assert_eq!(
+            parse_operator("StringEqualz"),
+            Err(OperatorProblem::Unknown)
+        );
+        assert_eq!(
+            suggest_operator("StringEqualz").as_deref(),
+            Some("StringEquals")
+        );
+    }
+
+    #[test]
+    fn cidrs_mask_host_bits_and_bare_addresses_are_hosts() {
+        assert_eq!(
+            parse_cidr("203.0.113.5/24").unwrap().to_string(),
+            "203.0.113.0/24"
+        );
+        assert_eq!(
+            parse_cidr("203.0.113.5").unwrap().to_string(),
+            "203.0.113.5/32"
+        );
+        assert_eq!(
+            parse_cidr("2001:DB8::1").unwrap().to_string(),
+            "2001:db8::1/128"
+        );
+        assert!(parse_cidr("10.0.0.0/33").is_none());
+    }
+
+    #[test]
+    fn tri_logic() {
+        assert_eq!(Tri::True.and(Tri::Unknown), Tri::Unknown);
+        assert_eq!(Tri::False.and(Tri::Unknown), Tri::False);
+        assert_eq!(Tri::True.or(Tri::Unknown), Tri::True);
+        assert_eq!(Tri::Unknown.negate(), Tri::Unknown);
+    }
+}

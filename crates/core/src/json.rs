@@ -1,0 +1,699 @@
+//! A strict RFC 8259 JSON parser that keeps a byte span on every value and every
+//! object key. `serde_json` loses positions and silently keeps the last of two
+//! duplicate keys; policies need both facts, so this parser is our own.
+//!
+//! Strictness: no comments, no trailing commas, no single quotes, no BOM, no
+//! unescaped control characters, no lone surrogates. Duplicate keys are kept in
+//! the tree (both occurrences) and reported as `PC002` with both places labelled.
+//! Nesting deeper than [`MAX_DEPTH`] is an error, so hostile input cannot
+//! overflow the stack.
+
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::Span;
+
+/// Deepest nesting accepted. A bucket policy needs about 6 levels.
+pub const MAX_DEPTH: usize = 128;
+
+/// A JSON value with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Json {
+    pub kind: JsonKind,
+    pub span: Span,
+}
+
+/// One member of a JSON object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub key: String,
+    /// The key's span, quotes included.
+    pub key_span: Span,
+    pub value: Json,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum JsonKind {
+    Null,
+    Bool(bool),
+    /// The number exactly as written.
+    Number(String),
+    String(String),
+    Array(Vec<Json>),
+    Object(Vec<Member>),
+}
+
+impl Json {
+    /// A short name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            JsonKind::Null => "null",
+            JsonKind::Bool(_) => "a boolean",
+            JsonKind::Number(_) => "a number",
+            JsonKind::String(_) => "a string",
+            JsonKind::Array(_) => "an array",
+            JsonKind::Object(_) => "an object",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            JsonKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.kind {
+            JsonKind::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// The result of parsing: the tree (when the text is valid JSON) and the
+/// problems found. Duplicate keys do not stop parsing; syntax errors do.
+#[derive(Debug)]
+pub struct Parsed {
+    pub value: Option<Json>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parse raw bytes: checks UTF-8 first (reporting the first bad byte).
+pub fn parse_bytes(bytes: &[u8]) -> Result<(&str, Parsed), Diagnostic> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((text, parse(text))),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let bad = bytes.get(at).copied().unwrap_or(0);
+            let at32 = u32::try_from(at).unwrap_or(u32::MAX);
+            Err(Diagnostic::new(
+                &codes::INVALID_JSON,
+                Span::new(at32, at32.saturating_add(1)),
+                format!("invalid UTF-8: byte 0x{bad:02X} at offset {at} is not part of a valid UTF-8 sequence"),
+            )
+            .with_help("policies must be UTF-8; re-save the file as UTF-8"))
+        }
+    }
+}
+
+/// Parse a text.
+pub fn parse(text: &str) -> Parsed {
+    if text.len() > u32::MAX as usize / 2 {
+        return Parsed {
+            value: None,
+            diagnostics: vec![Diagnostic::new(
+                &codes::INVALID_JSON,
+                Span::new(0, 0),
+                "file is too large to be a policy (over 2 GiB)",
+            )],
+        };
+    }
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        diagnostics: Vec::new(),
+    };
+    let value = p.document();
+    match value {
+        Ok(v) => Parsed {
+            value: Some(v),
+            diagnostics: p.diagnostics,
+        },
+        Err(e) => {
+            // After a syntax error the rest is unreliable: keep only duplicate-key
+            // reports that came before it, then the syntax error.
+            let mut diagnostics = p.diagnostics;
+            diagnostics.push(*e);
+            Parsed {
+                value: None,
+                diagnostics,
+            }
+        }
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+type PResult<T> = Result<T, Box<Diagnostic>>;
+
+fn sp(start: usize, end: usize) -> Span {
+    Span::new(start as u32, end as u32)
+}
+
+impl<'a> Parser<'a> {
+    fn err(&self, start: usize, end: usize, msg: impl Into<String>) -> Box<Diagnostic> {
+        Box::new(Diagnostic::new(&codes::INVALID_JSON, sp(start, end), msg))
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Describe what is at the current position, for "expected X, found Y".
+    fn found(&self) -> String {
+        match self.text.get(self.pos..).and_then(|s| s.chars().next()) {
+            None => "end of file".to_string(),
+            Some(c) if c.is_control() => format!("control character U+{:04X}", c as u32),
+            Some(c) => format!("`{c}`"),
+        }
+    }
+
+    fn char_len_here(&self) -> usize {
+        self.text
+            .get(self.pos..)
+            .and_then(|s| s.chars().next())
+            .map(char::len_utf8)
+            .unwrap_or(0)
+    }
+
+    fn skip_ws(&mut self) -> PResult<()> {
+        while let Some(b) = self.peek() {
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                b'/' if matches!(self.bytes.get(self.pos + 1), Some(b'/') | Some(b'*')) => {
+                    return Err(self
+                        .err(self.pos, self.pos + 2, "comments are not allowed in JSON")
+                        .with_help("remove the comment; keep notes in the statement's `Sid` or beside the file"))
+                }
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
+    fn document(&mut self) -> PResult<Json> {
+        if self.text.starts_with('\u{FEFF}') {
+            return Err(self
+                .err(0, 3, "the file starts with a byte order mark (BOM)")
+                .with_help("save the file as UTF-8 without BOM"));
+        }
+        self.skip_ws()?;
+        if self.peek().is_none() {
+            return Err(self.err(0, 0, "the file is empty: expected a JSON object"));
+        }
+        let v = self.value(0)?;
+        self.skip_ws()?;
+        if self.pos < self.bytes.len() {
+            let n = self.char_len_here();
+            return Err(self.err(
+                self.pos,
+                self.pos + n,
+                format!(
+                    "unexpected {} after the end of the JSON document",
+                    self.found()
+                ),
+            ));
+        }
+        Ok(v)
+    }
+
+    fn value(&mut self, depth: usize) -> PResult<Json> {
+        if depth >= MAX_DEPTH {
+            return Err(self
+                .err(
+                    self.pos,
+                    self.pos + 1,
+                    format!("JSON nested deeper than {MAX_DEPTH} levels"),
+                )
+                .with_help("a bucket policy needs only a few levels of nesting"));
+        }
+        let start = self.pos;
+        match self.peek() {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => {
+                let s = self.string()?;
+                Ok(Json {
+                    kind: JsonKind::String(s),
+                    span: sp(start, self.pos),
+                })
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.literal("true", JsonKind::Bool(true)),
+            Some(b'f') => self.literal("false", JsonKind::Bool(false)),
+            Some(b'n') => self.literal("null", JsonKind::Null),
+            Some(b'\'') => Err(self.err(
+                start,
+                start + 1,
+                "strings must use double quotes, not single quotes",
+            )),
+            None => Err(self.err(start, start, "unexpected end of file: expected a value")),
+            Some(_) => {
+                let n = self.char_len_here();
+                Err(self.err(
+                    start,
+                    start + n,
+                    format!("expected a value, found {}", self.found()),
+                ))
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &str, kind: JsonKind) -> PResult<Json> {
+        let start = self.pos;
+        if self
+            .text
+            .get(self.pos..)
+            .is_some_and(|s| s.starts_with(word))
+        {
+            self.pos += word.len();
+            Ok(Json {
+                kind,
+                span: sp(start, self.pos),
+            })
+        } else {
+            let end = self.text[start..]
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(self.text.len(), |i| start + i)
+                .max(start + 1);
+            Err(self.err(
+                start,
+                end,
+                format!("expected a value, found `{}`", &self.text[start..end]),
+            ))
+        }
+    }
+
+    fn number(&mut self) -> PResult<Json> {
+        let start = self.pos;
+        let b = self.bytes;
+        let mut i = self.pos;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while matches!(b.get(i), Some(b'0'..=b'9')) {
+                    i += 1;
+                }
+            }
+            _ => return Err(self.err(start, i + 1, "invalid number: expected a digit")),
+        }
+        if matches!(b.get(i), Some(b'0'..=b'9')) {
+            return Err(self.err(
+                start,
+                i + 1,
+                "invalid number: leading zeros are not allowed",
+            ));
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                return Err(self.err(start, i + 1, "invalid number: expected a digit after `.`"));
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                return Err(self.err(
+                    start,
+                    i + 1,
+                    "invalid number: expected a digit in the exponent",
+                ));
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        self.pos = i;
+        Ok(Json {
+            kind: JsonKind::Number(self.text[start..i].to_string()),
+            span: sp(start, i),
+        })
+    }
+
+    fn hex4(&mut self) -> PResult<u32> {
+        let s = self.pos;
+        let digits = self
+            .text
+            .get(s..s + 4)
+            .filter(|d| d.bytes().all(|c| c.is_ascii_hexdigit()));
+        match digits.and_then(|d| u32::from_str_radix(d, 16).ok()) {
+            Some(v) => {
+                self.pos += 4;
+                Ok(v)
+            }
+            None => Err(self.err(
+                s.saturating_sub(2),
+                (s + 4).min(self.text.len()),
+                "invalid `\\u` escape: expected 4 hex digits",
+            )),
+        }
+    }
+
+    /// Parse a string starting at `"`; returns the unescaped text.
+    fn string(&mut self) -> PResult<String> {
+        let start = self.pos;
+        self.pos += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            // Copy a run of plain characters at once.
+            let run_start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run_start..self.pos]);
+            match self.peek() {
+                None => return Err(self.err(start, self.pos, "unterminated string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    let esc = self.pos;
+                    self.pos += 1;
+                    let c = match self.peek() {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.pos += 1;
+                            let hi = self.hex4()?;
+                            let cp = if (0xD800..0xDC00).contains(&hi) {
+                                if self.text.get(self.pos..self.pos + 2) != Some("\\u") {
+                                    return Err(self.err(
+                                        esc,
+                                        self.pos,
+                                        "lone UTF-16 surrogate in `\\u` escape",
+                                    ));
+                                }
+                                self.pos += 2;
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err(self.err(
+                                        esc,
+                                        self.pos,
+                                        "invalid UTF-16 surrogate pair in `\\u` escapes",
+                                    ));
+                                }
+                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                            } else if (0xDC00..0xE000).contains(&hi) {
+                                return Err(self.err(
+                                    esc,
+                                    self.pos,
+                                    "lone UTF-16 surrogate in `\\u` escape",
+                                ));
+                            } else {
+                                hi
+                            };
+                            match char::from_u32(cp) {
+                                Some(c) => out.push(c),
+                                None => {
+                                    return Err(self.err(esc, self.pos, "invalid `\\u` escape"))
+                                }
+                            }
+                            continue;
+                        }
+                        _ => {
+                            let n = self.char_len_here().max(1);
+                            return Err(self.err(
+                                esc,
+                                self.pos + n,
+                                format!(
+                                    "invalid escape `\\{}` in string",
+                                    self.text.get(self.pos..self.pos + n).unwrap_or("")
+                                ),
+                            ));
+                        }
+                    };
+                    self.pos += 1;
+                    out.push(c);
+                }
+                Some(b) => {
+                    let msg = if b == b'\n' {
+                        "unterminated string (a raw newline is not allowed inside a string)"
+                            .to_string()
+                    } else {
+                        format!("control character U+{b:04X} must be escaped inside a string")
+                    };
+                    return Err(self.err(self.pos, self.pos + 1, msg));
+                }
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> PResult<Json> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws()?;
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Json {
+                kind: JsonKind::Array(items),
+                span: sp(start, self.pos),
+            });
+        }
+        loop {
+            self.skip_ws()?;
+            items.push(self.value(depth + 1)?);
+            self.skip_ws()?;
+            match self.peek() {
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_ws()?;
+                    if self.peek() == Some(b']') {
+                        return Err(self
+                            .err(comma, comma + 1, "trailing comma before `]`")
+                            .with_help("remove the comma"));
+                    }
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Json {
+                        kind: JsonKind::Array(items),
+                        span: sp(start, self.pos),
+                    });
+                }
+                None => return Err(self.err(start, start + 1, "unclosed array: expected `]`")),
+                Some(_) => {
+                    let n = self.char_len_here();
+                    return Err(self.err(
+                        self.pos,
+                        self.pos + n,
+                        format!("expected `,` or `]` in array, found {}", self.found()),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> PResult<Json> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut members: Vec<Member> = Vec::new();
+        self.skip_ws()?;
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Json {
+                kind: JsonKind::Object(members),
+                span: sp(start, self.pos),
+            });
+        }
+        loop {
+            self.skip_ws()?;
+            let key_start = self.pos;
+            match self.peek() {
+                Some(b'"') => {}
+                None => return Err(self.err(start, start + 1, "unclosed object: expected `}`")),
+                Some(b'\'') => {
+                    return Err(self.err(
+                        key_start,
+                        key_start + 1,
+                        "object keys must use double quotes, not single quotes",
+                    ))
+                }
+                Some(_) => {
+                    let n = self.char_len_here();
+                    return Err(self.err(
+                        key_start,
+                        key_start + n,
+                        format!("expected a double-quoted key, found {}", self.found()),
+                    ));
+                }
+            }
+            let key = self.string()?;
+            let key_span = sp(key_start, self.pos);
+            self.skip_ws()?;
+            if self.peek() != Some(b':') {
+                let n = self.char_len_here();
+                return Err(self.err(
+                    self.pos,
+                    self.pos + n,
+                    format!("expected `:` after object key, found {}", self.found()),
+                ));
+            }
+            self.pos += 1;
+            self.skip_ws()?;
+            let value = self.value(depth + 1)?;
+            if let Some(first) = members.iter().find(|m| m.key == key) {
+                self.diagnostics.push(
+                    Diagnostic::new(&codes::DUPLICATE_KEY, key_span, format!("duplicate key `{key}` in one JSON object"))
+                        .with_label("and again here")
+                        .and_label(first.key_span, "first written here")
+                        .with_help("remove one of them; tools disagree on which copy wins, and S3 rejects the policy"),
+                );
+            }
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            self.skip_ws()?;
+            match self.peek() {
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_ws()?;
+                    if self.peek() == Some(b'}') {
+                        return Err(self
+                            .err(comma, comma + 1, "trailing comma before `}`")
+                            .with_help("remove the comma"));
+                    }
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Json {
+                        kind: JsonKind::Object(members),
+                        span: sp(start, self.pos),
+                    });
+                }
+                None => return Err(self.err(start, start + 1, "unclosed object: expected `}`")),
+                Some(_) => {
+                    let n = self.char_len_here();
+                    return Err(self.err(
+                        self.pos,
+                        self.pos + n,
+                        format!("expected `,` or `}}` in object, found {}", self.found()),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+trait WithHelp {
+    fn with_help(self, help: &str) -> Self;
+}
+
+impl WithHelp for Box<Diagnostic> {
+    fn with_help(mut self, help: &str) -> Self {
+        self.help = Some(help.to_string());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err_of(text: &str) -> Diagnostic {
+        let p = parse(text);
+        assert!(p.value.is_none(), "expected an error for {text:?}");
+        p.diagnostics.last().cloned().unwrap()
+    }
+
+    #[test]
+    fn parses_nested_values_with_spans() {
+        let text = r#"{"a": [1, "x", true, null], "b": {"c": -1.5e3}}"#;
+        let p = parse(text);
+        assert!(p.diagnostics.is_empty());
+        let v = p.value.unwrap();
+        let m = v.as_object().unwrap();
+        assert_eq!(m[0].key, "a");
+        assert_eq!(&text[m[0].key_span.range()], "\"a\"");
+        assert_eq!(&text[m[1].value.span.range()], r#"{"c": -1.5e3}"#);
+        let JsonKind::Object(inner) = &m[1].value.kind else {
+            panic!()
+        };
+        assert_eq!(inner[0].value.kind, JsonKind::Number("-1.5e3".into()));
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        let p = parse(r#""a\"b\\c\/\n\u00fc\ud83d\ude00""#);
+        assert_eq!(
+            p.value.unwrap().kind,
+            JsonKind::String("a\"b\\c/\nü😀".into())
+        );
+    }
+
+    #[test]
+    fn leniencies_are_errors() {
+        assert!(err_of("{\"a\": 1,}").message.contains("trailing comma"));
+        assert!(err_of("[1,]").message.contains("trailing comma"));
+        assert!(err_of("// x\n{}").message.contains("comments"));
+        assert!(err_of("{\"a\": /* x */ 1}").message.contains("comments"));
+        assert!(err_of("{'a': 1}").message.contains("double quotes"));
+        assert!(err_of("{a: 1}").message.contains("double-quoted key"));
+        assert!(err_of("{\"a\": 01}").message.contains("leading zeros"));
+        assert!(err_of("{\"a\": NaN}").message.contains("expected a value"));
+        assert!(err_of("{\"a\": \"x\ny\"}").message.contains("unterminated"));
+        assert!(err_of("{\"a\": \"\\x\"}")
+            .message
+            .contains("invalid escape"));
+        assert!(err_of("{\"a\": \"\\ud800\"}").message.contains("surrogate"));
+        assert!(err_of("{} {}").message.contains("after the end"));
+        assert!(err_of("").message.contains("empty"));
+        assert!(err_of("\u{FEFF}{}").message.contains("byte order mark"));
+        assert!(err_of("{\"a\": tru}").message.contains("`tru`"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_with_both_places() {
+        let text = r#"{"Effect": "Allow", "Effect": "Deny"}"#;
+        let p = parse(text);
+        assert!(p.value.is_some());
+        assert_eq!(p.diagnostics.len(), 1);
+        let d = &p.diagnostics[0];
+        assert_eq!(d.code, "PC002");
+        assert_eq!(d.labels.len(), 2);
+        assert_eq!(d.labels[0].span.start, 20);
+        assert_eq!(d.labels[1].span.start, 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let text = "[".repeat(100_000);
+        let e = err_of(&text);
+        assert!(e.message.contains("nested deeper"), "{}", e.message);
+        let text = "{\"a\":".repeat(100_000);
+        assert!(err_of(&text).message.contains("nested deeper"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let bytes = b"{\"a\": \"\xff\"}";
+        let e = parse_bytes(bytes).unwrap_err();
+        assert!(e.message.contains("0xFF"));
+        assert_eq!(e.primary_span(), Span::new(7, 8));
+    }
+
+    #[test]
+    fn error_position_is_the_offending_character() {
+        let text = "{\n  \"a\": 1\n  \"b\": 2\n}";
+        let e = err_of(text);
+        assert_eq!(e.primary_span().start as usize, text.find("\"b\"").unwrap());
+    }
+}

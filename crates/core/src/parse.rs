@@ -1,0 +1,1178 @@
+//! Lowering the JSON tree into the policy model (spec §1), reporting every grammar
+//! problem with the span of the offending key or value. Parsing never panics and
+//! never stops at the first problem: it builds as much of the model as it can, and
+//! marks what it could not build so the evaluator treats it as not evaluable.
+
+use crate::condition::{
+    compile_value, parse_operator, suggest_operator, CondValue, Condition, OperatorProblem,
+};
+use crate::diagnostic::{codes, Diagnostic};
+use crate::json::{self, Json, JsonKind, Member};
+use crate::model::*;
+use crate::pattern::{ArnPattern, Pattern, Syntax};
+use crate::request::is_account_id;
+use crate::source::{Span, Spanned};
+
+/// The outcome of reading a policy: the model (absent only when the text is not
+/// JSON or not an object) and every diagnostic found.
+#[derive(Debug)]
+pub struct ParseOutput {
+    pub policy: Option<Policy>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParseOutput {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::Severity::Error)
+    }
+}
+
+/// Parse a bucket policy from text.
+pub fn parse_policy(text: &str) -> ParseOutput {
+    parse_policy_as(text, PolicyKind::Resource)
+}
+
+/// Parse a policy of the given kind from text.
+pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParseOutput {
+    let parsed = json::parse(text);
+    let mut diagnostics = parsed.diagnostics;
+    let policy = parsed.value.as_ref().and_then(|root| {
+        let (p, d) = parse_json_policy(root, kind);
+        diagnostics.extend(d);
+        p
+    });
+    diagnostics.sort_by_key(|d| d.primary_span());
+    ParseOutput {
+        policy,
+        diagnostics,
+    }
+}
+
+/// Parse raw bytes (checks UTF-8 first).
+pub fn parse_policy_bytes(bytes: &[u8], kind: PolicyKind) -> ParseOutput {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_policy_as(text, kind),
+        Err(_) => match json::parse_bytes(bytes) {
+            Err(d) => ParseOutput {
+                policy: None,
+                diagnostics: vec![d],
+            },
+            Ok((text, _)) => parse_policy_as(text, kind),
+        },
+    }
+}
+
+/// Lower an already parsed JSON value into a policy.
+pub fn parse_json_policy(root: &Json, kind: PolicyKind) -> (Option<Policy>, Vec<Diagnostic>) {
+    let mut cx = Lower {
+        diags: Vec::new(),
+        kind,
+        variables: false,
+    };
+    let policy = cx.policy(root);
+    (policy, cx.diags)
+}
+
+struct Lower {
+    diags: Vec<Diagnostic>,
+    kind: PolicyKind,
+    variables: bool,
+}
+
+const TOP_KEYS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_KEYS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+const PRINCIPAL_KEYS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
+
+/// A member whose key is known case-insensitively: `canonical` is the grammar's spelling.
+struct Known<'a> {
+    canonical: &'static str,
+    member: &'a Member,
+}
+
+impl Lower {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Sort the members of an object into known elements (reporting unknown and
+    /// mis-cased names, and ignoring later duplicates, which the JSON parser reported).
+    fn known_members<'a>(
+        &mut self,
+        members: &'a [Member],
+        known: &'static [&'static str],
+        context: &str,
+    ) -> Vec<Known<'a>> {
+        let mut out: Vec<Known<'a>> = Vec::new();
+        for m in members {
+            let canonical = known.iter().find(|k| k.eq_ignore_ascii_case(&m.key));
+            match canonical {
+                Some(c) => {
+                    if *c != m.key {
+                        self.push(
+                            Diagnostic::new(
+                                &codes::UNKNOWN_ELEMENT,
+                                m.key_span,
+                                format!(
+                                    "element name `{}` is mis-cased: the grammar spells it `{c}`",
+                                    m.key
+                                ),
+                            )
+                            .with_label("mis-cased element name")
+                            .with_help(format!(
+                                "write `{c}`; AWS rejects element names in any other case"
+                            )),
+                        );
+                    }
+                    if out.iter().any(|k| k.canonical == *c) {
+                        // Either an exact duplicate (already PC002) or a second spelling.
+                        // An exact repeat was already reported by the JSON parser (PC002);
+                        // a second spelling (`Effect` and `effect`) was not.
+                        if !out.iter().any(|k| k.member.key == m.key) {
+                            self.push(
+                                Diagnostic::new(
+                                    &codes::DUPLICATE_KEY,
+                                    m.key_span,
+                                    format!(
+                                        "`{c}` is given twice in one {context} (as `{}`)",
+                                        m.key
+                                    ),
+                                )
+                                .with_help("keep one of them"),
+                            );
+                        }
+                        continue;
+                    }
+                    out.push(Known {
+                        canonical: c,
+                        member: m,
+                    });
+                }
+                None => {
+                    let suggestion = known
+                        .iter()
+                        .map(|k| {
+                            (
+                                crate::values::edit_distance(
+                                    &m.key.to_ascii_lowercase(),
+                                    &k.to_ascii_lowercase(),
+                                ),
+                                k,
+                            )
+                        })
+                        .filter(|(d, _)| *d <= 2)
+                        .min_by_key(|(d, _)| *d)
+                        .map(|(_, k)| *k);
+                    let mut d = Diagnostic::new(
+                        &codes::UNKNOWN_ELEMENT,
+                        m.key_span,
+                        format!("unknown element `{}` in {context}", m.key),
+                    )
+                    .with_label("not part of the policy grammar");
+                    d = match suggestion {
+                        Some(s) => d.with_help(format!(
+                            "did you mean `{s}`? A {context} may contain {}",
+                            list(known)
+                        )),
+                        None => d.with_help(format!(
+                            "a {context} may contain {}; AWS rejects anything else",
+                            list(known)
+                        )),
+                    };
+                    self.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    fn wrong_type(&mut self, v: &Json, what: &str, expected: &str) {
+        self.push(
+            Diagnostic::new(
+                &codes::WRONG_TYPE,
+                v.span,
+                format!("`{what}` must be {expected}, found {}", v.type_name()),
+            )
+            .with_label(format!("expected {expected}")),
+        );
+    }
+
+    fn policy(&mut self, root: &Json) -> Option<Policy> {
+        let Some(members) = root.as_object() else {
+            self.wrong_type(root, "policy document", "a JSON object");
+            return None;
+        };
+        let known = self.known_members(members, TOP_KEYS, "policy document");
+        let mut version = None;
+        let mut id = None;
+        let mut statements = Vec::new();
+        let mut statement_key_span = None;
+        // Version first: it decides whether `${...}` is a variable.
+        for k in known.iter().filter(|k| k.canonical == "Version") {
+            let v = &k.member.value;
+            match v.as_str() {
+                Some("2012-10-17") => version = Some(Spanned::new(Version::V2012_10_17, v.span)),
+                Some("2008-10-17") => version = Some(Spanned::new(Version::V2008_10_17, v.span)),
+                Some(other) => self.push(
+                    Diagnostic::new(
+                        &codes::INVALID_VERSION,
+                        v.span,
+                        format!("`{other}` is not a policy language version"),
+                    )
+                    .with_label("unknown version")
+                    .with_help(
+                        "use \"2012-10-17\" (the current version; needed for policy variables)",
+                    ),
+                ),
+                None => self.wrong_type(v, "Version", "a string"),
+            }
+        }
+        self.variables = matches!(
+            version.as_ref().map(|v: &Spanned<Version>| v.value),
+            Some(Version::V2012_10_17)
+        );
+        for k in &known {
+            let v = &k.member.value;
+            match k.canonical {
+                "Id" => {
+                    if self.kind == PolicyKind::Identity {
+                        self.push(
+                            Diagnostic::new(
+                                &codes::ELEMENT_NOT_ALLOWED,
+                                k.member.key_span,
+                                "`Id` is not allowed in an identity policy",
+                            )
+                            .with_help("remove `Id`; it is only allowed in resource policies"),
+                        );
+                    }
+                    match v.as_str() {
+                        Some(s) => id = Some(Spanned::new(s.to_string(), v.span)),
+                        None => self.wrong_type(v, "Id", "a string"),
+                    }
+                }
+                "Statement" => {
+                    statement_key_span = Some(k.member.key_span);
+                    match &v.kind {
+                        JsonKind::Object(_) => statements.push(self.statement(v, 0)),
+                        JsonKind::Array(items) => {
+                            if items.is_empty() {
+                                self.push(
+                                    Diagnostic::new(&codes::EMPTY_VALUE, v.span, "`Statement` is an empty list")
+                                        .with_help("a policy needs at least one statement; S3 rejects an empty one"),
+                                );
+                            }
+                            for (i, it) in items.iter().enumerate() {
+                                if it.as_object().is_some() {
+                                    statements.push(self.statement(it, i));
+                                } else {
+                                    self.wrong_type(it, "each statement", "a JSON object");
+                                    statements.push(broken_statement(i, it.span));
+                                }
+                            }
+                        }
+                        _ => self.wrong_type(v, "Statement", "an object or an array of objects"),
+                    }
+                }
+                _ => {}
+            }
+        }
+        if statement_key_span.is_none() {
+            self.push(
+                Diagnostic::new(
+                    &codes::MISSING_ELEMENT,
+                    Span::new(root.span.start, root.span.start + 1),
+                    "the policy has no `Statement`",
+                )
+                .with_label("policy document starts here")
+                .with_help("add \"Statement\": [ … ] with at least one statement"),
+            );
+        }
+        Some(Policy {
+            kind: self.kind,
+            version,
+            id,
+            statements,
+            span: root.span,
+            statement_key_span,
+        })
+    }
+
+    fn statement(&mut self, v: &Json, index: usize) -> Statement {
+        let members = v.as_object().unwrap_or(&[]);
+        let known = self.known_members(members, STATEMENT_KEYS, "statement");
+        let mut st = broken_statement(index, v.span);
+        st.broken.clear();
+        let head = Span::new(v.span.start, v.span.start + 1);
+        let has = |name: &str| known.iter().find(|k| k.canonical == name);
+
+        // Mutually exclusive pairs.
+        for (a, b) in [
+            ("Principal", "NotPrincipal"),
+            ("Action", "NotAction"),
+            ("Resource", "NotResource"),
+        ] {
+            if let (Some(ka), Some(kb)) = (has(a), has(b)) {
+                self.push(
+                    Diagnostic::new(
+                        &codes::CONFLICTING_ELEMENTS,
+                        kb.member.key_span,
+                        format!("a statement may have `{a}` or `{b}`, not both"),
+                    )
+                    .with_label(format!("`{b}` here"))
+                    .and_label(ka.member.key_span, format!("`{a}` here"))
+                    .with_help(format!("keep one of `{a}` and `{b}`")),
+                );
+                st.broken.push(if a == "Principal" {
+                    "Principal"
+                } else if a == "Action" {
+                    "Action"
+                } else {
+                    "Resource"
+                });
+            }
+        }
+
+        for k in &known {
+            let m = k.member;
+            let val = &m.value;
+            match k.canonical {
+                "Sid" => match val.as_str() {
+                    Some(s) => st.sid = Some(Spanned::new(s.to_string(), val.span)),
+                    None => self.wrong_type(val, "Sid", "a string"),
+                },
+                "Effect" => match val.as_str() {
+                    Some("Allow") => st.effect = Some(Spanned::new(Effect::Allow, val.span)),
+                    Some("Deny") => st.effect = Some(Spanned::new(Effect::Deny, val.span)),
+                    Some(other) => {
+                        let fix = if other.eq_ignore_ascii_case("allow") {
+                            Some(Effect::Allow)
+                        } else if other.eq_ignore_ascii_case("deny") {
+                            Some(Effect::Deny)
+                        } else {
+                            None
+                        };
+                        let mut d = Diagnostic::new(
+                            &codes::INVALID_EFFECT,
+                            val.span,
+                            format!("`Effect` must be exactly `Allow` or `Deny`, found `{other}`"),
+                        )
+                        .with_label("invalid effect");
+                        d = match fix {
+                            Some(e) => {
+                                d.with_help(format!("write `{e}`: the value is case-sensitive"))
+                            }
+                            None => d.with_help("use \"Allow\" or \"Deny\""),
+                        };
+                        self.push(d);
+                        // Evaluate a mis-cased effect as meant, so the simulator can still explain;
+                        // the error above makes the policy invalid regardless.
+                        st.effect = fix.map(|e| Spanned::new(e, val.span));
+                    }
+                    None => self.wrong_type(val, "Effect", "the string \"Allow\" or \"Deny\""),
+                },
+                "Principal" | "NotPrincipal" => {
+                    if self.kind == PolicyKind::Identity {
+                        self.push(
+                            Diagnostic::new(&codes::ELEMENT_NOT_ALLOWED, m.key_span, format!("`{}` is not allowed in an identity policy", k.canonical))
+                                .with_help("identity policies apply to the identity they are attached to; remove the element"),
+                        );
+                        continue;
+                    }
+                    if st.principal.is_none() {
+                        st.principal = self.principal(m, k.canonical == "NotPrincipal");
+                    }
+                }
+                "Action" | "NotAction" if st.action.is_none() => {
+                    st.action = self.actions(m, k.canonical == "NotAction");
+                }
+                "Resource" | "NotResource" if st.resource.is_none() => {
+                    st.resource = self.resources(m, k.canonical == "NotResource");
+                }
+                "Condition" => st.condition = self.condition(m),
+                _ => {}
+            }
+        }
+
+        if has("Effect").is_none() {
+            self.push(
+                Diagnostic::new(
+                    &codes::MISSING_ELEMENT,
+                    head,
+                    format!("statement {} has no `Effect`", st.id()),
+                )
+                .with_label("statement starts here")
+                .with_help("add \"Effect\": \"Allow\" or \"Effect\": \"Deny\""),
+            );
+        }
+        if st.effect.is_none() {
+            st.broken.push("Effect");
+        }
+        if has("Action").is_none() && has("NotAction").is_none() {
+            self.push(
+                Diagnostic::new(
+                    &codes::MISSING_ELEMENT,
+                    head,
+                    format!("statement {} has no `Action` or `NotAction`", st.id()),
+                )
+                .with_label("statement starts here")
+                .with_help("add \"Action\": [ … ] naming the S3 actions this statement covers"),
+            );
+            st.broken.push("Action");
+        }
+        if has("Resource").is_none() && has("NotResource").is_none() {
+            self.push(
+                Diagnostic::new(&codes::MISSING_ELEMENT, head, format!("statement {} has no `Resource` or `NotResource`", st.id()))
+                    .with_label("statement starts here")
+                    .with_help("add \"Resource\": \"arn:aws:s3:::BUCKET/*\" (objects) and/or \"arn:aws:s3:::BUCKET\" (the bucket)"),
+            );
+            st.broken.push("Resource");
+        }
+        if self.kind == PolicyKind::Resource
+            && has("Principal").is_none()
+            && has("NotPrincipal").is_none()
+        {
+            self.push(
+                Diagnostic::new(&codes::MISSING_ELEMENT, head, format!("statement {} has no `Principal`", st.id()))
+                    .with_label("statement starts here")
+                    .with_help("a bucket policy statement must say who it applies to: add \"Principal\": {\"AWS\": \"arn:aws:iam::ACCOUNT:role/NAME\"}"),
+            );
+            st.broken.push("Principal");
+        }
+        if st.action.is_none() && !st.broken.contains(&"Action") {
+            st.broken.push("Action");
+        }
+        if st.resource.is_none() && !st.broken.contains(&"Resource") {
+            st.broken.push("Resource");
+        }
+        if self.kind == PolicyKind::Resource
+            && st.principal.is_none()
+            && !st.broken.contains(&"Principal")
+        {
+            st.broken.push("Principal");
+        }
+        st
+    }
+
+    /// Read a string-or-array-of-strings element. Returns the strings with spans.
+    fn strings(&mut self, m: &Member, what: &str) -> Option<Vec<Spanned<String>>> {
+        match &m.value.kind {
+            JsonKind::String(s) => Some(vec![Spanned::new(s.clone(), m.value.span)]),
+            JsonKind::Array(items) => {
+                if items.is_empty() {
+                    self.push(
+                        Diagnostic::new(&codes::EMPTY_VALUE, m.value.span, format!("`{what}` is an empty list"))
+                            .with_help("give at least one value; an empty list matches nothing and AWS rejects it"),
+                    );
+                    return None;
+                }
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for it in items {
+                    match it.as_str() {
+                        Some(s) => out.push(Spanned::new(s.to_string(), it.span)),
+                        None => {
+                            self.wrong_type(it, what, "a string");
+                            ok = false;
+                        }
+                    }
+                }
+                ok.then_some(out)
+            }
+            _ => {
+                self.wrong_type(&m.value, what, "a string or an array of strings");
+                None
+            }
+        }
+    }
+
+    fn principal(&mut self, m: &Member, negated: bool) -> Option<PrincipalElement> {
+        let what = if negated { "NotPrincipal" } else { "Principal" };
+        let value = match &m.value.kind {
+            JsonKind::String(s) if s == "*" => PrincipalValue::Anyone,
+            JsonKind::String(s) => {
+                self.push(
+                    Diagnostic::new(&codes::INVALID_PRINCIPAL, m.value.span, format!("`{what}` must be \"*\" or an object such as {{\"AWS\": …}}, found the string `{s}`"))
+                        .with_label("not a principal")
+                        .with_help(format!("write {{\"AWS\": \"{s}\"}} (or \"Service\" for a service principal)")),
+                );
+                return None;
+            }
+            JsonKind::Object(members) => {
+                if members.is_empty() {
+                    self.push(
+                        Diagnostic::new(
+                            &codes::EMPTY_VALUE,
+                            m.value.span,
+                            format!("`{what}` is an empty object"),
+                        )
+                        .with_help("name at least one principal"),
+                    );
+                    return None;
+                }
+                let known = self.known_members(members, PRINCIPAL_KEYS, "principal");
+                let mut entries = Vec::new();
+                let mut ok = known.len() == members.len();
+                for k in known {
+                    let ty = match k.canonical {
+                        "AWS" => PrincipalType::Aws,
+                        "Service" => PrincipalType::Service,
+                        "Federated" => PrincipalType::Federated,
+                        _ => PrincipalType::CanonicalUser,
+                    };
+                    let Some(values) = self.strings(k.member, &format!("{what}.{}", k.canonical))
+                    else {
+                        ok = false;
+                        continue;
+                    };
+                    for text in values {
+                        let id = self.principal_id(ty, &text);
+                        if id == PrincipalId::Invalid {
+                            ok = false;
+                        }
+                        entries.push(PrincipalEntry { ty, text, id });
+                    }
+                }
+                if !ok && entries.is_empty() {
+                    return None;
+                }
+                PrincipalValue::Map(entries)
+            }
+            _ => {
+                self.wrong_type(&m.value, what, "\"*\" or an object");
+                return None;
+            }
+        };
+        Some(PrincipalElement {
+            negated,
+            key_span: m.key_span,
+            value,
+            span: m.value.span,
+        })
+    }
+
+    fn principal_id(&mut self, ty: PrincipalType, text: &Spanned<String>) -> PrincipalId {
+        let s = text.value.as_str();
+        let invalid = |this: &mut Self, msg: String, help: &str| {
+            this.push(
+                Diagnostic::new(&codes::INVALID_PRINCIPAL, text.span, msg)
+                    .with_label("invalid principal")
+                    .with_help(help.to_string()),
+            );
+            PrincipalId::Invalid
+        };
+        match ty {
+            PrincipalType::Aws => {
+                if s == "*" {
+                    return PrincipalId::AnyAws;
+                }
+                if s.contains(['*', '?']) {
+                    return invalid(
+                        self,
+                        format!("`{s}` has a wildcard inside a principal; only the whole value \"*\" may be a wildcard"),
+                        "to match many principals use \"Principal\": \"*\" with a condition on `aws:PrincipalArn` (ArnLike) or `aws:PrincipalOrgID`",
+                    );
+                }
+                if is_account_id(s) {
+                    return PrincipalId::Account {
+                        account: s.to_string(),
+                    };
+                }
+                if looks_like_unique_id(s) {
+                    return PrincipalId::UniqueId(s.to_string());
+                }
+                match parse_principal_arn(s) {
+                    Some(id) => id,
+                    None => invalid(
+                        self,
+                        format!("`{s}` is not an AWS account id or IAM/STS principal ARN"),
+                        "use a 12-digit account id, `arn:aws:iam::ACCOUNT:root`, `…:user/NAME`, `…:role/NAME` or `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`",
+                    ),
+                }
+            }
+            PrincipalType::Service => {
+                if s.contains(['*', '?']) || s.is_empty() {
+                    return invalid(
+                        self,
+                        format!("`{s}` is not a service principal name"),
+                        "name one service, e.g. \"cloudfront.amazonaws.com\"",
+                    );
+                }
+                PrincipalId::Service(s.to_string())
+            }
+            PrincipalType::Federated => {
+                if s.is_empty() {
+                    return invalid(
+                        self,
+                        "empty federated provider".into(),
+                        "name the identity provider, e.g. \"accounts.google.com\"",
+                    );
+                }
+                PrincipalId::Federated(s.to_string())
+            }
+            PrincipalType::CanonicalUser => {
+                if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    PrincipalId::Canonical(s.to_ascii_lowercase())
+                } else {
+                    invalid(
+                        self,
+                        format!("`{s}` is not a canonical user id (64 hexadecimal characters)"),
+                        "copy the canonical id from the S3 console or `aws s3api list-buckets`",
+                    )
+                }
+            }
+        }
+    }
+
+    fn actions(&mut self, m: &Member, negated: bool) -> Option<ActionElement> {
+        let what = if negated { "NotAction" } else { "Action" };
+        let values = self.strings(m, what)?;
+        let mut items = Vec::with_capacity(values.len());
+        for text in values {
+            let s = text.value.as_str();
+            let ok = s == "*"
+                || s.split_once(':').is_some_and(|(svc, name)| {
+                    !svc.is_empty()
+                        && !name.is_empty()
+                        && svc.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                        && !name.contains(':')
+                });
+            if !ok {
+                self.push(
+                    Diagnostic::new(
+                        &codes::INVALID_ACTION,
+                        text.span,
+                        format!("`{s}` is not an action: expected `service:ActionName` or `*`"),
+                    )
+                    .with_label("not an action")
+                    .with_help(
+                        "S3 actions look like \"s3:GetObject\"; `s3:*` means every S3 action",
+                    ),
+                );
+            }
+            let pattern = Pattern::new(
+                &s.to_ascii_lowercase(),
+                Syntax {
+                    wildcards: true,
+                    variables: false,
+                },
+            );
+            items.push(ActionItem { text, pattern });
+        }
+        Some(ActionElement {
+            negated,
+            key_span: m.key_span,
+            items,
+            span: m.value.span,
+        })
+    }
+
+    fn resources(&mut self, m: &Member, negated: bool) -> Option<ResourceElement> {
+        let what = if negated { "NotResource" } else { "Resource" };
+        let values = self.strings(m, what)?;
+        let mut items = Vec::with_capacity(values.len());
+        for text in values {
+            let s = text.value.as_str();
+            if s != "*" {
+                self.check_resource(&text);
+            }
+            let pattern = ArnPattern::new(
+                s,
+                Syntax {
+                    wildcards: true,
+                    variables: self.variables,
+                },
+            );
+            items.push(ResourceItem { text, pattern });
+        }
+        Some(ResourceElement {
+            negated,
+            key_span: m.key_span,
+            items,
+            span: m.value.span,
+        })
+    }
+
+    fn check_resource(&mut self, text: &Spanned<String>) {
+        let s = text.value.as_str();
+        let parts: Vec<&str> = s.splitn(6, ':').collect();
+        let bad = |this: &mut Self, msg: String, help: &str| {
+            this.push(
+                Diagnostic::new(&codes::INVALID_RESOURCE, text.span, msg)
+                    .with_label("invalid resource")
+                    .with_help(help.to_string()),
+            );
+        };
+        if parts.first() != Some(&"arn") || (parts.len() < 6 && !s.ends_with('*')) {
+            bad(
+                self,
+                format!("`{s}` is not an ARN"),
+                "S3 resources look like \"arn:aws:s3:::BUCKET\" (the bucket) or \"arn:aws:s3:::BUCKET/*\" (its objects)",
+            );
+            return;
+        }
+        if parts.get(2).is_some_and(|svc| svc.contains(['*', '?'])) {
+            bad(
+                self,
+                format!("`{s}` has a wildcard in the service part of the ARN"),
+                "name the service, e.g. `s3`",
+            );
+        }
+        if self.variables {
+            let head: String = parts.iter().take(5).copied().collect::<Vec<_>>().join(":");
+            if head.contains("${") {
+                bad(
+                    self,
+                    format!("`{s}` uses a policy variable before the resource part of the ARN"),
+                    "variables may appear only after the fifth `:` (in the bucket/key part)",
+                );
+            }
+        }
+    }
+
+    fn condition(&mut self, m: &Member) -> Option<ConditionBlock> {
+        let Some(ops) = m.value.as_object() else {
+            self.wrong_type(
+                &m.value,
+                "Condition",
+                "an object of operator → {key → value}",
+            );
+            return None;
+        };
+        let mut conditions = Vec::new();
+        let mut seen_ops: Vec<&str> = Vec::new();
+        for opm in ops {
+            if seen_ops.contains(&opm.key.as_str()) {
+                // Reported by the JSON parser as a duplicate key; AWS rejects it. Still evaluate it
+                // (the stricter reading: both blocks must hold).
+            }
+            seen_ops.push(&opm.key);
+            let op = match parse_operator(&opm.key) {
+                Ok(op) => Some(op),
+                Err(OperatorProblem::MisCased(op)) => {
+                    self.push(
+                        Diagnostic::new(
+                            &codes::INVALID_CONDITION_OPERATOR,
+                            opm.key_span,
+                            format!("condition operator `{}` is mis-cased", opm.key),
+                        )
+                        .with_label("mis-cased operator")
+                        .with_help(format!(
+                            "write `{op}`; AWS rejects operators in any other case"
+                        )),
+                    );
+                    Some(op)
+                }
+                Err(OperatorProblem::NullIfExists) => {
+                    self.push(
+                        Diagnostic::new(
+                            &codes::INVALID_CONDITION_OPERATOR,
+                            opm.key_span,
+                            "`IfExists` cannot be appended to `Null`",
+                        )
+                        .with_label("invalid operator")
+                        .with_help("use `Null` alone: it already tests whether the key exists"),
+                    );
+                    None
+                }
+                Err(OperatorProblem::Unknown) => {
+                    let mut d = Diagnostic::new(
+                        &codes::INVALID_CONDITION_OPERATOR,
+                        opm.key_span,
+                        format!("unknown condition operator `{}`", opm.key),
+                    )
+                    .with_label("unknown operator");
+                    d = match suggest_operator(&opm.key) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help("see the IAM condition operators: String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn*, Null"),
+                    };
+                    self.push(d);
+                    None
+                }
+            };
+            let Some(keys) = opm.value.as_object() else {
+                self.wrong_type(
+                    &opm.value,
+                    &format!("Condition.{}", opm.key),
+                    "an object of condition key → value",
+                );
+                continue;
+            };
+            if keys.is_empty() {
+                self.push(
+                    Diagnostic::new(
+                        &codes::EMPTY_VALUE,
+                        opm.value.span,
+                        format!("`{}` has no condition keys", opm.key),
+                    )
+                    .with_help("name at least one condition key"),
+                );
+            }
+            for km in keys {
+                let values = self.condition_values(km, op);
+                conditions.push(Condition {
+                    operator: Spanned::new(opm.key.clone(), opm.key_span),
+                    op,
+                    key: Spanned::new(km.key.clone(), km.key_span),
+                    key_lc: km.key.to_ascii_lowercase(),
+                    values,
+                    values_span: km.value.span,
+                });
+            }
+        }
+        Some(ConditionBlock {
+            key_span: m.key_span,
+            span: m.value.span,
+            conditions,
+        })
+    }
+
+    fn condition_values(
+        &mut self,
+        km: &Member,
+        op: Option<crate::condition::Operator>,
+    ) -> Vec<CondValue> {
+        let scalar = |v: &Json| -> Option<String> {
+            match &v.kind {
+                JsonKind::String(s) => Some(s.clone()),
+                JsonKind::Number(n) => Some(n.clone()),
+                JsonKind::Bool(b) => Some(b.to_string()),
+                _ => None,
+            }
+        };
+        let raw: Vec<(String, Span)> = match &km.value.kind {
+            JsonKind::Array(items) => {
+                if items.is_empty() {
+                    self.push(
+                        Diagnostic::new(
+                            &codes::EMPTY_VALUE,
+                            km.value.span,
+                            format!("condition key `{}` has an empty list of values", km.key),
+                        )
+                        .with_help("give at least one value; AWS rejects an empty list"),
+                    );
+                }
+                let mut out = Vec::new();
+                for it in items {
+                    match scalar(it) {
+                        Some(s) => out.push((s, it.span)),
+                        None => self.wrong_type(
+                            it,
+                            &format!("a value of `{}`", km.key),
+                            "a string, number or boolean",
+                        ),
+                    }
+                }
+                out
+            }
+            _ => match scalar(&km.value) {
+                Some(s) => vec![(s, km.value.span)],
+                None => {
+                    self.wrong_type(
+                        &km.value,
+                        &format!("the value of `{}`", km.key),
+                        "a string, number, boolean, or an array of them",
+                    );
+                    Vec::new()
+                }
+            },
+        };
+        raw.into_iter()
+            .map(|(text, span)| {
+                let compiled = compile_value(op, &text, self.variables);
+                let value = CondValue {
+                    text: Spanned::new(text, span),
+                    compiled,
+                };
+                if let (Some(op), false) = (op, value.is_valid()) {
+                    let kind = match op.base.family() {
+                        crate::condition::Family::Numeric => "a number",
+                        crate::condition::Family::Date => {
+                            "a date (ISO 8601 such as 2025-01-31T00:00:00Z, or epoch seconds)"
+                        }
+                        crate::condition::Family::Ip => "an IP address or CIDR range",
+                        crate::condition::Family::Binary => "base64",
+                        crate::condition::Family::Null => "\"true\" or \"false\"",
+                        _ => "a valid value",
+                    };
+                    self.push(
+                        Diagnostic::new(
+                            &codes::INVALID_CONDITION_VALUE,
+                            span,
+                            format!(
+                                "`{}` is not {kind}, as `{}` requires",
+                                value.text.value,
+                                op.base.name()
+                            ),
+                        )
+                        .with_label("unreadable value")
+                        .with_help(
+                            "at evaluation this value never matches; fix the value or the operator",
+                        ),
+                    );
+                }
+                value
+            })
+            .collect()
+    }
+}
+
+fn broken_statement(index: usize, span: Span) -> Statement {
+    Statement {
+        index,
+        sid: None,
+        effect: None,
+        principal: None,
+        action: None,
+        resource: None,
+        condition: None,
+        span,
+        broken: vec!["Effect", "Action", "Resource", "Principal"],
+    }
+}
+
+fn list(known: &[&str]) -> String {
+    known
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `AIDA…`, `AROA…` and friends: what IAM shows for a deleted principal.
+fn looks_like_unique_id(s: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ASIA", "AKIA", "AGPA",
+    ];
+    s.len() >= 16
+        && PREFIXES.iter().any(|p| s.starts_with(p))
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Parse an IAM/STS principal ARN.
+pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    let [arn, partition, service, region, account, resource] = parts.as_slice() else {
+        return None;
+    };
+    if *arn != "arn" || partition.is_empty() || !region.is_empty() || !is_account_id(account) {
+        return None;
+    }
+    let account = account.to_string();
+    match (*service, resource.split_once('/')) {
+        ("iam", None) if *resource == "root" => Some(PrincipalId::Account { account }),
+        ("iam", Some(("user", rest))) if !rest.is_empty() => Some(PrincipalId::User {
+            account,
+            arn: s.to_string(),
+        }),
+        ("iam", Some(("role", rest))) if !rest.is_empty() => Some(PrincipalId::Role {
+            account,
+            name: rest.rsplit('/').next().unwrap_or(rest).to_string(),
+            arn: s.to_string(),
+        }),
+        ("sts", Some(("assumed-role", rest))) => {
+            let (role, session) = rest.split_once('/')?;
+            (!role.is_empty() && !session.is_empty()).then(|| PrincipalId::Session {
+                account,
+                role: role.to_string(),
+                session: session.to_string(),
+                arn: s.to_string(),
+            })
+        }
+        ("sts", Some(("federated-user", name))) if !name.is_empty() => {
+            Some(PrincipalId::FederatedUser {
+                account,
+                arn: s.to_string(),
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes_of(text: &str) -> Vec<&'static str> {
+        parse_policy(text)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_policy_has_no_diagnostics() {
+        let out = parse_policy(
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow", "Principal": {"AWS": ["111122223333", "arn:aws:iam::444455556666:role/x/R"]}, "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]}, "NumericLessThan": {"s3:max-keys": 10}}}]}"#,
+        );
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let p = out.policy.unwrap();
+        let st = &p.statements[0];
+        assert_eq!(st.id(), "A");
+        assert!(st.broken.is_empty());
+        let PrincipalValue::Map(entries) = &st.principal.as_ref().unwrap().value else {
+            panic!()
+        };
+        assert_eq!(
+            entries[1].id,
+            PrincipalId::Role {
+                account: "444455556666".into(),
+                name: "R".into(),
+                arn: "arn:aws:iam::444455556666:role/x/R".into()
+            }
+        );
+        assert_eq!(st.condition.as_ref().unwrap().conditions.len(), 2);
+    }
+
+    #[test]
+    fn statement_object_is_a_one_element_list() {
+        let p = parse_policy(r#"{"Statement": {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}}"#).policy.unwrap();
+        assert_eq!(p.statements.len(), 1);
+        assert_eq!(p.statements[0].id(), "#0");
+    }
+
+    #[test]
+    fn grammar_errors_are_reported_with_codes() {
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "NotAction": "s3:PutObject", "Resource": "*"}]}"#
+            ),
+            vec!["PC006"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#
+            ),
+            vec!["PC005"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#
+            ),
+            vec!["PC007"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#
+            ),
+            vec!["PC003"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Effect2": "x"}]}"#
+            ),
+            vec!["PC003"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Version": "2020-01-01", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#
+            ),
+            vec!["PC008"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::*:root"}, "Action": "s3:GetObject", "Resource": "*"}]}"#
+            ),
+            vec!["PC009"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": 5, "Resource": "*"}]}"#
+            ),
+            vec!["PC004"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": [], "Resource": "*"}]}"#
+            ),
+            vec!["PC012"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEqualz": {"a": "b"}}}]}"#
+            ),
+            vec!["PC010"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "nope"}}}]}"#
+            ),
+            vec!["PC011"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "GetObject", "Resource": "*"}]}"#
+            ),
+            vec!["PC014"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "bucket/*"}]}"#
+            ),
+            vec!["PC015"]
+        );
+        assert_eq!(codes_of(r#"{"Statement": []}"#), vec!["PC012"]);
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#
+            ),
+            vec!["PC002"]
+        );
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": null}}}]}"#
+            ),
+            vec!["PC004"]
+        );
+        assert_eq!(codes_of(r#"[]"#), vec!["PC004"]);
+    }
+
+    #[test]
+    fn identity_policies_may_not_name_principals() {
+        let out = parse_policy_as(
+            r#"{"Id": "x", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+            PolicyKind::Identity,
+        );
+        let codes: Vec<_> = out.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, vec!["PC013", "PC013"]);
+        let ok = parse_policy_as(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+            PolicyKind::Identity,
+        );
+        assert!(ok.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn unknown_element_suggests_the_right_name() {
+        let out = parse_policy(
+            r#"{"Statement": [{"Efect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+        );
+        let d = out.diagnostics.iter().find(|d| d.code == "PC003").unwrap();
+        assert!(d.help.as_ref().unwrap().contains("did you mean `Effect`"));
+    }
+
+    #[test]
+    fn variables_only_under_2012() {
+        let with = parse_policy(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]}"#).policy.unwrap();
+        assert!(with.statements[0].resource.as_ref().unwrap().items[0]
+            .pattern
+            .has_vars());
+        let without = parse_policy(r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]}"#).policy.unwrap();
+        assert!(!without.statements[0].resource.as_ref().unwrap().items[0]
+            .pattern
+            .has_vars());
+    }
+}

@@ -1,0 +1,527 @@
+//! Requests: the caller, the action, the resource and the request context, in the
+//! format of `policycheck eval --request` and the conformance vectors (spec §10.1).
+//! The context given is the complete context: nothing is derived from the principal.
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::json::{self, Json, JsonKind};
+use crate::model::{Policy, PolicyKind};
+use crate::parse::parse_json_policy;
+use crate::source::Span;
+use serde::Serialize;
+
+/// Diagnostics about a request file (not a policy rule, so not in the registry).
+pub const INVALID_REQUEST: Code = Code {
+    code: "PC000",
+    name: "invalid-request",
+    severity: Severity::Error,
+    summary: "the request given to `policycheck eval` is not valid",
+};
+
+/// Who makes the request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Caller {
+    Anonymous,
+    /// An AWS service principal such as `cloudtrail.amazonaws.com`.
+    Service {
+        name: String,
+    },
+    /// A caller authenticated through a web-identity or SAML provider.
+    Federated {
+        provider: String,
+    },
+    /// An IAM or STS principal.
+    Aws(AwsCaller),
+}
+
+/// An IAM/STS caller.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AwsCaller {
+    pub arn: String,
+    pub partition: String,
+    pub account: String,
+    pub kind: CallerKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum CallerKind {
+    Root,
+    User { name: String },
+    AssumedRole { role: String, session: String },
+    FederatedUser { name: String },
+}
+
+impl Caller {
+    /// Parse the principal forms of spec §10.1: an IAM/STS ARN, `anonymous`,
+    /// `service:<name>`, plus `federated:<provider>` and a bare 12-digit account id
+    /// (its root user).
+    pub fn parse(text: &str) -> Result<Caller, String> {
+        let t = text.trim();
+        if t == "anonymous" || t == "*" {
+            return Ok(Caller::Anonymous);
+        }
+        if let Some(name) = t.strip_prefix("service:") {
+            if name.is_empty() {
+                return Err("`service:` needs a service principal name, e.g. `service:cloudtrail.amazonaws.com`".into());
+            }
+            return Ok(Caller::Service {
+                name: name.to_string(),
+            });
+        }
+        if let Some(p) = t.strip_prefix("federated:") {
+            if p.is_empty() {
+                return Err(
+                    "`federated:` needs a provider, e.g. `federated:accounts.google.com`".into(),
+                );
+            }
+            return Ok(Caller::Federated {
+                provider: p.to_string(),
+            });
+        }
+        if is_account_id(t) {
+            return Ok(Caller::Aws(AwsCaller {
+                arn: format!("arn:aws:iam::{t}:root"),
+                partition: "aws".into(),
+                account: t.to_string(),
+                kind: CallerKind::Root,
+            }));
+        }
+        let parts: Vec<&str> = t.splitn(6, ':').collect();
+        let [arn, partition, service, region, account, resource] = parts.as_slice() else {
+            return Err(format!("`{t}` is not a principal: use an IAM/STS ARN, `anonymous`, `service:<name>` or a 12-digit account id"));
+        };
+        if *arn != "arn" || partition.is_empty() || !region.is_empty() || !is_account_id(account) {
+            return Err(format!("`{t}` is not an IAM or STS principal ARN"));
+        }
+        let kind = match (*service, resource.split_once('/')) {
+            ("iam", None) if *resource == "root" => CallerKind::Root,
+            ("iam", Some(("user", rest))) if !rest.is_empty() => CallerKind::User {
+                name: rest.rsplit('/').next().unwrap_or(rest).to_string(),
+            },
+            ("iam", Some(("role", _))) => {
+                return Err(format!(
+                    "`{t}` is a role; roles do not make requests, their sessions do: use `arn:{partition}:sts::{account}:assumed-role/ROLE-NAME/SESSION-NAME`"
+                ))
+            }
+            ("sts", Some(("assumed-role", rest))) => match rest.split_once('/') {
+                Some((role, session)) if !role.is_empty() && !session.is_empty() => CallerKind::AssumedRole {
+                    role: role.to_string(),
+                    session: session.to_string(),
+                },
+                _ => return Err(format!("`{t}` should be `arn:{partition}:sts::{account}:assumed-role/ROLE/SESSION`")),
+            },
+            ("sts", Some(("federated-user", name))) if !name.is_empty() => CallerKind::FederatedUser { name: name.to_string() },
+            _ => return Err(format!("`{t}` is not an IAM user, root, assumed-role or federated-user ARN")),
+        };
+        Ok(Caller::Aws(AwsCaller {
+            arn: t.to_string(),
+            partition: partition.to_string(),
+            account: account.to_string(),
+            kind,
+        }))
+    }
+
+    /// The caller's account, if it has one.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Caller::Aws(a) => Some(&a.account),
+            _ => None,
+        }
+    }
+
+    /// The principal string in request-file form.
+    pub fn display(&self) -> String {
+        match self {
+            Caller::Anonymous => "anonymous".into(),
+            Caller::Service { name } => format!("service:{name}"),
+            Caller::Federated { provider } => format!("federated:{provider}"),
+            Caller::Aws(a) => a.arn.clone(),
+        }
+    }
+}
+
+/// Whether `s` is a 12-digit AWS account id.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// One context value: a single value, or a list (a multi-valued key; empty = no values).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum CtxValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The request context: keys looked up case-insensitively.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// (lower-cased key, key as given, value), in the order given.
+    entries: Vec<(String, String, CtxValue)>,
+}
+
+impl Context {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Insert or replace a key.
+    pub fn insert(&mut self, key: &str, value: CtxValue) {
+        let lc = key.to_ascii_lowercase();
+        if let Some(e) = self.entries.iter_mut().find(|e| e.0 == lc) {
+            e.2 = value;
+        } else {
+            self.entries.push((lc, key.to_string(), value));
+        }
+    }
+
+    /// Look up a lower-cased key.
+    pub fn get(&self, lower_key: &str) -> Option<&CtxValue> {
+        self.entries.iter().find(|e| e.0 == lower_key).map(|e| &e.2)
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.get(&key.to_ascii_lowercase()).is_some()
+    }
+
+    /// Entries as (key as given, value).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &CtxValue)> {
+        self.entries.iter().map(|e| (e.1.as_str(), &e.2))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Serialize for Context {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.entries.len()))?;
+        for (_, k, v) in &self.entries {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// A request to evaluate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub caller: Caller,
+    /// The action as given, e.g. `s3:GetObject`.
+    pub action: String,
+    /// The action lower-cased (actions are case-insensitive).
+    pub action_lc: String,
+    pub resource: String,
+    pub context: Context,
+}
+
+impl Request {
+    pub fn new(caller: Caller, action: &str, resource: &str, context: Context) -> Self {
+        Self {
+            caller,
+            action: action.to_string(),
+            action_lc: action.to_ascii_lowercase(),
+            resource: resource.to_string(),
+            context,
+        }
+    }
+
+    /// The request in the JSON form `policycheck eval --request` reads.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "principal": self.caller.display(),
+            "action": self.action,
+            "resource": self.resource,
+            "context": serde_json::to_value(&self.context).unwrap_or(serde_json::Value::Null),
+        })
+    }
+}
+
+/// Evaluation mode (spec §10.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The bucket policy alone (what the simulator shows).
+    ResourcePolicyOnly,
+    /// Identity policies plus the bucket policy, same- vs cross-account (spec §5.3).
+    Full,
+}
+
+/// A request file: the request plus the optional `full`-mode inputs.
+#[derive(Clone, Debug)]
+pub struct RequestFile {
+    pub request: Request,
+    pub mode: Mode,
+    pub identity_policies: Vec<Policy>,
+    /// Diagnostics found in embedded identity policies.
+    pub identity_diagnostics: Vec<Diagnostic>,
+    pub bucket_account: String,
+}
+
+/// The default bucket-owner account of the conformance vectors.
+pub const DEFAULT_BUCKET_ACCOUNT: &str = "111122223333";
+
+fn req_err(span: Span, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(&INVALID_REQUEST, span, msg)
+}
+
+/// Turn a JSON scalar into a context string (numbers keep their text, booleans become `true`/`false`).
+fn ctx_scalar(v: &Json) -> Option<String> {
+    match &v.kind {
+        JsonKind::String(s) => Some(s.clone()),
+        JsonKind::Number(n) => Some(n.clone()),
+        JsonKind::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Read a context object.
+pub fn parse_context(v: &Json) -> Result<Context, Diagnostic> {
+    let Some(members) = v.as_object() else {
+        return Err(req_err(
+            v.span,
+            format!(
+                "`context` must be an object of key → value, found {}",
+                v.type_name()
+            ),
+        ));
+    };
+    let mut ctx = Context::new();
+    for m in members {
+        if ctx.contains(&m.key) {
+            return Err(req_err(
+                m.key_span,
+                format!(
+                    "context key `{}` is given twice (key names are case-insensitive)",
+                    m.key
+                ),
+            ));
+        }
+        let value = match &m.value.kind {
+            JsonKind::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for it in items {
+                    match ctx_scalar(it) {
+                        Some(s) => out.push(s),
+                        None => {
+                            return Err(req_err(
+                                it.span,
+                                format!(
+                                    "context list values must be strings, found {}",
+                                    it.type_name()
+                                ),
+                            ))
+                        }
+                    }
+                }
+                CtxValue::Many(out)
+            }
+            _ => match ctx_scalar(&m.value) {
+                Some(s) => CtxValue::One(s),
+                None => {
+                    return Err(req_err(
+                        m.value.span,
+                        format!(
+                            "context value of `{}` must be a string or a list of strings, found {}",
+                            m.key,
+                            m.value.type_name()
+                        ),
+                    )
+                    .with_help("leave the key out to model an absent key"))
+                }
+            },
+        };
+        ctx.insert(&m.key, value);
+    }
+    Ok(ctx)
+}
+
+/// Parse a request file's text. Errors carry spans into `text`.
+pub fn parse_request_file(text: &str) -> Result<RequestFile, Vec<Diagnostic>> {
+    let parsed = json::parse(text);
+    let Some(root) = parsed.value else {
+        return Err(parsed.diagnostics);
+    };
+    if !parsed.diagnostics.is_empty() {
+        return Err(parsed.diagnostics);
+    }
+    parse_request_json(&root).map_err(|d| vec![d])
+}
+
+/// Read a request from a parsed JSON value.
+pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
+    let Some(members) = root.as_object() else {
+        return Err(req_err(
+            root.span,
+            format!(
+                "a request must be a JSON object, found {}",
+                root.type_name()
+            ),
+        ));
+    };
+    let mut principal = None;
+    let mut action = None;
+    let mut resource = None;
+    let mut context = Context::new();
+    let mut mode = Mode::ResourcePolicyOnly;
+    let mut identity_policies = Vec::new();
+    let mut identity_diagnostics = Vec::new();
+    let mut bucket_account = DEFAULT_BUCKET_ACCOUNT.to_string();
+    let string_of = |v: &Json, what: &str| -> Result<String, Diagnostic> {
+        v.as_str().map(str::to_string).ok_or_else(|| {
+            req_err(
+                v.span,
+                format!("`{what}` must be a string, found {}", v.type_name()),
+            )
+        })
+    };
+    for m in members {
+        match m.key.as_str() {
+            "principal" => {
+                let s = string_of(&m.value, "principal")?;
+                principal = Some(Caller::parse(&s).map_err(|e| req_err(m.value.span, e))?);
+            }
+            "action" => action = Some(string_of(&m.value, "action")?),
+            "resource" => resource = Some(string_of(&m.value, "resource")?),
+            "context" => context = parse_context(&m.value)?,
+            "mode" => {
+                mode = match string_of(&m.value, "mode")?.as_str() {
+                    "full" => Mode::Full,
+                    "resource_policy_only" => Mode::ResourcePolicyOnly,
+                    other => return Err(req_err(m.value.span, format!("unknown mode `{other}`: use `resource_policy_only` or `full`"))),
+                }
+            }
+            "bucket_account" => {
+                let s = string_of(&m.value, "bucket_account")?;
+                if !is_account_id(&s) {
+                    return Err(req_err(m.value.span, format!("`bucket_account` must be a 12-digit account id, found `{s}`")));
+                }
+                bucket_account = s;
+            }
+            "identity_policies" => {
+                let JsonKind::Array(items) = &m.value.kind else {
+                    return Err(req_err(m.value.span, "`identity_policies` must be an array of policy objects"));
+                };
+                for it in items {
+                    let (policy, diags) = parse_json_policy(it, PolicyKind::Identity);
+                    identity_diagnostics.extend(diags);
+                    match policy {
+                        Some(p) => identity_policies.push(p),
+                        None => return Err(req_err(it.span, "this identity policy could not be read")),
+                    }
+                }
+            }
+            other => {
+                return Err(req_err(m.key_span, format!("unknown request field `{other}`"))
+                    .with_help("a request has `principal`, `action`, `resource`, `context`, and optionally `mode`, `identity_policies`, `bucket_account`"))
+            }
+        }
+    }
+    let missing = |what: &str| {
+        req_err(
+            Span::new(root.span.start, root.span.start + 1),
+            format!("the request has no `{what}`"),
+        )
+    };
+    let request = Request::new(
+        principal.ok_or_else(|| missing("principal"))?,
+        &action.ok_or_else(|| missing("action"))?,
+        &resource.ok_or_else(|| missing("resource"))?,
+        context,
+    );
+    Ok(RequestFile {
+        request,
+        mode,
+        identity_policies,
+        identity_diagnostics,
+        bucket_account,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principal_forms() {
+        assert_eq!(Caller::parse("anonymous").unwrap(), Caller::Anonymous);
+        assert_eq!(
+            Caller::parse("service:cloudtrail.amazonaws.com").unwrap(),
+            Caller::Service {
+                name: "cloudtrail.amazonaws.com".into()
+            }
+        );
+        let Caller::Aws(a) =
+            Caller::parse("arn:aws:sts::111122223333:assumed-role/Reader/s1").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(a.account, "111122223333");
+        assert_eq!(
+            a.kind,
+            CallerKind::AssumedRole {
+                role: "Reader".into(),
+                session: "s1".into()
+            }
+        );
+        let Caller::Aws(u) = Caller::parse("arn:aws:iam::111122223333:user/dev/alice").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            u.kind,
+            CallerKind::User {
+                name: "alice".into()
+            }
+        );
+        let Caller::Aws(r) = Caller::parse("444455556666").unwrap() else {
+            panic!()
+        };
+        assert_eq!(r.kind, CallerKind::Root);
+        assert!(Caller::parse("arn:aws:iam::111122223333:role/R")
+            .unwrap_err()
+            .contains("assumed-role"));
+        assert!(Caller::parse("bob").is_err());
+    }
+
+    #[test]
+    fn request_file_errors_are_located() {
+        let text = r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "contxt": {}}"#;
+        let e = parse_request_file(text).unwrap_err();
+        assert!(e[0].message.contains("unknown request field `contxt`"));
+        assert_eq!(&text[e[0].primary_span().range()], "\"contxt\"");
+        let e = parse_request_file(r#"{"principal": "anonymous", "action": "s3:GetObject"}"#)
+            .unwrap_err();
+        assert!(e[0].message.contains("no `resource`"));
+        let e = parse_request_file(
+            r#"{"principal": "x", "action": "a", "resource": "r", "context": {"K": null}}"#,
+        )
+        .unwrap_err();
+        assert!(!e.is_empty());
+    }
+
+    #[test]
+    fn context_keys_are_case_insensitive() {
+        let f = parse_request_file(r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "r", "context": {"AWS:SourceIp": "1.2.3.4", "aws:TagKeys": ["a", "b"], "n": 5, "b": true}}"#).unwrap();
+        let c = &f.request.context;
+        assert_eq!(
+            c.get("aws:sourceip"),
+            Some(&CtxValue::One("1.2.3.4".into()))
+        );
+        assert_eq!(
+            c.get("aws:tagkeys"),
+            Some(&CtxValue::Many(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(c.get("n"), Some(&CtxValue::One("5".into())));
+        assert_eq!(c.get("b"), Some(&CtxValue::One("true".into())));
+        let e = parse_request_file(r#"{"principal": "anonymous", "action": "a", "resource": "r", "context": {"a": "1", "A": "2"}}"#).unwrap_err();
+        assert!(e[0].message.contains("twice"));
+    }
+}

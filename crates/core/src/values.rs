@@ -1,0 +1,340 @@
+//! Typed condition values: exact decimals (no binary floats, so `1.2` compares
+//! exactly), instants from ISO 8601 or epoch seconds, base64, and small text helpers.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use std::cmp::Ordering;
+
+/// An exact decimal number: `(-1)^neg × 0.d₁d₂… × 10^exp`, digits without leading or
+/// trailing zeros; zero has no digits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decimal {
+    neg: bool,
+    digits: Vec<u8>,
+    exp: i64,
+}
+
+impl Decimal {
+    /// Parse `[-+]?digits[.digits][e[+-]digits]` (also `.5` and `5.`). `None` otherwise.
+    pub fn parse(text: &str) -> Option<Decimal> {
+        let t = text.trim();
+        let (neg, t) = match t.as_bytes().first() {
+            Some(b'-') => (true, t.get(1..)?),
+            Some(b'+') => (false, t.get(1..)?),
+            _ => (false, t),
+        };
+        let (mant, exp_part) = match t.find(['e', 'E']) {
+            Some(i) => (t.get(..i)?, Some(t.get(i + 1..)?)),
+            None => (t, None),
+        };
+        let exp10: i64 = match exp_part {
+            Some(e) => {
+                let e = e.strip_prefix('+').unwrap_or(e);
+                if e.is_empty() || e.len() > 6 {
+                    return None;
+                }
+                e.parse().ok()?
+            }
+            None => 0,
+        };
+        let (int, frac) = match mant.find('.') {
+            Some(i) => (mant.get(..i)?, mant.get(i + 1..)?),
+            None => (mant, ""),
+        };
+        if int.is_empty() && frac.is_empty() {
+            return None;
+        }
+        if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mut digits: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+        let mut exp = int.len() as i64 + exp10;
+        let lead = digits.iter().take_while(|&&d| d == 0).count();
+        digits.drain(..lead);
+        exp -= lead as i64;
+        while digits.last() == Some(&0) {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            return Some(Decimal {
+                neg: false,
+                digits,
+                exp: 0,
+            });
+        }
+        Some(Decimal { neg, digits, exp })
+    }
+
+    fn cmp_abs(&self, other: &Decimal) -> Ordering {
+        match (self.digits.is_empty(), other.digits.is_empty()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            _ => {}
+        }
+        self.exp
+            .cmp(&other.exp)
+            .then_with(|| self.digits.cmp(&other.digits))
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self.neg, other.neg) {
+            (false, true) => Ordering::Greater,
+            (true, false) => Ordering::Less,
+            (false, false) => self.cmp_abs(other),
+            (true, true) => other.cmp_abs(self),
+        }
+    }
+}
+
+/// An instant: nanoseconds since the Unix epoch.
+pub type Instant = i128;
+
+/// Parse a date value: epoch seconds (a string of digits, optionally signed or with a
+/// fraction) or the W3C profile of ISO 8601 (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
+/// `YYYY-MM-DDThh:mm[:ss[.s…]]TZD`, TZD = `Z` or `±hh:mm`; a missing TZD means UTC).
+pub fn parse_date(text: &str) -> Option<Instant> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let digits_only = t
+        .strip_prefix('-')
+        .unwrap_or(t)
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.');
+    if digits_only {
+        // A string of digits is epoch seconds (spec §9 row 12), even a 4-digit one.
+        return parse_epoch(t);
+    }
+    parse_iso(t)
+}
+
+fn parse_epoch(t: &str) -> Option<Instant> {
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t),
+    };
+    let (secs, frac) = match t.find('.') {
+        Some(i) => (t.get(..i)?, t.get(i + 1..)?),
+        None => (t, ""),
+    };
+    if secs.is_empty() || secs.len() > 15 || frac.len() > 9 {
+        return None;
+    }
+    let s: i128 = secs.parse().ok()?;
+    let mut nanos: i128 = 0;
+    if !frac.is_empty() {
+        let padded = format!("{frac:0<9}");
+        nanos = padded.parse().ok()?;
+    }
+    let v = s * 1_000_000_000 + nanos;
+    Some(if neg { -v } else { v })
+}
+
+fn num(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn parse_iso(t: &str) -> Option<Instant> {
+    let (date_part, time_part) = match t.find(['T', 't']) {
+        Some(i) => (t.get(..i)?, Some(t.get(i + 1..)?)),
+        None => (t, None),
+    };
+    let mut it = date_part.split('-');
+    let y = it.next()?;
+    if y.len() != 4 {
+        return None;
+    }
+    let year = num(y)? as i32;
+    let month = match it.next() {
+        Some(m) if m.len() == 2 => num(m)?,
+        Some(_) => return None,
+        None => 1,
+    };
+    let day = match it.next() {
+        Some(d) if d.len() == 2 => num(d)?,
+        Some(_) => return None,
+        None => 1,
+    };
+    if it.next().is_some() {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    let (time, offset_secs) = match time_part {
+        None => (NaiveTime::from_hms_opt(0, 0, 0)?, 0i64),
+        Some(tp) => {
+            let (clock, offset) = if let Some(c) = tp.strip_suffix(['Z', 'z']) {
+                (c, 0i64)
+            } else if let Some(i) = tp.rfind(['+', '-']) {
+                let (c, o) = (tp.get(..i)?, tp.get(i..)?);
+                let sign = if o.starts_with('-') { -1 } else { 1 };
+                let o = o.get(1..)?;
+                let (oh, om) = match o.split_once(':') {
+                    Some((h, m)) => (num(h)?, num(m)?),
+                    None if o.len() == 4 => (num(o.get(..2)?)?, num(o.get(2..)?)?),
+                    None => (num(o)?, 0),
+                };
+                if oh > 23 || om > 59 {
+                    return None;
+                }
+                (c, sign * (i64::from(oh) * 3600 + i64::from(om) * 60))
+            } else {
+                (tp, 0)
+            };
+            let mut parts = clock.split(':');
+            let h = num(parts.next()?)?;
+            let m = num(parts.next()?)?;
+            let (s, nanos) = match parts.next() {
+                None => (0, 0),
+                Some(sec) => match sec.split_once('.') {
+                    Some((s, f)) => {
+                        if f.is_empty() || f.len() > 9 || !f.bytes().all(|b| b.is_ascii_digit()) {
+                            return None;
+                        }
+                        (num(s)?, format!("{f:0<9}").parse().ok()?)
+                    }
+                    None => (num(sec)?, 0),
+                },
+            };
+            if parts.next().is_some() {
+                return None;
+            }
+            (NaiveTime::from_hms_nano_opt(h, m, s, nanos)?, offset)
+        }
+    };
+    let dt = NaiveDateTime::new(date, time);
+    let utc = dt.and_utc();
+    let secs = i128::from(utc.timestamp()) - i128::from(offset_secs);
+    Some(secs * 1_000_000_000 + i128::from(utc.timestamp_subsec_nanos()))
+}
+
+/// Decode standard or URL-safe base64 (padding optional). `None` when invalid.
+pub fn parse_base64(text: &str) -> Option<Vec<u8>> {
+    let t = text.trim().trim_end_matches('=');
+    let mut out = Vec::with_capacity(t.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in t.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if bits >= 6 {
+        return None;
+    }
+    Some(out)
+}
+
+/// Levenshtein distance over characters, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(c0) = cur.first_mut() {
+            *c0 = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::parse(s).unwrap()
+    }
+
+    #[test]
+    fn decimals_compare_exactly() {
+        assert_eq!(d("1.2"), d("1.20"));
+        assert!(d("1.2") < d("1.21"));
+        assert!(d("-1") < d("0"));
+        assert!(d("-2") < d("-1.5"));
+        assert_eq!(d("0"), d("-0.0"));
+        assert_eq!(d("1e3"), d("1000"));
+        assert!(d("10") > d("9.999999999999999999"));
+        assert!(d("0.001") < d("0.01"));
+        assert!(Decimal::parse("abc").is_none());
+        assert!(Decimal::parse("1.2.3").is_none());
+        assert!(Decimal::parse("").is_none());
+        assert!(Decimal::parse(".").is_none());
+    }
+
+    #[test]
+    fn dates_compare_instants() {
+        let a = parse_date("2025-01-01T01:00:00+01:00").unwrap();
+        let b = parse_date("2025-01-01T00:00:00Z").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(
+            parse_date("1704067200").unwrap(),
+            parse_date("2024-01-01T00:00:00Z").unwrap()
+        );
+        assert_eq!(
+            parse_date("2024-01-01").unwrap(),
+            parse_date("2024-01-01T00:00Z").unwrap()
+        );
+        assert_eq!(
+            parse_date("2024-03").unwrap(),
+            parse_date("2024-03-01").unwrap()
+        );
+        assert!(
+            parse_date("2024-01-01T00:00:00.5Z").unwrap()
+                > parse_date("2024-01-01T00:00:00Z").unwrap()
+        );
+        assert!(parse_date("2024-13-01").is_none());
+        assert!(parse_date("yesterday").is_none());
+        assert!(parse_date("").is_none());
+    }
+
+    #[test]
+    fn base64_decodes() {
+        assert_eq!(
+            parse_base64("QmluYXJ5VmFsdWVJbkJhc2U2NA==").unwrap(),
+            b"BinaryValueInBase64"
+        );
+        assert_eq!(parse_base64("YQ").unwrap(), b"a");
+        assert!(parse_base64("a!b").is_none());
+        assert!(parse_base64("Y").is_none());
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+}

@@ -1,0 +1,97 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
+//! Every vector of `fixtures/conformance/eval.jsonl` (copied from the shared
+//! conformance suite), run through the library. The CLI runs them again end to end.
+
+use policycheck_core::{evaluate_mode, parse_policy, parse_request_file, Decision};
+use serde_json::Value;
+
+fn vectors(file: &str) -> Vec<Value> {
+    let path = format!(
+        "{}/../../fixtures/conformance/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+/// The request part of a vector, in `policycheck eval --request` form.
+pub fn request_of(v: &Value) -> Value {
+    let mut req = v["request"].clone();
+    for k in ["mode", "identity_policies", "bucket_account"] {
+        if let Some(x) = v.get(k) {
+            req[k] = x.clone();
+        }
+    }
+    req
+}
+
+#[test]
+fn eval_vectors() {
+    let all = vectors("eval.jsonl");
+    assert!(
+        all.len() >= 89,
+        "expected the whole shared suite, got {}",
+        all.len()
+    );
+    let mut failures = Vec::new();
+    for v in &all {
+        let name = v["name"].as_str().unwrap();
+        let policy_text = serde_json::to_string_pretty(&v["policy"]).unwrap();
+        let parsed = parse_policy(&policy_text);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{name}: unexpected diagnostics {:?}",
+            parsed.diagnostics
+        );
+        let policy = parsed.policy.unwrap();
+        let rf = parse_request_file(&request_of(v).to_string())
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(
+            rf.identity_diagnostics.is_empty(),
+            "{name}: {:?}",
+            rf.identity_diagnostics
+        );
+        let ev = evaluate_mode(
+            &policy,
+            &rf.identity_policies,
+            &rf.request,
+            rf.mode,
+            &rf.bucket_account,
+        );
+        let expected = v["expected"].as_str().unwrap();
+        if ev.decision.as_str() != expected || !ev.certain {
+            failures.push(format!(
+                "{name}: expected {expected}, got {:?} (certain: {}) — {}",
+                ev.decision, ev.certain, ev.summary
+            ));
+        }
+        // The fast path agrees with the traced one.
+        if rf.mode == policycheck_core::Mode::ResourcePolicyOnly {
+            let (d, c) = policycheck_core::decide(&policy, &rf.request);
+            assert_eq!(
+                (d, c),
+                (ev.decision, ev.certain),
+                "{name}: decide() disagrees with evaluate()"
+            );
+        }
+        // Determining statements are named for every decision but implicit deny.
+        let root_default = ev.summary.contains("root user is allowed by default");
+        if ev.decision != Decision::ImplicitDeny && !root_default {
+            assert!(
+                !ev.determining.is_empty(),
+                "{name}: no determining statement"
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+}
