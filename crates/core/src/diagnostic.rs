@@ -296,3 +296,85 @@ pub mod codes {
         INVALID_RESOURCE,
     ];
 }
+
+/// A diagnostic resolved against its text: 1-based lines and columns (columns in
+/// characters), UTF-16 offsets for editors, byte offsets for tools. The one shape
+/// shared by the CLI's JSON, SARIF and the web page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Located {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    /// 1-based columns in UTF-16 code units (SARIF `utf16CodeUnits`, GitHub annotations).
+    pub column_utf16: u32,
+    pub end_column_utf16: u32,
+    pub start: u32,
+    pub end: u32,
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    pub labels: Vec<LocatedLabel>,
+}
+
+/// A label resolved against its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LocatedLabel {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    pub primary: bool,
+    pub start: u32,
+    pub end: u32,
+    pub start_utf16: u32,
+    pub end_utf16: u32,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Diagnostic {
+    /// Resolve spans against `index` (built from the text the spans point into).
+    pub fn locate(&self, index: &crate::source::LineIndex<'_>) -> Located {
+        let span = self.primary_span();
+        let a = index.line_col(span.start);
+        let b = index.line_col(span.end);
+        Located {
+            code: self.code,
+            name: self.name,
+            severity: self.severity,
+            message: self.message.clone(),
+            help: self.help.clone(),
+            line: a.line,
+            column: a.column,
+            end_line: b.line,
+            end_column: b.column,
+            column_utf16: a.column_utf16,
+            end_column_utf16: b.column_utf16,
+            start: span.start,
+            end: span.end,
+            start_utf16: index.utf16_offset(span.start),
+            end_utf16: index.utf16_offset(span.end),
+            labels: self
+                .labels
+                .iter()
+                .map(|l| {
+                    let lc = index.line_col(l.span.start);
+                    LocatedLabel {
+                        text: l.text.clone(),
+                        primary: l.primary,
+                        start: l.span.start,
+                        end: l.span.end,
+                        start_utf16: index.utf16_offset(l.span.start),
+                        end_utf16: index.utf16_offset(l.span.end),
+                        line: lc.line,
+                        column: lc.column,
+                    }
+                })
+                .collect(),
+        }
+    }
+}

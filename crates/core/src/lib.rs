@@ -16,7 +16,7 @@ pub mod request;
 pub mod source;
 pub mod values;
 
-pub use diagnostic::{codes, Code, Diagnostic, Label, Severity};
+pub use diagnostic::{codes, Code, Diagnostic, Label, Located, LocatedLabel, Severity};
 pub use eval::{
     decide, evaluate, evaluate_full, evaluate_mode, Decision, Evaluation, MatchKind, Outcome,
 };

@@ -1,0 +1,419 @@
+//! `policycheck eval POLICY --request REQUEST.json`: would this request be allowed, and why?
+
+use crate::render::{self, ColorChoice};
+use clap::{Args, ValueEnum};
+use policycheck_core::eval::{Outcome, StatementTrace};
+use policycheck_core::request::{
+    parse_context, parse_request_json, Caller, RequestFile, DEFAULT_BUCKET_ACCOUNT,
+};
+use policycheck_core::{
+    evaluate_mode, json, parse_policy_bytes, Context, CtxValue, Decision, Diagnostic, Evaluation,
+    LineIndex, Mode, PolicyKind, Request, Severity,
+};
+use std::process::ExitCode;
+
+pub const AFTER_HELP: &str = "\
+The request file is the request part of the conformance vectors:
+  {\"principal\": \"anonymous\" | \"arn:aws:iam::ACCT:user/NAME\" | \"arn:aws:sts::ACCT:assumed-role/ROLE/SESSION\"
+                 | \"service:NAME\" | \"federated:PROVIDER\" | \"ACCOUNT-ID\",
+   \"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::BUCKET/KEY\",
+   \"context\": {\"aws:SourceIp\": \"203.0.113.7\", \"aws:TagKeys\": [\"a\", \"b\"]},
+   \"mode\": \"full\", \"identity_policies\": [ … ], \"bucket_account\": \"111122223333\"}   (last three optional)
+The context is the complete request context: nothing is derived from the principal.
+Flags override the file's fields. --context KEY=VALUE is repeatable; repeating a key makes a list,
+KEY=[\"a\",\"b\"] gives a list directly and KEY=[] an empty one.
+
+Exit status: 0 allowed; 1 denied (explicitly or implicitly); 2 could not evaluate
+(bad arguments, unreadable or invalid policy or request, or a construct that cannot be evaluated).";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// The bucket policy (JSON file; `-` reads standard input)
+    pub policy: String,
+    /// The whole request as a JSON file
+    #[arg(long, short = 'r', value_name = "FILE")]
+    pub request: Option<String>,
+    /// Caller: anonymous, a 12-digit account id, an IAM/STS ARN, service:NAME or federated:PROVIDER
+    #[arg(long, value_name = "PRINCIPAL")]
+    pub principal: Option<String>,
+    /// Action, e.g. s3:GetObject
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Resource ARN, e.g. arn:aws:s3:::my-bucket/index.html
+    #[arg(long, value_name = "ARN")]
+    pub resource: Option<String>,
+    /// A context key (repeatable): KEY=VALUE, KEY=["a","b"], KEY=[]
+    #[arg(long = "context", short = 'c', value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+    /// Colour in text output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// A file's name and contents.
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+pub fn read_input(path: &str) -> Result<Input, String> {
+    if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(Input {
+            name: "<stdin>".into(),
+            bytes,
+        });
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Input {
+            name: path.to_string(),
+            bytes,
+        }),
+        Err(e) => Err(format!("cannot read `{path}`: {e}")),
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+/// Print diagnostics for people on stderr.
+fn print_diagnostics(name: &str, text: &str, diags: &[Diagnostic], color: ColorChoice) {
+    let h = render::handler(render::use_color(color, render::stderr_is_tty()), 100);
+    for d in diags {
+        eprint!("{}", render::render(&h, name, text, d));
+    }
+}
+
+fn parse_context_flag(ctx: &mut Context, seen: &mut Vec<String>, flag: &str) -> Result<(), String> {
+    let Some((key, value)) = flag.split_once('=') else {
+        return Err(format!("--context `{flag}`: expected KEY=VALUE"));
+    };
+    if key.is_empty() {
+        return Err(format!("--context `{flag}`: the key is empty"));
+    }
+    let value = if value.trim_start().starts_with('[') {
+        let parsed = json::parse(value);
+        let Some(v) = parsed.value.filter(|_| parsed.diagnostics.is_empty()) else {
+            return Err(format!(
+                "--context `{flag}`: the list is not a JSON array of strings"
+            ));
+        };
+        let mut one = Context::new();
+        let obj = json::Json {
+            kind: json::JsonKind::Object(vec![json::Member {
+                key: key.to_string(),
+                key_span: v.span,
+                value: v,
+            }]),
+            span: policycheck_core::Span::default(),
+        };
+        one = parse_context(&obj)
+            .map_err(|d| format!("--context `{flag}`: {}", d.message))
+            .unwrap_or(one);
+        one.get(&key.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or(CtxValue::Many(Vec::new()))
+    } else {
+        CtxValue::One(value.to_string())
+    };
+    let lc = key.to_ascii_lowercase();
+    if seen.contains(&lc) {
+        // Repeating a key makes a list.
+        let merged = match (ctx.get(&lc).cloned(), value) {
+            (Some(CtxValue::One(a)), CtxValue::One(b)) => CtxValue::Many(vec![a, b]),
+            (Some(CtxValue::Many(mut a)), CtxValue::One(b)) => {
+                a.push(b);
+                CtxValue::Many(a)
+            }
+            (Some(CtxValue::One(a)), CtxValue::Many(b)) => {
+                CtxValue::Many(std::iter::once(a).chain(b).collect())
+            }
+            (Some(CtxValue::Many(mut a)), CtxValue::Many(b)) => {
+                a.extend(b);
+                CtxValue::Many(a)
+            }
+            (None, v) => v,
+        };
+        ctx.insert(key, merged);
+    } else {
+        seen.push(lc);
+        ctx.insert(key, value);
+    }
+    Ok(())
+}
+
+pub fn run(args: &EvalArgs) -> ExitCode {
+    // The request: from the file, then overridden by flags.
+    let mut rf: Option<RequestFile> = None;
+    if let Some(path) = &args.request {
+        let input = match read_input(path) {
+            Ok(i) => i,
+            Err(e) => return fail(&e),
+        };
+        let text = String::from_utf8_lossy(&input.bytes).into_owned();
+        let parsed = json::parse(&text);
+        let Some(root) = parsed.value.filter(|_| parsed.diagnostics.is_empty()) else {
+            print_diagnostics(&input.name, &text, &parsed.diagnostics, args.color);
+            return ExitCode::from(2);
+        };
+        match parse_request_json(&root) {
+            Ok(r) => {
+                if r.identity_diagnostics
+                    .iter()
+                    .any(|d| d.severity == Severity::Error)
+                {
+                    print_diagnostics(&input.name, &text, &r.identity_diagnostics, args.color);
+                    return ExitCode::from(2);
+                }
+                rf = Some(r);
+            }
+            Err(d) => {
+                print_diagnostics(&input.name, &text, &[d], args.color);
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let base = rf.as_ref().map(|r| &r.request);
+    let caller = match (&args.principal, base) {
+        (Some(p), _) => match Caller::parse(p) {
+            Ok(c) => c,
+            Err(e) => return fail(&format!("--principal: {e}")),
+        },
+        (None, Some(b)) => b.caller.clone(),
+        (None, None) => Caller::Anonymous,
+    };
+    let Some(action) = args
+        .action
+        .clone()
+        .or_else(|| base.map(|b| b.action.clone()))
+    else {
+        return fail("no action: give --action (e.g. s3:GetObject) or --request FILE");
+    };
+    let Some(resource) = args
+        .resource
+        .clone()
+        .or_else(|| base.map(|b| b.resource.clone()))
+    else {
+        return fail(
+            "no resource: give --resource (e.g. arn:aws:s3:::my-bucket/key) or --request FILE",
+        );
+    };
+    let mut context = base.map(|b| b.context.clone()).unwrap_or_default();
+    let mut seen = Vec::new();
+    for flag in &args.context {
+        if let Err(e) = parse_context_flag(&mut context, &mut seen, flag) {
+            return fail(&e);
+        }
+    }
+    let request = Request::new(caller, &action, &resource, context);
+    let (mode, identity, bucket_account) = match rf {
+        Some(r) => (r.mode, r.identity_policies, r.bucket_account),
+        None => (
+            Mode::ResourcePolicyOnly,
+            Vec::new(),
+            DEFAULT_BUCKET_ACCOUNT.to_string(),
+        ),
+    };
+
+    // The policy.
+    let input = match read_input(&args.policy) {
+        Ok(i) => i,
+        Err(e) => return fail(&e),
+    };
+    let text = String::from_utf8_lossy(&input.bytes).into_owned();
+    let parsed = parse_policy_bytes(&input.bytes, PolicyKind::Resource);
+    let errors = parsed.has_errors();
+    if args.format == EvalFormat::Text || parsed.policy.is_none() {
+        print_diagnostics(&input.name, &text, &parsed.diagnostics, args.color);
+    }
+    let Some(policy) = parsed.policy else {
+        if args.format == EvalFormat::Json {
+            let index = LineIndex::new(&text);
+            let out = serde_json::json!({
+                "decision": null,
+                "error": "the policy could not be read",
+                "diagnostics": parsed.diagnostics.iter().map(|d| d.locate(&index)).collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        return ExitCode::from(2);
+    };
+    let ev = evaluate_mode(&policy, &identity, &request, mode, &bucket_account);
+    match args.format {
+        EvalFormat::Json => {
+            let index = LineIndex::new(&text);
+            let mut out = serde_json::to_value(&ev).unwrap_or_default();
+            if let Some(o) = out.as_object_mut() {
+                o.insert("request".into(), request.to_json());
+                o.insert(
+                    "diagnostics".into(),
+                    serde_json::to_value(
+                        parsed
+                            .diagnostics
+                            .iter()
+                            .map(|d| d.locate(&index))
+                            .collect::<Vec<_>>(),
+                    )
+                    .unwrap_or_default(),
+                );
+            }
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        EvalFormat::Text => print!(
+            "{}",
+            text_report(
+                &ev,
+                &request,
+                errors,
+                render::use_color(args.color, render::stdout_is_tty())
+            )
+        ),
+    }
+    exit_code(&ev, errors)
+}
+
+/// 0 allowed, 1 denied, 2 uncertain or invalid policy.
+pub fn exit_code(ev: &Evaluation, policy_has_errors: bool) -> ExitCode {
+    if policy_has_errors || !ev.certain {
+        return ExitCode::from(2);
+    }
+    match ev.decision {
+        Decision::Allow => ExitCode::SUCCESS,
+        Decision::ExplicitDeny | Decision::ImplicitDeny => ExitCode::from(1),
+    }
+}
+
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn green(&self, s: &str) -> String {
+        self.wrap("32", s)
+    }
+    fn red(&self, s: &str) -> String {
+        self.wrap("31", s)
+    }
+    fn yellow(&self, s: &str) -> String {
+        self.wrap("33", s)
+    }
+    fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+}
+
+fn mark(p: &Paint, o: Outcome) -> String {
+    match o {
+        Outcome::Matched => p.green("✓ matched      "),
+        Outcome::NotMatched => p.red("✗ not matched  "),
+        Outcome::NotEvaluable => p.yellow("? not evaluable"),
+    }
+}
+
+/// The decision and the trace, for a person.
+pub fn text_report(ev: &Evaluation, req: &Request, policy_has_errors: bool, color: bool) -> String {
+    let p = Paint(color);
+    let mut s = String::new();
+    let head = match ev.decision {
+        Decision::Allow => p.green("ALLOWED"),
+        Decision::ExplicitDeny => p.red("EXPLICITLY DENIED"),
+        Decision::ImplicitDeny => p.red("IMPLICITLY DENIED"),
+    };
+    let certainty = if ev.certain {
+        String::new()
+    } else {
+        format!(" {}", p.yellow("(uncertain)"))
+    };
+    s.push_str(&format!(
+        "{} {head}{certainty} ({})\n",
+        p.bold("Decision:"),
+        ev.decision.as_str()
+    ));
+    s.push_str(&format!("  {}\n", ev.summary));
+    if policy_has_errors {
+        s.push_str(&format!("  {}\n", p.yellow("the policy has errors (see above): AWS would reject it, so this result is not authoritative")));
+    }
+    s.push_str(&format!("\n{}\n", p.bold("Request:")));
+    s.push_str(&format!(
+        "  principal  {}\n  action     {}\n  resource   {}\n",
+        req.caller.display(),
+        req.action,
+        req.resource
+    ));
+    if req.context.is_empty() {
+        s.push_str("  context    (empty)\n");
+    } else {
+        for (i, (k, v)) in req.context.iter().enumerate() {
+            let label = if i == 0 { "context" } else { "" };
+            let v = match v {
+                CtxValue::One(x) => x.clone(),
+                CtxValue::Many(xs) => format!("[{}]", xs.join(", ")),
+            };
+            s.push_str(&format!("  {label:<10} {k} = {v}\n"));
+        }
+    }
+    let section = |s: &mut String, title: &str, traces: &[StatementTrace]| {
+        if traces.is_empty() {
+            return;
+        }
+        s.push_str(&format!("\n{}\n", p.bold(title)));
+        for t in traces {
+            let effect = t.effect.map_or("?".to_string(), |e| e.to_string());
+            let applies = match t.applies {
+                Outcome::Matched => p.green("applies"),
+                Outcome::NotMatched => p.dim("does not apply"),
+                Outcome::NotEvaluable => p.yellow("cannot be evaluated"),
+            };
+            s.push_str(&format!("  {} ({effect}): {applies}\n", p.bold(&t.id)));
+            for (name, part) in [
+                ("principal", &t.principal),
+                ("action", &t.action),
+                ("resource", &t.resource),
+            ] {
+                s.push_str(&format!(
+                    "    {name:<10} {}  {}\n",
+                    mark(&p, part.result),
+                    part.reason
+                ));
+            }
+            for c in &t.conditions {
+                s.push_str(&format!(
+                    "    {:<10} {}  {} {}: {}\n",
+                    "condition",
+                    mark(&p, c.result),
+                    c.operator,
+                    c.key,
+                    c.reason
+                ));
+            }
+        }
+    };
+    section(&mut s, "Bucket policy statements:", &ev.statements);
+    section(
+        &mut s,
+        "Identity policy statements:",
+        &ev.identity_statements,
+    );
+    s
+}

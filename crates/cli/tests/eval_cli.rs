@@ -1,0 +1,332 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
+//! `policycheck eval` end to end: every shared eval vector through the binary, the
+//! exit-code contract, and snapshots of what a person sees.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_policycheck"));
+    c.env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE");
+    c
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    bin().args(args).current_dir(cwd).output().unwrap()
+}
+
+#[test]
+fn every_eval_vector_through_the_binary() {
+    let text = std::fs::read_to_string(root().join("fixtures/conformance/eval.jsonl")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut n = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let name = v["name"].as_str().unwrap();
+        let mut req = v["request"].clone();
+        for k in ["mode", "identity_policies", "bucket_account"] {
+            if let Some(x) = v.get(k) {
+                req[k] = x.clone();
+            }
+        }
+        let policy = write(
+            dir.path(),
+            "policy.json",
+            &serde_json::to_string_pretty(&v["policy"]).unwrap(),
+        );
+        let request = write(dir.path(), "request.json", &req.to_string());
+        let out = run(
+            &[
+                "eval",
+                policy.to_str().unwrap(),
+                "--request",
+                request.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+            dir.path(),
+        );
+        let json: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{name}: {e}: {}", String::from_utf8_lossy(&out.stdout)));
+        let expected = v["expected"].as_str().unwrap();
+        assert_eq!(json["decision"], expected, "{name}");
+        assert!(json["statements"].is_array(), "{name}: no trace");
+        let want_code = if expected == "Allow" { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(want_code), "{name}: exit code");
+        n += 1;
+    }
+    assert!(n >= 89);
+}
+
+const SITE: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReadFromOffice",
+      "Effect": "Allow",
+      "Principal": "*",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::example-site/*",
+      "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}
+    },
+    {
+      "Sid": "DenyInsecureTransport",
+      "Effect": "Deny",
+      "Principal": "*",
+      "Action": "s3:*",
+      "Resource": ["arn:aws:s3:::example-site", "arn:aws:s3:::example-site/*"],
+      "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+    }
+  ]
+}
+"#;
+
+#[test]
+fn exit_codes_follow_the_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.json", SITE);
+    let base = [
+        "eval",
+        "site.json",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::example-site/index.html",
+    ];
+    let allowed = run(
+        &[
+            &base[..],
+            &[
+                "-c",
+                "aws:SourceIp=203.0.113.9",
+                "-c",
+                "aws:SecureTransport=true",
+            ],
+        ]
+        .concat(),
+        dir.path(),
+    );
+    assert_eq!(allowed.status.code(), Some(0));
+    let implicit = run(
+        &[
+            &base[..],
+            &[
+                "-c",
+                "aws:SourceIp=198.51.100.7",
+                "-c",
+                "aws:SecureTransport=true",
+            ],
+        ]
+        .concat(),
+        dir.path(),
+    );
+    assert_eq!(implicit.status.code(), Some(1));
+    let explicit = run(
+        &[
+            &base[..],
+            &[
+                "-c",
+                "aws:SourceIp=203.0.113.9",
+                "-c",
+                "aws:SecureTransport=false",
+                "-f",
+                "json",
+            ],
+        ]
+        .concat(),
+        dir.path(),
+    );
+    assert_eq!(explicit.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&explicit.stdout).unwrap();
+    assert_eq!(json["decision"], "ExplicitDeny");
+    assert_eq!(
+        json["determining"],
+        serde_json::json!(["DenyInsecureTransport"])
+    );
+    // Bad input: exit 2, never 0 or 1.
+    assert_eq!(
+        run(
+            &[
+                "eval",
+                "missing.json",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "x"
+            ],
+            dir.path()
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["eval", "site.json", "--resource", "x"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(
+            &[
+                "eval",
+                "site.json",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "x",
+                "--principal",
+                "bob"
+            ],
+            dir.path()
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["eval", "--bogus"], dir.path()).status.code(), Some(2));
+}
+
+#[test]
+fn not_evaluable_construct_exits_2_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEqualz": {"aws:SourceVpce": "vpce-1"}}}]}"#,
+    );
+    let out = run(
+        &[
+            "eval",
+            "p.json",
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::b/k",
+            "-f",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["certain"], false);
+    assert_eq!(json["decision"], "ImplicitDeny");
+    assert_eq!(
+        json["statements"][0]["conditions"][0]["result"],
+        "not_evaluable"
+    );
+    assert_eq!(json["diagnostics"][0]["code"], "PC010");
+    assert_eq!(json["diagnostics"][0]["line"], 1);
+}
+
+#[test]
+fn context_flags_build_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ForAllValues:StringEquals": {"s3:RequestObjectTagKeys": ["env", "team"]}, "Null": {"s3:RequestObjectTagKeys": "false"}}}]}"#,
+    );
+    let args = [
+        "eval",
+        "p.json",
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        "arn:aws:s3:::b/k",
+    ];
+    let ok = run(
+        &[
+            &args[..],
+            &[
+                "-c",
+                "s3:RequestObjectTagKeys=env",
+                "-c",
+                "s3:RequestObjectTagKeys=team",
+            ],
+        ]
+        .concat(),
+        dir.path(),
+    );
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let extra = run(
+        &[
+            &args[..],
+            &["-c", r#"s3:RequestObjectTagKeys=["env","cost"]"#],
+        ]
+        .concat(),
+        dir.path(),
+    );
+    assert_eq!(extra.status.code(), Some(1));
+    let empty = run(
+        &[&args[..], &["-c", "s3:RequestObjectTagKeys=[]"]].concat(),
+        dir.path(),
+    );
+    assert_eq!(
+        empty.status.code(),
+        Some(1),
+        "an empty list is absent for Null, so the guard fails"
+    );
+}
+
+#[test]
+fn text_report_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.json", SITE);
+    let out = run(
+        &[
+            "eval",
+            "site.json",
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::example-site/index.html",
+            "-c",
+            "aws:SourceIp=198.51.100.7",
+            "-c",
+            "aws:SecureTransport=true",
+        ],
+        dir.path(),
+    );
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn parse_error_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "broken.json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Principal\": \"*\",}\n  ]\n}\n");
+    let out = run(
+        &[
+            "eval",
+            "broken.json",
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::b/k",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
+}
