@@ -382,7 +382,7 @@ pub struct Condition {
 }
 
 /// Three-valued truth: a condition the engine cannot evaluate is `Unknown`, never false.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tri {
     True,

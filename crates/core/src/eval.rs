@@ -136,7 +136,7 @@ impl VarSource for Vars<'_> {
 }
 
 /// Does the principal element cover the caller? `(result, match kind, reason)`.
-fn principal_part(
+pub(crate) fn principal_part(
     el: &PrincipalElement,
     caller: &Caller,
     explain: bool,

@@ -12,7 +12,9 @@ pub mod json;
 pub mod model;
 pub mod parse;
 pub mod pattern;
+pub mod public;
 pub mod request;
+pub mod solve;
 pub mod source;
 pub mod values;
 

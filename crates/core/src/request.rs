@@ -176,6 +176,11 @@ impl Context {
         }
     }
 
+    /// Remove a key (lower-cased), if present.
+    pub fn remove(&mut self, lower_key: &str) {
+        self.entries.retain(|e| e.0 != lower_key);
+    }
+
     /// Look up a lower-cased key.
     pub fn get(&self, lower_key: &str) -> Option<&CtxValue> {
         self.entries.iter().find(|e| e.0 == lower_key).map(|e| &e.2)

@@ -64,6 +64,21 @@ impl Decimal {
         Some(Decimal { neg, digits, exp })
     }
 
+    /// The value as `(mantissa, scale)` meaning `mantissa / 10^scale` (scale ≥ 0),
+    /// or `None` when it does not fit in 128 bits.
+    pub fn to_scaled(&self) -> Option<(i128, i64)> {
+        let mut m: i128 = 0;
+        for d in &self.digits {
+            m = m.checked_mul(10)?.checked_add(i128::from(*d))?;
+        }
+        let mut scale = self.digits.len() as i64 - self.exp;
+        while scale < 0 {
+            m = m.checked_mul(10)?;
+            scale += 1;
+        }
+        Some((if self.neg { -m } else { m }, scale))
+    }
+
     fn cmp_abs(&self, other: &Decimal) -> Ordering {
         match (self.digits.is_empty(), other.digits.is_empty()) {
             (true, true) => return Ordering::Equal,

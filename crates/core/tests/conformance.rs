@@ -95,3 +95,61 @@ fn eval_vectors() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn public_vectors() {
+    use policycheck_core::public::{analyze, Verdict};
+    let all = vectors("public.jsonl");
+    assert!(all.len() >= 28);
+    let mut failures = Vec::new();
+    for v in &all {
+        let name = v["name"].as_str().unwrap();
+        let text = serde_json::to_string_pretty(&v["policy"]).unwrap();
+        let parsed = parse_policy(&text);
+        let policy = parsed.policy.unwrap();
+        let pa = analyze(&policy);
+        let want = |k: &str| v[k].as_bool().unwrap();
+        let got = (
+            pa.verdict == Verdict::Public,
+            pa.read.verdict == Verdict::Public,
+            pa.write.verdict == Verdict::Public,
+        );
+        if got != (want("public"), want("public_read"), want("public_write")) {
+            failures.push(format!(
+                "{name}: expected public/read/write {:?}, got {got:?} (read {:?} {:?}, write {:?} {:?})",
+                (want("public"), want("public_read"), want("public_write")),
+                pa.read.verdict,
+                pa.read.unknown,
+                pa.write.verdict,
+                pa.write.unknown
+            ));
+        }
+        // A "not public" answer must be a real one, never an unknown.
+        if !want("public") && pa.verdict != Verdict::NotPublic {
+            failures.push(format!("{name}: expected not-public, got {:?}", pa.verdict));
+        }
+        // Every witness is allowed by the evaluator (spec §6.8 obligation 2).
+        for w in pa.witnesses() {
+            let (d, certain) = policycheck_core::decide(&policy, &w.request);
+            assert_eq!(
+                (d, certain),
+                (Decision::Allow, true),
+                "{name}: witness {:?} is not allowed",
+                w.request.to_json()
+            );
+        }
+        if pa.verdict == Verdict::Public {
+            assert!(
+                pa.witnesses().next().is_some(),
+                "{name}: public without a witness"
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} public vectors failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,1782 @@
+//! The public-access analysis (spec §6.8): semantic, deny-aware, sound, witnessed.
+//!
+//! For each access level the question is: is there an *outsider request* (anonymous,
+//! or from an account the policy never names, holding only values an outsider owns in
+//! the restricting keys) for an action of that level, on a resource of the bucket, that
+//! the policy allows, Deny statements included?
+//!
+//! How it is answered:
+//! 1. The request is split into dimensions: the caller, the action, the resource, and
+//!    each condition key the policy reads. [`crate::solve`] gives each dimension a
+//!    finite set of candidate values that covers every behaviour the policy can tell
+//!    apart (automata for strings, boundary points for numbers, dates and IPs),
+//!    restricted to what an outsider can send.
+//! 2. Actions are grouped into classes that every statement treats alike.
+//! 3. For each class and each Allow statement, a depth-first search picks candidate
+//!    values so that the Allow applies and every Deny fails, pruning as soon as the
+//!    Allow fails or a Deny is certain to apply.
+//! 4. Every witness found is re-evaluated with the ordinary evaluator ([`crate::decide`])
+//!    and kept only if it is allowed, with certainty.
+//! 5. "Not public" is answered only when the search was exhaustive over complete
+//!    candidate sets; otherwise the answer is "unknown" (never a silent "not public").
+
+use crate::catalog::{self, AccessLevel, ResourceType};
+use crate::condition::{self, BaseOp, Compiled, Tri};
+use crate::eval::{self, Decision};
+use crate::model::*;
+use crate::pattern::Tok;
+use crate::request::{AwsCaller, Caller, CallerKind, Context, CtxValue, Request};
+use crate::solve::{self, Glob, Unit};
+use crate::values::Decimal;
+use ipnet::IpNet;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+/// The answer for one access level, or overall.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Public,
+    NotPublic,
+    Unknown,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Public => "public",
+            Verdict::NotPublic => "not-public",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// A concrete outsider request the policy allows.
+#[derive(Clone, Debug)]
+pub struct Witness {
+    pub request: Request,
+    /// The access level of the witness's action (finer than read/write).
+    pub level: AccessLevel,
+    /// The Allow statement that grants it (Sid or `#index`) and its index.
+    pub granted_by: String,
+    pub granted_by_index: usize,
+}
+
+/// What a statement contributes to the answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// Statement id (Sid or `#index`).
+    pub statement: String,
+    pub index: usize,
+    /// `grants`, `restricted-by-principal`, `restricted-by-condition`, `restricted-by-resource`, `pinned-by-deny`, `denies`, `not-evaluable`.
+    pub role: &'static str,
+    pub detail: String,
+}
+
+/// The answer for one access level (read or write).
+#[derive(Clone, Debug)]
+pub struct LevelAccess {
+    pub verdict: Verdict,
+    /// At least one per public finer level (List, Read, Write, …), each allowed by the evaluator.
+    pub witnesses: Vec<Witness>,
+    /// Every action of this level an outsider can run (when public).
+    pub public_actions: Vec<String>,
+    /// Which statements make it so.
+    pub reasons: Vec<Reason>,
+    /// Why the answer is unknown, when it is.
+    pub unknown: Vec<String>,
+}
+
+/// The public-access answer for a bucket policy.
+#[derive(Clone, Debug)]
+pub struct PublicAccess {
+    /// `public` when read or write is public; else `unknown` when either is; else `not-public`.
+    pub verdict: Verdict,
+    pub read: LevelAccess,
+    pub write: LevelAccess,
+}
+
+impl PublicAccess {
+    /// All witnesses, read first.
+    pub fn witnesses(&self) -> impl Iterator<Item = &Witness> {
+        self.read
+            .witnesses
+            .iter()
+            .chain(self.write.witnesses.iter())
+    }
+}
+
+/// Account ids tried, in order, for the outsider (the first not named by the policy).
+const FRESH_ACCOUNTS: &[&str] = &[
+    "999988887777",
+    "888877776666",
+    "777766665555",
+    "666655554444",
+    "555544443333",
+];
+
+/// Search budget (DFS nodes per policy); beyond it the answer is unknown.
+const NODE_BUDGET: usize = 200_000;
+
+/// One atom: a part of a statement that depends on some dimensions.
+#[derive(Clone, Debug)]
+enum AtomKind {
+    Principal,
+    Resource,
+    Cond(usize),
+    /// A missing or broken element: never certain.
+    Broken,
+}
+
+#[derive(Clone, Debug)]
+struct Atom {
+    kind: AtomKind,
+    deps: Vec<usize>,
+}
+
+struct StmtInfo<'a> {
+    st: &'a Statement,
+    effect: Option<Effect>,
+    atoms: Vec<Atom>,
+}
+
+struct KeyDim {
+    name_lc: String,
+    display: String,
+    cands: Vec<Option<CtxValue>>,
+    complete: bool,
+    note: Option<String>,
+}
+
+/// Analyse a bucket policy.
+pub fn analyze(policy: &Policy) -> PublicAccess {
+    Analyzer::new(policy).run()
+}
+
+struct Analyzer<'a> {
+    policy: &'a Policy,
+    named_accounts: BTreeSet<String>,
+    fresh_account: String,
+}
+
+fn twelve_digit_runs(s: &str, out: &mut BTreeSet<String>) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b.get(i).is_some_and(u8::is_ascii_digit) {
+            let start = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i - start == 12 {
+                if let Some(run) = s.get(start..i) {
+                    out.insert(run.to_string());
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn statement_texts(st: &Statement) -> Vec<&str> {
+    let mut out = Vec::new();
+    if let Some(p) = &st.principal {
+        if let PrincipalValue::Map(es) = &p.value {
+            out.extend(es.iter().map(|e| e.text.value.as_str()));
+        }
+    }
+    if let Some(r) = &st.resource {
+        out.extend(r.items.iter().map(|i| i.text.value.as_str()));
+    }
+    if let Some(c) = &st.condition {
+        for cond in &c.conditions {
+            out.extend(cond.values.iter().map(|v| v.text.value.as_str()));
+        }
+    }
+    out
+}
+
+fn digits(n: usize) -> Glob {
+    Glob {
+        units: vec![Unit::Digit; n],
+    }
+}
+
+fn seg() -> Unit {
+    Unit::Star { excl: Some(':') }
+}
+
+fn lit_units(s: &str) -> Vec<Unit> {
+    s.chars().map(Unit::Lit).collect()
+}
+
+/// `arn:S:S:S:<account>:*`
+fn arn_with_account(account: Option<&str>) -> Glob {
+    let mut u = lit_units("arn:");
+    u.extend([
+        seg(),
+        Unit::Lit(':'),
+        seg(),
+        Unit::Lit(':'),
+        seg(),
+        Unit::Lit(':'),
+    ]);
+    match account {
+        Some(a) => u.extend(lit_units(a)),
+        None => u.extend(vec![Unit::Digit; 12]),
+    }
+    u.push(Unit::Lit(':'));
+    u.push(Unit::Star { excl: None });
+    Glob { units: u }
+}
+
+fn is_narrow(net: &IpNet) -> bool {
+    match net {
+        IpNet::V4(n) => {
+            let private: [IpNet; 3] = [
+                IpNet::V4(ipnet::Ipv4Net::new_assert(
+                    std::net::Ipv4Addr::new(10, 0, 0, 0),
+                    8,
+                )),
+                IpNet::V4(ipnet::Ipv4Net::new_assert(
+                    std::net::Ipv4Addr::new(172, 16, 0, 0),
+                    12,
+                )),
+                IpNet::V4(ipnet::Ipv4Net::new_assert(
+                    std::net::Ipv4Addr::new(192, 168, 0, 0),
+                    16,
+                )),
+            ];
+            n.prefix_len() >= 8 || private.iter().any(|p| p.contains(net))
+        }
+        IpNet::V6(n) => n.prefix_len() >= 32,
+    }
+}
+
+/// Keys that are always in a real request: witnesses set them rather than leave them out.
+const ALWAYS_PRESENT: &[&str] = &[
+    "aws:securetransport",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:requestedregion",
+];
+
+impl<'a> Analyzer<'a> {
+    fn new(policy: &'a Policy) -> Self {
+        let mut named = BTreeSet::new();
+        for st in &policy.statements {
+            for t in statement_texts(st) {
+                twelve_digit_runs(t, &mut named);
+            }
+        }
+        let fresh = FRESH_ACCOUNTS
+            .iter()
+            .find(|a| !named.contains(**a))
+            .map_or("999988887777", |a| *a)
+            .to_string();
+        Analyzer {
+            policy,
+            named_accounts: named,
+            fresh_account: fresh,
+        }
+    }
+
+    /// The outsider callers: anonymous, principals of a fresh account, and users of any
+    /// identity provider the policy names.
+    fn callers(&self) -> Vec<Caller> {
+        let a = &self.fresh_account;
+        let aws = |arn: String, kind: CallerKind| {
+            Caller::Aws(AwsCaller {
+                arn,
+                partition: "aws".into(),
+                account: a.clone(),
+                kind,
+            })
+        };
+        let mut out = vec![
+            Caller::Anonymous,
+            aws(format!("arn:aws:iam::{a}:root"), CallerKind::Root),
+            aws(
+                format!("arn:aws:iam::{a}:user/outsider"),
+                CallerKind::User {
+                    name: "outsider".into(),
+                },
+            ),
+            aws(
+                format!("arn:aws:sts::{a}:assumed-role/outsider-role/outsider-session"),
+                CallerKind::AssumedRole {
+                    role: "outsider-role".into(),
+                    session: "outsider-session".into(),
+                },
+            ),
+            aws(
+                format!("arn:aws:sts::{a}:federated-user/outsider"),
+                CallerKind::FederatedUser {
+                    name: "outsider".into(),
+                },
+            ),
+        ];
+        let mut providers = BTreeSet::new();
+        for st in &self.policy.statements {
+            if let Some(PrincipalElement {
+                value: PrincipalValue::Map(es),
+                ..
+            }) = &st.principal
+            {
+                for e in es {
+                    if let PrincipalId::Federated(p) = &e.id {
+                        providers.insert(p.clone());
+                    }
+                }
+            }
+        }
+        out.extend(
+            providers
+                .into_iter()
+                .map(|provider| Caller::Federated { provider }),
+        );
+        out
+    }
+
+    /// (partition, bucket) pairs the policy's resources name; `complete` is false when
+    /// a bucket name had to be guessed from a wildcard.
+    fn buckets(&self) -> (Vec<(String, String)>, bool) {
+        let mut literal: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut guessed: BTreeSet<(String, String)> = BTreeSet::new();
+        for st in &self.policy.statements {
+            let Some(r) = &st.resource else { continue };
+            for item in &r.items {
+                let parts = item.pattern.parts();
+                if parts.len() != 6 {
+                    continue;
+                }
+                let service = parts.get(2).and_then(|p| p.as_literal());
+                if service.is_some_and(|s| s != "s3") {
+                    continue;
+                }
+                let partition = parts
+                    .get(1)
+                    .and_then(|p| p.as_literal())
+                    .unwrap_or("aws")
+                    .to_string();
+                let Some(res) = parts.get(5) else { continue };
+                let mut name = String::new();
+                let mut wild = false;
+                'outer: for t in res.toks() {
+                    match t {
+                        Tok::Lit(s) => {
+                            for c in s.chars() {
+                                if c == '/' {
+                                    break 'outer;
+                                }
+                                name.push(c);
+                            }
+                        }
+                        Tok::Star => {
+                            wild = true;
+                            break;
+                        }
+                        Tok::One | Tok::Var { .. } => {
+                            wild = true;
+                            name.push('x');
+                        }
+                    }
+                }
+                if name.is_empty() {
+                    continue;
+                }
+                if wild {
+                    guessed.insert((partition, name));
+                } else {
+                    literal.insert((partition, name));
+                }
+            }
+        }
+        if !literal.is_empty() {
+            (literal.into_iter().collect(), true)
+        } else if !guessed.is_empty() {
+            (guessed.into_iter().collect(), false)
+        } else {
+            // Only `*` or NotResource without a bucket: the name does not matter.
+            (vec![("aws".into(), "example-bucket".into())], true)
+        }
+    }
+
+    /// Candidate resources for one resource type, and whether they are complete.
+    fn resource_cands(
+        &self,
+        ty: ResourceType,
+        buckets: &[(String, String)],
+    ) -> (Vec<String>, bool) {
+        let mut questions = Vec::new();
+        let mut has_vars = false;
+        for st in &self.policy.statements {
+            if let Some(r) = &st.resource {
+                for item in &r.items {
+                    has_vars |= item.pattern.has_vars();
+                    questions.push(Glob::from_arn(&item.pattern));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut complete = !has_vars;
+        for (partition, bucket) in buckets {
+            match ty {
+                ResourceType::Bucket => out.push(format!("arn:{partition}:s3:::{bucket}")),
+                _ => {
+                    let mut units = lit_units(&format!("arn:{partition}:s3:::{bucket}/"));
+                    units.push(Unit::Star { excl: None });
+                    let reps = solve::string_reps(&questions, &[Glob { units }], &[]);
+                    complete &= reps.complete;
+                    for v in reps.values {
+                        // Prefer a readable key over the empty one when both behave alike.
+                        out.push(v);
+                    }
+                }
+            }
+        }
+        (out, complete)
+    }
+
+    /// Build the candidate values of one condition key.
+    fn key_dim(&self, name_lc: &str, display: &str) -> KeyDim {
+        let mut conds: Vec<&condition::Condition> = Vec::new();
+        for st in &self.policy.statements {
+            if let Some(c) = &st.condition {
+                conds.extend(c.conditions.iter().filter(|c| c.key_lc == name_lc));
+            }
+        }
+        let mut complete = true;
+        let mut note = None;
+        let mut families: BTreeSet<&'static str> = BTreeSet::new();
+        let mut questions: Vec<Glob> = Vec::new();
+        let mut numbers: Vec<Decimal> = Vec::new();
+        let mut dates: Vec<i128> = Vec::new();
+        let mut nets: Vec<IpNet> = Vec::new();
+        let mut literals: Vec<String> = Vec::new();
+        let mut set_ops = false;
+        for c in &conds {
+            let Some(op) = c.op else {
+                complete = false;
+                note = Some(format!("operator `{}` is unknown", c.operator.value));
+                continue;
+            };
+            set_ops |= op.set.is_some();
+            for v in &c.values {
+                match &v.compiled {
+                    Compiled::Text(p) => {
+                        families.insert("string");
+                        if p.has_vars() {
+                            complete = false;
+                            note = Some(format!("values of `{display}` use policy variables"));
+                        }
+                        let ci = matches!(
+                            op.base,
+                            BaseOp::StringEqualsIgnoreCase
+                                | BaseOp::StringNotEqualsIgnoreCase
+                                | BaseOp::Bool
+                        );
+                        if ci && !v.text.value.is_ascii() {
+                            complete = false;
+                        }
+                        if !p.has_wildcards() && !p.has_vars() {
+                            if let Some(l) = p.as_literal() {
+                                literals.push(l.to_string());
+                            }
+                        }
+                        questions.push(Glob::from_pattern(p, ci));
+                        if op.base == BaseOp::Bool {
+                            questions.push(Glob::from_toks(&[Tok::Lit("true".into())], None, true));
+                            questions.push(Glob::from_toks(
+                                &[Tok::Lit("false".into())],
+                                None,
+                                true,
+                            ));
+                        }
+                    }
+                    Compiled::Arn(p) => {
+                        families.insert("string");
+                        if p.has_vars() {
+                            complete = false;
+                            note = Some(format!("values of `{display}` use policy variables"));
+                        }
+                        if p.parts()
+                            .iter()
+                            .all(|x| !x.has_wildcards() && !x.has_vars())
+                        {
+                            literals.push(v.text.value.clone());
+                        }
+                        questions.push(Glob::from_arn(p));
+                    }
+                    Compiled::Binary(_) => {
+                        families.insert("string");
+                        questions.push(Glob::literal(&v.text.value));
+                    }
+                    Compiled::Number(n) => {
+                        families.insert("number");
+                        if let Some(n) = n {
+                            numbers.push(n.clone());
+                        }
+                    }
+                    Compiled::Date(d) => {
+                        families.insert("date");
+                        if let Some(d) = d {
+                            dates.push(*d);
+                        }
+                    }
+                    Compiled::Ip(n) => {
+                        families.insert("ip");
+                        if let Some(n) = n {
+                            nets.push(*n);
+                        }
+                    }
+                    Compiled::Null(_) | Compiled::Opaque => {}
+                }
+            }
+        }
+        if families.len() > 1 {
+            complete = false;
+            note = Some(format!(
+                "`{display}` is compared as {}",
+                families.iter().copied().collect::<Vec<_>>().join(" and ")
+            ));
+        }
+
+        // What an outsider may hold in a restricting key (spec §6.8).
+        let mut must: Vec<Glob> = Vec::new();
+        let mut must_not: Vec<Glob> = Vec::new();
+        let named: Vec<&String> = self.named_accounts.iter().collect();
+        match name_lc {
+            "aws:principalaccount"
+            | "aws:sourceaccount"
+            | "aws:sourceowner"
+            | "s3:dataaccesspointaccount" => {
+                must.push(digits(12));
+                must_not.extend(named.iter().map(|a| Glob::literal(a)));
+            }
+            "aws:principalarn" | "aws:sourcearn" | "s3:dataaccesspointarn" => {
+                must.push(arn_with_account(None));
+                must_not.extend(named.iter().map(|a| arn_with_account(Some(a))));
+            }
+            "aws:principalorgid" => {
+                let mut u = lit_units("o-");
+                u.push(Unit::Any { excl: None });
+                u.push(Unit::Star { excl: None });
+                must.push(Glob { units: u });
+                must_not.extend(literals.iter().map(|l| Glob::literal(l)));
+            }
+            "aws:userid" => {
+                // The outsider's own unique ids: any value not starting with an id the policy names.
+                for c in &conds {
+                    for v in &c.values {
+                        let prefix = v.text.value.split(':').next().unwrap_or("");
+                        if !prefix.is_empty() && !prefix.contains(['*', '?', '$']) {
+                            must_not.push(Glob::literal(prefix));
+                            let mut u = lit_units(prefix);
+                            u.push(Unit::Lit(':'));
+                            u.push(Unit::Star { excl: None });
+                            must_not.push(Glob { units: u });
+                        }
+                    }
+                }
+                must_not.extend(named.iter().map(|a| Glob::literal(a)));
+            }
+            "aws:sourcevpc"
+            | "aws:sourcevpce"
+            | "s3:x-amz-server-side-encryption-aws-kms-key-id" => {
+                must_not.extend(literals.iter().map(|l| Glob::literal(l)));
+            }
+            _ => {}
+        }
+
+        let info = catalog::condition_key(display);
+        let bool_key = info.is_some_and(|i| i.ty == catalog::KeyType::Bool);
+        if bool_key {
+            // A boolean key only ever holds `true` or `false` in a real request.
+            questions.push(Glob::from_toks(&[Tok::Lit("true".into())], None, true));
+            questions.push(Glob::from_toks(&[Tok::Lit("false".into())], None, true));
+        }
+        let mut scalars: Vec<String> = Vec::new();
+        if families.contains("string") || families.is_empty() {
+            let reps = solve::string_reps(&questions, &must, &must_not);
+            complete &= reps.complete;
+            if !reps.complete {
+                note = Some(format!(
+                    "too many patterns on `{display}` to explore exhaustively"
+                ));
+            }
+            scalars.extend(reps.values);
+            if bool_key {
+                scalars
+                    .retain(|v| v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"));
+                for v in &mut scalars {
+                    *v = v.to_ascii_lowercase();
+                }
+                scalars.dedup();
+            }
+        }
+        if families.contains("number") {
+            match solve::number_reps(&numbers) {
+                Some(r) => scalars.extend(r),
+                None => {
+                    complete = false;
+                    note = Some(format!(
+                        "numbers compared with `{display}` are too large to reason about exactly"
+                    ));
+                    scalars.push("0".into());
+                }
+            }
+        }
+        if families.contains("date") {
+            scalars.extend(solve::date_reps(&dates));
+        }
+        if families.contains("ip") {
+            let mut reps: Vec<IpAddr> = solve::ip_reps(&nets);
+            if name_lc == "aws:sourceip" {
+                // The outsider's address is outside every narrow range the policy lists.
+                reps.retain(|a| !nets.iter().any(|n| is_narrow(n) && n.contains(a)));
+            }
+            // A documentation address reads better in a witness than 0.0.0.0.
+            reps.sort_by_key(|a| !matches!(a, IpAddr::V4(v) if v.octets()[..3] == [198, 51, 100]));
+            scalars.extend(reps.into_iter().map(|a| a.to_string()));
+        }
+
+        let multivalued = info.is_some_and(|i| i.multivalued) || (info.is_none() && set_ops);
+        let single = !info.is_some_and(|i| i.multivalued);
+        let mut cands: Vec<Option<CtxValue>> = Vec::new();
+        let present_first = ALWAYS_PRESENT.contains(&name_lc) || name_lc == "aws:sourceip";
+        if !present_first {
+            cands.push(None);
+        }
+        if single {
+            cands.extend(scalars.iter().map(|s| Some(CtxValue::One(s.clone()))));
+        }
+        if multivalued {
+            match solve::subsets(&scalars, 6) {
+                Some(sets) => cands.extend(sets.into_iter().map(|s| Some(CtxValue::Many(s)))),
+                None => {
+                    complete = false;
+                    note = Some(format!(
+                        "too many distinct values of `{display}` to combine exhaustively"
+                    ));
+                    cands.push(Some(CtxValue::Many(Vec::new())));
+                    cands.extend(
+                        scalars
+                            .iter()
+                            .map(|s| Some(CtxValue::Many(vec![s.clone()]))),
+                    );
+                    cands.push(Some(CtxValue::Many(scalars.clone())));
+                }
+            }
+        }
+        if present_first {
+            cands.push(None);
+        }
+        KeyDim {
+            name_lc: name_lc.to_string(),
+            display: display.to_string(),
+            cands,
+            complete,
+            note,
+        }
+    }
+
+    fn run(&self) -> PublicAccess {
+        let callers = self.callers();
+        let statements = &self.policy.statements;
+
+        // Which Allow statements could apply to an outsider at all (principal only)?
+        let reachable: Vec<bool> = statements
+            .iter()
+            .map(|st| {
+                st.effect.as_ref().is_none_or(|e| e.value == Effect::Allow)
+                    && match &st.principal {
+                        Some(p) if !st.broken.contains(&"Principal") => {
+                            callers.iter().any(|c| principal_tri(p, c) != Tri::False)
+                        }
+                        _ => true,
+                    }
+            })
+            .collect();
+        if !reachable.iter().any(|r| *r) {
+            let reasons: Vec<Reason> = statements
+                .iter()
+                .filter(|st| st.effect.as_ref().is_some_and(|e| e.value == Effect::Allow))
+                .map(|st| Reason {
+                    statement: st.id(),
+                    index: st.index,
+                    role: "restricted-by-principal",
+                    detail: "its principal names only specific accounts, roles, users or services"
+                        .into(),
+                })
+                .collect();
+            let level = LevelAccess {
+                verdict: Verdict::NotPublic,
+                witnesses: Vec::new(),
+                public_actions: Vec::new(),
+                reasons,
+                unknown: Vec::new(),
+            };
+            return PublicAccess {
+                verdict: Verdict::NotPublic,
+                read: level.clone(),
+                write: level,
+            };
+        }
+
+        // Dimensions: principal, resource, then every key the policy reads.
+        let (buckets, buckets_complete) = self.buckets();
+        let mut key_names: BTreeMap<String, String> = BTreeMap::new();
+        for st in statements {
+            if let Some(c) = &st.condition {
+                for cond in &c.conditions {
+                    key_names
+                        .entry(cond.key_lc.clone())
+                        .or_insert_with(|| cond.key.value.clone());
+                    for v in &cond.values {
+                        if let Compiled::Text(p) = &v.compiled {
+                            for n in p.var_names() {
+                                key_names
+                                    .entry(n.to_string())
+                                    .or_insert_with(|| n.to_string());
+                            }
+                        }
+                        if let Compiled::Arn(p) = &v.compiled {
+                            for part in p.parts() {
+                                for n in part.var_names() {
+                                    key_names
+                                        .entry(n.to_string())
+                                        .or_insert_with(|| n.to_string());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(r) = &st.resource {
+                for item in &r.items {
+                    for part in item.pattern.parts() {
+                        for n in part.var_names() {
+                            key_names
+                                .entry(n.to_string())
+                                .or_insert_with(|| n.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        let keys: Vec<KeyDim> = key_names
+            .iter()
+            .map(|(lc, d)| self.key_dim(lc, d))
+            .collect();
+        let key_index = |lc: &str| keys.iter().position(|k| k.name_lc == lc).map(|i| i + 2);
+
+        // Atoms per statement.
+        let infos: Vec<StmtInfo<'_>> = statements
+            .iter()
+            .map(|st| {
+                let mut atoms = Vec::new();
+                if st.broken.contains(&"Principal") || st.principal.is_none() {
+                    atoms.push(Atom {
+                        kind: AtomKind::Broken,
+                        deps: vec![0],
+                    });
+                } else {
+                    atoms.push(Atom {
+                        kind: AtomKind::Principal,
+                        deps: vec![0],
+                    });
+                }
+                if st.broken.contains(&"Resource") || st.resource.is_none() {
+                    atoms.push(Atom {
+                        kind: AtomKind::Broken,
+                        deps: vec![1],
+                    });
+                } else if let Some(r) = &st.resource {
+                    let mut deps = vec![1];
+                    for item in &r.items {
+                        for part in item.pattern.parts() {
+                            deps.extend(part.var_names().filter_map(key_index));
+                        }
+                    }
+                    atoms.push(Atom {
+                        kind: AtomKind::Resource,
+                        deps,
+                    });
+                }
+                if st.broken.contains(&"Action") || st.action.is_none() || st.effect.is_none() {
+                    atoms.push(Atom {
+                        kind: AtomKind::Broken,
+                        deps: vec![0],
+                    });
+                }
+                if let Some(c) = &st.condition {
+                    for (i, cond) in c.conditions.iter().enumerate() {
+                        let mut deps: Vec<usize> = key_index(&cond.key_lc).into_iter().collect();
+                        for v in &cond.values {
+                            match &v.compiled {
+                                Compiled::Text(p) => {
+                                    deps.extend(p.var_names().filter_map(key_index))
+                                }
+                                Compiled::Arn(p) => {
+                                    for part in p.parts() {
+                                        deps.extend(part.var_names().filter_map(key_index));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        atoms.push(Atom {
+                            kind: AtomKind::Cond(i),
+                            deps,
+                        });
+                    }
+                }
+                StmtInfo {
+                    st,
+                    effect: st.effect.as_ref().map(|e| e.value),
+                    atoms,
+                }
+            })
+            .collect();
+
+        // Action classes: actions every statement treats alike, per access level.
+        let mut classes: BTreeMap<(Vec<Tri>, bool, bool), Vec<&'static catalog::ActionInfo>> =
+            BTreeMap::new();
+        for a in catalog::S3_ACTIONS {
+            let bucket = a.applies_to(ResourceType::Bucket);
+            let object = a.applies_to(ResourceType::Object);
+            if !bucket && !object {
+                continue; // not an action on a bucket or its objects
+            }
+            let lc = a.full_name().to_ascii_lowercase();
+            let sig: Vec<Tri> = statements.iter().map(|st| action_tri(st, &lc)).collect();
+            if !sig
+                .iter()
+                .zip(&reachable)
+                .any(|(t, r)| *r && *t != Tri::False)
+            {
+                continue; // no reachable Allow covers it
+            }
+            classes.entry((sig, bucket, object)).or_default().push(a);
+        }
+
+        let mut bucket_res: Option<(Vec<String>, bool)> = None;
+        let mut object_res: Option<(Vec<String>, bool)> = None;
+
+        let mut per_level: BTreeMap<AccessLevel, Vec<Witness>> = BTreeMap::new();
+        let mut public_actions: BTreeMap<AccessLevel, Vec<String>> = BTreeMap::new();
+        let mut unknown_levels: BTreeMap<AccessLevel, Vec<String>> = BTreeMap::new();
+        let mut pinning: BTreeSet<usize> = BTreeSet::new();
+        let mut budget = NODE_BUDGET;
+
+        for ((sig, bucket, object), actions) in &classes {
+            let mut levels: BTreeSet<AccessLevel> = actions.iter().map(|a| a.level).collect();
+            // Resource candidates for this class.
+            let mut res: Vec<String> = Vec::new();
+            let mut res_complete = buckets_complete;
+            if *object {
+                let r = object_res
+                    .get_or_insert_with(|| self.resource_cands(ResourceType::Object, &buckets));
+                res.extend(r.0.iter().cloned());
+                res_complete &= r.1;
+            }
+            if *bucket {
+                let r = bucket_res
+                    .get_or_insert_with(|| self.resource_cands(ResourceType::Bucket, &buckets));
+                res.extend(r.0.iter().cloned());
+                res_complete &= r.1;
+            }
+            // Search once per access level present in the class (the witness names an action of that level).
+            for level in std::mem::take(&mut levels) {
+                let action = actions
+                    .iter()
+                    .filter(|a| a.level == level)
+                    .copied()
+                    .collect::<Vec<_>>();
+                let s = Search {
+                    infos: &infos,
+                    sig,
+                    callers: &callers,
+                    resources: &res,
+                    resources_complete: res_complete,
+                    keys: &keys,
+                    action: preferred(&action).full_name(),
+                    policy: self.policy,
+                };
+                let out = s.run(&reachable, &mut budget);
+                pinning.extend(out.pinned_by.iter().copied());
+                match out.witness {
+                    Some((req, by)) => {
+                        public_actions
+                            .entry(level)
+                            .or_default()
+                            .extend(action.iter().map(|a| a.full_name()));
+                        let list = per_level.entry(level).or_default();
+                        if list.is_empty() {
+                            let st = statements.get(by);
+                            list.push(Witness {
+                                request: req,
+                                level,
+                                granted_by: st.map(Statement::id).unwrap_or_default(),
+                                granted_by_index: by,
+                            });
+                        }
+                    }
+                    None if !out.exhaustive => {
+                        unknown_levels.entry(level).or_default().extend(out.unknown);
+                    }
+                    None => {}
+                }
+            }
+        }
+
+        let read = self.level(
+            &[AccessLevel::List, AccessLevel::Read],
+            &per_level,
+            &public_actions,
+            &unknown_levels,
+            &pinning,
+            &infos,
+            &callers,
+            &keys,
+        );
+        let write = self.level(
+            &[
+                AccessLevel::Write,
+                AccessLevel::PermissionsManagement,
+                AccessLevel::Tagging,
+            ],
+            &per_level,
+            &public_actions,
+            &unknown_levels,
+            &pinning,
+            &infos,
+            &callers,
+            &keys,
+        );
+        let verdict = match (read.verdict, write.verdict) {
+            (Verdict::Public, _) | (_, Verdict::Public) => Verdict::Public,
+            (Verdict::Unknown, _) | (_, Verdict::Unknown) => Verdict::Unknown,
+            _ => Verdict::NotPublic,
+        };
+        PublicAccess {
+            verdict,
+            read,
+            write,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // internal assembly of one answer from the search's tables
+    fn level(
+        &self,
+        levels: &[AccessLevel],
+        per_level: &BTreeMap<AccessLevel, Vec<Witness>>,
+        public_actions: &BTreeMap<AccessLevel, Vec<String>>,
+        unknown_levels: &BTreeMap<AccessLevel, Vec<String>>,
+        pinning: &BTreeSet<usize>,
+        infos: &[StmtInfo<'_>],
+        callers: &[Caller],
+        keys: &[KeyDim],
+    ) -> LevelAccess {
+        let witnesses: Vec<Witness> = levels
+            .iter()
+            .filter_map(|l| per_level.get(l))
+            .flatten()
+            .cloned()
+            .collect();
+        let mut actions: Vec<String> = levels
+            .iter()
+            .filter_map(|l| public_actions.get(l))
+            .flatten()
+            .cloned()
+            .collect();
+        actions.sort();
+        actions.dedup();
+        let mut unknown: Vec<String> = levels
+            .iter()
+            .filter_map(|l| unknown_levels.get(l))
+            .flatten()
+            .cloned()
+            .collect();
+        unknown.sort();
+        unknown.dedup();
+        let verdict = if !witnesses.is_empty() {
+            Verdict::Public
+        } else if !unknown.is_empty() {
+            Verdict::Unknown
+        } else {
+            Verdict::NotPublic
+        };
+        let mut reasons = Vec::new();
+        match verdict {
+            Verdict::Public => {
+                let mut seen = BTreeSet::new();
+                for w in &witnesses {
+                    if seen.insert(w.granted_by_index) {
+                        reasons.push(Reason {
+                            statement: w.granted_by.clone(),
+                            index: w.granted_by_index,
+                            role: "grants",
+                            detail: format!(
+                                "allows `{}` to an outsider ({})",
+                                w.request.action,
+                                w.request.caller.display()
+                            ),
+                        });
+                    }
+                }
+            }
+            _ => {
+                // Explain every Allow that covers actions of this level.
+                for info in infos.iter().filter(|i| i.effect == Some(Effect::Allow)) {
+                    let covers = catalog::S3_ACTIONS
+                        .iter()
+                        .filter(|a| levels.contains(&a.level))
+                        .any(|a| {
+                            action_tri(info.st, &a.full_name().to_ascii_lowercase()) != Tri::False
+                        });
+                    if !covers {
+                        continue;
+                    }
+                    reasons.push(self.why_not(info, callers, keys, pinning));
+                }
+                for &d in pinning {
+                    if let Some(st) = self.policy.statements.get(d) {
+                        reasons.push(Reason {
+                            statement: st.id(),
+                            index: st.index,
+                            role: "denies",
+                            detail:
+                                "denies every outsider request the Allow statements would grant"
+                                    .into(),
+                        });
+                    }
+                }
+            }
+        }
+        LevelAccess {
+            verdict,
+            witnesses,
+            public_actions: actions,
+            reasons,
+            unknown,
+        }
+    }
+
+    fn why_not(
+        &self,
+        info: &StmtInfo<'_>,
+        callers: &[Caller],
+        keys: &[KeyDim],
+        pinning: &BTreeSet<usize>,
+    ) -> Reason {
+        let st = info.st;
+        let mk = |role: &'static str, detail: String| Reason {
+            statement: st.id(),
+            index: st.index,
+            role,
+            detail,
+        };
+        if let Some(p) = &st.principal {
+            if callers.iter().all(|c| principal_tri(p, c) == Tri::False) {
+                return mk(
+                    "restricted-by-principal",
+                    "its principal names only specific accounts, roles, users or services".into(),
+                );
+            }
+        }
+        if let Some(c) = &st.condition {
+            for cond in &c.conditions {
+                if let Some(k) = keys.iter().find(|k| k.name_lc == cond.key_lc) {
+                    let mut ctx = Context::new();
+                    let ok = k.cands.iter().any(|v| {
+                        ctx = Context::new();
+                        if let Some(v) = v {
+                            ctx.insert(&k.display, v.clone());
+                        }
+                        condition::evaluate(cond, &ctx, false).result != Tri::False
+                    });
+                    if !ok {
+                        return mk(
+                            "restricted-by-condition",
+                            format!("condition `{}` on `{}` admits only values an outsider does not have", cond.operator.value, cond.key.value),
+                        );
+                    }
+                }
+            }
+        }
+        if !pinning.is_empty() {
+            let names: Vec<String> = pinning
+                .iter()
+                .filter_map(|d| self.policy.statements.get(*d))
+                .map(|s| format!("`{}`", s.id()))
+                .collect();
+            return mk(
+                "pinned-by-deny",
+                format!(
+                    "every outsider request it allows is denied by {}",
+                    names.join(", ")
+                ),
+            );
+        }
+        mk(
+            "restricted-by-resource",
+            "no outsider request on this bucket's resources meets all of its conditions".into(),
+        )
+    }
+}
+
+/// The most telling action of a class, for witnesses.
+fn preferred<'b>(actions: &[&'b catalog::ActionInfo]) -> &'b catalog::ActionInfo {
+    const ORDER: &[&str] = &[
+        "GetObject",
+        "ListBucket",
+        "PutObject",
+        "DeleteObject",
+        "PutBucketPolicy",
+        "PutObjectAcl",
+        "PutObjectTagging",
+        "GetBucketPolicy",
+    ];
+    ORDER
+        .iter()
+        .find_map(|n| actions.iter().find(|a| a.name == *n))
+        .or_else(|| actions.first())
+        .copied()
+        .unwrap_or(&FALLBACK)
+}
+
+static FALLBACK: catalog::ActionInfo = catalog::ActionInfo {
+    name: "GetObject",
+    level: AccessLevel::Read,
+    resources: &[ResourceType::Object],
+};
+
+fn principal_tri(p: &PrincipalElement, caller: &Caller) -> Tri {
+    eval::principal_part(p, caller, false).0
+}
+
+fn action_tri(st: &Statement, action_lc: &str) -> Tri {
+    if st.broken.contains(&"Action") {
+        return Tri::Unknown;
+    }
+    match &st.action {
+        Some(a) => {
+            let hit = a.items.iter().any(|i| i.pattern.matches_plain(action_lc));
+            Tri::from_bool(hit != a.negated)
+        }
+        None => Tri::Unknown,
+    }
+}
+
+struct SearchOut {
+    witness: Option<(Request, usize)>,
+    exhaustive: bool,
+    unknown: Vec<String>,
+    pinned_by: BTreeSet<usize>,
+}
+
+struct Search<'s, 'a> {
+    infos: &'s [StmtInfo<'a>],
+    sig: &'s [Tri],
+    callers: &'s [Caller],
+    resources: &'s [String],
+    resources_complete: bool,
+    keys: &'s [KeyDim],
+    action: String,
+    policy: &'s Policy,
+}
+
+impl<'s, 'a> Search<'s, 'a> {
+    fn cand_count(&self, dim: usize) -> usize {
+        match dim {
+            0 => self.callers.len(),
+            1 => self.resources.len(),
+            k => self.keys.get(k - 2).map_or(0, |d| d.cands.len()),
+        }
+    }
+
+    fn assign(&self, req: &mut Request, dim: usize, cand: usize) {
+        match dim {
+            0 => {
+                if let Some(c) = self.callers.get(cand) {
+                    req.caller = c.clone();
+                }
+            }
+            1 => {
+                if let Some(r) = self.resources.get(cand) {
+                    req.resource = r.clone();
+                }
+            }
+            k => {
+                if let Some(kd) = self.keys.get(k - 2) {
+                    match kd.cands.get(cand) {
+                        Some(Some(v)) => req.context.insert(&kd.display, v.clone()),
+                        _ => req.context.remove(&kd.name_lc),
+                    }
+                }
+            }
+        }
+    }
+
+    fn atom(&self, info: &StmtInfo<'_>, atom: &Atom, req: &Request) -> Tri {
+        let st = info.st;
+        match atom.kind {
+            AtomKind::Broken => Tri::Unknown,
+            AtomKind::Principal => match &st.principal {
+                Some(p) => principal_tri(p, &req.caller),
+                None => Tri::Unknown,
+            },
+            AtomKind::Resource => match &st.resource {
+                Some(r) => {
+                    let vars = CtxVarsRef(&req.context);
+                    let mut hit = false;
+                    for item in &r.items {
+                        if let Ok(true) = item.pattern.matches(&req.resource, &vars) {
+                            hit = true;
+                            break;
+                        }
+                    }
+                    Tri::from_bool(hit != r.negated)
+                }
+                None => Tri::Unknown,
+            },
+            AtomKind::Cond(i) => match st.condition.as_ref().and_then(|c| c.conditions.get(i)) {
+                Some(cond) => condition::evaluate(cond, &req.context, false).result,
+                None => Tri::Unknown,
+            },
+        }
+    }
+
+    fn run(&self, reachable: &[bool], budget: &mut usize) -> SearchOut {
+        let mut out = SearchOut {
+            witness: None,
+            exhaustive: true,
+            unknown: Vec::new(),
+            pinned_by: BTreeSet::new(),
+        };
+        let relevant: Vec<usize> = (0..self.infos.len())
+            .filter(|i| self.sig.get(*i).is_some_and(|t| *t != Tri::False))
+            .collect();
+        let allows: Vec<usize> = relevant
+            .iter()
+            .copied()
+            .filter(|i| {
+                reachable.get(*i).copied().unwrap_or(false)
+                    && self
+                        .infos
+                        .get(*i)
+                        .is_some_and(|s| s.effect == Some(Effect::Allow))
+            })
+            .collect();
+        let denies: Vec<usize> = relevant
+            .iter()
+            .copied()
+            .filter(|i| {
+                self.infos
+                    .get(*i)
+                    .is_some_and(|s| s.effect != Some(Effect::Allow))
+            })
+            .collect();
+        if relevant
+            .iter()
+            .any(|i| self.infos.get(*i).is_some_and(|s| s.effect.is_none()))
+        {
+            out.exhaustive = false;
+            out.unknown.push("a statement has no valid `Effect`".into());
+        }
+        for &s in &allows {
+            // Dimensions this search needs: principal, resource, and the keys of S and the Denys.
+            let mut dims: BTreeSet<usize> = [0usize, 1].into_iter().collect();
+            for &i in std::iter::once(&s).chain(denies.iter()) {
+                if let Some(info) = self.infos.get(i) {
+                    for a in &info.atoms {
+                        dims.extend(a.deps.iter().copied());
+                    }
+                }
+            }
+            let dims: Vec<usize> = dims.into_iter().collect();
+            let mut used_incomplete = Vec::new();
+            if !self.resources_complete {
+                used_incomplete.push("the bucket's name or keys cannot be fully enumerated (wildcards or variables in Resource)".to_string());
+            }
+            for &d in &dims {
+                if d >= 2 {
+                    if let Some(k) = self.keys.get(d - 2) {
+                        if !k.complete {
+                            used_incomplete.push(k.note.clone().unwrap_or_else(|| {
+                                format!("`{}` cannot be fully enumerated", k.display)
+                            }));
+                        }
+                    }
+                }
+            }
+            let mut req = Request::new(Caller::Anonymous, &self.action, "", Context::new());
+            let mut st = DfsState {
+                uncertain: false,
+                nodes: 0,
+            };
+            let found = self.dfs(
+                &dims,
+                0,
+                s,
+                &denies,
+                &mut req,
+                &mut st,
+                &mut out.pinned_by,
+                budget,
+            );
+            if let Some(w) = found {
+                out.witness = Some((w, s));
+                out.pinned_by.clear();
+                return out;
+            }
+            if st.uncertain {
+                out.exhaustive = false;
+                out.unknown.push(format!(
+                    "statement `{}` involves a part that cannot be evaluated",
+                    self.infos.get(s).map(|i| i.st.id()).unwrap_or_default()
+                ));
+            }
+            if *budget == 0 {
+                out.exhaustive = false;
+                out.unknown.push("the search budget was exhausted".into());
+            }
+            if !used_incomplete.is_empty() {
+                out.exhaustive = false;
+                out.unknown.extend(used_incomplete);
+            }
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)] // the recursion's state, kept explicit
+    fn dfs(
+        &self,
+        dims: &[usize],
+        depth: usize,
+        s: usize,
+        denies: &[usize],
+        req: &mut Request,
+        st: &mut DfsState,
+        pinned: &mut BTreeSet<usize>,
+        budget: &mut usize,
+    ) -> Option<Request> {
+        let Some(&dim) = dims.get(depth) else {
+            return self.leaf(s, denies, req, st, pinned);
+        };
+        let assigned: &[usize] = dims.get(..=depth).unwrap_or(&[]);
+        let info_s = self.infos.get(s)?;
+        'cands: for cand in 0..self.cand_count(dim) {
+            if *budget == 0 {
+                return None;
+            }
+            *budget -= 1;
+            st.nodes += 1;
+            self.assign(req, dim, cand);
+            // The Allow's atoms that became decidable.
+            for atom in info_s
+                .atoms
+                .iter()
+                .filter(|a| last_dep(a, dims) == Some(dim) || (a.deps.is_empty() && depth == 0))
+            {
+                match self.atom(info_s, atom, req) {
+                    Tri::True => {}
+                    Tri::False => continue 'cands,
+                    Tri::Unknown => {
+                        st.uncertain = true;
+                        continue 'cands;
+                    }
+                }
+            }
+            // A Deny whose every atom is now decided and true kills the branch.
+            for &d in denies {
+                let Some(info) = self.infos.get(d) else {
+                    continue;
+                };
+                if info.atoms.iter().any(|a| last_dep(a, dims) == Some(dim))
+                    && info
+                        .atoms
+                        .iter()
+                        .all(|a| a.deps.iter().all(|x| assigned.contains(x)))
+                {
+                    let all_true = info
+                        .atoms
+                        .iter()
+                        .all(|a| self.atom(info, a, req) == Tri::True)
+                        && self.sig.get(d) == Some(&Tri::True);
+                    if all_true {
+                        pinned.insert(d);
+                        continue 'cands;
+                    }
+                }
+            }
+            if let Some(w) = self.dfs(dims, depth + 1, s, denies, req, st, pinned, budget) {
+                return Some(w);
+            }
+        }
+        None
+    }
+
+    fn leaf(
+        &self,
+        s: usize,
+        denies: &[usize],
+        req: &mut Request,
+        st: &mut DfsState,
+        pinned: &mut BTreeSet<usize>,
+    ) -> Option<Request> {
+        for &d in denies {
+            let info = self.infos.get(d)?;
+            let mut any_false = false;
+            let mut any_unknown = self.sig.get(d) == Some(&Tri::Unknown) || info.effect.is_none();
+            for a in &info.atoms {
+                match self.atom(info, a, req) {
+                    Tri::False => {
+                        any_false = true;
+                        break;
+                    }
+                    Tri::Unknown => any_unknown = true,
+                    Tri::True => {}
+                }
+            }
+            if !any_false {
+                if any_unknown {
+                    st.uncertain = true;
+                } else {
+                    pinned.insert(d);
+                }
+                return None;
+            }
+        }
+        // Prove it with the ordinary evaluator, then make it read like a real request.
+        let mut w = req.clone();
+        w.action_lc = w.action.to_ascii_lowercase();
+        if eval::decide(self.policy, &w) != (Decision::Allow, true) {
+            st.uncertain = true;
+            return None;
+        }
+        let _ = s;
+        Some(self.realistic(w))
+    }
+
+    /// Make a witness read like a real request, keeping it allowed: set the keys every
+    /// request has, and give identity keys a caller that fits them.
+    fn realistic(&self, mut w: Request) -> Request {
+        let try_with = |w: &Request, f: &dyn Fn(&mut Request)| -> Option<Request> {
+            let mut t = w.clone();
+            f(&mut t);
+            (eval::decide(self.policy, &t) == (Decision::Allow, true)).then_some(t)
+        };
+        if !w.context.contains("aws:SecureTransport") {
+            if let Some(t) = try_with(&w, &|t| {
+                t.context
+                    .insert("aws:SecureTransport", CtxValue::One("true".into()))
+            }) {
+                w = t;
+            }
+        }
+        if !w.context.contains("aws:SourceIp")
+            && !w.context.contains("aws:SourceVpce")
+            && !w.context.contains("aws:SourceVpc")
+        {
+            if let Some(t) = try_with(&w, &|t| {
+                t.context
+                    .insert("aws:SourceIp", CtxValue::One("198.51.100.10".into()))
+            }) {
+                w = t;
+            }
+        }
+        // A caller consistent with aws:PrincipalArn / aws:PrincipalAccount.
+        let arn = match w.context.get("aws:principalarn") {
+            Some(CtxValue::One(a)) => Some(a.clone()),
+            _ => None,
+        };
+        if let Some(arn) = arn {
+            let caller = crate::parse::parse_principal_arn(&arn).and_then(|id| match id {
+                PrincipalId::Role { account, name, .. } => Caller::parse(&format!(
+                    "arn:aws:sts::{account}:assumed-role/{name}/outsider-session"
+                ))
+                .ok(),
+                PrincipalId::User { arn, .. } => Caller::parse(&arn).ok(),
+                PrincipalId::Account { account } => Caller::parse(&account).ok(),
+                _ => None,
+            });
+            if let Some(c) = caller {
+                if let Some(t) = try_with(&w, &|t| t.caller = c.clone()) {
+                    w = t;
+                }
+            }
+        } else if let Some(CtxValue::One(acct)) = w.context.get("aws:principalaccount").cloned() {
+            if let Ok(c) = Caller::parse(&acct) {
+                if let Some(t) = try_with(&w, &|t| t.caller = c.clone()) {
+                    w = t;
+                }
+            }
+        }
+        w
+    }
+}
+
+struct DfsState {
+    uncertain: bool,
+    nodes: usize,
+}
+
+/// The dimension (in search order) after which an atom is decidable.
+fn last_dep(a: &Atom, dims: &[usize]) -> Option<usize> {
+    dims.iter().rev().find(|d| a.deps.contains(d)).copied()
+}
+
+struct CtxVarsRef<'c>(&'c Context);
+
+impl crate::pattern::VarSource for CtxVarsRef<'_> {
+    fn var(&self, lower_name: &str) -> Option<&str> {
+        match self.0.get(lower_name) {
+            Some(CtxValue::One(v)) => Some(v.as_str()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_policy;
+
+    fn run(statements: &str) -> PublicAccess {
+        let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+        let out = parse_policy(&text);
+        let policy = out.policy.unwrap();
+        let pa = analyze(&policy);
+        for w in pa.witnesses() {
+            assert_eq!(
+                eval::decide(&policy, &w.request),
+                (Decision::Allow, true),
+                "witness not allowed: {:?}",
+                w.request.to_json()
+            );
+        }
+        pa
+    }
+
+    const ALLOW_GET: &str = r#"{"Sid": "Get", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+
+    fn verdicts(pa: &PublicAccess) -> (Verdict, Verdict) {
+        (pa.read.verdict, pa.write.verdict)
+    }
+
+    #[test]
+    fn a_narrow_ip_deny_pins_but_a_broad_one_does_not() {
+        let narrow = run(&format!(
+            r#"{ALLOW_GET}, {{"Sid": "OnlyOffice", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {{"NotIpAddress": {{"aws:SourceIp": "198.51.100.0/24"}}}}}}"#
+        ));
+        assert_eq!(verdicts(&narrow), (Verdict::NotPublic, Verdict::NotPublic));
+        assert!(
+            narrow
+                .read
+                .reasons
+                .iter()
+                .any(|r| r.role == "pinned-by-deny" && r.statement == "Get"),
+            "{:?}",
+            narrow.read.reasons
+        );
+        assert!(narrow
+            .read
+            .reasons
+            .iter()
+            .any(|r| r.role == "denies" && r.statement == "OnlyOffice"));
+        let broad = run(&format!(
+            r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {{"NotIpAddress": {{"aws:SourceIp": "0.0.0.0/1"}}}}}}"#
+        ));
+        assert_eq!(broad.read.verdict, Verdict::Public);
+        let w = &broad.read.witnesses[0].request;
+        let CtxValue::One(ip) = w.context.get("aws:sourceip").unwrap() else {
+            panic!()
+        };
+        let ip: IpAddr = ip.parse().unwrap();
+        assert!(
+            "0.0.0.0/1".parse::<IpNet>().unwrap().contains(&ip),
+            "the witness comes from inside the broad range: {ip}"
+        );
+    }
+
+    #[test]
+    fn denies_on_identity_keys_pin() {
+        for cond in [
+            r#"{"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c"}}"#,
+            r#"{"StringNotEquals": {"aws:PrincipalOrgID": "o-abc123"}}"#,
+            r#"{"StringNotEqualsIfExists": {"aws:PrincipalAccount": "111122223333"}}"#,
+        ] {
+            let pa = run(&format!(
+                r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {cond}}}"#
+            ));
+            assert_eq!(pa.verdict, Verdict::NotPublic, "{cond}");
+        }
+        let np = run(&format!(
+            r#"{ALLOW_GET}, {{"Effect": "Deny", "NotPrincipal": {{"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/alice"]}}, "Action": "s3:*", "Resource": "*"}}"#
+        ));
+        assert_eq!(np.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn denies_on_client_controlled_keys_do_not_help() {
+        for cond in [
+            r#"{"Bool": {"aws:SecureTransport": "false"}}"#,
+            r#"{"StringNotLike": {"aws:Referer": "https://example.com/*"}}"#,
+        ] {
+            let pa = run(&format!(
+                r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {cond}}}"#
+            ));
+            assert_eq!(pa.read.verdict, Verdict::Public, "{cond}");
+        }
+        let referer = run(&format!(
+            r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {{"StringNotLike": {{"aws:Referer": "https://example.com/*"}}}}}}"#
+        ));
+        let w = &referer.read.witnesses[0].request;
+        let Some(CtxValue::One(r)) = w.context.get("aws:referer") else {
+            panic!("the witness sends the expected Referer: {:?}", w.to_json())
+        };
+        assert!(r.starts_with("https://example.com/"));
+        let tls = run(&format!(
+            r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {{"Bool": {{"aws:SecureTransport": "false"}}}}}}"#
+        ));
+        assert_eq!(
+            tls.read.witnesses[0]
+                .request
+                .context
+                .get("aws:securetransport"),
+            Some(&CtxValue::One("true".into()))
+        );
+    }
+
+    #[test]
+    fn a_deny_on_put_leaves_read_public_and_write_not() {
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::b/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"}"#,
+        );
+        assert_eq!(verdicts(&pa), (Verdict::Public, Verdict::NotPublic));
+        assert_eq!(pa.read.public_actions, vec!["s3:GetObject".to_string()]);
+    }
+
+    #[test]
+    fn wildcard_reasoning_finds_keys_outside_a_denied_prefix() {
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/public/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/public/secret*"}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let r = &pa.read.witnesses[0].request.resource;
+        assert!(
+            r.starts_with("arn:aws:s3:::b/public/")
+                && !r.starts_with("arn:aws:s3:::b/public/secret"),
+            "{r}"
+        );
+        // Everything under the prefix denied: not public.
+        let none = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/public/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::b/private/*"}"#,
+        );
+        assert_eq!(none.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn string_like_patterns_need_a_value_matching_both() {
+        // Allowed when the VPC endpoint is like vpce-a* and the Deny spares vpce-*z: vpce-az… works.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"aws:SourceVpce": "vpce-a*"}}}, {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {"StringNotLike": {"aws:SourceVpce": "*z"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let CtxValue::One(v) = pa.read.witnesses[0]
+            .request
+            .context
+            .get("aws:sourcevpce")
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert!(v.starts_with("vpce-a") && v.ends_with('z'), "{v}");
+    }
+
+    #[test]
+    fn not_principal_allow_and_not_action_are_public() {
+        let np = run(
+            r#"{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#,
+        );
+        assert_eq!(np.read.verdict, Verdict::Public);
+        let na = run(
+            r#"{"Effect": "Allow", "Principal": "*", "NotAction": "s3:DeleteObject", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}"#,
+        );
+        assert_eq!(verdicts(&na), (Verdict::Public, Verdict::Public));
+        assert!(!na
+            .write
+            .public_actions
+            .contains(&"s3:DeleteObject".to_string()));
+        assert!(na
+            .write
+            .public_actions
+            .contains(&"s3:PutBucketPolicy".to_string()));
+        let levels: BTreeSet<AccessLevel> = na.witnesses().map(|w| w.level).collect();
+        assert_eq!(levels.len(), 5, "a witness per finer level: {levels:?}");
+    }
+
+    #[test]
+    fn what_cannot_be_evaluated_is_unknown_not_safe() {
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEqualz": {"aws:SourceVpce": "vpce-1"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Unknown);
+        assert!(!pa.read.unknown.is_empty());
+        // An unknown Deny cannot make a public Allow safe either.
+        let pa = run(&format!(
+            r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {{"StringEqualz": {{"aws:SourceVpce": "vpce-1"}}}}}}"#
+        ));
+        assert_ne!(pa.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn named_principals_are_not_public_and_say_why() {
+        let pa = run(
+            r#"{"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:role/Reader"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#,
+        );
+        assert_eq!(pa.verdict, Verdict::NotPublic);
+        assert_eq!(pa.read.reasons[0].role, "restricted-by-principal");
+        let cond = run(
+            r#"{"Sid": "Vpce", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b"}}}"#,
+        );
+        assert_eq!(cond.verdict, Verdict::NotPublic);
+        assert_eq!(cond.read.reasons[0].role, "restricted-by-condition");
+    }
+
+    #[test]
+    fn identity_key_witnesses_get_a_matching_caller() {
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Reader"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        let Caller::Aws(a) = &w.caller else {
+            panic!("{:?}", w.to_json())
+        };
+        assert!(
+            matches!(&a.kind, CallerKind::AssumedRole { role, .. } if role == "Reader"),
+            "{:?}",
+            w.to_json()
+        );
+    }
+
+    #[test]
+    fn numeric_and_date_conditions_are_reasoned_about() {
+        // Allowed before a date, denied when max-keys > 100: an outsider picks an early date and 100 keys.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}}, {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {"NumericGreaterThan": {"s3:max-keys": "100"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        // Contradiction across an Allow and a Deny on the same number: nothing left.
+        let none = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"NumericLessThan": {"s3:max-keys": "10"}}}, {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {"NumericLessThanEquals": {"s3:max-keys": "50"}}}"#,
+        );
+        assert_eq!(none.read.verdict, Verdict::NotPublic);
+    }
+}

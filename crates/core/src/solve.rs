@@ -1,0 +1,549 @@
+//! Finite, complete sets of representative values for the public-access analysis.
+//!
+//! A condition key can hold infinitely many values, but the policy only ever asks a
+//! finite set of questions about it ("does it match `vpce-*`?", "is it below 10?",
+//! "is it in 10.0.0.0/8?"). Two values that answer every question alike are
+//! interchangeable. Each generator here returns one value per achievable answer
+//! pattern, so a search over these values misses no behaviour:
+//!
+//! - strings: a breadth-first search over the product of the patterns' automata
+//!   (IAM globs, ARN component globs, case-insensitive literals), restricted by
+//!   mandatory and forbidden constraint patterns (the outsider's values); one shortest
+//!   string per reachable combination of accept bits;
+//! - numbers and dates: each constant, a point between each pair, one below, one above;
+//! - IP addresses: the boundary points of every CIDR (start, end, and their neighbours).
+//!
+//! Where a generator cannot guarantee completeness (too many states, numbers beyond
+//! 128-bit range) it says so, and the analysis answers "unknown" instead of "not public".
+
+use crate::pattern::{ArnPattern, Pattern, Tok};
+use crate::values::Decimal;
+use ipnet::IpNet;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// One step of a glob automaton.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Lit(char),
+    /// Matches the character in any case (`c` is lower-case).
+    LitCi(char),
+    /// One character other than `excl`.
+    Any {
+        excl: Option<char>,
+    },
+    /// Any run of characters other than `excl`.
+    Star {
+        excl: Option<char>,
+    },
+    Digit,
+}
+
+/// A glob automaton: state `i` is "before unit `i`"; state `len` accepts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Glob {
+    pub units: Vec<Unit>,
+}
+
+impl Glob {
+    /// From pattern tokens. Variables become `*` (an over-approximation); the caller
+    /// learns about it through `has_vars`.
+    pub fn from_toks(toks: &[Tok], star_excl: Option<char>, ci: bool) -> Glob {
+        let mut units = Vec::new();
+        for t in toks {
+            match t {
+                Tok::Lit(s) => {
+                    for c in s.chars() {
+                        units.push(if ci { lower_unit(c) } else { Unit::Lit(c) });
+                    }
+                }
+                Tok::Star | Tok::Var { .. } => units.push(Unit::Star { excl: star_excl }),
+                Tok::One => units.push(Unit::Any { excl: star_excl }),
+            }
+        }
+        Glob { units }
+    }
+
+    pub fn from_pattern(p: &Pattern, ci: bool) -> Glob {
+        Glob::from_toks(p.toks(), None, ci)
+    }
+
+    /// An ARN pattern as one automaton: components before the last cannot contain `:`.
+    pub fn from_arn(p: &ArnPattern) -> Glob {
+        let parts = p.parts();
+        let k = parts.len();
+        let absorb = k < 6 && matches!(parts.last().and_then(|l| l.toks().last()), Some(Tok::Star));
+        let mut units = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                units.push(Unit::Lit(':'));
+            }
+            let last = i + 1 == k;
+            let excl = if !last || (k < 6 && !absorb) {
+                Some(':')
+            } else {
+                None
+            };
+            units.extend(Glob::from_toks(part.toks(), excl, false).units);
+        }
+        Glob { units }
+    }
+
+    pub fn literal(s: &str) -> Glob {
+        Glob {
+            units: s.chars().map(Unit::Lit).collect(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    fn chars(&self, out: &mut HashSet<char>) {
+        for u in &self.units {
+            match u {
+                Unit::Lit(c) => {
+                    out.insert(*c);
+                }
+                Unit::LitCi(c) => {
+                    out.insert(*c);
+                    for u in c.to_uppercase() {
+                        out.insert(u);
+                    }
+                }
+                Unit::Any { excl: Some(c) } | Unit::Star { excl: Some(c) } => {
+                    out.insert(*c);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn uses_digit(&self) -> bool {
+        self.units.contains(&Unit::Digit)
+    }
+}
+
+fn lower_unit(c: char) -> Unit {
+    let mut l = c.to_lowercase();
+    match (l.next(), l.next()) {
+        (Some(x), None) if x != c || c.to_uppercase().count() == 1 => Unit::LitCi(x),
+        _ => Unit::Lit(c),
+    }
+}
+
+/// A set of automaton states, packed in bits.
+type States = Vec<u64>;
+
+fn has(s: &States, i: usize) -> bool {
+    s.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
+
+fn set(s: &mut States, i: usize) {
+    if let Some(w) = s.get_mut(i / 64) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+fn closure(g: &Glob, s: &mut States) {
+    for i in 0..g.len() {
+        if has(s, i) && matches!(g.units.get(i), Some(Unit::Star { .. })) {
+            set(s, i + 1);
+        }
+    }
+}
+
+fn start(g: &Glob) -> States {
+    let mut s = vec![0; g.len() / 64 + 1];
+    set(&mut s, 0);
+    closure(g, &mut s);
+    s
+}
+
+fn step(g: &Glob, s: &States, c: char) -> States {
+    let mut out = vec![0; s.len()];
+    for (i, u) in g.units.iter().enumerate() {
+        if !has(s, i) {
+            continue;
+        }
+        let next = match u {
+            Unit::Lit(x) => *x == c,
+            Unit::LitCi(x) => c.to_lowercase().eq(std::iter::once(*x)),
+            Unit::Any { excl } => *excl != Some(c),
+            Unit::Digit => c.is_ascii_digit(),
+            Unit::Star { excl } => {
+                if *excl != Some(c) {
+                    set(&mut out, i);
+                }
+                false
+            }
+        };
+        if next {
+            set(&mut out, i + 1);
+        }
+    }
+    closure(g, &mut out);
+    out
+}
+
+fn accepts(g: &Glob, s: &States) -> bool {
+    has(s, g.len())
+}
+
+/// The result of a string search.
+#[derive(Clone, Debug, Default)]
+pub struct StringReps {
+    /// One value per achievable accept pattern over the question globs (that satisfies the constraints).
+    pub values: Vec<String>,
+    /// False when the search was cut short.
+    pub complete: bool,
+}
+
+/// Upper bound on product states explored per search.
+pub const MAX_STATES: usize = 20_000;
+
+/// Representative strings for `questions`, among strings that match every glob of
+/// `must` and none of `must_not`.
+pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> StringReps {
+    let all: Vec<&Glob> = questions.iter().chain(must).chain(must_not).collect();
+    let mut alphabet: HashSet<char> = HashSet::new();
+    for g in &all {
+        g.chars(&mut alphabet);
+    }
+    // Characters that appear in no pattern are interchangeable: one stands for all.
+    if let Some(fresh) = "xyzqjkwvXYZ_~".chars().find(|c| !alphabet.contains(c)) {
+        alphabet.insert(fresh);
+    }
+    if all.iter().any(|g| g.uses_digit()) {
+        if let Some(d) = "7539182640".chars().find(|c| !alphabet.contains(c)) {
+            alphabet.insert(d);
+        }
+    }
+    let mut alphabet: Vec<char> = alphabet.into_iter().collect();
+    alphabet.sort_unstable();
+
+    let init: Vec<States> = all.iter().map(|g| start(g)).collect();
+    let mut seen: HashSet<Vec<States>> = HashSet::new();
+    let mut sigs: HashMap<Vec<bool>, String> = HashMap::new();
+    let mut order: Vec<Vec<bool>> = Vec::new();
+    let mut queue: VecDeque<(Vec<States>, String)> = VecDeque::new();
+    seen.insert(init.clone());
+    queue.push_back((init, String::new()));
+    let nq = questions.len();
+    let nm = must.len();
+    let mut complete = true;
+    while let Some((state, text)) = queue.pop_front() {
+        let acc: Vec<bool> = all.iter().zip(&state).map(|(g, s)| accepts(g, s)).collect();
+        let ok_must = acc.get(nq..nq + nm).is_some_and(|m| m.iter().all(|b| *b));
+        let ok_not = acc.get(nq + nm..).is_some_and(|m| m.iter().all(|b| !*b));
+        if ok_must && ok_not {
+            let sig: Vec<bool> = acc.get(..nq).map(<[bool]>::to_vec).unwrap_or_default();
+            if let std::collections::hash_map::Entry::Vacant(e) = sigs.entry(sig.clone()) {
+                order.push(sig);
+                e.insert(text.clone());
+            }
+        }
+        // A product state where every automaton is dead can only stay dead.
+        if state.iter().all(|s| s.iter().all(|w| *w == 0)) {
+            continue;
+        }
+        for &c in &alphabet {
+            let next: Vec<States> = all.iter().zip(&state).map(|(g, s)| step(g, s, c)).collect();
+            if seen.contains(&next) {
+                continue;
+            }
+            if seen.len() >= MAX_STATES {
+                complete = false;
+                break;
+            }
+            seen.insert(next.clone());
+            let mut t = text.clone();
+            t.push(c);
+            queue.push_back((next, t));
+        }
+        if !complete {
+            break;
+        }
+    }
+    StringReps {
+        values: order.into_iter().filter_map(|s| sigs.remove(&s)).collect(),
+        complete,
+    }
+}
+
+/// Representative numbers (as decimal strings) for comparisons against `constants`.
+/// `None` when a constant does not fit the exact 128-bit arithmetic used here.
+pub fn number_reps(constants: &[Decimal]) -> Option<Vec<String>> {
+    let scaled: Vec<(i128, i64)> = constants
+        .iter()
+        .map(Decimal::to_scaled)
+        .collect::<Option<_>>()?;
+    let scale = scaled.iter().map(|s| s.1).max().unwrap_or(0).max(0);
+    if scale > 30 {
+        return None;
+    }
+    let mut vals: Vec<i128> = Vec::new();
+    for (m, s) in &scaled {
+        let factor = 10i128.checked_pow(u32::try_from(scale - s).ok()? + 1)?;
+        vals.push(m.checked_mul(factor)?);
+    }
+    vals.sort_unstable();
+    vals.dedup();
+    let step = 10i128.checked_pow(u32::try_from(scale).ok()? + 1)?;
+    let mut reps = Vec::new();
+    match (vals.first(), vals.last()) {
+        (Some(lo), Some(hi)) => {
+            reps.push(lo.checked_sub(step)?);
+            for w in vals.windows(2) {
+                if let [a, b] = w {
+                    reps.push(*a);
+                    reps.push(a.checked_add(*b)? / 2);
+                }
+            }
+            reps.push(*hi);
+            reps.push(hi.checked_add(step)?);
+        }
+        _ => reps.push(0),
+    }
+    reps.dedup();
+    Some(
+        reps.into_iter()
+            .map(|v| format_scaled(v, scale + 1))
+            .collect(),
+    )
+}
+
+fn format_scaled(v: i128, scale: i64) -> String {
+    let neg = v < 0;
+    let digits = v.unsigned_abs().to_string();
+    let scale = usize::try_from(scale).unwrap_or(0);
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (int, frac) = padded.split_at(padded.len() - scale);
+    let frac = frac.trim_end_matches('0');
+    let mut s = String::new();
+    if neg {
+        s.push('-');
+    }
+    s.push_str(int);
+    if !frac.is_empty() {
+        s.push('.');
+        s.push_str(frac);
+    }
+    s
+}
+
+/// Representative instants (as epoch-second strings with nanoseconds) for comparisons against `constants`.
+pub fn date_reps(constants: &[i128]) -> Vec<String> {
+    let mut vals: Vec<i128> = constants.to_vec();
+    vals.sort_unstable();
+    vals.dedup();
+    let mut reps = Vec::new();
+    match (vals.first(), vals.last()) {
+        (Some(lo), Some(hi)) => {
+            reps.push(lo - 1_000_000_000);
+            for w in vals.windows(2) {
+                if let [a, b] = w {
+                    reps.push(*a);
+                    if b - a > 1 {
+                        reps.push(a + (b - a) / 2);
+                    }
+                }
+            }
+            reps.push(*hi);
+            reps.push(hi + 1_000_000_000);
+        }
+        _ => reps.push(1_700_000_000_000_000_000),
+    }
+    reps.into_iter()
+        .map(|v| {
+            let sign = if v < 0 { "-" } else { "" };
+            let a = v.unsigned_abs();
+            format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+        })
+        .collect()
+}
+
+/// Representative addresses for containment questions about `nets`: the ends of each
+/// range and the addresses just outside them, plus the ends of each address family.
+pub fn ip_reps(nets: &[IpNet]) -> Vec<IpAddr> {
+    let mut v4: Vec<u32> = vec![0, u32::MAX, u32::from(Ipv4Addr::new(198, 51, 100, 10))];
+    let mut v6: Vec<u128> = vec![
+        0,
+        u128::MAX,
+        u128::from(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10)),
+    ];
+    for n in nets {
+        match n {
+            IpNet::V4(n) => {
+                let (a, b) = (u32::from(n.network()), u32::from(n.broadcast()));
+                v4.extend([a, b, a.wrapping_sub(1), b.wrapping_add(1)]);
+            }
+            IpNet::V6(n) => {
+                let (a, b) = (u128::from(n.network()), u128::from(n.broadcast()));
+                v6.extend([a, b, a.wrapping_sub(1), b.wrapping_add(1)]);
+            }
+        }
+    }
+    v4.sort_unstable();
+    v4.dedup();
+    v6.sort_unstable();
+    v6.dedup();
+    // A friendlier public address first, when it is as good as the others.
+    v4.into_iter()
+        .map(|a| IpAddr::V4(Ipv4Addr::from(a)))
+        .chain(v6.into_iter().map(|a| IpAddr::V6(Ipv6Addr::from(a))))
+        .collect()
+}
+
+/// All subsets of `items` (for multi-valued keys), smallest first; `None` when too many.
+pub fn subsets(items: &[String], max_items: usize) -> Option<Vec<Vec<String>>> {
+    if items.len() > max_items {
+        return None;
+    }
+    let n = items.len();
+    let mut out: Vec<Vec<String>> = (0u32..(1 << n))
+        .map(|mask| {
+            items
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, s)| s.clone())
+                .collect()
+        })
+        .collect();
+    out.sort_by_key(Vec::len);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::Syntax;
+
+    fn glob(p: &str) -> Glob {
+        Glob::from_pattern(
+            &Pattern::new(
+                p,
+                Syntax {
+                    wildcards: true,
+                    variables: false,
+                },
+            ),
+            false,
+        )
+    }
+
+    fn sigs(qs: &[&str], reps: &[String]) -> HashSet<Vec<bool>> {
+        reps.iter()
+            .map(|r| qs.iter().map(|q| glob(q).matches_str(r)).collect())
+            .collect()
+    }
+
+    impl Glob {
+        fn matches_str(&self, s: &str) -> bool {
+            let mut st = start(self);
+            for c in s.chars() {
+                st = step(self, &st, c);
+            }
+            accepts(self, &st)
+        }
+    }
+
+    #[test]
+    fn finds_a_value_matching_some_patterns_and_not_others() {
+        // "a*" and "*b" but not "*c": needs "ab", which instantiating one pattern never gives.
+        let qs = ["a*", "*b", "*c"];
+        let globs: Vec<Glob> = qs.iter().map(|q| glob(q)).collect();
+        let r = string_reps(&globs, &[], &[]);
+        assert!(r.complete);
+        let s = sigs(&qs, &r.values);
+        assert!(s.contains(&vec![true, true, false]));
+        assert!(s.contains(&vec![false, false, false]));
+        // Ending in both `b` and `c` is impossible: 2 (starts with a) × 3 (ends b / c / neither).
+        assert!(!s.contains(&vec![true, true, true]));
+        assert_eq!(
+            s.len(),
+            6,
+            "every achievable combination, no more: {:?}",
+            r.values
+        );
+    }
+
+    #[test]
+    fn constraints_restrict_the_values() {
+        let qs = [glob("vpce-*")];
+        // Outsider: not equal to the policy's literal.
+        let r = string_reps(&qs, &[], &[Glob::literal("vpce-1")]);
+        assert!(r.values.iter().all(|v| v != "vpce-1"));
+        assert!(r.values.iter().any(|v| v.starts_with("vpce-")));
+        // Twelve digits, not a named account.
+        let acct = Glob {
+            units: vec![Unit::Digit; 12],
+        };
+        let r = string_reps(
+            &[Glob::literal("111122223333")],
+            &[acct],
+            &[Glob::literal("111122223333")],
+        );
+        assert_eq!(r.values.len(), 1);
+        assert_eq!(r.values[0].len(), 12);
+        assert_ne!(r.values[0], "111122223333");
+        // Impossible: must equal and must not equal.
+        let r = string_reps(&[], &[Glob::literal("a")], &[Glob::literal("a")]);
+        assert!(r.values.is_empty());
+    }
+
+    #[test]
+    fn arn_globs_keep_components_apart() {
+        let p = ArnPattern::new(
+            "arn:aws:someservice:*:111122223333:finance/*",
+            Syntax {
+                wildcards: true,
+                variables: false,
+            },
+        );
+        let g = Glob::from_arn(&p);
+        assert!(g.matches_str("arn:aws:someservice:us-east-2:111122223333:finance/x"));
+        assert!(!g.matches_str("arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt"));
+        let all = Glob::from_arn(&ArnPattern::new(
+            "*",
+            Syntax {
+                wildcards: true,
+                variables: false,
+            },
+        ));
+        assert!(all.matches_str("a:b:c"));
+    }
+
+    #[test]
+    fn number_and_date_reps_cover_every_interval() {
+        let cs = [
+            Decimal::parse("1.2").unwrap(),
+            Decimal::parse("10").unwrap(),
+        ];
+        let reps = number_reps(&cs).unwrap();
+        let d = |s: &str| Decimal::parse(s).unwrap();
+        assert!(reps.iter().any(|r| d(r) < d("1.2")));
+        assert!(reps.iter().any(|r| d(r) == d("1.2")));
+        assert!(reps.iter().any(|r| d(r) > d("1.2") && d(r) < d("10")));
+        assert!(reps.iter().any(|r| d(r) > d("10")));
+        let dr = date_reps(&[0, 10_000_000_000]);
+        assert!(dr.contains(&"-1.000000000".to_string()));
+        assert!(dr.contains(&"5.000000000".to_string()));
+    }
+
+    #[test]
+    fn ip_reps_hit_inside_and_outside() {
+        let nets: Vec<IpNet> = ["10.0.0.0/8", "10.1.0.0/16"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let reps = ip_reps(&nets);
+        let inside_only_outer = reps
+            .iter()
+            .any(|a| nets[0].contains(a) && !nets[1].contains(a));
+        let inside_both = reps.iter().any(|a| nets[1].contains(a));
+        let outside = reps.iter().any(|a| !nets[0].contains(a));
+        assert!(inside_only_outer && inside_both && outside);
+    }
+}
