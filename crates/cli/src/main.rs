@@ -6,6 +6,8 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a CLI: printing is its job
 
 mod commands;
+mod config;
+mod output;
 mod render;
 
 use clap::{Parser, Subcommand};
@@ -21,9 +23,16 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Check policy files for errors and public-access risks
+    #[command(after_help = commands::lint::AFTER_HELP)]
+    Lint(commands::lint::LintArgs),
     /// Evaluate one request against a policy and explain the decision
     #[command(after_help = commands::eval::AFTER_HELP)]
     Eval(commands::eval::EvalArgs),
+    /// Show a rule's documentation, e.g. `policycheck explain PC101`
+    Explain(commands::rules::ExplainArgs),
+    /// List every rule: code, name, default level, summary
+    Rules(commands::rules::RulesArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +46,9 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Lint(args) => commands::lint::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
+        Command::Explain(args) => commands::rules::explain(&args),
+        Command::Rules(args) => commands::rules::rules(&args),
     }
 }

@@ -276,6 +276,13 @@ pub mod codes {
         Error,
         "a resource that is not an ARN or `*`, or a variable or wildcard where none is allowed"
     );
+    code!(
+        NULL_IF_EXISTS,
+        "PC016",
+        "null-if-exists",
+        Error,
+        "`IfExists` appended to `Null`, which AWS rejects"
+    );
 
     /// Every core code, sorted.
     pub const ALL: &[Code] = &[
@@ -294,6 +301,7 @@ pub mod codes {
         ELEMENT_NOT_ALLOWED,
         INVALID_ACTION,
         INVALID_RESOURCE,
+        NULL_IF_EXISTS,
     ];
 }
 

@@ -69,6 +69,43 @@ impl Json {
     }
 }
 
+/// The JSON pointer (RFC 6901) of the deepest value whose span contains `span`, or whose
+/// key is `span` (then the pointer names that member). Empty for the document itself.
+pub fn pointer_at(root: &Json, span: Span) -> String {
+    let mut out = String::new();
+    let mut node = root;
+    loop {
+        let next = match &node.kind {
+            JsonKind::Object(members) => members.iter().find_map(|m| {
+                let inside = m.value.span.start <= span.start && span.end <= m.value.span.end;
+                let on_key = m.key_span.start <= span.start && span.end <= m.key_span.end;
+                (inside || on_key).then(|| (escape_pointer(&m.key), &m.value, on_key))
+            }),
+            JsonKind::Array(items) => items
+                .iter()
+                .enumerate()
+                .find(|(_, v)| v.span.start <= span.start && span.end <= v.span.end)
+                .map(|(i, v)| (i.to_string(), v, false)),
+            _ => None,
+        };
+        match next {
+            Some((seg, child, on_key)) => {
+                out.push('/');
+                out.push_str(&seg);
+                if on_key {
+                    return out;
+                }
+                node = child;
+            }
+            None => return out,
+        }
+    }
+}
+
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// The result of parsing: the tree (when the text is valid JSON) and the
 /// problems found. Duplicate keys do not stop parsing; syntax errors do.
 #[derive(Debug)]
@@ -688,6 +725,20 @@ mod tests {
         let e = parse_bytes(bytes).unwrap_err();
         assert!(e.message.contains("0xFF"));
         assert_eq!(e.primary_span(), Span::new(7, 8));
+    }
+
+    #[test]
+    fn pointers_name_the_deepest_value_or_key() {
+        let text = r#"{"Statement": [{"Effect": "Allow", "Action": ["a", "b/c"]}]}"#;
+        let root = parse(text).value.unwrap();
+        let at = |needle: &str| {
+            let i = text.find(needle).unwrap() as u32;
+            pointer_at(&root, Span::new(i, i + needle.len() as u32))
+        };
+        assert_eq!(at("\"b/c\""), "/Statement/0/Action/1");
+        assert_eq!(at("\"Effect\""), "/Statement/0/Effect");
+        assert_eq!(at("\"Allow\""), "/Statement/0/Effect");
+        assert_eq!(pointer_at(&root, root.span), "");
     }
 
     #[test]

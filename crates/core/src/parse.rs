@@ -777,7 +777,7 @@ impl Lower {
                 Err(OperatorProblem::NullIfExists) => {
                     self.push(
                         Diagnostic::new(
-                            &codes::INVALID_CONDITION_OPERATOR,
+                            &codes::NULL_IF_EXISTS,
                             opm.key_span,
                             "`IfExists` cannot be appended to `Null`",
                         )

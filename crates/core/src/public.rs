@@ -638,8 +638,6 @@ impl<'a> Analyzer<'a> {
                 // The outsider's address is outside every narrow range the policy lists.
                 reps.retain(|a| !nets.iter().any(|n| is_narrow(n) && n.contains(a)));
             }
-            // A documentation address reads better in a witness than 0.0.0.0.
-            reps.sort_by_key(|a| !matches!(a, IpAddr::V4(v) if v.octets()[..3] == [198, 51, 100]));
             scalars.extend(reps.into_iter().map(|a| a.to_string()));
         }
 
@@ -1471,6 +1469,12 @@ impl<'s, 'a> Search<'s, 'a> {
             f(&mut t);
             (eval::decide(self.policy, &t) == (Decision::Allow, true)).then_some(t)
         };
+        // A readable object key instead of the empty one.
+        if w.resource.ends_with('/') {
+            if let Some(t) = try_with(&w, &|t| t.resource.push_str("example-object.txt")) {
+                w = t;
+            }
+        }
         if !w.context.contains("aws:SecureTransport") {
             if let Some(t) = try_with(&w, &|t| {
                 t.context

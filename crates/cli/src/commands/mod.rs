@@ -1,1 +1,3 @@
 pub mod eval;
+pub mod lint;
+pub mod rules;

@@ -1,0 +1,471 @@
+//! `policycheck lint [PATHS]...`: check policy files; the CI gate.
+
+use crate::config::{self, FailOn, Loaded};
+use crate::output;
+use crate::render::ColorChoice;
+use clap::{Args, ValueEnum};
+use policycheck_core::{Diagnostic, Severity};
+use policycheck_lint::{lint_bytes, registry, LintOptions, LintResult};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub const AFTER_HELP: &str = "\
+Inputs: files, directories (every *.json below them, .git and node_modules skipped),
+quoted glob patterns (\"policies/**/*.json\"), or `-` for standard input (name it with
+--stdin-filename). A missing path or a glob matching nothing is an error.
+
+Exit status (the same for every --format):
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on (an invalid policy file is such a finding; a
+     public-access answer of `unknown` (PC103) is an error unless configured otherwise)
+  2  could not run: bad arguments, unreadable file, invalid config";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// Files, directories or glob patterns; `-` reads standard input
+    #[arg(default_value = ".")]
+    pub paths: Vec<String>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// One line per finding (`path:line:col: level[CODE] message`) in text format
+    #[arg(long)]
+    pub concise: bool,
+    /// Exit 1 if a finding is at this level or worse (inclusive) [default: error]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write a SARIF 2.1.0 log to FILE
+    #[arg(long, value_name = "FILE")]
+    pub sarif_file: Option<PathBuf>,
+    /// Only these rules: codes, names or prefixes, comma-separated (replaces the config's)
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules: codes, names or prefixes, comma-separated (added to the config's)
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Use this config file instead of the nearest policycheck.toml
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every policycheck.toml
+    #[arg(long)]
+    pub no_config: bool,
+    /// Skip paths matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Apply excludes to explicitly named files too (for pre-commit)
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// The name used for standard input in reports and config matching
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+    /// The bucket the policies belong to (resources naming another bucket are errors)
+    #[arg(long)]
+    pub bucket: Option<String>,
+    /// Colour in text output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Less output: -q findings only (no summary), -qq nothing (exit code only)
+    #[arg(long, short = 'q', action = clap::ArgAction::Count)]
+    pub quiet: u8,
+    /// More output: -v lists suppressed findings and files checked
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// One linted file, after filtering, severity overrides and suppressions.
+pub struct FileOutcome {
+    /// As shown in reports: relative, `/`-separated.
+    pub path: String,
+    pub text: String,
+    pub result: LintResult,
+    /// Findings suppressed by the config, with the reason.
+    pub suppressed: Vec<(Diagnostic, String)>,
+}
+
+/// A problem that stops a file from being linted (exit 2).
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+/// What a lint run produced.
+pub struct Run {
+    pub files: Vec<FileOutcome>,
+    pub input_errors: Vec<InputError>,
+    pub fail_on: FailOn,
+    pub warnings: Vec<String>,
+}
+
+impl Run {
+    pub fn failed(&self) -> bool {
+        self.files.iter().any(|f| {
+            f.result
+                .diagnostics
+                .iter()
+                .any(|d| self.fail_on.fails(d.severity))
+        })
+    }
+
+    pub fn count(&self, sev: Severity) -> usize {
+        self.files
+            .iter()
+            .map(|f| {
+                f.result
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == sev)
+                    .count()
+            })
+            .sum()
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+pub fn run(args: &LintArgs) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let loaded = if args.no_config {
+        Loaded {
+            root: cwd.clone(),
+            ..Loaded::default()
+        }
+    } else if let Some(p) = &args.config {
+        match config::load(p) {
+            Ok(l) => l,
+            Err(e) => return fail(&e),
+        }
+    } else {
+        match config::discover(&cwd) {
+            Some(p) => match config::load(&p) {
+                Ok(l) => l,
+                Err(e) => return fail(&e),
+            },
+            None => Loaded {
+                root: cwd.clone(),
+                ..Loaded::default()
+            },
+        }
+    };
+    for sel in args.select.iter().chain(&args.ignore) {
+        if !registry::is_known_selector(sel) {
+            return fail(&format!(
+                "`{sel}` is not a rule code, name or prefix (see `policycheck rules`)"
+            ));
+        }
+    }
+    if args.verbose > 0 {
+        match &loaded.path {
+            Some(p) => eprintln!("policycheck: using config {}", p.display()),
+            None => eprintln!("policycheck: no config file"),
+        }
+    }
+    let inputs = match collect_inputs(args, &loaded, &cwd) {
+        Ok(i) => i,
+        Err(e) => return fail(&e),
+    };
+    let run = lint_inputs(args, &loaded, &cwd, inputs);
+    for w in &run.warnings {
+        eprintln!("warning: {w}");
+    }
+    for e in &run.input_errors {
+        eprintln!("error: {}: {}", e.path, e.message);
+    }
+    if let Err(e) = output::emit(args, &run) {
+        return fail(&e);
+    }
+    if !run.input_errors.is_empty() {
+        ExitCode::from(2)
+    } else if run.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// An input to lint.
+pub enum Input {
+    File(PathBuf),
+    Stdin(String),
+}
+
+fn has_glob(s: &str) -> bool {
+    s.contains(['*', '?', '[', '{'])
+}
+
+/// `path` relative to `base`, with `/` separators.
+pub fn display_path(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for e in entries {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            if matches!(name.as_ref(), ".git" | "node_modules" | "target") {
+                continue;
+            }
+            walk(&e.path(), out);
+        } else if ft.is_file() {
+            out.push(e.path());
+        }
+    }
+}
+
+fn matches_any(globs: &[String], rel: &str) -> bool {
+    globs.iter().any(|g| glob_match::glob_match(g, rel))
+}
+
+fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<Input>, String> {
+    let cfg = &loaded.config.files;
+    let mut excludes: Vec<String> = cfg.exclude.clone();
+    excludes.extend(args.exclude.iter().cloned());
+    // Config globs are relative to the config's directory.
+    let rel_cfg = |p: &Path| display_path(&cwd.join(p), &loaded.root);
+    let excluded = |p: &Path| {
+        matches_any(&excludes, &rel_cfg(p)) || matches_any(&args.exclude, &display_path(p, cwd))
+    };
+    let mut out: Vec<Input> = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut stdin_used = false;
+    for raw in &args.paths {
+        if raw == "-" {
+            if stdin_used {
+                return Err("`-` (standard input) given twice".into());
+            }
+            stdin_used = true;
+            out.push(Input::Stdin(
+                args.stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| "<stdin>".into()),
+            ));
+            continue;
+        }
+        let p = PathBuf::from(raw);
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(&p, &mut found);
+            for f in found {
+                let rel = rel_cfg(&f);
+                let included = if cfg.include.is_empty() {
+                    f.extension().is_some_and(|e| e == "json")
+                } else {
+                    matches_any(&cfg.include, &rel)
+                };
+                if included && !excluded(&f) {
+                    files.push(f);
+                }
+            }
+        } else if p.is_file() {
+            if !(args.force_exclude && excluded(&p)) {
+                files.push(p);
+            }
+        } else if has_glob(raw) {
+            let norm = raw.replace('\\', "/");
+            let base: String = norm
+                .split('/')
+                .take_while(|seg| !has_glob(seg))
+                .collect::<Vec<_>>()
+                .join("/");
+            let base_dir = if base.is_empty() {
+                PathBuf::from(".")
+            } else {
+                PathBuf::from(&base)
+            };
+            let mut found = Vec::new();
+            walk(&base_dir, &mut found);
+            let pattern = norm.strip_prefix("./").unwrap_or(&norm).to_string();
+            let hits: Vec<PathBuf> = found
+                .into_iter()
+                .filter(|f| glob_match::glob_match(&pattern, &display_path(f, Path::new("."))))
+                .filter(|f| !excluded(f))
+                .collect();
+            if hits.is_empty() {
+                return Err(format!("the pattern `{raw}` matches no file"));
+            }
+            files.extend(hits);
+        } else {
+            return Err(format!("`{raw}`: no such file or directory"));
+        }
+    }
+    files.sort();
+    files.dedup();
+    out.extend(files.into_iter().map(Input::File));
+    Ok(out)
+}
+
+fn lint_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path, inputs: Vec<Input>) -> Run {
+    let cfg = &loaded.config;
+    let options = LintOptions {
+        bucket: args.bucket.clone().or_else(|| cfg.bucket.clone()),
+        owner_account: cfg.owner_account.clone(),
+    };
+    let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
+    let select: Vec<String> = if args.select.is_empty() {
+        cfg.rules.select.clone()
+    } else {
+        args.select.clone()
+    };
+    let mut ignore = cfg.rules.ignore.clone();
+    ignore.extend(args.ignore.iter().cloned());
+    let levels: Vec<(&'static str, Severity)> = cfg
+        .rules
+        .levels
+        .iter()
+        .filter_map(|(r, l)| Some((registry::find(r)?.code(), Severity::parse(l)?)))
+        .collect();
+
+    // Read and lint in parallel; order is restored afterwards.
+    let read = |input: &Input| -> Result<(String, Vec<u8>), InputError> {
+        match input {
+            Input::Stdin(name) => {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                    .map(|_| (name.clone(), bytes))
+                    .map_err(|e| InputError {
+                        path: name.clone(),
+                        message: format!("cannot read standard input: {e}"),
+                    })
+            }
+            Input::File(p) => {
+                let name = display_path(p, cwd);
+                std::fs::read(p)
+                    .map(|b| (name.clone(), b))
+                    .map_err(|e| InputError {
+                        path: name,
+                        message: format!("cannot read: {e}"),
+                    })
+            }
+        }
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(inputs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<FileOutcome, InputError>>> =
+        (0..inputs.len()).map(|_| None).collect();
+    let slots = std::sync::Mutex::new(&mut results);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(input) = inputs.get(i) else { break };
+                let outcome = read(input).map(|(path, bytes)| {
+                    let result = lint_bytes(&bytes, &options);
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    FileOutcome {
+                        path,
+                        text,
+                        result,
+                        suppressed: Vec::new(),
+                    }
+                });
+                if let Ok(mut guard) = slots.lock() {
+                    if let Some(slot) = guard.get_mut(i) {
+                        *slot = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+
+    let today = chrono::Local::now().date_naive();
+    let mut used = vec![false; cfg.suppress.len()];
+    let mut warnings = Vec::new();
+    let mut files = Vec::new();
+    let mut input_errors = Vec::new();
+    for r in results.into_iter().flatten() {
+        match r {
+            Err(e) => input_errors.push(e),
+            Ok(mut f) => {
+                let rel_to_cfg = display_path(&cwd.join(&f.path), &loaded.root);
+                let diags = std::mem::take(&mut f.result.diagnostics);
+                for mut d in diags {
+                    let rule = registry::find(d.code);
+                    let selected = rule.is_none_or(|r| {
+                        (select.is_empty() || select.iter().any(|s| registry::selects(s, r)))
+                            && !ignore.iter().any(|s| registry::selects(s, r))
+                    });
+                    if !selected {
+                        continue;
+                    }
+                    if let Some((_, sev)) = levels.iter().find(|(c, _)| *c == d.code) {
+                        d.severity = *sev;
+                    }
+                    let stmt = f.result.statement_at(d.primary_span());
+                    let hit = cfg.suppress.iter().enumerate().find(|(_, s)| {
+                        registry::find(&s.rule).is_some_and(|r| r.code() == d.code)
+                            && (glob_match::glob_match(&s.path, &rel_to_cfg)
+                                || glob_match::glob_match(&s.path, &f.path))
+                            && s.sid
+                                .as_ref()
+                                .is_none_or(|sid| stmt.and_then(|st| st.sid.as_ref()) == Some(sid))
+                            && s.statement
+                                .is_none_or(|i| stmt.map(|st| st.index) == Some(i))
+                    });
+                    match hit {
+                        Some((i, s)) => {
+                            if let Some(slot) = used.get_mut(i) {
+                                *slot = true;
+                            }
+                            let expired = s
+                                .expires
+                                .as_ref()
+                                .and_then(|e| chrono::NaiveDate::parse_from_str(e, "%Y-%m-%d").ok())
+                                .is_some_and(|e| e < today);
+                            if expired {
+                                warnings.push(format!(
+                                    "{}: the suppression of {} expired on {}; the finding is reported again",
+                                    f.path,
+                                    d.code,
+                                    s.expires.clone().unwrap_or_default()
+                                ));
+                                f.result.diagnostics.push(d);
+                            } else {
+                                f.suppressed.push((d, s.reason.clone()));
+                            }
+                        }
+                        None => f.result.diagnostics.push(d),
+                    }
+                }
+                files.push(f);
+            }
+        }
+    }
+    for (i, s) in cfg.suppress.iter().enumerate() {
+        if !used.get(i).copied().unwrap_or(true) {
+            warnings.push(format!(
+                "the suppression of {} for `{}` matched no finding",
+                s.rule, s.path
+            ));
+        }
+    }
+    Run {
+        files,
+        input_errors,
+        fail_on,
+        warnings,
+    }
+}

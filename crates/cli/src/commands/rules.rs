@@ -1,0 +1,75 @@
+//! `policycheck rules` and `policycheck explain CODE|NAME`: one source, the registry.
+
+use clap::Args;
+use policycheck_lint::{all_rules, find};
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Print the rules as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A rule code (PC101) or name (public-read)
+    pub rule: String,
+}
+
+pub fn rules(args: &RulesArgs) -> ExitCode {
+    if args.json {
+        let list: Vec<serde_json::Value> = all_rules()
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code(), "name": r.name(), "severity": r.code.severity.as_str(),
+                    "summary": r.code.summary, "since": r.since, "url": r.url(),
+                    "reported_by": if r.check.is_some() { "lint" } else { "parser" },
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+        return ExitCode::SUCCESS;
+    }
+    println!("{:<6} {:<38} {:<8} SUMMARY", "CODE", "NAME", "LEVEL");
+    for r in all_rules() {
+        println!(
+            "{:<6} {:<38} {:<8} {}",
+            r.code(),
+            r.name(),
+            r.code.severity.as_str(),
+            r.code.summary
+        );
+    }
+    println!("\n`policycheck explain CODE` prints a rule's documentation.");
+    ExitCode::SUCCESS
+}
+
+pub fn explain(args: &ExplainArgs) -> ExitCode {
+    match find(&args.rule) {
+        Some(r) => {
+            print!("{}", r.docs);
+            if !r.docs.ends_with('\n') {
+                println!();
+            }
+            println!(
+                "\nDefault level: {}. Since {}. {}",
+                r.code.severity.as_str(),
+                r.since,
+                r.url()
+            );
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "error: `{}` is not a rule code or name (see `policycheck rules`)",
+                args.rule
+            );
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! `policycheck.toml`: the nearest one up from the working directory (or `--config`).
+//! Unknown keys are errors with their line and column; suppressions need a reason.
+
+use policycheck_core::Severity;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "policycheck.toml";
+
+/// The threshold for a failing exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    /// Whether a finding of `severity` fails the run (inclusive: this level or worse).
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Never => false,
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Note => true,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Note => "note",
+            FailOn::Never => "never",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    pub fail_on: Option<FailOn>,
+    /// The bucket the policies are for (resources naming others are errors).
+    pub bucket: Option<String>,
+    /// The bucket owner's account id (account-wide grants to it are not reported).
+    pub owner_account: Option<String>,
+    #[serde(default)]
+    pub files: FilesConfig,
+    #[serde(default)]
+    pub rules: RulesConfig,
+    #[serde(default)]
+    pub suppress: Vec<Suppression>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesConfig {
+    /// File-path globs a directory walk keeps (default: every `*.json`).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// File-path globs skipped (also for explicitly named files with `--force-exclude`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Codes, names or prefixes to run (default: all).
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Codes, names or prefixes to skip.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Severity overrides: `{ PC205 = "error", public-unknown = "warning" }`.
+    #[serde(default)]
+    pub levels: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suppression {
+    /// Code or name of the rule.
+    pub rule: String,
+    /// File-path glob, relative to the config file.
+    pub path: String,
+    /// Only findings in the statement with this Sid.
+    pub sid: Option<String>,
+    /// Only findings in the statement at this index.
+    pub statement: Option<usize>,
+    /// Why the finding is accepted: required.
+    pub reason: String,
+    /// `YYYY-MM-DD`: afterwards the finding comes back, with a warning.
+    pub expires: Option<String>,
+}
+
+/// A loaded config and where it came from.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    pub config: Config,
+    /// The config file, if any.
+    pub path: Option<PathBuf>,
+    /// The directory paths in the config are relative to.
+    pub root: PathBuf,
+}
+
+/// Find `policycheck.toml` walking up from `start`.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Load and validate a config file. Errors are one message with the file, line and column.
+pub fn load(path: &Path) -> Result<Loaded, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let config: Config = toml::from_str(&text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map(|s| {
+                let before = text.get(..s.start).unwrap_or("");
+                let line = before.matches('\n').count() + 1;
+                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                (line, col)
+            })
+            .unwrap_or((1, 1));
+        let msg = e.message().to_string();
+        let hint = if msg.contains("unknown field") {
+            "\n  help: known keys: fail-on, bucket, owner-account, [files] include/exclude, [rules] select/ignore/levels, [[suppress]] rule/path/sid/statement/reason/expires"
+        } else {
+            ""
+        };
+        format!("{}:{line}:{col}: invalid config: {msg}{hint}", path.display())
+    })?;
+    validate(&config).map_err(|e| format!("{}: invalid config: {e}", path.display()))?;
+    Ok(Loaded {
+        config,
+        path: Some(path.to_path_buf()),
+        root: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+    })
+}
+
+fn validate(c: &Config) -> Result<(), String> {
+    for sel in c.rules.select.iter().chain(&c.rules.ignore) {
+        if !policycheck_lint::registry::is_known_selector(sel) {
+            return Err(format!(
+                "`{sel}` in [rules] is not a rule code, name or prefix"
+            ));
+        }
+    }
+    for (rule, level) in &c.rules.levels {
+        if policycheck_lint::find(rule).is_none() {
+            return Err(format!(
+                "`{rule}` in [rules.levels] is not a rule code or name"
+            ));
+        }
+        if Severity::parse(level).is_none() {
+            return Err(format!(
+                "level `{level}` for `{rule}` must be error, warning or note"
+            ));
+        }
+    }
+    for s in &c.suppress {
+        if policycheck_lint::find(&s.rule).is_none() {
+            return Err(format!(
+                "[[suppress]] rule `{}` is not a rule code or name",
+                s.rule
+            ));
+        }
+        if s.reason.trim().is_empty() {
+            return Err(format!(
+                "[[suppress]] for `{}` in `{}` needs a non-empty reason",
+                s.rule, s.path
+            ));
+        }
+        if let Some(e) = &s.expires {
+            if chrono::NaiveDate::parse_from_str(e, "%Y-%m-%d").is_err() {
+                return Err(format!(
+                    "[[suppress]] expires `{e}` is not a date (YYYY-MM-DD)"
+                ));
+            }
+        }
+    }
+    if let Some(a) = &c.owner_account {
+        if !policycheck_core::request::is_account_id(a) {
+            return Err(format!("owner-account `{a}` is not a 12-digit account id"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Loaded, String> {
+        let dir = std::env::temp_dir().join(format!("pc-config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let p = dir.join(format!("{}.toml", text.len()));
+        std::fs::write(&p, text).map_err(|e| e.to_string())?;
+        load(&p)
+    }
+
+    #[test]
+    fn a_full_config_loads() {
+        let c = parse(
+            r#"
+fail-on = "warning"
+bucket = "site"
+[files]
+include = ["policies/**/*.json"]
+exclude = ["policies/examples/**"]
+[rules]
+select = ["PC"]
+ignore = ["PC402", "missing-secure-transport-deny"]
+levels = { PC205 = "error", public-unknown = "warning" }
+[[suppress]]
+rule = "PC101"
+path = "policies/site.json"
+sid = "PublicRead"
+reason = "static website"
+expires = "2030-01-01"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.config.fail_on, Some(FailOn::Warning));
+        assert_eq!(c.config.suppress.len(), 1);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_located_errors() {
+        let e = parse("fail-on = \"error\"\nfial-on = \"warning\"\n").unwrap_err();
+        assert!(e.contains(":2:1:") && e.contains("unknown field"), "{e}");
+        let e = parse("[[suppress]]\nrule = \"PC101\"\npath = \"x.json\"\nreason = \"\"\n")
+            .unwrap_err();
+        assert!(e.contains("needs a non-empty reason"), "{e}");
+        let e = parse("[[suppress]]\nrule = \"PC101\"\npath = \"x.json\"\n").unwrap_err();
+        assert!(e.contains("reason"), "{e}");
+        let e = parse("[rules]\nignore = [\"PC999\"]\n").unwrap_err();
+        assert!(e.contains("PC999"), "{e}");
+        let e = parse("fail-on = \"sometimes\"\n").unwrap_err();
+        assert!(e.contains(":1:"), "{e}");
+    }
+
+    #[test]
+    fn fail_on_is_inclusive() {
+        assert!(FailOn::Warning.fails(Severity::Error));
+        assert!(FailOn::Warning.fails(Severity::Warning));
+        assert!(!FailOn::Warning.fails(Severity::Note));
+        assert!(!FailOn::Never.fails(Severity::Error));
+    }
+}

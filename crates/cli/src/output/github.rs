@@ -1,0 +1,101 @@
+//! `--format github`: workflow commands that GitHub Actions shows as annotations.
+//! GitHub shows at most 10 error and 10 warning (and 10 notice) annotations per step:
+//! past that, findings are printed as plain lines and one notice says how many.
+
+use crate::commands::lint::Run;
+use crate::output::text::summary;
+use policycheck_core::{LineIndex, Severity};
+
+/// Annotations GitHub shows per level and step.
+pub const PER_LEVEL_LIMIT: usize = 10;
+
+/// Escape a message (`%`, CR, LF).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a property value (also `:` and `,`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(run: &Run) -> String {
+    let mut out = String::new();
+    let mut shown = [0usize; 3];
+    let mut left_out = 0usize;
+    for f in &run.files {
+        let index = LineIndex::new(&f.text);
+        for d in &f.result.diagnostics {
+            let span = d.primary_span();
+            let a = index.line_col(span.start);
+            let b = index.line_col(span.end);
+            let (cmd, slot) = match d.severity {
+                Severity::Error => ("error", 0),
+                Severity::Warning => ("warning", 1),
+                Severity::Note => ("notice", 2),
+            };
+            let count = shown.get_mut(slot);
+            match count {
+                Some(c) if *c < PER_LEVEL_LIMIT => {
+                    *c += 1;
+                    let mut props = format!(
+                        "file={},line={},endLine={}",
+                        escape_property(&f.path),
+                        a.line,
+                        b.line
+                    );
+                    if a.line == b.line {
+                        props.push_str(&format!(
+                            ",col={},endColumn={}",
+                            a.column_utf16, b.column_utf16
+                        ));
+                    }
+                    props.push_str(&format!(
+                        ",title={}",
+                        escape_property(&format!("{} {}", d.code, d.name))
+                    ));
+                    let mut msg = d.message.clone();
+                    if let Some(h) = &d.help {
+                        msg.push_str("\nhelp: ");
+                        msg.push_str(h);
+                    }
+                    out.push_str(&format!("::{cmd} {props}::{}\n", escape_data(&msg)));
+                }
+                _ => {
+                    left_out += 1;
+                    out.push_str(&format!(
+                        "{}:{}:{}: {}[{}] {}\n",
+                        f.path, a.line, a.column, d.severity, d.code, d.message
+                    ));
+                }
+            }
+        }
+    }
+    for e in &run.input_errors {
+        out.push_str(&format!(
+            "::error file={}::{}\n",
+            escape_property(&e.path),
+            escape_data(&e.message)
+        ));
+    }
+    if left_out > 0 {
+        out.push_str(&format!(
+            "::notice::policycheck: {left_out} more findings not annotated (GitHub shows {PER_LEVEL_LIMIT} per level and step); see the lines above or the SARIF upload\n"
+        ));
+    }
+    out.push_str(&summary(run));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_follow_the_workflow_command_rules() {
+        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}

@@ -1,0 +1,178 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning. Columns are UTF-16 code
+//! units (`columnKind`), every result carries its own `level`, and fingerprints hash
+//! rule + path + statement + JSON pointer, so they survive reformatting.
+
+use crate::commands::lint::Run;
+use policycheck_core::{json as pjson, LineIndex, Severity};
+use policycheck_lint::{all_rules, RuleMeta};
+use serde_json::{json, Value};
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// FNV-1a, 64 bits: stable across Rust versions (unlike `DefaultHasher`).
+pub fn fnv1a(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// The first paragraph under `## What it does`.
+fn what_it_does(docs: &str) -> String {
+    docs.split("## What it does")
+        .nth(1)
+        .map(|rest| {
+            rest.trim_start()
+                .split("\n\n")
+                .next()
+                .unwrap_or("")
+                .replace('\n', " ")
+        })
+        .unwrap_or_default()
+}
+
+fn rule_json(r: &RuleMeta) -> Value {
+    let mut props = json!({"tags": r.tags});
+    if let Some(s) = r.security_severity {
+        props["security-severity"] = json!(s);
+    }
+    json!({
+        "id": r.code(),
+        "name": r.name(),
+        "shortDescription": {"text": r.code.summary},
+        "fullDescription": {"text": what_it_does(r.docs)},
+        "help": {"text": r.docs, "markdown": r.docs},
+        "helpUri": r.url(),
+        "defaultConfiguration": {"level": level(r.code.severity)},
+        "properties": props,
+    })
+}
+
+pub fn render(run: &Run) -> String {
+    let rules = all_rules();
+    let mut results = Vec::new();
+    for f in &run.files {
+        let index = LineIndex::new(&f.text);
+        let tree = pjson::parse(&f.text).value;
+        for d in &f.result.diagnostics {
+            let span = d.primary_span();
+            let a = index.line_col(span.start);
+            let b = index.line_col(span.end);
+            let stmt = f
+                .result
+                .statement_at(span)
+                .map(|s| s.id.clone())
+                .unwrap_or_default();
+            let pointer = tree
+                .as_ref()
+                .map(|t| pjson::pointer_at(t, span))
+                .unwrap_or_default();
+            // Without a JSON tree (a syntax error) the message identifies the finding.
+            let anchor = if tree.is_some() {
+                pointer.clone()
+            } else {
+                d.message.clone()
+            };
+            let mut text = d.message.clone();
+            if let Some(h) = &d.help {
+                text.push_str(". ");
+                text.push_str(h);
+            }
+            let mut result = json!({
+                "ruleId": d.code,
+                "ruleIndex": rules.iter().position(|r| r.code() == d.code).unwrap_or(0),
+                "level": level(d.severity),
+                "message": {"text": text},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": a.line,
+                            "startColumn": a.column_utf16,
+                            "endLine": b.line,
+                            "endColumn": b.column_utf16,
+                        }
+                    }
+                }],
+                "partialFingerprints": {"policycheck/v1": fnv1a(&[d.code, &f.path, &stmt, &anchor])},
+                "properties": {"jsonPointer": pointer, "statement": stmt},
+            });
+            if matches!(d.code, "PC101" | "PC102") {
+                if let Some(acc) = &f.result.access {
+                    let lvl = if d.code == "PC101" {
+                        &acc.read
+                    } else {
+                        &acc.write
+                    };
+                    result["properties"]["witnesses"] = json!(lvl
+                        .witnesses
+                        .iter()
+                        .map(|w| w.request.to_json())
+                        .collect::<Vec<_>>());
+                }
+            }
+            results.push(result);
+        }
+    }
+    let notifications: Vec<Value> = run
+        .input_errors
+        .iter()
+        .map(|e| {
+            json!({
+                "level": "error",
+                "message": {"text": format!("{}: {}", e.path, e.message)},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": e.path, "uriBaseId": "%SRCROOT%"}}}],
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "policycheck",
+                "semanticVersion": policycheck_core::VERSION,
+                "informationUri": "https://policycheck.dev",
+                "rules": rules.iter().map(rule_json).collect::<Vec<_>>(),
+            }},
+            "columnKind": "utf16CodeUnits",
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory policycheck ran in"}}},
+            "invocations": [{
+                "executionSuccessful": run.input_errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_distinct() {
+        assert_eq!(
+            fnv1a(&["PC101", "a.json", "S", "/Statement/0"]),
+            fnv1a(&["PC101", "a.json", "S", "/Statement/0"])
+        );
+        assert_ne!(
+            fnv1a(&["PC101", "a.json", "S", ""]),
+            fnv1a(&["PC101", "a.jso", "nS", ""])
+        );
+        assert_eq!(fnv1a(&[]), "cbf29ce484222325");
+    }
+}

@@ -1,0 +1,35 @@
+//! What a rule sees: the parsed policy, its text, the public-access answer and the options.
+
+use crate::registry::RuleMeta;
+use policycheck_core::public::PublicAccess;
+use policycheck_core::{Diagnostic, Policy, Span};
+
+/// Options that change what rules report.
+#[derive(Clone, Debug, Default)]
+pub struct LintOptions {
+    /// The bucket the policy is attached to, when known (`--bucket`): resources naming
+    /// any other bucket are errors, not warnings.
+    pub bucket: Option<String>,
+    /// The bucket owner's account id, when known: grants to it are not cross-account.
+    pub owner_account: Option<String>,
+}
+
+/// The input of every rule's check.
+pub struct LintContext<'a> {
+    pub policy: &'a Policy,
+    pub text: &'a str,
+    pub access: &'a PublicAccess,
+    pub options: &'a LintOptions,
+}
+
+impl LintContext<'_> {
+    /// A finding for `rule` at `span`, with the rule's default severity.
+    pub fn finding(&self, rule: &RuleMeta, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&rule.code, span, message)
+    }
+
+    /// The text under a span (empty when out of range).
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}

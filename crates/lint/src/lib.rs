@@ -1,0 +1,125 @@
+//! `policycheck-lint`: the rules, the public-access findings, and the report shape
+//! shared by `policycheck lint --format json`, SARIF and the web page.
+//!
+//! `lint` parses a policy with `policycheck-core`, runs the public-access analysis
+//! and every rule, and returns the diagnostics sorted by position.
+
+pub mod api;
+pub mod context;
+pub mod registry;
+pub mod rules;
+
+pub use context::{LintContext, LintOptions};
+pub use registry::{find, rules as all_rules, RuleMeta};
+
+use policycheck_core::public::{analyze, PublicAccess, Verdict};
+use policycheck_core::{parse_policy_bytes, Diagnostic, PolicyKind, Severity};
+
+/// The result of linting one policy text.
+#[derive(Debug)]
+pub struct LintResult {
+    /// Parser and rule findings, sorted by position then code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The public-access answer; `None` when the text is not a policy at all.
+    pub access: Option<PublicAccess>,
+    /// Every statement's id, index and span (to attribute findings to statements).
+    pub statements: Vec<StatementRef>,
+}
+
+/// Where a statement is, and how reports name it.
+#[derive(Clone, Debug)]
+pub struct StatementRef {
+    pub index: usize,
+    /// The Sid, or `#<index>`.
+    pub id: String,
+    pub sid: Option<String>,
+    pub span: policycheck_core::Span,
+}
+
+impl LintResult {
+    /// The statement whose span contains `span`, if any.
+    pub fn statement_at(&self, span: policycheck_core::Span) -> Option<&StatementRef> {
+        self.statements
+            .iter()
+            .find(|s| s.span.start <= span.start && span.end <= s.span.end)
+    }
+}
+
+impl LintResult {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Lint raw bytes (checked for UTF-8).
+pub fn lint_bytes(bytes: &[u8], options: &LintOptions) -> LintResult {
+    let parsed = parse_policy_bytes(bytes, PolicyKind::Resource);
+    let text = std::str::from_utf8(bytes).unwrap_or("");
+    let mut diagnostics = parsed.diagnostics;
+    // With duplicate keys, AWS tools disagree on which copy wins: our reading of the
+    // document is one of several. (Other errors are modelled as not-evaluable parts.)
+    let ambiguous = diagnostics
+        .iter()
+        .any(|d| d.code == policycheck_core::codes::DUPLICATE_KEY.code);
+    let access = parsed.policy.as_ref().map(|policy| {
+        let mut access = analyze(policy);
+        if ambiguous {
+            // Never let one reading of an ambiguous document look safe.
+            for level in [&mut access.read, &mut access.write] {
+                if level.verdict == Verdict::NotPublic {
+                    level.verdict = Verdict::Unknown;
+                    level
+                        .unknown
+                        .push("the policy has duplicate keys, so its meaning is ambiguous".into());
+                }
+            }
+            if access.verdict == Verdict::NotPublic {
+                access.verdict = Verdict::Unknown;
+            }
+        }
+        let ctx = LintContext {
+            policy,
+            text,
+            access: &access,
+            options,
+        };
+        for rule in registry::rules() {
+            if let Some(check) = rule.check {
+                check(&ctx, &mut diagnostics);
+            }
+        }
+        access
+    });
+    diagnostics.sort_by(|a, b| {
+        a.primary_span()
+            .cmp(&b.primary_span())
+            .then(a.code.cmp(b.code))
+    });
+    let statements = parsed
+        .policy
+        .as_ref()
+        .map(|p| {
+            p.statements
+                .iter()
+                .map(|st| StatementRef {
+                    index: st.index,
+                    id: st.id(),
+                    sid: st.sid.as_ref().map(|s| s.value.clone()),
+                    span: st.span,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    LintResult {
+        diagnostics,
+        access,
+        statements,
+    }
+}
+
+/// Lint a text.
+pub fn lint(text: &str, options: &LintOptions) -> LintResult {
+    lint_bytes(text.as_bytes(), options)
+}

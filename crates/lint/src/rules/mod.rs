@@ -1,0 +1,20 @@
+//! Every rule, one group module per hundred: each group's `RULES` lists its rules;
+//! `ALL` joins them, sorted by code. A rule lives in one `.rs` with its check and one
+//! `docs/<CODE>-<name>.md` with its documentation.
+
+use crate::registry::RuleMeta;
+use std::sync::LazyLock;
+
+pub mod grammar;
+pub mod public;
+
+/// Every rule, sorted by code.
+pub static ALL: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
+    let mut all: Vec<RuleMeta> = [
+        grammar::RULES,
+        public::RULES,
+    ]
+    .concat();
+    all.sort_by_key(|r| r.code.code);
+    all
+});

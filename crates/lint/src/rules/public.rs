@@ -1,0 +1,220 @@
+//! PC1xx: public access, as decided by the semantic analysis in `policycheck_core::public`
+//! (spec §6.8). These rules never guess per statement: they report the analysis, with
+//! its witness request.
+
+use crate::context::LintContext;
+use crate::registry::RuleMeta;
+use policycheck_core::public::{LevelAccess, Verdict, Witness};
+use policycheck_core::{Code, Diagnostic, Severity, Span};
+
+pub static RULES: &[RuleMeta] = &[PUBLIC_READ, PUBLIC_WRITE, PUBLIC_UNKNOWN];
+
+pub const PUBLIC_READ: RuleMeta = RuleMeta {
+    code: Code {
+        code: "PC101",
+        name: "public-read",
+        severity: Severity::Error,
+        summary: "anyone on the internet can read or list the bucket",
+    },
+    since: "0.1.0",
+    docs: include_str!("docs/PC101-public-read.md"),
+    tags: &["security", "public-access", "s3"],
+    security_severity: Some("8.6"),
+    check: Some(check_read),
+};
+
+pub const PUBLIC_WRITE: RuleMeta = RuleMeta {
+    code: Code {
+        code: "PC102",
+        name: "public-write",
+        severity: Severity::Error,
+        summary:
+            "anyone on the internet can write, delete, tag or change permissions in the bucket",
+    },
+    since: "0.1.0",
+    docs: include_str!("docs/PC102-public-write.md"),
+    tags: &["security", "public-access", "s3"],
+    security_severity: Some("9.8"),
+    check: Some(check_write),
+};
+
+pub const PUBLIC_UNKNOWN: RuleMeta = RuleMeta {
+    code: Code {
+        code: "PC103",
+        name: "public-unknown",
+        severity: Severity::Error,
+        summary: "whether outsiders can access the bucket could not be decided",
+    },
+    since: "0.1.0",
+    docs: include_str!("docs/PC103-public-unknown.md"),
+    tags: &["security", "public-access", "s3"],
+    security_severity: Some("7.0"),
+    check: Some(check_unknown),
+};
+
+/// A witness in one line: who, what, where, and the context that matters.
+pub fn describe_witness(w: &Witness) -> String {
+    let r = &w.request;
+    let mut ctx: Vec<String> = r
+        .context
+        .iter()
+        .map(|(k, v)| match v {
+            policycheck_core::CtxValue::One(s) => format!("{k}={s}"),
+            policycheck_core::CtxValue::Many(vs) => format!("{k}=[{}]", vs.join(",")),
+        })
+        .collect();
+    ctx.sort();
+    let ctx = if ctx.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", ctx.join(", "))
+    };
+    format!(
+        "{} `{}` on `{}`{ctx} → Allow",
+        r.caller.display(),
+        r.action,
+        r.resource
+    )
+}
+
+fn level_finding(
+    ctx: &LintContext<'_>,
+    rule: &RuleMeta,
+    level: &LevelAccess,
+    what: &str,
+    help: &str,
+) -> Option<Diagnostic> {
+    let first = level.witnesses.first()?;
+    let st = ctx.policy.statements.get(first.granted_by_index)?;
+    let span = st.principal.as_ref().map_or(st.head_span(), |p| p.span);
+    let actions = summarize_actions(&level.public_actions);
+    let mut d = ctx
+        .finding(
+            rule,
+            span,
+            format!(
+                "anyone on the internet can {what}: statement `{}` allows {actions} to outsiders",
+                st.id()
+            ),
+        )
+        .with_label(match st.principal.as_ref() {
+            Some(p) if p.negated => "NotPrincipal with Allow grants to everyone not listed",
+            _ => "reaches callers outside your accounts",
+        });
+    if let Some(a) = &st.action {
+        d = d.and_label(a.span, format!("includes `{}`", first.request.action));
+    }
+    // Other statements that also grant this level.
+    let mut others: Vec<usize> = level
+        .witnesses
+        .iter()
+        .map(|w| w.granted_by_index)
+        .filter(|i| *i != first.granted_by_index)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    for i in others {
+        if let Some(o) = ctx.policy.statements.get(i) {
+            d = d.and_label(o.head_span(), format!("`{}` also grants it", o.id()));
+        }
+    }
+    let witnesses = level
+        .witnesses
+        .iter()
+        .map(|w| format!("witness: {}", describe_witness(w)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Some(d.with_help(format!("{witnesses}\n{help}")))
+}
+
+/// The telling actions first (the ones people recognise), then alphabetical.
+fn summarize_actions(actions: &[String]) -> String {
+    const FIRST: &[&str] = &[
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:PutBucketPolicy",
+        "s3:PutBucketAcl",
+        "s3:PutObjectAcl",
+        "s3:DeleteBucket",
+    ];
+    let mut sorted: Vec<&String> = actions.iter().collect();
+    sorted.sort_by_key(|a| {
+        (
+            FIRST
+                .iter()
+                .position(|f| *f == a.as_str())
+                .unwrap_or(FIRST.len()),
+            a.as_str(),
+        )
+    });
+    let actions: Vec<String> = sorted.into_iter().cloned().collect();
+    match actions.as_slice() {
+        [] => "no action".into(),
+        [one] => format!("`{one}`"),
+        [a, b] => format!("`{a}` and `{b}`"),
+        [a, b, c] => format!("`{a}`, `{b}` and `{c}`"),
+        [a, b, rest @ ..] => format!("`{a}`, `{b}` and {} more actions", rest.len()),
+    }
+}
+
+/// PC101
+fn check_read(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    if ctx.access.read.verdict == Verdict::Public {
+        out.extend(level_finding(
+            ctx,
+            &PUBLIC_READ,
+            &ctx.access.read,
+            "read this bucket",
+            "for a public website, serve it through CloudFront with origin access control: allow only the `cloudfront.amazonaws.com` service principal, with `aws:SourceArn` pinned to your distribution; for private downloads, keep the bucket private and hand out presigned URLs",
+        ));
+    }
+}
+
+/// PC102
+fn check_write(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    if ctx.access.write.verdict == Verdict::Public {
+        let perms = ctx
+            .access
+            .write
+            .witnesses
+            .iter()
+            .any(|w| w.level == policycheck_core::catalog::AccessLevel::PermissionsManagement);
+        let what = if perms {
+            "change this bucket's permissions (and so take it over)"
+        } else {
+            "write to this bucket"
+        };
+        out.extend(level_finding(
+            ctx,
+            &PUBLIC_WRITE,
+            &ctx.access.write,
+            what,
+            "never grant write access to everyone: keep the bucket private and let clients upload with presigned URLs (or presigned POST) issued by your backend",
+        ));
+    }
+}
+
+/// PC103
+fn check_unknown(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    for (level, name) in [(&ctx.access.read, "read"), (&ctx.access.write, "write")] {
+        if level.verdict != Verdict::Unknown {
+            continue;
+        }
+        let span = ctx
+            .policy
+            .statement_key_span
+            .unwrap_or(Span::new(ctx.policy.span.start, ctx.policy.span.start + 1));
+        let reasons = if level.unknown.is_empty() {
+            "the analysis could not finish".to_string()
+        } else {
+            level.unknown.join("; ")
+        };
+        out.push(
+            ctx.finding(&PUBLIC_UNKNOWN, span, format!("cannot tell whether outsiders can {name} this bucket: {reasons}"))
+                .with_label("could not be decided")
+                .with_help("policycheck fails closed: treat this as public until the policy is simplified or the reason above is fixed (run `policycheck explain PC103`)"),
+        );
+    }
+}
