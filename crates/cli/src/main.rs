@@ -33,6 +33,8 @@ enum Command {
     Explain(commands::rules::ExplainArgs),
     /// List every rule: code, name, default level, summary
     Rules(commands::rules::RulesArgs),
+    /// Print the JSON Schema for bucket policy files
+    Schema,
 }
 
 fn main() -> ExitCode {
@@ -50,5 +52,6 @@ fn main() -> ExitCode {
         Command::Eval(args) => commands::eval::run(&args),
         Command::Explain(args) => commands::rules::explain(&args),
         Command::Rules(args) => commands::rules::rules(&args),
+        Command::Schema => commands::schema::run(),
     }
 }

@@ -1,3 +1,4 @@
 pub mod eval;
 pub mod lint;
 pub mod rules;
+pub mod schema;

@@ -1,0 +1,672 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
+//! `policycheck lint` end to end: the exit-code contract for every format, inputs,
+//! config, suppressions, SARIF and GitHub specifics, and the witness invariant
+//! through the binary.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_policycheck"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const PUBLIC: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "PublicRead",
+      "Effect": "Allow",
+      "Principal": "*",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::example-site/*"
+    }
+  ]
+}
+"#;
+
+const PRIVATE: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AppRole",
+      "Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"},
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::example-private/*"
+    },
+    {
+      "Sid": "DenyInsecureTransport",
+      "Effect": "Deny",
+      "Principal": "*",
+      "Action": "s3:*",
+      "Resource": ["arn:aws:s3:::example-private", "arn:aws:s3:::example-private/*"],
+      "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+    }
+  ]
+}
+"#;
+
+#[test]
+fn the_example_policies_lint_with_the_documented_verdicts() {
+    let out = run_in(&root(), &["lint", "policies/", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out);
+    assert_eq!(v["version"], 1);
+    let verdict = |name: &str| {
+        let f = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == format!("policies/{name}"))
+            .unwrap_or_else(|| panic!("{name}"));
+        (
+            f["access"]["verdict"].as_str().unwrap().to_string(),
+            f["access"]["read"].as_bool().unwrap(),
+            f["access"]["write"].as_bool().unwrap(),
+        )
+    };
+    assert_eq!(
+        verdict("public-website.json"),
+        ("public".into(), true, false)
+    );
+    assert_eq!(
+        verdict("public-write-by-mistake.json"),
+        ("public".into(), false, true)
+    );
+    assert_eq!(
+        verdict("notaction-public.json"),
+        ("public".into(), true, true)
+    );
+    assert_eq!(
+        verdict("referer-only-website.json"),
+        ("public".into(), true, false)
+    );
+    assert_eq!(
+        verdict("broad-ip-range.json"),
+        ("public".into(), true, false)
+    );
+    assert_eq!(
+        verdict("public-read-with-private-prefix.json"),
+        ("public".into(), true, false)
+    );
+    assert_eq!(
+        verdict("cloudfront-oac.json"),
+        ("not-public".into(), false, false)
+    );
+    assert_eq!(
+        verdict("vpc-endpoint-only.json"),
+        ("not-public".into(), false, false)
+    );
+    assert_eq!(
+        verdict("org-only.json"),
+        ("not-public".into(), false, false)
+    );
+    assert_eq!(
+        verdict("cross-account-read.json"),
+        ("not-public".into(), false, false)
+    );
+    assert_eq!(
+        verdict("office-ip-allowlist.json"),
+        ("not-public".into(), false, false)
+    );
+    assert_eq!(
+        verdict("home-folders.json"),
+        ("not-public".into(), false, false)
+    );
+    assert_eq!(
+        verdict("deny-insecure-transport.json"),
+        ("not-public".into(), false, false)
+    );
+    assert_eq!(verdict("typo-in-condition.json").0, "unknown");
+    // The finding contract.
+    let f = &v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "policies/public-website.json")
+        .unwrap()["findings"];
+    let pc101 = f
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "PC101")
+        .unwrap();
+    for k in [
+        "code",
+        "name",
+        "severity",
+        "message",
+        "help",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+    ] {
+        assert!(pc101.get(k).is_some(), "finding lacks `{k}`: {pc101}");
+    }
+    assert_eq!(pc101["name"], "public-read");
+    assert_eq!(pc101["severity"], "error");
+    assert_eq!(
+        (pc101["line"].as_u64(), pc101["column"].as_u64()),
+        (Some(7), Some(20))
+    );
+}
+
+#[test]
+fn every_witness_is_allowed_by_eval() {
+    // The public-access contract (spec §6.8): each witness, fed to `policycheck eval`, is allowed.
+    let root = root();
+    let out = run_in(&root, &["lint", "policies/", "--format", "json"]);
+    let v = json_of(&out);
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for f in v["files"].as_array().unwrap() {
+        let Some(ws) = f["access"]["witnesses"].as_array() else {
+            continue;
+        };
+        for w in ws {
+            let req = write(dir.path(), "w.json", &w.to_string());
+            let path = root.join(f["path"].as_str().unwrap());
+            let e = run_in(
+                &root,
+                &[
+                    "eval",
+                    path.to_str().unwrap(),
+                    "--request",
+                    req.to_str().unwrap(),
+                    "--format",
+                    "json",
+                ],
+            );
+            assert_eq!(
+                e.status.code(),
+                Some(0),
+                "witness {w} for {} is not allowed: {}",
+                f["path"],
+                String::from_utf8_lossy(&e.stdout)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} witnesses");
+}
+
+#[test]
+fn exit_codes_are_the_same_for_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "public.json", PUBLIC);
+    write(dir.path(), "private.json", PRIVATE);
+    for format in ["text", "json", "sarif", "github"] {
+        assert_eq!(
+            run_in(dir.path(), &["lint", "public.json", "-f", format])
+                .status
+                .code(),
+            Some(1),
+            "{format}"
+        );
+        assert_eq!(
+            run_in(dir.path(), &["lint", "private.json", "-f", format])
+                .status
+                .code(),
+            Some(0),
+            "{format}"
+        );
+        assert_eq!(
+            run_in(dir.path(), &["lint", "missing.json", "-f", format])
+                .status
+                .code(),
+            Some(2),
+            "{format}"
+        );
+        assert_eq!(
+            run_in(
+                dir.path(),
+                &["lint", "public.json", "-f", format, "--fail-on", "never"]
+            )
+            .status
+            .code(),
+            Some(0),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn an_invalid_policy_is_a_located_finding_never_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "broken.json",
+        "{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}\n",
+    );
+    std::fs::write(dir.path().join("binary.json"), b"{\"Id\": \"\xff\"}").unwrap();
+    let out = run_in(
+        dir.path(),
+        &["lint", "broken.json", "binary.json", "-f", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    let file = |name: &str| {
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == name)
+            .unwrap()
+            .clone()
+    };
+    let broken = file("broken.json");
+    let b = &broken["findings"][0];
+    assert_eq!(b["code"], "PC001");
+    assert_eq!(
+        (b["line"].as_u64(), b["column"].as_u64()),
+        (Some(3), Some(23))
+    );
+    assert!(broken["access"].is_null());
+    let binary = file("binary.json");
+    let u = &binary["findings"][0];
+    assert_eq!(u["code"], "PC001");
+    assert!(u["message"].as_str().unwrap().contains("UTF-8"));
+    assert_eq!(u["column"], 9);
+}
+
+#[test]
+fn bad_arguments_and_inputs_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.json", PRIVATE);
+    let code = |args: &[&str]| run_in(dir.path(), args).status.code();
+    assert_eq!(code(&["lint", "nope/"]), Some(2));
+    assert_eq!(
+        code(&["lint", "*.yaml"]),
+        Some(2),
+        "a glob that matches nothing must fail"
+    );
+    assert_eq!(code(&["lint", "p.json", "--select", "PC999"]), Some(2));
+    assert_eq!(code(&["lint", "p.json", "--format", "xml"]), Some(2));
+    assert_eq!(code(&["lint", "*.json"]), Some(0));
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "fail-on = \"error\"\nunknown-key = 1\n",
+    );
+    let out = run_in(dir.path(), &["lint", "p.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("policycheck.toml:2:1") && err.contains("unknown field"),
+        "{err}"
+    );
+    assert_eq!(code(&["lint", "p.json", "--no-config"]), Some(0));
+}
+
+#[test]
+fn stdin_is_linted_under_its_given_name() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policycheck"))
+        .args([
+            "lint",
+            "-",
+            "--stdin-filename",
+            "policies/site.json",
+            "-f",
+            "json",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(PUBLIC.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["files"][0]["path"], "policies/site.json");
+    assert_eq!(v["files"][0]["access"]["verdict"], "public");
+}
+
+#[test]
+fn directories_and_config_include_exclude() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "policies/a.json", PRIVATE);
+    write(dir.path(), "policies/examples/public.json", PUBLIC);
+    write(dir.path(), "policies/notes.txt", "not json");
+    write(dir.path(), ".git/x.json", PUBLIC);
+    let out = run_in(dir.path(), &["lint", ".", "-f", "json"]);
+    let paths: Vec<String> = json_of(&out)["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        vec!["policies/a.json", "policies/examples/public.json"]
+    );
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "[files]\nexclude = [\"policies/examples/**\"]\n",
+    );
+    let out = run_in(dir.path(), &["lint", "policies", "-f", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_of(&out)["summary"]["files"], 1);
+    // Named explicitly, an excluded file is still linted, unless --force-exclude.
+    assert_eq!(
+        run_in(dir.path(), &["lint", "policies/examples/public.json"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run_in(
+            dir.path(),
+            &["lint", "policies/examples/public.json", "--force-exclude"]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn suppressions_levels_and_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.json", PUBLIC);
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "[[suppress]]\nrule = \"public-read\"\npath = \"site.json\"\nsid = \"PublicRead\"\nreason = \"static website, public by design (SEC-1)\"\n",
+    );
+    let out = run_in(dir.path(), &["lint", "site.json", "-f", "json"]);
+    let v = json_of(&out);
+    assert!(v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["code"] != "PC101"));
+    assert_eq!(v["files"][0]["suppressed"][0]["code"], "PC101");
+    assert_eq!(
+        v["files"][0]["suppressed"][0]["reason"],
+        "static website, public by design (SEC-1)"
+    );
+    assert_eq!(v["summary"]["suppressed"], 1);
+    // A Sid that does not match leaves the finding, and warns that the suppression is unused.
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "[[suppress]]\nrule = \"PC101\"\npath = \"site.json\"\nsid = \"Other\"\nreason = \"x\"\n",
+    );
+    let out = run_in(dir.path(), &["lint", "site.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("matched no finding"));
+    // Expired: reported again, with a warning.
+    write(dir.path(), "policycheck.toml", "[[suppress]]\nrule = \"PC101\"\npath = \"site.json\"\nreason = \"x\"\nexpires = \"2020-01-01\"\n");
+    let out = run_in(dir.path(), &["lint", "site.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expired on 2020-01-01"));
+    // Severity override and --ignore.
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "[rules]\nlevels = { public-read = \"warning\" }\n",
+    );
+    let out = run_in(
+        dir.path(),
+        &["lint", "site.json", "-f", "json", "--select", "PC101"],
+    );
+    let v = json_of(&out);
+    assert_eq!(v["files"][0]["findings"][0]["severity"], "warning");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a warning does not fail --fail-on error"
+    );
+    assert_eq!(
+        run_in(
+            dir.path(),
+            &[
+                "lint",
+                "site.json",
+                "--select",
+                "PC101",
+                "--fail-on",
+                "warning"
+            ]
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run_in(
+            dir.path(),
+            &[
+                "lint",
+                "site.json",
+                "--select",
+                "PC1",
+                "--ignore",
+                "public-read"
+            ]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn sarif_is_well_formed_with_utf16_columns_and_stable_fingerprints() {
+    let dir = tempfile::tempdir().unwrap();
+    // An emoji in the Sid before the finding's column: UTF-16 columns differ from characters.
+    let text = PUBLIC.replace(
+        "\"Sid\": \"PublicRead\",",
+        "\"Sid\": \"PublicRead\", \"Id2\": \"😀\",",
+    );
+    write(
+        dir.path(),
+        "site.json",
+        &text.replace(
+            "\"Principal\": \"*\"",
+            "\"X\": \"😀\", \"Principal\": \"*\"",
+        ),
+    );
+    let out = run_in(dir.path(), &["lint", "site.json", "-f", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for r in rules {
+        for k in [
+            "id",
+            "name",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "helpUri",
+            "defaultConfiguration",
+        ] {
+            assert!(r.get(k).is_some(), "rule lacks {k}: {}", r["id"]);
+        }
+    }
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        assert!(r["level"].is_string());
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+    }
+    let pc101 = results.iter().find(|r| r["ruleId"] == "PC101").unwrap();
+    let region = &pc101["locations"][0]["physicalLocation"]["region"];
+    // `      "X": "😀", "Principal": "*",` — the `"*"` starts after the emoji (2 UTF-16 units).
+    let line = text.lines().count();
+    assert!(line > 0);
+    let sarif_col = region["startColumn"].as_u64().unwrap();
+    let file = std::fs::read_to_string(dir.path().join("site.json")).unwrap();
+    let l = file
+        .lines()
+        .nth(region["startLine"].as_u64().unwrap() as usize - 1)
+        .unwrap();
+    let chars_before = l.find("\"*\"").map(|b| l[..b].chars().count()).unwrap();
+    let utf16_before = l
+        .find("\"*\"")
+        .map(|b| l[..b].encode_utf16().count())
+        .unwrap();
+    assert_eq!(sarif_col as usize, utf16_before + 1);
+    assert_ne!(
+        chars_before, utf16_before,
+        "the test line must contain a surrogate pair"
+    );
+    assert_eq!(
+        pc101["properties"]["witnesses"][0]["action"],
+        "s3:GetObject"
+    );
+    // Reformatting (other line numbers) keeps the fingerprint.
+    let fp = pc101["partialFingerprints"]["policycheck/v1"].clone();
+    let reformatted: Value = serde_json::from_str(&file).unwrap();
+    write(
+        dir.path(),
+        "site.json",
+        &format!("\n\n{}", serde_json::to_string(&reformatted).unwrap()),
+    );
+    let again = json_of(&run_in(dir.path(), &["lint", "site.json", "-f", "sarif"]));
+    let fp2 = again["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "PC101")
+        .unwrap()["partialFingerprints"]["policycheck/v1"]
+        .clone();
+    assert_eq!(fp, fp2);
+    // A file that cannot be read marks the run as not successful.
+    let out = run_in(
+        dir.path(),
+        &["lint", "site.json", "-f", "sarif", "-o", "out.sarif"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(dir.path().join("out.sarif").is_file());
+}
+
+#[test]
+fn github_annotations_escape_and_respect_the_caps() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..12 {
+        write(dir.path(), &format!("p{i:02}.json"), PUBLIC);
+    }
+    let out = run_in(
+        dir.path(),
+        &["lint", ".", "-f", "github", "--select", "PC101"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let errors = text.lines().filter(|l| l.starts_with("::error ")).count();
+    assert_eq!(errors, 10, "{text}");
+    assert!(text.contains("::notice::policycheck: 2 more findings not annotated"));
+    let first = text.lines().find(|l| l.starts_with("::error ")).unwrap();
+    assert!(
+        first.starts_with(
+            "::error file=p00.json,line=7,endLine=7,col=20,endColumn=23,title=PC101 public-read::"
+        ),
+        "{first}"
+    );
+    assert!(
+        first.contains("%0Ahelp: witness: anonymous"),
+        "multi-line messages are escaped: {first}"
+    );
+    assert!(!first.contains('\n'));
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = run_in(&root(), &["rules"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("PC101  public-read"));
+    let out = run_in(&root(), &["explain", "public-write"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("# PC102 `public-write`"));
+    assert_eq!(
+        run_in(&root(), &["explain", "PC999"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn the_committed_schema_is_current() {
+    let out = run_in(&root(), &["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let committed =
+        std::fs::read_to_string(root().join("schemas/s3-bucket-policy.schema.json")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        committed,
+        "schemas/s3-bucket-policy.schema.json is stale: run `policycheck schema > schemas/s3-bucket-policy.schema.json`"
+    );
+    let v: Value = serde_json::from_str(&committed).unwrap();
+    assert_eq!(v["$schema"], "http://json-schema.org/draft-07/schema#");
+}
+
+#[test]
+fn text_output_has_a_summary_and_respects_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.json", PUBLIC);
+    let out = run_in(dir.path(), &["lint", "site.json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains('\x1b'), "NO_COLOR means no ANSI escapes");
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .starts_with("policycheck: 1 file checked:"),
+        "{text}"
+    );
+    assert!(text.contains("╭─[site.json:7:20]"));
+    let forced = Command::new(env!("CARGO_BIN_EXE_policycheck"))
+        .args(["lint", "site.json", "--color", "always"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&forced.stdout).contains('\x1b'));
+    let quiet = run_in(dir.path(), &["lint", "site.json", "-qq"]);
+    assert!(quiet.stdout.is_empty());
+    assert_eq!(quiet.status.code(), Some(1));
+}
