@@ -124,3 +124,202 @@ pub fn lint_text(path: &str, text: &str, options: &crate::LintOptions) -> FileRe
     let result = crate::lint(text, options);
     file_report(path, text, &result)
 }
+
+/// A tagged answer: `{"type": "success", ...}` or `{"type": "failure", "errors": [...]}`.
+/// User errors (a bad request, an unreadable policy) are failures, never panics or throws.
+pub fn success(mut body: serde_json::Value) -> serde_json::Value {
+    if let Some(o) = body.as_object_mut() {
+        o.insert("type".into(), serde_json::json!("success"));
+        body
+    } else {
+        serde_json::json!({"type": "success", "value": body})
+    }
+}
+
+/// A failure answer with located errors (spans into the text they came from).
+pub fn failure(errors: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({"type": "failure", "errors": errors})
+}
+
+/// Lint a policy text: always a success (an invalid policy is a report with findings).
+/// `{type, report: FileReport, engine}`.
+pub fn lint_answer(name: &str, text: &str) -> serde_json::Value {
+    let report = lint_text(name, text, &crate::LintOptions::default());
+    success(serde_json::json!({"report": report, "engine": policycheck_core::VERSION}))
+}
+
+/// Evaluate a request (JSON text in `policycheck eval --request` form) against a policy
+/// text. Success: `{type, evaluation, request, policy_diagnostics, certain}`; failure when
+/// the policy is not a policy at all or the request is invalid (errors say where).
+pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Value {
+    use policycheck_core::{evaluate_mode, parse_policy, parse_request_file};
+    let parsed = parse_policy(policy_text);
+    let policy_index = LineIndex::new(policy_text);
+    let policy_diags: Vec<Located> = parsed.diagnostics.iter().map(|d| d.locate(&policy_index)).collect();
+    let Some(policy) = parsed.policy else {
+        return failure(
+            policy_diags
+                .iter()
+                .map(|d| serde_json::json!({"source": "policy", "diagnostic": d}))
+                .collect(),
+        );
+    };
+    let request_index = LineIndex::new(request_text);
+    let rf = match parse_request_file(request_text) {
+        Ok(r) => r,
+        Err(ds) => {
+            return failure(
+                ds.iter()
+                    .map(|d| serde_json::json!({"source": "request", "diagnostic": d.locate(&request_index)}))
+                    .collect(),
+            )
+        }
+    };
+    let ev = evaluate_mode(&policy, &rf.identity_policies, &rf.request, rf.mode, &rf.bucket_account);
+    let missing = missing_context(&policy, &rf.request);
+    success(serde_json::json!({
+        "evaluation": ev,
+        "request": rf.request.to_json(),
+        "policy_diagnostics": policy_diags,
+        "policy_has_errors": parsed.diagnostics.iter().any(|d| d.severity == policycheck_core::Severity::Error),
+        "missing_context": missing,
+    }))
+}
+
+/// Condition keys the policy reads that the request does not set (AWS's
+/// `MissingContextValues`): the simulator warns about them.
+pub fn missing_context(policy: &policycheck_core::Policy, req: &policycheck_core::Request) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for st in &policy.statements {
+        if let Some(c) = &st.condition {
+            for cond in &c.conditions {
+                if !req.context.contains(&cond.key.value) && !out.iter().any(|k| k.eq_ignore_ascii_case(&cond.key.value)) {
+                    out.push(cond.key.value.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The S3 actions grouped by access level, for the request builder.
+pub fn actions_answer() -> serde_json::Value {
+    use policycheck_core::catalog::S3_ACTIONS;
+    let actions: Vec<serde_json::Value> = S3_ACTIONS
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "name": a.full_name(),
+                "level": a.level.as_str(),
+                "resources": a.resources.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    success(serde_json::json!({"actions": actions}))
+}
+
+/// What the request builder needs from a policy: the bucket names it names, and every
+/// condition key it reads with its type (from the catalogue, else from the operators).
+pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
+    use policycheck_core::catalog;
+    use policycheck_core::condition::Family;
+    let parsed = policycheck_core::parse_policy(policy_text);
+    let Some(policy) = parsed.policy else {
+        return success(serde_json::json!({"buckets": [], "keys": []}));
+    };
+    let mut buckets: Vec<String> = Vec::new();
+    let mut keys: Vec<serde_json::Value> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for st in &policy.statements {
+        if let Some(r) = &st.resource {
+            for item in &r.items {
+                if let Some(rest) = item.text.value.strip_prefix("arn:aws:s3:::") {
+                    let b = rest.split('/').next().unwrap_or("");
+                    if !b.is_empty() && !b.contains(['*', '?', '$']) && !buckets.iter().any(|x| x == b) {
+                        buckets.push(b.to_string());
+                    }
+                }
+            }
+        }
+        if let Some(c) = &st.condition {
+            for cond in &c.conditions {
+                if seen.contains(&cond.key_lc) {
+                    continue;
+                }
+                seen.push(cond.key_lc.clone());
+                let info = catalog::condition_key(&cond.key.value);
+                let ty = match (info, cond.op.map(|o| o.base.family())) {
+                    (Some(i), _) => i.ty.as_str().to_string(),
+                    (None, Some(Family::Ip)) => "IPAddress".into(),
+                    (None, Some(Family::Numeric)) => "Numeric".into(),
+                    (None, Some(Family::Date)) => "Date".into(),
+                    (None, Some(Family::Bool)) => "Bool".into(),
+                    (None, Some(Family::Arn)) => "ARN".into(),
+                    _ => "String".into(),
+                };
+                let multivalued = info.is_some_and(|i| i.multivalued) || cond.op.is_some_and(|o| o.set.is_some());
+                keys.push(serde_json::json!({
+                    "key": info.map_or(cond.key.value.clone(), |i| if i.prefix { cond.key.value.clone() } else { i.name.to_string() }),
+                    "type": ty,
+                    "multivalued": multivalued,
+                    "summary": info.map_or("", |i| i.summary),
+                    "example": cond.values.first().map(|v| v.text.value.clone()),
+                }));
+            }
+        }
+    }
+    success(serde_json::json!({"buckets": buckets, "keys": keys}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Office", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}, "ForAnyValue:StringEquals": {"aws:TagKeys": "a"}}}]}"#;
+
+    #[test]
+    fn lint_answers_are_tagged_and_carry_utf16_offsets() {
+        let text = "{\"Id\": \"😀\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}";
+        let a = lint_answer("p.json", text);
+        assert_eq!(a["type"], "success");
+        let f = a["report"]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "PC101").unwrap();
+        let (s, e) = (f["start_utf16"].as_u64().unwrap() as usize, f["end_utf16"].as_u64().unwrap() as usize);
+        let units: Vec<u16> = text.encode_utf16().collect();
+        assert_eq!(String::from_utf16(&units[s..e]).unwrap(), "\"*\"");
+        assert_ne!(f["start"], f["start_utf16"], "the emoji shifts UTF-16 offsets");
+        // Not even JSON: still a success, with a located finding.
+        let bad = lint_answer("p.json", "{");
+        assert_eq!(bad["type"], "success");
+        assert_eq!(bad["report"]["findings"][0]["code"], "PC001");
+        assert!(bad["report"]["access"].is_null());
+    }
+
+    #[test]
+    fn evaluate_answers_never_throw() {
+        let ok = evaluate_answer(POLICY, r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::site/a", "context": {"aws:SourceIp": "203.0.113.5", "aws:TagKeys": ["a"]}}"#);
+        assert_eq!(ok["type"], "success");
+        assert_eq!(ok["evaluation"]["decision"], "Allow");
+        assert_eq!(ok["missing_context"], serde_json::json!([]));
+        let missing = evaluate_answer(POLICY, r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::site/a", "context": {}}"#);
+        assert_eq!(missing["evaluation"]["decision"], "ImplicitDeny");
+        assert_eq!(missing["missing_context"], serde_json::json!(["aws:SourceIp", "aws:TagKeys"]));
+        let bad_req = evaluate_answer(POLICY, r#"{"principal": "bob"}"#);
+        assert_eq!(bad_req["type"], "failure");
+        assert_eq!(bad_req["errors"][0]["source"], "request");
+        let bad_policy = evaluate_answer("[", r#"{}"#);
+        assert_eq!(bad_policy["type"], "failure");
+        assert_eq!(bad_policy["errors"][0]["source"], "policy");
+    }
+
+    #[test]
+    fn policy_info_lists_buckets_and_typed_keys() {
+        let info = policy_info_answer(POLICY);
+        assert_eq!(info["buckets"], serde_json::json!(["site"]));
+        let keys = info["keys"].as_array().unwrap();
+        assert_eq!(keys[0]["key"], "aws:SourceIp");
+        assert_eq!(keys[0]["type"], "IPAddress");
+        assert_eq!(keys[1]["multivalued"], true);
+        let actions = actions_answer();
+        assert_eq!(actions["actions"].as_array().unwrap().len(), 167);
+    }
+}
