@@ -1,0 +1,86 @@
+//! The web page's engine: thin `wasm-bindgen` shims over [`policycheck_lint::api`].
+//!
+//! Every function takes strings and returns one JSON string, a tagged answer
+//! (`{"type": "success", ...}` or `{"type": "failure", "errors": [...]}`); `web/engine.js`
+//! parses it and documents the shapes. User errors (bad JSON, a bad request) are
+//! failures, never throws. All logic lives in `policycheck_lint::api`, tested natively;
+//! this file only converts to strings, so it builds (and is tested) natively as well.
+
+use policycheck_lint::api;
+use serde_json::Value;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Serialise an answer. Serialising a `serde_json::Value` cannot fail (its keys are
+/// strings); should it ever, the caller still gets a well-formed failure.
+fn to_json(answer: &Value) -> String {
+    serde_json::to_string(answer).unwrap_or_else(|e| {
+        let msg = serde_json::Value::String(format!("could not serialise the answer: {e}"));
+        format!(r#"{{"type":"failure","errors":[{{"source":"engine","message":{msg}}}]}}"#)
+    })
+}
+
+/// `version()`: the engine (policycheck-core) version, e.g. `"0.1.0"`.
+#[wasm_bindgen(js_name = "version")]
+pub fn version() -> String {
+    policycheck_core::VERSION.to_string()
+}
+
+/// `lintPolicy(name, text)`: `{type: "success", report, engine}` (see `api::lint_answer`).
+#[wasm_bindgen(js_name = "lintPolicy")]
+pub fn lint_policy(name: &str, text: &str) -> String {
+    to_json(&api::lint_answer(name, text))
+}
+
+/// `evaluate(policyText, requestText)`: the decision and trace, or a failure naming
+/// whether the policy or the request was at fault (see `api::evaluate_answer`).
+#[wasm_bindgen(js_name = "evaluate")]
+pub fn evaluate(policy_text: &str, request_text: &str) -> String {
+    to_json(&api::evaluate_answer(policy_text, request_text))
+}
+
+/// `actions()`: every S3 action with its access level (see `api::actions_answer`).
+#[wasm_bindgen(js_name = "actions")]
+pub fn actions() -> String {
+    to_json(&api::actions_answer())
+}
+
+/// `policyInfo(text)`: bucket names and typed condition keys (see `api::policy_info_answer`).
+#[wasm_bindgen(js_name = "policyInfo")]
+pub fn policy_info(text: &str) -> String {
+    to_json(&api::policy_info_answer(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Value {
+        serde_json::from_str(s).expect("the shims return JSON")
+    }
+
+    #[test]
+    fn shims_return_tagged_json() {
+        assert_eq!(version(), policycheck_core::VERSION);
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        let lint = parse(&lint_policy("p.json", policy));
+        assert_eq!(lint["type"], "success");
+        assert_eq!(lint["report"]["access"]["read"], true);
+        let witness = lint["report"]["access"]["witnesses"][0].to_string();
+        let ev = parse(&evaluate(policy, &witness));
+        assert_eq!(ev["evaluation"]["decision"], "Allow");
+        assert_eq!(parse(&evaluate(policy, "{"))["type"], "failure");
+        assert_eq!(parse(&actions())["actions"].as_array().map(Vec::len), Some(167));
+        assert_eq!(parse(&policy_info(policy))["buckets"][0], "b");
+    }
+
+    #[test]
+    fn hostile_input_is_an_answer_not_a_panic() {
+        let deep = "[".repeat(100_000);
+        let huge = format!(r#"{{"Statement":[{}]}}"#, r#"{"Effect":"Allow"},"#.repeat(20_000));
+        for text in [deep.as_str(), huge.as_str(), "", "\u{feff}", "\u{fffd}\u{fffd}", "null", "{\"a\":1e999999}"] {
+            assert_eq!(parse(&lint_policy("x.json", text))["type"], "success");
+            let _ = parse(&evaluate(text, text));
+            let _ = parse(&policy_info(text));
+        }
+    }
+}
