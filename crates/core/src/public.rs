@@ -141,6 +141,43 @@ struct StmtInfo<'a> {
     atoms: Vec<Atom>,
 }
 
+/// The condition keys of a policy, their candidate sets built on first use: a search
+/// that never reaches a key never pays for it.
+struct Keys<'a> {
+    /// (lower-cased name, name as written), sorted.
+    names: Vec<(String, String)>,
+    cells: Vec<std::cell::OnceCell<KeyDim>>,
+    analyzer: &'a Analyzer<'a>,
+}
+
+impl<'a> Keys<'a> {
+    fn with_cells(mut self) -> Self {
+        self.cells = self
+            .names
+            .iter()
+            .map(|_| std::cell::OnceCell::new())
+            .collect();
+        self
+    }
+
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    fn position(&self, lc: &str) -> Option<usize> {
+        self.names.iter().position(|(n, _)| n == lc)
+    }
+
+    fn get(&self, i: usize) -> Option<&KeyDim> {
+        let (lc, display) = self.names.get(i)?;
+        Some(
+            self.cells
+                .get(i)?
+                .get_or_init(|| self.analyzer.key_dim(lc, display)),
+        )
+    }
+}
+
 struct KeyDim {
     name_lc: String,
     display: String,
@@ -409,10 +446,18 @@ impl<'a> Analyzer<'a> {
         &self,
         ty: ResourceType,
         buckets: &[(String, String)],
+        relevant: &[bool],
     ) -> (Vec<String>, bool) {
         let mut questions = Vec::new();
         let mut has_vars = false;
-        for st in &self.policy.statements {
+        // Only statements that can matter to an outsider: reachable Allows and Denys.
+        for (st, _) in self
+            .policy
+            .statements
+            .iter()
+            .zip(relevant)
+            .filter(|(_, r)| **r)
+        {
             if let Some(r) = &st.resource {
                 for item in &r.items {
                     has_vars |= item.pattern.has_vars();
@@ -548,17 +593,88 @@ impl<'a> Analyzer<'a> {
         let mut must: Vec<Glob> = Vec::new();
         let mut must_not: Vec<Glob> = Vec::new();
         let named: Vec<&String> = self.named_accounts.iter().collect();
+        // When every pattern's account is a literal (so a named account) or `*`, every
+        // unnamed account behaves alike: one fresh account stands for all of them.
+        let fresh = self.fresh_account.as_str();
+        let account_free = |t: &[Tok]| {
+            matches!(t, [Tok::Lit(_)] | [Tok::Star] | [])
+                && !matches!(t, [Tok::Lit(l)] if l == fresh)
+        };
         match name_lc {
             "aws:principalaccount"
             | "aws:sourceaccount"
             | "aws:sourceowner"
             | "s3:dataaccesspointaccount" => {
-                must.push(digits(12));
-                must_not.extend(named.iter().map(|a| Glob::literal(a)));
+                let simple = conds.iter().all(|c| {
+                    c.values.iter().all(|v| match &v.compiled {
+                        Compiled::Text(p) => account_free(p.toks()),
+                        Compiled::Null(_) => true,
+                        _ => false,
+                    })
+                });
+                if simple {
+                    must.push(Glob::literal(fresh));
+                } else {
+                    must.push(digits(12));
+                    must_not.extend(named.iter().map(|a| Glob::literal(a)));
+                }
             }
             "aws:principalarn" | "aws:sourcearn" | "s3:dataaccesspointarn" => {
-                must.push(arn_with_account(None));
-                must_not.extend(named.iter().map(|a| arn_with_account(Some(a))));
+                let arn_patterns: Vec<&crate::pattern::ArnPattern> = conds
+                    .iter()
+                    .flat_map(|c| c.values.iter())
+                    .filter_map(|v| match &v.compiled {
+                        Compiled::Arn(p) => Some(p),
+                        _ => None,
+                    })
+                    .collect();
+                let only_arn = conds.iter().all(|c| {
+                    c.values
+                        .iter()
+                        .all(|v| matches!(v.compiled, Compiled::Arn(_) | Compiled::Null(_)))
+                });
+                let simple = only_arn
+                    && arn_patterns.iter().all(|p| {
+                        !p.has_vars()
+                            && p.parts().len() >= 6
+                            && p.parts().get(4).is_some_and(|a| account_free(a.toks()))
+                    });
+                if simple {
+                    // Questions with a literal (named) account never match an outsider's value:
+                    // leave them out; put the fresh account into the `*` ones.
+                    questions.clear();
+                    for p in &arn_patterns {
+                        let parts = p.parts();
+                        if parts
+                            .get(4)
+                            .is_some_and(|a| a.as_literal().is_some_and(|l| !l.is_empty()))
+                        {
+                            continue;
+                        }
+                        let text: Vec<String> = parts
+                            .iter()
+                            .enumerate()
+                            .map(|(i, x)| {
+                                if i == 4 {
+                                    fresh.to_string()
+                                } else {
+                                    x.display()
+                                }
+                            })
+                            .collect();
+                        questions.push(Glob::from_arn(&crate::pattern::ArnPattern::new(
+                            &text.join(":"),
+                            crate::pattern::Syntax {
+                                wildcards: true,
+                                variables: false,
+                            },
+                        )));
+                    }
+                    must.push(arn_with_account(Some(fresh)));
+                } else {
+                    must.push(arn_with_account(None));
+                    must_not.extend(named.iter().map(|a| arn_with_account(Some(a))));
+                }
             }
             "aws:principalorgid" => {
                 let mut u = lit_units("o-");
@@ -765,11 +881,13 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        let keys: Vec<KeyDim> = key_names
-            .iter()
-            .map(|(lc, d)| self.key_dim(lc, d))
-            .collect();
-        let key_index = |lc: &str| keys.iter().position(|k| k.name_lc == lc).map(|i| i + 2);
+        let keys = Keys {
+            names: key_names.into_iter().collect(),
+            cells: Vec::new(),
+            analyzer: self,
+        }
+        .with_cells();
+        let key_index = |lc: &str| keys.position(lc).map(|i| i + 2);
 
         // Atoms per statement.
         let infos: Vec<StmtInfo<'_>> = statements
@@ -843,14 +961,13 @@ impl<'a> Analyzer<'a> {
         // Action classes: actions every statement treats alike, per access level.
         let mut classes: BTreeMap<(Vec<Tri>, bool, bool), Vec<&'static catalog::ActionInfo>> =
             BTreeMap::new();
-        for a in catalog::S3_ACTIONS {
+        for (a, lc) in catalog::S3_ACTIONS.iter().zip(lower_names()) {
             let bucket = a.applies_to(ResourceType::Bucket);
             let object = a.applies_to(ResourceType::Object);
             if !bucket && !object {
                 continue; // not an action on a bucket or its objects
             }
-            let lc = a.full_name().to_ascii_lowercase();
-            let sig: Vec<Tri> = statements.iter().map(|st| action_tri(st, &lc)).collect();
+            let sig: Vec<Tri> = statements.iter().map(|st| action_tri(st, lc)).collect();
             if !sig
                 .iter()
                 .zip(&reachable)
@@ -861,7 +978,13 @@ impl<'a> Analyzer<'a> {
             classes.entry((sig, bucket, object)).or_default().push(a);
         }
 
+        let relevant_stmts: Vec<bool> = statements
+            .iter()
+            .zip(&reachable)
+            .map(|(st, r)| *r || st.effect.as_ref().is_none_or(|e| e.value != Effect::Allow))
+            .collect();
         let mut bucket_res: Option<(Vec<String>, bool)> = None;
+        let mut memo: BTreeMap<SearchKey, SearchOut> = BTreeMap::new();
         let mut object_res: Option<(Vec<String>, bool)> = None;
 
         let mut per_level: BTreeMap<AccessLevel, Vec<Witness>> = BTreeMap::new();
@@ -876,55 +999,93 @@ impl<'a> Analyzer<'a> {
             let mut res: Vec<String> = Vec::new();
             let mut res_complete = buckets_complete;
             if *object {
-                let r = object_res
-                    .get_or_insert_with(|| self.resource_cands(ResourceType::Object, &buckets));
+                let r = object_res.get_or_insert_with(|| {
+                    self.resource_cands(ResourceType::Object, &buckets, &relevant_stmts)
+                });
                 res.extend(r.0.iter().cloned());
                 res_complete &= r.1;
             }
             if *bucket {
-                let r = bucket_res
-                    .get_or_insert_with(|| self.resource_cands(ResourceType::Bucket, &buckets));
+                let r = bucket_res.get_or_insert_with(|| {
+                    self.resource_cands(ResourceType::Bucket, &buckets, &relevant_stmts)
+                });
                 res.extend(r.0.iter().cloned());
                 res_complete &= r.1;
             }
-            // Search once per access level present in the class (the witness names an action of that level).
+            // One search per class: every action in it is treated alike by every statement.
+            let s = Search {
+                infos: &infos,
+                sig,
+                callers: &callers,
+                resources: &res,
+                resources_complete: res_complete,
+                keys: &keys,
+                action: preferred(actions).full_name(),
+                policy: self.policy,
+            };
+            // Classes that differ only on statements the search ignores (Allows no outsider
+            // reaches) get the same answer: search once per distinct relevant signature.
+            let key: SearchKey = (
+                sig.iter()
+                    .enumerate()
+                    .filter(|(i, t)| {
+                        **t != Tri::False && relevant_stmts.get(*i).copied().unwrap_or(true)
+                    })
+                    .map(|(i, t)| (i, *t))
+                    .collect(),
+                *bucket,
+                *object,
+            );
+            let out = match memo.get(&key) {
+                Some(o) => o.clone(),
+                None => {
+                    let o = s.run(&reachable, &mut budget);
+                    memo.insert(key, o.clone());
+                    o
+                }
+            };
+            pinning.extend(out.pinned_by.iter().copied());
             for level in std::mem::take(&mut levels) {
-                let action = actions
+                let of_level: Vec<&catalog::ActionInfo> = actions
                     .iter()
                     .filter(|a| a.level == level)
                     .copied()
-                    .collect::<Vec<_>>();
-                let s = Search {
-                    infos: &infos,
-                    sig,
-                    callers: &callers,
-                    resources: &res,
-                    resources_complete: res_complete,
-                    keys: &keys,
-                    action: preferred(&action).full_name(),
-                    policy: self.policy,
-                };
-                let out = s.run(&reachable, &mut budget);
-                pinning.extend(out.pinned_by.iter().copied());
-                match out.witness {
+                    .collect();
+                match &out.witness {
                     Some((req, by)) => {
                         public_actions
                             .entry(level)
                             .or_default()
-                            .extend(action.iter().map(|a| a.full_name()));
+                            .extend(of_level.iter().map(|a| a.full_name()));
                         let list = per_level.entry(level).or_default();
                         if list.is_empty() {
-                            let st = statements.get(by);
-                            list.push(Witness {
-                                request: req,
-                                level,
-                                granted_by: st.map(Statement::id).unwrap_or_default(),
-                                granted_by_index: by,
-                            });
+                            // The same request with this level's most telling action, proven again.
+                            let mut w = req.clone();
+                            w.action = preferred(&of_level).full_name();
+                            w.action_lc = w.action.to_ascii_lowercase();
+                            if eval::decide(self.policy, &w) == (Decision::Allow, true) {
+                                list.push(Witness {
+                                    request: s.realistic(w),
+                                    level,
+                                    granted_by: statements
+                                        .get(*by)
+                                        .map(Statement::id)
+                                        .unwrap_or_default(),
+                                    granted_by_index: *by,
+                                });
+                            } else {
+                                unknown_levels
+                                    .entry(level)
+                                    .or_default()
+                                    .push("a witness could not be confirmed".into());
+                            }
                         }
                     }
                     None if !out.exhaustive => {
-                        unknown_levels.entry(level).or_default().extend(out.unknown);
+                        unknown_levels
+                            .entry(level)
+                            .or_default()
+                            .extend(out.unknown.iter().cloned());
                     }
                     None => {}
                 }
@@ -977,7 +1138,7 @@ impl<'a> Analyzer<'a> {
         pinning: &BTreeSet<usize>,
         infos: &[StmtInfo<'_>],
         callers: &[Caller],
-        keys: &[KeyDim],
+        keys: &Keys<'_>,
     ) -> LevelAccess {
         let witnesses: Vec<Witness> = levels
             .iter()
@@ -1032,10 +1193,9 @@ impl<'a> Analyzer<'a> {
                 for info in infos.iter().filter(|i| i.effect == Some(Effect::Allow)) {
                     let covers = catalog::S3_ACTIONS
                         .iter()
-                        .filter(|a| levels.contains(&a.level))
-                        .any(|a| {
-                            action_tri(info.st, &a.full_name().to_ascii_lowercase()) != Tri::False
-                        });
+                        .zip(lower_names())
+                        .filter(|(a, _)| levels.contains(&a.level))
+                        .any(|(_, lc)| action_tri(info.st, lc) != Tri::False);
                     if !covers {
                         continue;
                     }
@@ -1068,7 +1228,7 @@ impl<'a> Analyzer<'a> {
         &self,
         info: &StmtInfo<'_>,
         callers: &[Caller],
-        keys: &[KeyDim],
+        keys: &Keys<'_>,
         pinning: &BTreeSet<usize>,
     ) -> Reason {
         let st = info.st;
@@ -1088,7 +1248,7 @@ impl<'a> Analyzer<'a> {
         }
         if let Some(c) = &st.condition {
             for cond in &c.conditions {
-                if let Some(k) = keys.iter().find(|k| k.name_lc == cond.key_lc) {
+                if let Some(k) = keys.position(&cond.key_lc).and_then(|i| keys.get(i)) {
                     let mut ctx = Context::new();
                     let ok = k.cands.iter().any(|v| {
                         ctx = Context::new();
@@ -1157,6 +1317,17 @@ fn principal_tri(p: &PrincipalElement, caller: &Caller) -> Tri {
     eval::principal_part(p, caller, false).0
 }
 
+/// The catalogue's full names lower-cased (`s3:getobject`), in catalogue order, once per process.
+fn lower_names() -> &'static [String] {
+    static NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        catalog::S3_ACTIONS
+            .iter()
+            .map(|a| a.full_name().to_ascii_lowercase())
+            .collect()
+    });
+    NAMES.as_slice()
+}
+
 fn action_tri(st: &Statement, action_lc: &str) -> Tri {
     if st.broken.contains(&"Action") {
         return Tri::Unknown;
@@ -1170,6 +1341,11 @@ fn action_tri(st: &Statement, action_lc: &str) -> Tri {
     }
 }
 
+/// What decides a class's search: the relevant statements with how they treat the
+/// class's actions, and whether the actions apply to the bucket and to objects.
+type SearchKey = (Vec<(usize, Tri)>, bool, bool);
+
+#[derive(Clone)]
 struct SearchOut {
     witness: Option<(Request, usize)>,
     exhaustive: bool,
@@ -1183,7 +1359,7 @@ struct Search<'s, 'a> {
     callers: &'s [Caller],
     resources: &'s [String],
     resources_complete: bool,
-    keys: &'s [KeyDim],
+    keys: &'s Keys<'a>,
     action: String,
     policy: &'s Policy,
 }
@@ -1216,6 +1392,15 @@ impl<'s, 'a> Search<'s, 'a> {
                         _ => req.context.remove(&kd.name_lc),
                     }
                 }
+            }
+        }
+    }
+
+    /// Take a key dimension out of the request (absent).
+    fn unassign(&self, req: &mut Request, dim: usize) {
+        if dim >= 2 {
+            if let Some(kd) = self.keys.get(dim - 2) {
+                req.context.remove(&kd.name_lc);
             }
         }
     }
@@ -1286,22 +1471,30 @@ impl<'s, 'a> Search<'s, 'a> {
             out.exhaustive = false;
             out.unknown.push("a statement has no valid `Effect`".into());
         }
+        let ndims = 2 + self.keys.len();
         for &s in &allows {
-            // Dimensions this search needs: principal, resource, and the keys of S and the Denys.
-            let mut dims: BTreeSet<usize> = [0usize, 1].into_iter().collect();
-            for &i in std::iter::once(&s).chain(denies.iter()) {
-                if let Some(info) = self.infos.get(i) {
+            let Some(info_s) = self.infos.get(s) else {
+                continue;
+            };
+            // The Allow's own dimensions come first; the Denys' only as needed.
+            let mut own: BTreeSet<usize> = [0usize, 1].into_iter().collect();
+            for a in &info_s.atoms {
+                own.extend(a.deps.iter().copied());
+            }
+            let own: Vec<usize> = own.into_iter().collect();
+            let mut used: BTreeSet<usize> = own.iter().copied().collect();
+            for &d in &denies {
+                if let Some(info) = self.infos.get(d) {
                     for a in &info.atoms {
-                        dims.extend(a.deps.iter().copied());
+                        used.extend(a.deps.iter().copied());
                     }
                 }
             }
-            let dims: Vec<usize> = dims.into_iter().collect();
             let mut used_incomplete = Vec::new();
             if !self.resources_complete {
                 used_incomplete.push("the bucket's name or keys cannot be fully enumerated (wildcards or variables in Resource)".to_string());
             }
-            for &d in &dims {
+            for &d in &used {
                 if d >= 2 {
                     if let Some(k) = self.keys.get(d - 2) {
                         if !k.complete {
@@ -1315,10 +1508,10 @@ impl<'s, 'a> Search<'s, 'a> {
             let mut req = Request::new(Caller::Anonymous, &self.action, "", Context::new());
             let mut st = DfsState {
                 uncertain: false,
-                nodes: 0,
+                assigned: vec![false; ndims],
             };
             let found = self.dfs(
-                &dims,
+                &own,
                 0,
                 s,
                 &denies,
@@ -1336,7 +1529,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 out.exhaustive = false;
                 out.unknown.push(format!(
                     "statement `{}` involves a part that cannot be evaluated",
-                    self.infos.get(s).map(|i| i.st.id()).unwrap_or_default()
+                    info_s.st.id()
                 ));
             }
             if *budget == 0 {
@@ -1351,10 +1544,24 @@ impl<'s, 'a> Search<'s, 'a> {
         out
     }
 
+    /// Whether every dependency of `a` is assigned.
+    fn decided(a: &Atom, st: &DfsState) -> bool {
+        a.deps
+            .iter()
+            .all(|d| st.assigned.get(*d).copied().unwrap_or(false))
+    }
+
+    fn set_assigned(st: &mut DfsState, dim: usize, v: bool) {
+        if let Some(slot) = st.assigned.get_mut(dim) {
+            *slot = v;
+        }
+    }
+
+    /// Assign the Allow's own dimensions (`own`), pruning as soon as one of its atoms fails.
     #[allow(clippy::too_many_arguments)] // the recursion's state, kept explicit
     fn dfs(
         &self,
-        dims: &[usize],
+        own: &[usize],
         depth: usize,
         s: usize,
         denies: &[usize],
@@ -1363,23 +1570,21 @@ impl<'s, 'a> Search<'s, 'a> {
         pinned: &mut BTreeSet<usize>,
         budget: &mut usize,
     ) -> Option<Request> {
-        let Some(&dim) = dims.get(depth) else {
-            return self.leaf(s, denies, req, st, pinned);
+        let Some(&dim) = own.get(depth) else {
+            return self.kill(0, s, denies, req, st, pinned, budget);
         };
-        let assigned: &[usize] = dims.get(..=depth).unwrap_or(&[]);
         let info_s = self.infos.get(s)?;
         'cands: for cand in 0..self.cand_count(dim) {
             if *budget == 0 {
                 return None;
             }
             *budget -= 1;
-            st.nodes += 1;
             self.assign(req, dim, cand);
-            // The Allow's atoms that became decidable.
+            Self::set_assigned(st, dim, true);
             for atom in info_s
                 .atoms
                 .iter()
-                .filter(|a| last_dep(a, dims) == Some(dim) || (a.deps.is_empty() && depth == 0))
+                .filter(|a| a.deps.contains(&dim) && Self::decided(a, st))
             {
                 match self.atom(info_s, atom, req) {
                     Tri::True => {}
@@ -1390,65 +1595,93 @@ impl<'s, 'a> Search<'s, 'a> {
                     }
                 }
             }
-            // A Deny whose every atom is now decided and true kills the branch.
-            for &d in denies {
-                let Some(info) = self.infos.get(d) else {
-                    continue;
-                };
-                if info.atoms.iter().any(|a| last_dep(a, dims) == Some(dim))
-                    && info
-                        .atoms
-                        .iter()
-                        .all(|a| a.deps.iter().all(|x| assigned.contains(x)))
-                {
-                    let all_true = info
-                        .atoms
-                        .iter()
-                        .all(|a| self.atom(info, a, req) == Tri::True)
-                        && self.sig.get(d) == Some(&Tri::True);
-                    if all_true {
-                        pinned.insert(d);
-                        continue 'cands;
-                    }
-                }
-            }
-            if let Some(w) = self.dfs(dims, depth + 1, s, denies, req, st, pinned, budget) {
+            if let Some(w) = self.dfs(own, depth + 1, s, denies, req, st, pinned, budget) {
                 return Some(w);
             }
         }
+        Self::set_assigned(st, dim, false);
         None
     }
 
-    fn leaf(
+    /// Make the Denys `denies[i..]` fail one by one, assigning only the dimensions
+    /// they need. Complete: a witness makes each Deny fail through some atom, on a
+    /// dimension this tries with a value of the same behaviour.
+    #[allow(clippy::too_many_arguments)] // the recursion's state, kept explicit
+    fn kill(
         &self,
+        i: usize,
         s: usize,
         denies: &[usize],
         req: &mut Request,
         st: &mut DfsState,
         pinned: &mut BTreeSet<usize>,
+        budget: &mut usize,
     ) -> Option<Request> {
-        for &d in denies {
-            let info = self.infos.get(d)?;
-            let mut any_false = false;
-            let mut any_unknown = self.sig.get(d) == Some(&Tri::Unknown) || info.effect.is_none();
-            for a in &info.atoms {
-                match self.atom(info, a, req) {
-                    Tri::False => {
-                        any_false = true;
-                        break;
+        let Some(&d) = denies.get(i) else {
+            return self.leaf(s, req, st);
+        };
+        let info = self.infos.get(d)?;
+        // A Deny whose action or effect is uncertain can never be shown to fail on its action.
+        let certain_action = self.sig.get(d) == Some(&Tri::True) && info.effect.is_some();
+        let mut any_unknown = !certain_action;
+        for a in &info.atoms {
+            if !Self::decided(a, st) {
+                continue;
+            }
+            match self.atom(info, a, req) {
+                Tri::False => return self.kill(i + 1, s, denies, req, st, pinned, budget),
+                Tri::Unknown => any_unknown = true,
+                Tri::True => {}
+            }
+        }
+        let open: BTreeSet<usize> = info
+            .atoms
+            .iter()
+            .flat_map(|a| a.deps.iter().copied())
+            .filter(|x| !st.assigned.get(*x).copied().unwrap_or(true))
+            .collect();
+        for dim in open {
+            for cand in 0..self.cand_count(dim) {
+                if *budget == 0 {
+                    return None;
+                }
+                *budget -= 1;
+                self.assign(req, dim, cand);
+                Self::set_assigned(st, dim, true);
+                let fails = info
+                    .atoms
+                    .iter()
+                    .filter(|a| a.deps.contains(&dim) && Self::decided(a, st))
+                    .any(|a| self.atom(info, a, req) == Tri::False);
+                if fails {
+                    if let Some(w) = self.kill(i + 1, s, denies, req, st, pinned, budget) {
+                        return Some(w);
                     }
-                    Tri::Unknown => any_unknown = true,
-                    Tri::True => {}
                 }
+                Self::set_assigned(st, dim, false);
+                self.unassign(req, dim);
             }
-            if !any_false {
-                if any_unknown {
-                    st.uncertain = true;
-                } else {
-                    pinned.insert(d);
-                }
-                return None;
-            }
+        }
+        // Nothing left to make it fail: under what is assigned, it applies (or may).
+        if any_unknown {
+            st.uncertain = true;
+        } else {
+            pinned.insert(d);
+        }
+        None
+    }
+
+    fn leaf(&self, s: usize, req: &mut Request, st: &mut DfsState) -> Option<Request> {
+        // Dimensions nobody needed stay absent.
+        let unassigned: Vec<usize> = st
+            .assigned
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !**a)
+            .map(|(i, _)| i)
+            .collect();
+        for dim in unassigned {
+            self.unassign(req, dim);
         }
         // Prove it with the ordinary evaluator, then make it read like a real request.
         let mut w = req.clone();
@@ -1458,7 +1691,7 @@ impl<'s, 'a> Search<'s, 'a> {
             return None;
         }
         let _ = s;
-        Some(self.realistic(w))
+        Some(w)
     }
 
     /// Make a witness read like a real request, keeping it allowed: set the keys every
@@ -1527,12 +1760,8 @@ impl<'s, 'a> Search<'s, 'a> {
 
 struct DfsState {
     uncertain: bool,
-    nodes: usize,
-}
-
-/// The dimension (in search order) after which an atom is decidable.
-fn last_dep(a: &Atom, dims: &[usize]) -> Option<usize> {
-    dims.iter().rev().find(|d| a.deps.contains(d)).copied()
+    /// Which dimensions have a value in the request being built.
+    assigned: Vec<bool>,
 }
 
 struct CtxVarsRef<'c>(&'c Context);

@@ -204,7 +204,293 @@ pub const MAX_STATES: usize = 20_000;
 
 /// Representative strings for `questions`, among strings that match every glob of
 /// `must` and none of `must_not`.
+///
+/// Each automaton's state set is one `u128` (bit `i` = "before unit `i`"), stepped with
+/// precomputed per-character masks (shift-and); the product state is a flat vector of
+/// them. Duplicate globs are searched once. Strings are rebuilt from parent links.
 pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> StringReps {
+    if let Some(reps) = prefix_reps(questions, must, must_not) {
+        return reps;
+    }
+    let all: Vec<&Glob> = questions.iter().chain(must).chain(must_not).collect();
+    if all.iter().any(|g| g.len() >= 127) {
+        return string_reps_slow(questions, must, must_not);
+    }
+    // Distinct automata, and for each input glob the automaton it uses.
+    let mut distinct: Vec<&Glob> = Vec::new();
+    let slot: Vec<usize> = all
+        .iter()
+        .map(|g| match distinct.iter().position(|d| *d == *g) {
+            Some(i) => i,
+            None => {
+                distinct.push(g);
+                distinct.len() - 1
+            }
+        })
+        .collect();
+    let mut alphabet: HashSet<char> = HashSet::new();
+    for g in &distinct {
+        g.chars(&mut alphabet);
+    }
+    if let Some(fresh) = "xyzqjkwvXYZ_~".chars().find(|c| !alphabet.contains(c)) {
+        alphabet.insert(fresh);
+    }
+    if distinct.iter().any(|g| g.uses_digit()) {
+        if let Some(d) = "7539182640".chars().find(|c| !alphabet.contains(c)) {
+            alphabet.insert(d);
+        }
+    }
+    let mut alphabet: Vec<char> = alphabet.into_iter().collect();
+    alphabet.sort_unstable();
+    let autos: Vec<BitNfa> = distinct.iter().map(|g| BitNfa::new(g, &alphabet)).collect();
+
+    let nq = questions.len();
+    let nm = must.len();
+    let init: Vec<u128> = autos.iter().map(BitNfa::start).collect();
+    let mut seen: HashMap<Vec<u128>, (), FastBuild> = HashMap::with_hasher(FastBuild);
+    // (state, parent index, char index)
+    let mut nodes: Vec<(Vec<u128>, usize, usize)> = Vec::new();
+    let mut sigs: HashMap<Vec<bool>, usize> = HashMap::new();
+    let mut order: Vec<Vec<bool>> = Vec::new();
+    seen.insert(init.clone(), ());
+    nodes.push((init, usize::MAX, 0));
+    let mut head = 0;
+    let mut complete = true;
+    while let Some((state, _, _)) = nodes.get(head) {
+        let state = state.clone();
+        let acc: Vec<bool> = slot
+            .iter()
+            .map(|&i| {
+                autos
+                    .get(i)
+                    .zip(state.get(i))
+                    .is_some_and(|(a, s)| a.accepts(*s))
+            })
+            .collect();
+        let ok_must = acc.get(nq..nq + nm).is_some_and(|m| m.iter().all(|b| *b));
+        let ok_not = acc.get(nq + nm..).is_some_and(|m| m.iter().all(|b| !*b));
+        if ok_must && ok_not {
+            let sig: Vec<bool> = acc.get(..nq).map(<[bool]>::to_vec).unwrap_or_default();
+            if let std::collections::hash_map::Entry::Vacant(e) = sigs.entry(sig.clone()) {
+                order.push(sig);
+                e.insert(head);
+            }
+        }
+        if state.iter().any(|s| *s != 0) {
+            for ci in 0..alphabet.len() {
+                let next: Vec<u128> = autos
+                    .iter()
+                    .zip(&state)
+                    .map(|(a, s)| a.step(*s, ci))
+                    .collect();
+                if seen.contains_key(&next) {
+                    continue;
+                }
+                if seen.len() >= MAX_STATES {
+                    complete = false;
+                    break;
+                }
+                seen.insert(next.clone(), ());
+                nodes.push((next, head, ci));
+            }
+        }
+        if !complete {
+            break;
+        }
+        head += 1;
+    }
+    let text_of = |mut i: usize| {
+        let mut chars = Vec::new();
+        while let Some((_, parent, ci)) = nodes.get(i) {
+            if *parent == usize::MAX {
+                break;
+            }
+            if let Some(c) = alphabet.get(*ci) {
+                chars.push(*c);
+            }
+            i = *parent;
+        }
+        chars.iter().rev().collect::<String>()
+    };
+    StringReps {
+        values: order
+            .iter()
+            .filter_map(|s| sigs.get(s))
+            .map(|&i| text_of(i))
+            .collect(),
+        complete,
+    }
+}
+
+/// A glob that is a literal (`abc`) or a literal prefix (`abc*`): its text and whether
+/// it is a prefix.
+fn simple_form(g: &Glob) -> Option<(String, bool)> {
+    let mut text = String::new();
+    let n = g.units.len();
+    for (i, u) in g.units.iter().enumerate() {
+        match u {
+            Unit::Lit(c) => text.push(*c),
+            Unit::Star { excl: None } if i + 1 == n => return Some((text, true)),
+            _ => return None,
+        }
+    }
+    Some((text, false))
+}
+
+/// The fast path for the common shape: every question and constraint is a literal or a
+/// literal prefix (`arn:aws:s3:::b/*`, `vpce-*`, `https://example.com/*`), every
+/// forbidden glob a literal. Then a string's answers are fixed by the literal it equals
+/// (if any) and the longest prefix it extends, so these values cover every behaviour:
+/// each literal and prefix as is, each prefix followed by a character no pattern uses,
+/// and that character alone (a forbidden prefix excludes every value it starts, and
+/// the fresh character never completes one). `None` when the shape does not fit.
+fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<StringReps> {
+    let qs: Vec<(String, bool)> = questions.iter().map(simple_form).collect::<Option<_>>()?;
+    let ms: Vec<(String, bool)> = must.iter().map(simple_form).collect::<Option<_>>()?;
+    let ns: Vec<(String, bool)> = must_not.iter().map(simple_form).collect::<Option<_>>()?;
+    let used = |c: char| qs.iter().chain(&ms).chain(&ns).any(|(t, _)| t.contains(c));
+    let fresh = "xyzqjkwv~_".chars().find(|c| !used(*c))?;
+    let matches = |(t, prefix): &(String, bool), s: &str| {
+        if *prefix {
+            s.starts_with(t.as_str())
+        } else {
+            s == t
+        }
+    };
+    let mut candidates: Vec<String> = Vec::new();
+    for (t, prefix) in qs.iter().chain(&ms) {
+        candidates.push(t.clone());
+        if *prefix {
+            candidates.push(format!("{t}{fresh}"));
+        }
+    }
+    candidates.push(fresh.to_string());
+    // Shortest first, so each behaviour is represented by its simplest value.
+    candidates.sort_by_key(String::len);
+    let mut seen: HashSet<Vec<bool>> = HashSet::new();
+    let mut values = Vec::new();
+    for c in candidates {
+        if !ms.iter().all(|m| matches(m, &c)) || ns.iter().any(|n| matches(n, &c)) {
+            continue;
+        }
+        let sig: Vec<bool> = qs.iter().map(|q| matches(q, &c)).collect();
+        if seen.insert(sig) {
+            values.push(c);
+        }
+    }
+    Some(StringReps {
+        values,
+        complete: true,
+    })
+}
+
+/// A glob automaton over a fixed alphabet, its state set in the bits of a `u128`.
+struct BitNfa {
+    /// Per alphabet character: the positions whose unit consumes it and moves on.
+    advance: Vec<u128>,
+    /// Per alphabet character: the `*` positions that consume it and stay.
+    stay: Vec<u128>,
+    /// The `*` positions (they may be skipped).
+    stars: u128,
+    accept: u128,
+}
+
+impl BitNfa {
+    fn new(g: &Glob, alphabet: &[char]) -> BitNfa {
+        let mut advance = vec![0u128; alphabet.len()];
+        let mut stay = vec![0u128; alphabet.len()];
+        let mut stars = 0u128;
+        for (i, u) in g.units.iter().enumerate() {
+            let bit = 1u128 << i;
+            if matches!(u, Unit::Star { .. }) {
+                stars |= bit;
+            }
+            for (ci, &c) in alphabet.iter().enumerate() {
+                let (adv, st) = match u {
+                    Unit::Lit(x) => (*x == c, false),
+                    Unit::LitCi(x) => (c.to_lowercase().eq(std::iter::once(*x)), false),
+                    Unit::Any { excl } => (*excl != Some(c), false),
+                    Unit::Digit => (c.is_ascii_digit(), false),
+                    Unit::Star { excl } => (false, *excl != Some(c)),
+                };
+                if let Some(a) = advance.get_mut(ci) {
+                    if adv {
+                        *a |= bit;
+                    }
+                }
+                if let Some(s) = stay.get_mut(ci) {
+                    if st {
+                        *s |= bit;
+                    }
+                }
+            }
+        }
+        BitNfa {
+            advance,
+            stay,
+            stars,
+            accept: 1u128 << g.len(),
+        }
+    }
+
+    fn closure(&self, mut s: u128) -> u128 {
+        loop {
+            let next = s | ((s & self.stars) << 1);
+            if next == s {
+                return s;
+            }
+            s = next;
+        }
+    }
+
+    fn start(&self) -> u128 {
+        self.closure(1)
+    }
+
+    fn step(&self, s: u128, ci: usize) -> u128 {
+        let adv = self.advance.get(ci).copied().unwrap_or(0);
+        let stay = self.stay.get(ci).copied().unwrap_or(0);
+        self.closure(((s & adv) << 1) | (s & stay))
+    }
+
+    fn accepts(&self, s: u128) -> bool {
+        s & self.accept != 0
+    }
+}
+
+/// FNV-style hashing for the product states: far cheaper than SipHash, and the keys
+/// are not attacker-chosen in a way that matters (the search is bounded anyway).
+#[derive(Clone, Copy, Default)]
+struct FastBuild;
+
+impl std::hash::BuildHasher for FastBuild {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            for (d, s) in w.iter_mut().zip(chunk) {
+                *d = *s;
+            }
+            self.0 = (self.0 ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x0100_0000_01b3)
+                .rotate_left(23);
+        }
+    }
+}
+
+/// The general (slower) search, for globs too long for a `u128` state.
+fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> StringReps {
     let all: Vec<&Glob> = questions.iter().chain(must).chain(must_not).collect();
     let mut alphabet: HashSet<char> = HashSet::new();
     for g in &all {
@@ -479,6 +765,49 @@ mod tests {
             "every achievable combination, no more: {:?}",
             r.values
         );
+    }
+
+    #[test]
+    fn the_prefix_fast_path_agrees_with_the_automaton_search() {
+        let cases: Vec<Vec<&str>> = vec![
+            vec![
+                "arn:aws:s3:::b/*",
+                "arn:aws:s3:::b/pub/*",
+                "arn:aws:s3:::b/pub/secret*",
+                "arn:aws:s3:::b/pub/index.html",
+            ],
+            vec!["vpce-1", "vpce-*", "vpce-12"],
+            vec!["https://a.com/*", "https://a.com/x", "*"],
+            vec!["", "a*"],
+        ];
+        for qs in cases {
+            let globs: Vec<Glob> = qs.iter().map(|q| glob(q)).collect();
+            let fast = prefix_reps(
+                &globs,
+                &[glob("arn*")],
+                &[Glob::literal("arn:aws:s3:::b/pub/x")],
+            );
+            let slow = string_reps_slow(
+                &globs,
+                &[glob("arn*")],
+                &[Glob::literal("arn:aws:s3:::b/pub/x")],
+            );
+            let (fast, slow) = (fast.unwrap(), slow);
+            assert!(slow.complete);
+            assert_eq!(
+                sigs(&qs, &fast.values),
+                sigs(&qs, &slow.values),
+                "{qs:?}: {:?} vs {:?}",
+                fast.values,
+                slow.values
+            );
+            let fast = prefix_reps(&globs, &[], &[]).unwrap();
+            let slow = string_reps_slow(&globs, &[], &[]);
+            assert_eq!(sigs(&qs, &fast.values), sigs(&qs, &slow.values), "{qs:?}");
+        }
+        // Shapes it does not handle fall back.
+        assert!(prefix_reps(&[glob("a*b")], &[], &[]).is_none());
+        assert!(prefix_reps(&[glob("a?")], &[], &[]).is_none());
     }
 
     #[test]

@@ -155,7 +155,11 @@ pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Val
     use policycheck_core::{evaluate_mode, parse_policy, parse_request_file};
     let parsed = parse_policy(policy_text);
     let policy_index = LineIndex::new(policy_text);
-    let policy_diags: Vec<Located> = parsed.diagnostics.iter().map(|d| d.locate(&policy_index)).collect();
+    let policy_diags: Vec<Located> = parsed
+        .diagnostics
+        .iter()
+        .map(|d| d.locate(&policy_index))
+        .collect();
     let Some(policy) = parsed.policy else {
         return failure(
             policy_diags
@@ -175,7 +179,13 @@ pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Val
             )
         }
     };
-    let ev = evaluate_mode(&policy, &rf.identity_policies, &rf.request, rf.mode, &rf.bucket_account);
+    let ev = evaluate_mode(
+        &policy,
+        &rf.identity_policies,
+        &rf.request,
+        rf.mode,
+        &rf.bucket_account,
+    );
     let missing = missing_context(&policy, &rf.request);
     success(serde_json::json!({
         "evaluation": ev,
@@ -188,12 +198,17 @@ pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Val
 
 /// Condition keys the policy reads that the request does not set (AWS's
 /// `MissingContextValues`): the simulator warns about them.
-pub fn missing_context(policy: &policycheck_core::Policy, req: &policycheck_core::Request) -> Vec<String> {
+pub fn missing_context(
+    policy: &policycheck_core::Policy,
+    req: &policycheck_core::Request,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for st in &policy.statements {
         if let Some(c) = &st.condition {
             for cond in &c.conditions {
-                if !req.context.contains(&cond.key.value) && !out.iter().any(|k| k.eq_ignore_ascii_case(&cond.key.value)) {
+                if !req.context.contains(&cond.key.value)
+                    && !out.iter().any(|k| k.eq_ignore_ascii_case(&cond.key.value))
+                {
                     out.push(cond.key.value.clone());
                 }
             }
@@ -235,7 +250,10 @@ pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
             for item in &r.items {
                 if let Some(rest) = item.text.value.strip_prefix("arn:aws:s3:::") {
                     let b = rest.split('/').next().unwrap_or("");
-                    if !b.is_empty() && !b.contains(['*', '?', '$']) && !buckets.iter().any(|x| x == b) {
+                    if !b.is_empty()
+                        && !b.contains(['*', '?', '$'])
+                        && !buckets.iter().any(|x| x == b)
+                    {
                         buckets.push(b.to_string());
                     }
                 }
@@ -257,7 +275,8 @@ pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
                     (None, Some(Family::Arn)) => "ARN".into(),
                     _ => "String".into(),
                 };
-                let multivalued = info.is_some_and(|i| i.multivalued) || cond.op.is_some_and(|o| o.set.is_some());
+                let multivalued =
+                    info.is_some_and(|i| i.multivalued) || cond.op.is_some_and(|o| o.set.is_some());
                 keys.push(serde_json::json!({
                     "key": info.map_or(cond.key.value.clone(), |i| if i.prefix { cond.key.value.clone() } else { i.name.to_string() }),
                     "type": ty,
@@ -282,11 +301,22 @@ mod tests {
         let text = "{\"Id\": \"😀\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}";
         let a = lint_answer("p.json", text);
         assert_eq!(a["type"], "success");
-        let f = a["report"]["findings"].as_array().unwrap().iter().find(|f| f["code"] == "PC101").unwrap();
-        let (s, e) = (f["start_utf16"].as_u64().unwrap() as usize, f["end_utf16"].as_u64().unwrap() as usize);
+        let f = a["report"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "PC101")
+            .unwrap();
+        let (s, e) = (
+            f["start_utf16"].as_u64().unwrap() as usize,
+            f["end_utf16"].as_u64().unwrap() as usize,
+        );
         let units: Vec<u16> = text.encode_utf16().collect();
         assert_eq!(String::from_utf16(&units[s..e]).unwrap(), "\"*\"");
-        assert_ne!(f["start"], f["start_utf16"], "the emoji shifts UTF-16 offsets");
+        assert_ne!(
+            f["start"], f["start_utf16"],
+            "the emoji shifts UTF-16 offsets"
+        );
         // Not even JSON: still a success, with a located finding.
         let bad = lint_answer("p.json", "{");
         assert_eq!(bad["type"], "success");
@@ -296,13 +326,22 @@ mod tests {
 
     #[test]
     fn evaluate_answers_never_throw() {
-        let ok = evaluate_answer(POLICY, r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::site/a", "context": {"aws:SourceIp": "203.0.113.5", "aws:TagKeys": ["a"]}}"#);
+        let ok = evaluate_answer(
+            POLICY,
+            r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::site/a", "context": {"aws:SourceIp": "203.0.113.5", "aws:TagKeys": ["a"]}}"#,
+        );
         assert_eq!(ok["type"], "success");
         assert_eq!(ok["evaluation"]["decision"], "Allow");
         assert_eq!(ok["missing_context"], serde_json::json!([]));
-        let missing = evaluate_answer(POLICY, r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::site/a", "context": {}}"#);
+        let missing = evaluate_answer(
+            POLICY,
+            r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::site/a", "context": {}}"#,
+        );
         assert_eq!(missing["evaluation"]["decision"], "ImplicitDeny");
-        assert_eq!(missing["missing_context"], serde_json::json!(["aws:SourceIp", "aws:TagKeys"]));
+        assert_eq!(
+            missing["missing_context"],
+            serde_json::json!(["aws:SourceIp", "aws:TagKeys"])
+        );
         let bad_req = evaluate_answer(POLICY, r#"{"principal": "bob"}"#);
         assert_eq!(bad_req["type"], "failure");
         assert_eq!(bad_req["errors"][0]["source"], "request");

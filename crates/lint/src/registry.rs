@@ -102,7 +102,7 @@ mod tests {
             assert!(
                 r.name()
                     .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b'-'),
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{}",
                 r.name()
             );

@@ -94,6 +94,11 @@ fn lint_fixtures() {
     });
     // Every rule with a check has a folder with at least one bad and one ok fixture.
     for r in policycheck_lint::all_rules() {
+        // PC013 (element not allowed) only exists for identity policies, which the
+        // linter never reads (it parses bucket policies); `eval` request files report it.
+        if r.code() == policycheck_core::codes::ELEMENT_NOT_ALLOWED.code {
+            continue;
+        }
         let dir = root.join(r.code());
         let files: Vec<String> = std::fs::read_dir(&dir)
             .map(|d| {

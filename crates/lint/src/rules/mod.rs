@@ -5,14 +5,22 @@
 use crate::registry::RuleMeta;
 use std::sync::LazyLock;
 
+pub mod correctness;
 pub mod grammar;
+pub mod hardening;
 pub mod public;
+pub mod redundancy;
+pub mod style;
 
 /// Every rule, sorted by code.
 pub static ALL: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
     let mut all: Vec<RuleMeta> = [
         grammar::RULES,
         public::RULES,
+        hardening::RULES,
+        correctness::RULES,
+        redundancy::RULES,
+        style::RULES,
     ]
     .concat();
     all.sort_by_key(|r| r.code.code);

@@ -175,14 +175,26 @@ fn check_read(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 /// PC102
 fn check_write(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.access.write.verdict == Verdict::Public {
-        let perms = ctx
-            .access
-            .write
+        const TAKEOVER: &[&str] = &[
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "s3:PutBucketAcl",
+            "s3:PutBucketOwnershipControls",
+            "s3:PutBucketPublicAccessBlock",
+        ];
+        let write = &ctx.access.write;
+        let takeover = write
+            .public_actions
+            .iter()
+            .any(|a| TAKEOVER.contains(&a.as_str()));
+        let perms = write
             .witnesses
             .iter()
             .any(|w| w.level == policycheck_core::catalog::AccessLevel::PermissionsManagement);
-        let what = if perms {
-            "change this bucket's permissions (and so take it over)"
+        let what = if takeover {
+            "change this bucket's policy or ACL (and so take it over)"
+        } else if perms {
+            "write to this bucket and change object permissions"
         } else {
             "write to this bucket"
         };

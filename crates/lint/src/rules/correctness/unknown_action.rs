@@ -1,0 +1,142 @@
+//! PC302 `unknown-action`: an action that is not an S3 action: a misspelt name, a pattern
+//! that matches nothing, or another service's action (which S3 rejects).
+
+use crate::context::LintContext;
+use crate::registry::RuleMeta;
+use crate::rules::correctness::expand_s3;
+use policycheck_core::catalog::{s3_action, suggest_s3_action};
+use policycheck_core::{Code, Diagnostic, Severity};
+
+pub const RULE: RuleMeta = RuleMeta {
+    code: Code {
+        code: "PC302",
+        name: "unknown-action",
+        severity: Severity::Warning,
+        summary: "an action that is not a known S3 action, or another service's action in a bucket policy",
+    },
+    since: "0.1.0",
+    docs: include_str!("../docs/PC302-unknown-action.md"),
+    tags: &["correctness", "s3"],
+    security_severity: None,
+    check: Some(check),
+};
+
+const REFERENCE: &str = "see \"Actions, resources, and condition keys for Amazon S3\" in the Service Authorization Reference for the list";
+
+/// PC302
+fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    for st in &ctx.policy.statements {
+        let Some(action) = &st.action else {
+            continue;
+        };
+        let element = if action.negated {
+            "NotAction"
+        } else {
+            "Action"
+        };
+        for item in &action.items {
+            let text = item.text.value.as_str();
+            // `*` is every action; text that is not `service:Name` is reported by the parser (PC014).
+            let Some((service, name)) = text.split_once(':') else {
+                continue;
+            };
+            let well_formed = !service.is_empty()
+                && service
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !name.is_empty()
+                && !name.contains(':');
+            if !well_formed {
+                continue;
+            }
+            let suggestion = suggest_s3_action(text);
+            let d = if !service.eq_ignore_ascii_case("s3") {
+                let d = ctx
+                    .finding(&RULE, item.text.span, format!("`{text}` is not an S3 action: a bucket policy can only grant S3 actions"))
+                    .with_severity(Severity::Error)
+                    .with_label(format!("an action of `{service}`"));
+                match suggestion {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(format!(
+                        "remove it from `{element}`: S3 rejects the policy (\"Policy has invalid action\"); grant `{service}` actions in an IAM identity policy"
+                    )),
+                }
+            } else if item.pattern.has_wildcards() {
+                if !expand_s3(item).is_empty() {
+                    continue;
+                }
+                ctx.finding(
+                    &RULE,
+                    item.text.span,
+                    format!("`{text}` matches no S3 action"),
+                )
+                .with_label("matches nothing")
+                .with_help(format!("check the spelling of the pattern; {REFERENCE}"))
+            } else {
+                if s3_action(text).is_some() {
+                    continue;
+                }
+                let d = ctx
+                    .finding(&RULE, item.text.span, format!("unknown S3 action `{text}`"))
+                    .with_label("not an S3 action");
+                match suggestion {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(format!("check the spelling; {REFERENCE}")),
+                }
+            };
+            out.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{lint, LintOptions};
+    use policycheck_core::{Diagnostic, Severity};
+
+    fn found(actions: &str) -> Vec<Diagnostic> {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"111122223333"}},"Action":{actions},"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}}]}}"#
+        );
+        lint(&text, &LintOptions::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "PC302")
+            .collect()
+    }
+
+    #[test]
+    fn misspelt_actions_get_a_suggestion() {
+        let d = found(r#"["s3:GetObjects"]"#);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].message, "unknown S3 action `s3:GetObjects`");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `s3:GetObject`?"));
+    }
+
+    #[test]
+    fn patterns_matching_nothing_are_reported() {
+        let d = found(r#""s3:Gett*""#);
+        assert_eq!(d[0].message, "`s3:Gett*` matches no S3 action");
+        assert_eq!(d[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn other_services_are_errors() {
+        let d = found(r#"["ec2:RunInstances","s3:GetObject"]"#);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn malformed_actions_are_left_to_the_parser() {
+        assert!(found(r#"["arn:aws:s3:::b","s3:Get:Object","s*:GetObject","s3:"]"#).is_empty());
+    }
+
+    #[test]
+    fn known_actions_any_case_and_patterns_pass() {
+        assert!(
+            found(r#"["s3:GetObject","S3:listbucket","s3:Get*","s3:*","*","s3:?etObject"]"#)
+                .is_empty()
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! PC2xx: over-broad grants and hardening. Each rule lives in its own file, with its
+//! documentation in `docs/<CODE>-<name>.md`.
+
+use crate::registry::RuleMeta;
+
+pub mod account_wide_grant;
+pub mod allow_not_action;
+pub mod allow_not_principal;
+pub mod allow_not_resource;
+pub mod bucket_name_wildcard;
+pub mod missing_secure_transport_deny;
+
+pub static RULES: &[RuleMeta] = &[
+    allow_not_principal::RULE,
+    allow_not_action::RULE,
+    allow_not_resource::RULE,
+    missing_secure_transport_deny::RULE,
+    account_wide_grant::RULE,
+    bucket_name_wildcard::RULE,
+];
