@@ -183,7 +183,18 @@ fn sp(start: usize, end: usize) -> Span {
 }
 
 impl<'a> Parser<'a> {
+    /// A syntax error spanning `start..end`, clamped to the text and widened to whole
+    /// characters, so every span underlines valid text.
     fn err(&self, start: usize, end: usize, msg: impl Into<String>) -> Box<Diagnostic> {
+        let len = self.text.len();
+        let mut start = start.min(len);
+        while start > 0 && !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = end.clamp(start, len);
+        while end < len && !self.text.is_char_boundary(end) {
+            end += 1;
+        }
         Box::new(Diagnostic::new(&codes::INVALID_JSON, sp(start, end), msg))
     }
 
@@ -231,7 +242,11 @@ impl<'a> Parser<'a> {
         }
         self.skip_ws()?;
         if self.peek().is_none() {
-            return Err(self.err(0, 0, "the file is empty: expected a JSON object"));
+            return Err(self
+                .err(0, 0, "the file is empty: expected a JSON object")
+                .with_help(
+                "a bucket policy is an object: {\"Version\": \"2012-10-17\", \"Statement\": [ … ]}",
+            ));
         }
         let v = self.value(0)?;
         self.skip_ws()?;
@@ -274,11 +289,13 @@ impl<'a> Parser<'a> {
             Some(b't') => self.literal("true", JsonKind::Bool(true)),
             Some(b'f') => self.literal("false", JsonKind::Bool(false)),
             Some(b'n') => self.literal("null", JsonKind::Null),
-            Some(b'\'') => Err(self.err(
-                start,
-                start + 1,
-                "strings must use double quotes, not single quotes",
-            )),
+            Some(b'\'') => Err(self
+                .err(
+                    start,
+                    start + 1,
+                    "strings must use double quotes, not single quotes",
+                )
+                .with_help("JSON strings are written in double quotes: \"like this\"")),
             None => Err(self.err(start, start, "unexpected end of file: expected a value")),
             Some(_) => {
                 let n = self.char_len_here();
@@ -530,7 +547,8 @@ impl<'a> Parser<'a> {
                         self.pos,
                         self.pos + n,
                         format!("expected `,` or `]` in array, found {}", self.found()),
-                    ));
+                    )
+                    .with_help("a comma is probably missing before this: items of an array are separated by `,`"));
                 }
             }
         }
@@ -555,11 +573,13 @@ impl<'a> Parser<'a> {
                 Some(b'"') => {}
                 None => return Err(self.err(start, start + 1, "unclosed object: expected `}`")),
                 Some(b'\'') => {
-                    return Err(self.err(
-                        key_start,
-                        key_start + 1,
-                        "object keys must use double quotes, not single quotes",
-                    ))
+                    return Err(self
+                        .err(
+                            key_start,
+                            key_start + 1,
+                            "object keys must use double quotes, not single quotes",
+                        )
+                        .with_help("JSON keys are written in double quotes: \"Effect\""))
                 }
                 Some(_) => {
                     let n = self.char_len_here();
@@ -623,7 +643,8 @@ impl<'a> Parser<'a> {
                         self.pos,
                         self.pos + n,
                         format!("expected `,` or `}}` in object, found {}", self.found()),
-                    ));
+                    )
+                    .with_help("a comma is probably missing before this: members of an object are separated by `,`"));
                 }
             }
         }

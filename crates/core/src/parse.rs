@@ -141,17 +141,21 @@ impl Lower {
                         // An exact repeat was already reported by the JSON parser (PC002);
                         // a second spelling (`Effect` and `effect`) was not.
                         if !out.iter().any(|k| k.member.key == m.key) {
-                            self.push(
-                                Diagnostic::new(
-                                    &codes::DUPLICATE_KEY,
-                                    m.key_span,
-                                    format!(
-                                        "`{c}` is given twice in one {context} (as `{}`)",
-                                        m.key
-                                    ),
-                                )
-                                .with_help("keep one of them"),
-                            );
+                            let first = out
+                                .iter()
+                                .find(|k| k.canonical == *c)
+                                .map(|k| k.member.key_span);
+                            let mut d = Diagnostic::new(
+                                &codes::DUPLICATE_KEY,
+                                m.key_span,
+                                format!("`{c}` is given twice in one {context} (as `{}`)", m.key),
+                            )
+                            .with_label("and again here, spelled differently")
+                            .with_help("keep one of them; tools disagree on which copy wins, and S3 rejects the policy");
+                            if let Some(f) = first {
+                                d = d.and_label(f, "first written here");
+                            }
+                            self.push(d);
                         }
                         continue;
                     }
@@ -199,11 +203,24 @@ impl Lower {
     }
 
     fn wrong_type(&mut self, v: &Json, what: &str, expected: &str) {
+        // An element name goes in backticks; a phrase ("each statement") does not.
+        let subject = if what.contains(' ') || what.contains('`') {
+            what.to_string()
+        } else {
+            format!("`{what}`")
+        };
+        // A long object or array is underlined at its opening bracket, not as a whole block.
+        let span = match v.kind {
+            JsonKind::Object(_) | JsonKind::Array(_) if v.span.len() > 80 => {
+                Span::new(v.span.start, v.span.start + 1)
+            }
+            _ => v.span,
+        };
         self.push(
             Diagnostic::new(
                 &codes::WRONG_TYPE,
-                v.span,
-                format!("`{what}` must be {expected}, found {}", v.type_name()),
+                span,
+                format!("{subject} must be {expected}, found {}", v.type_name()),
             )
             .with_label(format!("expected {expected}")),
         );
@@ -211,7 +228,7 @@ impl Lower {
 
     fn policy(&mut self, root: &Json) -> Option<Policy> {
         let Some(members) = root.as_object() else {
-            self.wrong_type(root, "policy document", "a JSON object");
+            self.wrong_type(root, "the policy document", "a JSON object");
             return None;
         };
         let known = self.known_members(members, TOP_KEYS, "policy document");
@@ -270,6 +287,8 @@ impl Lower {
                             if items.is_empty() {
                                 self.push(
                                     Diagnostic::new(&codes::EMPTY_VALUE, v.span, "`Statement` is an empty list")
+                        .with_label("empty")
+                                        .with_label("no statements")
                                         .with_help("a policy needs at least one statement; S3 rejects an empty one"),
                                 );
                             }
@@ -410,7 +429,7 @@ impl Lower {
                 Diagnostic::new(
                     &codes::MISSING_ELEMENT,
                     head,
-                    format!("statement {} has no `Effect`", st.id()),
+                    format!("statement `{}` has no `Effect`", st.id()),
                 )
                 .with_label("statement starts here")
                 .with_help("add \"Effect\": \"Allow\" or \"Effect\": \"Deny\""),
@@ -424,7 +443,7 @@ impl Lower {
                 Diagnostic::new(
                     &codes::MISSING_ELEMENT,
                     head,
-                    format!("statement {} has no `Action` or `NotAction`", st.id()),
+                    format!("statement `{}` has no `Action` or `NotAction`", st.id()),
                 )
                 .with_label("statement starts here")
                 .with_help("add \"Action\": [ … ] naming the S3 actions this statement covers"),
@@ -433,7 +452,7 @@ impl Lower {
         }
         if has("Resource").is_none() && has("NotResource").is_none() {
             self.push(
-                Diagnostic::new(&codes::MISSING_ELEMENT, head, format!("statement {} has no `Resource` or `NotResource`", st.id()))
+                Diagnostic::new(&codes::MISSING_ELEMENT, head, format!("statement `{}` has no `Resource` or `NotResource`", st.id()))
                     .with_label("statement starts here")
                     .with_help("add \"Resource\": \"arn:aws:s3:::BUCKET/*\" (objects) and/or \"arn:aws:s3:::BUCKET\" (the bucket)"),
             );
@@ -444,7 +463,7 @@ impl Lower {
             && has("NotPrincipal").is_none()
         {
             self.push(
-                Diagnostic::new(&codes::MISSING_ELEMENT, head, format!("statement {} has no `Principal`", st.id()))
+                Diagnostic::new(&codes::MISSING_ELEMENT, head, format!("statement `{}` has no `Principal`", st.id()))
                     .with_label("statement starts here")
                     .with_help("a bucket policy statement must say who it applies to: add \"Principal\": {\"AWS\": \"arn:aws:iam::ACCOUNT:role/NAME\"}"),
             );
@@ -473,6 +492,7 @@ impl Lower {
                 if items.is_empty() {
                     self.push(
                         Diagnostic::new(&codes::EMPTY_VALUE, m.value.span, format!("`{what}` is an empty list"))
+                        .with_label("empty")
                             .with_help("give at least one value; an empty list matches nothing and AWS rejects it"),
                     );
                     return None;
@@ -517,6 +537,7 @@ impl Lower {
                             m.value.span,
                             format!("`{what}` is an empty object"),
                         )
+                        .with_label("empty")
                         .with_help("name at least one principal"),
                     );
                     return None;
@@ -816,6 +837,7 @@ impl Lower {
                         opm.value.span,
                         format!("`{}` has no condition keys", opm.key),
                     )
+                    .with_label("empty")
                     .with_help("name at least one condition key"),
                 );
             }
@@ -860,6 +882,7 @@ impl Lower {
                             km.value.span,
                             format!("condition key `{}` has an empty list of values", km.key),
                         )
+                        .with_label("empty")
                         .with_help("give at least one value; AWS rejects an empty list"),
                     );
                 }

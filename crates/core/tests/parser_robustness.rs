@@ -60,21 +60,10 @@ fn parse(text: &str) -> ParseOutput {
 
 /// Every label lies inside the text (and on character boundaries when it is UTF-8).
 fn check_spans(bytes: &[u8], diags: &[Diagnostic]) {
-    check_spans_with(bytes, diags, false);
-}
-
-/// As [`check_spans`]; with `known_bug`, the end of a JSON syntax error's span
-/// (PC001) is not checked: see the ignored
-/// `json_error_spans_stay_inside_the_text_and_on_character_boundaries`. Drop the
-/// flag once that is fixed.
-fn check_spans_with(bytes: &[u8], diags: &[Diagnostic], known_bug: bool) {
     let text = std::str::from_utf8(bytes).ok();
     for d in diags {
         for l in &d.labels {
-            let mut r = l.span.range();
-            if known_bug && d.code == "PC001" {
-                r.end = r.start.min(bytes.len());
-            }
+            let r = l.span.range();
             assert!(
                 r.start <= r.end && r.end <= bytes.len(),
                 "span {r:?} outside a text of {} bytes: {d:?}",
@@ -298,7 +287,6 @@ fn other_syntax_errors_point_at_the_offending_text() {
 /// and on character boundaries (otherwise `&text[span.range()]` panics in every
 /// consumer: the CLI, the web page, these tests).
 #[test]
-#[ignore = "engine bug (json.rs): some PC001 spans end past the text or inside a multi-byte character: a trailing backslash, numbers cut after `-`/`.`/`e` (at the end or before a non-ASCII character), a `\\u` escape with non-ASCII among its 4 bytes, the depth limit hit at the end or at a non-ASCII character"]
 fn json_error_spans_stay_inside_the_text_and_on_character_boundaries() {
     let deep = "[".repeat(json::MAX_DEPTH);
     let deep_e = format!("{}é", "[".repeat(json::MAX_DEPTH));
@@ -959,7 +947,7 @@ fn random_mutations_never_panic_and_spans_stay_in_the_text() {
     let result = runner.run(&strategy, |(seed, edits)| {
         let bytes = apply(SEEDS[seed].as_bytes(), &edits);
         let out = parse_policy_bytes(&bytes, PolicyKind::Resource);
-        check_spans_with(&bytes, &out.diagnostics, true);
+        check_spans(&bytes, &out.diagnostics);
         for d in &out.diagnostics {
             prop_assert!(!d.message.is_empty());
             prop_assert!(d.labels.iter().filter(|l| l.primary).count() == 1);
