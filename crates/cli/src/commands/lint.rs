@@ -1,13 +1,14 @@
 //! `policycheck lint [PATHS]...`: check policy files; the CI gate.
 
 use crate::config::{self, FailOn, Loaded};
-use crate::output;
 use crate::render::ColorChoice;
 use clap::{Args, ValueEnum};
 use policycheck_core::{Diagnostic, Severity};
 use policycheck_lint::{lint_bytes, registry, LintOptions, LintResult};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 pub const AFTER_HELP: &str = "\
 Inputs: files, directories (every *.json below them, .git and node_modules skipped),
@@ -99,35 +100,80 @@ pub struct InputError {
     pub message: String,
 }
 
-/// What a lint run produced.
-pub struct Run {
-    pub files: Vec<FileOutcome>,
+/// What a lint run adds up to: counters only, so memory stays flat however many
+/// files are linted (each file's report is written as soon as it is its turn).
+#[derive(Default)]
+pub struct Totals {
+    pub files: usize,
+    pub findings: usize,
+    /// error, warning, note
+    pub by_severity: [usize; 3],
+    pub suppressed: usize,
+    pub public: usize,
+    pub public_read: usize,
+    pub public_write: usize,
+    pub unknown: usize,
+    pub not_public: usize,
+    /// A finding at or above the threshold.
+    pub failed: bool,
     pub input_errors: Vec<InputError>,
-    pub fail_on: FailOn,
-    pub warnings: Vec<String>,
+    pub fail_on: Option<FailOn>,
 }
 
-impl Run {
-    pub fn failed(&self) -> bool {
-        self.files.iter().any(|f| {
-            f.result
-                .diagnostics
-                .iter()
-                .any(|d| self.fail_on.fails(d.severity))
-        })
+impl Totals {
+    pub fn count(&self, sev: Severity) -> usize {
+        match sev {
+            Severity::Error => self.by_severity[0],
+            Severity::Warning => self.by_severity[1],
+            Severity::Note => self.by_severity[2],
+        }
     }
 
-    pub fn count(&self, sev: Severity) -> usize {
-        self.files
-            .iter()
-            .map(|f| {
-                f.result
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == sev)
-                    .count()
-            })
-            .sum()
+    pub fn fail_on(&self) -> FailOn {
+        self.fail_on.unwrap_or(FailOn::Error)
+    }
+
+    fn merge(&mut self, o: Totals) {
+        self.files += o.files;
+        self.findings += o.findings;
+        for (a, b) in self.by_severity.iter_mut().zip(o.by_severity) {
+            *a += b;
+        }
+        self.suppressed += o.suppressed;
+        self.public += o.public;
+        self.public_read += o.public_read;
+        self.public_write += o.public_write;
+        self.unknown += o.unknown;
+        self.not_public += o.not_public;
+        self.failed |= o.failed;
+        self.input_errors.extend(o.input_errors);
+    }
+
+    fn add(&mut self, f: &FileOutcome, fail_on: FailOn) {
+        use policycheck_core::public::Verdict;
+        self.files += 1;
+        self.findings += f.result.diagnostics.len();
+        for d in &f.result.diagnostics {
+            let slot = match d.severity {
+                Severity::Error => 0,
+                Severity::Warning => 1,
+                Severity::Note => 2,
+            };
+            if let Some(c) = self.by_severity.get_mut(slot) {
+                *c += 1;
+            }
+            self.failed |= fail_on.fails(d.severity);
+        }
+        self.suppressed += f.suppressed.len();
+        if let Some(a) = &f.result.access {
+            match a.verdict {
+                Verdict::Public => self.public += 1,
+                Verdict::Unknown => self.unknown += 1,
+                Verdict::NotPublic => self.not_public += 1,
+            }
+            self.public_read += usize::from(a.read.verdict == Verdict::Public);
+            self.public_write += usize::from(a.write.verdict == Verdict::Public);
+        }
     }
 }
 
@@ -177,19 +223,13 @@ pub fn run(args: &LintArgs) -> ExitCode {
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
-    let run = lint_inputs(args, &loaded, &cwd, inputs);
-    for w in &run.warnings {
-        eprintln!("warning: {w}");
-    }
-    for e in &run.input_errors {
-        eprintln!("error: {}: {}", e.path, e.message);
-    }
-    if let Err(e) = output::emit(args, &run) {
-        return fail(&e);
-    }
-    if !run.input_errors.is_empty() {
+    let totals = match lint_inputs(args, &loaded, &cwd, inputs) {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    if !totals.input_errors.is_empty() {
         ExitCode::from(2)
-    } else if run.failed() {
+    } else if totals.failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -316,7 +356,17 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
     Ok(out)
 }
 
-fn lint_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path, inputs: Vec<Input>) -> Run {
+/// What a worker sends for one input: its report parts and its counts, or why it could not be read.
+type Done = Result<(crate::output::Fragment, Totals), InputError>;
+
+/// Lint every input on all cores, writing each file's report as soon as the files
+/// before it are written (a reorder buffer), so memory does not grow with the corpus.
+fn lint_inputs(
+    args: &LintArgs,
+    loaded: &Loaded,
+    cwd: &Path,
+    inputs: Vec<Input>,
+) -> Result<Totals, String> {
     let cfg = &loaded.config;
     let options = LintOptions {
         bucket: args.bucket.clone().or_else(|| cfg.bucket.clone()),
@@ -336,8 +386,16 @@ fn lint_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path, inputs: Vec<Input>)
         .iter()
         .filter_map(|(r, l)| Some((registry::find(r)?.code(), Severity::parse(l)?)))
         .collect();
+    let color = args.output.is_none()
+        && crate::render::use_color(args.color, crate::render::stdout_is_tty());
+    let today = chrono::Local::now().date_naive();
+    let used: Vec<AtomicBool> = cfg
+        .suppress
+        .iter()
+        .map(|_| AtomicBool::new(false))
+        .collect();
+    let warnings: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-    // Read and lint in parallel; order is restored afterwards.
     let read = |input: &Input| -> Result<(String, Vec<u8>), InputError> {
         match input {
             Input::Stdin(name) => {
@@ -360,112 +418,132 @@ fn lint_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path, inputs: Vec<Input>)
             }
         }
     };
+    // Selection, severity overrides and suppressions for one file.
+    let settle = |mut f: FileOutcome| -> FileOutcome {
+        let rel_to_cfg = display_path(&cwd.join(&f.path), &loaded.root);
+        let diags = std::mem::take(&mut f.result.diagnostics);
+        for mut d in diags {
+            let rule = registry::find(d.code);
+            let selected = rule.is_none_or(|r| {
+                (select.is_empty() || select.iter().any(|s| registry::selects(s, r)))
+                    && !ignore.iter().any(|s| registry::selects(s, r))
+            });
+            if !selected {
+                continue;
+            }
+            if let Some((_, sev)) = levels.iter().find(|(c, _)| *c == d.code) {
+                d.severity = *sev;
+            }
+            let stmt = f.result.statement_at(d.primary_span());
+            let hit = cfg.suppress.iter().enumerate().find(|(_, s)| {
+                registry::find(&s.rule).is_some_and(|r| r.code() == d.code)
+                    && (glob_match::glob_match(&s.path, &rel_to_cfg)
+                        || glob_match::glob_match(&s.path, &f.path))
+                    && s.sid
+                        .as_ref()
+                        .is_none_or(|sid| stmt.and_then(|st| st.sid.as_ref()) == Some(sid))
+                    && s.statement
+                        .is_none_or(|i| stmt.map(|st| st.index) == Some(i))
+            });
+            match hit {
+                Some((i, s)) => {
+                    if let Some(flag) = used.get(i) {
+                        flag.store(true, Ordering::Relaxed);
+                    }
+                    let expired = s
+                        .expires
+                        .as_ref()
+                        .and_then(|e| chrono::NaiveDate::parse_from_str(e, "%Y-%m-%d").ok())
+                        .is_some_and(|e| e < today);
+                    if expired {
+                        if let Ok(mut w) = warnings.lock() {
+                            w.push(format!(
+                                "{}: the suppression of {} expired on {}; the finding is reported again",
+                                f.path,
+                                d.code,
+                                s.expires.clone().unwrap_or_default()
+                            ));
+                        }
+                        f.result.diagnostics.push(d);
+                    } else {
+                        f.suppressed.push((d, s.reason.clone()));
+                    }
+                }
+                None => f.result.diagnostics.push(d),
+            }
+        }
+        f
+    };
+
+    let mut writer = crate::output::Writer::open(args)?;
+    let mut totals = Totals {
+        fail_on: Some(fail_on),
+        ..Totals::default()
+    };
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(inputs.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<FileOutcome, InputError>>> =
-        (0..inputs.len()).map(|_| None).collect();
-    let slots = std::sync::Mutex::new(&mut results);
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Done)>(workers * 16);
     std::thread::scope(|s| {
         for _ in 0..workers {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let tx = tx.clone();
+            let (next, inputs, read, settle, options) = (&next, &inputs, &read, &settle, &options);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(input) = inputs.get(i) else { break };
-                let outcome = read(input).map(|(path, bytes)| {
-                    let result = lint_bytes(&bytes, &options);
+                let done = read(input).map(|(path, bytes)| {
+                    let result = lint_bytes(&bytes, options);
                     let text = String::from_utf8_lossy(&bytes).into_owned();
-                    FileOutcome {
+                    let f = settle(FileOutcome {
                         path,
                         text,
                         result,
                         suppressed: Vec::new(),
-                    }
+                    });
+                    let mut t = Totals::default();
+                    t.add(&f, fail_on);
+                    (crate::output::fragment(args, &f, color), t)
                 });
-                if let Ok(mut guard) = slots.lock() {
-                    if let Some(slot) = guard.get_mut(i) {
-                        *slot = Some(outcome);
-                    }
+                if tx.send((i, done)).is_err() {
+                    break;
                 }
             });
         }
-    });
-
-    let today = chrono::Local::now().date_naive();
-    let mut used = vec![false; cfg.suppress.len()];
-    let mut warnings = Vec::new();
-    let mut files = Vec::new();
-    let mut input_errors = Vec::new();
-    for r in results.into_iter().flatten() {
-        match r {
-            Err(e) => input_errors.push(e),
-            Ok(mut f) => {
-                let rel_to_cfg = display_path(&cwd.join(&f.path), &loaded.root);
-                let diags = std::mem::take(&mut f.result.diagnostics);
-                for mut d in diags {
-                    let rule = registry::find(d.code);
-                    let selected = rule.is_none_or(|r| {
-                        (select.is_empty() || select.iter().any(|s| registry::selects(s, r)))
-                            && !ignore.iter().any(|s| registry::selects(s, r))
-                    });
-                    if !selected {
-                        continue;
+        drop(tx);
+        // Write in input order; hold back what arrives early.
+        let mut pending: std::collections::BTreeMap<usize, Done> =
+            std::collections::BTreeMap::new();
+        let mut expected = 0usize;
+        for (i, done) in rx {
+            pending.insert(i, done);
+            while let Some(done) = pending.remove(&expected) {
+                match done {
+                    Ok((frag, t)) => {
+                        writer.file(frag);
+                        totals.merge(t);
                     }
-                    if let Some((_, sev)) = levels.iter().find(|(c, _)| *c == d.code) {
-                        d.severity = *sev;
-                    }
-                    let stmt = f.result.statement_at(d.primary_span());
-                    let hit = cfg.suppress.iter().enumerate().find(|(_, s)| {
-                        registry::find(&s.rule).is_some_and(|r| r.code() == d.code)
-                            && (glob_match::glob_match(&s.path, &rel_to_cfg)
-                                || glob_match::glob_match(&s.path, &f.path))
-                            && s.sid
-                                .as_ref()
-                                .is_none_or(|sid| stmt.and_then(|st| st.sid.as_ref()) == Some(sid))
-                            && s.statement
-                                .is_none_or(|i| stmt.map(|st| st.index) == Some(i))
-                    });
-                    match hit {
-                        Some((i, s)) => {
-                            if let Some(slot) = used.get_mut(i) {
-                                *slot = true;
-                            }
-                            let expired = s
-                                .expires
-                                .as_ref()
-                                .and_then(|e| chrono::NaiveDate::parse_from_str(e, "%Y-%m-%d").ok())
-                                .is_some_and(|e| e < today);
-                            if expired {
-                                warnings.push(format!(
-                                    "{}: the suppression of {} expired on {}; the finding is reported again",
-                                    f.path,
-                                    d.code,
-                                    s.expires.clone().unwrap_or_default()
-                                ));
-                                f.result.diagnostics.push(d);
-                            } else {
-                                f.suppressed.push((d, s.reason.clone()));
-                            }
-                        }
-                        None => f.result.diagnostics.push(d),
-                    }
+                    Err(e) => totals.input_errors.push(e),
                 }
-                files.push(f);
+                expected += 1;
             }
         }
-    }
+    });
+    let mut warnings = warnings.into_inner().unwrap_or_default();
     for (i, s) in cfg.suppress.iter().enumerate() {
-        if !used.get(i).copied().unwrap_or(true) {
+        if !used.get(i).is_some_and(|f| f.load(Ordering::Relaxed)) {
             warnings.push(format!(
                 "the suppression of {} for `{}` matched no finding",
                 s.rule, s.path
             ));
         }
     }
-    Run {
-        files,
-        input_errors,
-        fail_on,
-        warnings,
+    for w in &warnings {
+        eprintln!("warning: {w}");
     }
+    for e in &totals.input_errors {
+        eprintln!("error: {}: {}", e.path, e.message);
+    }
+    writer.finish(&totals)?;
+    Ok(totals)
 }

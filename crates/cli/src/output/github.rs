@@ -1,8 +1,8 @@
 //! `--format github`: workflow commands that GitHub Actions shows as annotations.
-//! GitHub shows at most 10 error and 10 warning (and 10 notice) annotations per step:
+//! GitHub shows at most 10 error, 10 warning and 10 notice annotations per step:
 //! past that, findings are printed as plain lines and one notice says how many.
 
-use crate::commands::lint::Run;
+use crate::commands::lint::{FileOutcome, Totals};
 use crate::output::text::summary;
 use policycheck_core::{LineIndex, Severity};
 
@@ -21,13 +21,20 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(run: &Run) -> String {
-    let mut out = String::new();
-    let mut shown = [0usize; 3];
-    let mut left_out = 0usize;
-    for f in &run.files {
-        let index = LineIndex::new(&f.text);
-        for d in &f.result.diagnostics {
+/// One finding, ready either way.
+pub struct Line {
+    slot: usize,
+    annotation: String,
+    plain: String,
+}
+
+/// One file's findings as annotation lines (the writer decides which stay annotations).
+pub fn lines(f: &FileOutcome) -> Vec<Line> {
+    let index = LineIndex::new(&f.text);
+    f.result
+        .diagnostics
+        .iter()
+        .map(|d| {
             let span = d.primary_span();
             let a = index.line_col(span.start);
             let b = index.line_col(span.end);
@@ -36,57 +43,78 @@ pub fn render(run: &Run) -> String {
                 Severity::Warning => ("warning", 1),
                 Severity::Note => ("notice", 2),
             };
-            let count = shown.get_mut(slot);
-            match count {
-                Some(c) if *c < PER_LEVEL_LIMIT => {
-                    *c += 1;
-                    let mut props = format!(
-                        "file={},line={},endLine={}",
-                        escape_property(&f.path),
-                        a.line,
-                        b.line
-                    );
-                    if a.line == b.line {
-                        props.push_str(&format!(
-                            ",col={},endColumn={}",
-                            a.column_utf16, b.column_utf16
-                        ));
-                    }
-                    props.push_str(&format!(
-                        ",title={}",
-                        escape_property(&format!("{} {}", d.code, d.name))
-                    ));
-                    let mut msg = d.message.clone();
-                    if let Some(h) = &d.help {
-                        msg.push_str("\nhelp: ");
-                        msg.push_str(h);
-                    }
-                    out.push_str(&format!("::{cmd} {props}::{}\n", escape_data(&msg)));
-                }
-                _ => {
-                    left_out += 1;
-                    out.push_str(&format!(
-                        "{}:{}:{}: {}[{}] {}\n",
-                        f.path, a.line, a.column, d.severity, d.code, d.message
-                    ));
-                }
+            let mut props = format!(
+                "file={},line={},endLine={}",
+                escape_property(&f.path),
+                a.line,
+                b.line
+            );
+            if a.line == b.line {
+                props.push_str(&format!(
+                    ",col={},endColumn={}",
+                    a.column_utf16, b.column_utf16
+                ));
+            }
+            props.push_str(&format!(
+                ",title={}",
+                escape_property(&format!("{} {}", d.code, d.name))
+            ));
+            let mut msg = d.message.clone();
+            if let Some(h) = &d.help {
+                msg.push_str("\nhelp: ");
+                msg.push_str(h);
+            }
+            Line {
+                slot,
+                annotation: format!("::{cmd} {props}::{}\n", escape_data(&msg)),
+                plain: format!(
+                    "{}:{}:{}: {}[{}] {}\n",
+                    f.path, a.line, a.column, d.severity, d.code, d.message
+                ),
+            }
+        })
+        .collect()
+}
+
+/// How many annotations each level has used.
+#[derive(Default)]
+pub struct Caps {
+    shown: [usize; 3],
+    left_out: usize,
+}
+
+impl Caps {
+    pub fn render(&mut self, l: Line) -> String {
+        match self.shown.get_mut(l.slot) {
+            Some(c) if *c < PER_LEVEL_LIMIT => {
+                *c += 1;
+                l.annotation
+            }
+            _ => {
+                self.left_out += 1;
+                l.plain
             }
         }
     }
-    for e in &run.input_errors {
-        out.push_str(&format!(
-            "::error file={}::{}\n",
-            escape_property(&e.path),
-            escape_data(&e.message)
-        ));
+
+    pub fn footer(&self, t: &Totals) -> String {
+        let mut out = String::new();
+        for e in &t.input_errors {
+            out.push_str(&format!(
+                "::error file={}::{}\n",
+                escape_property(&e.path),
+                escape_data(&e.message)
+            ));
+        }
+        if self.left_out > 0 {
+            out.push_str(&format!(
+                "::notice::policycheck: {} more findings not annotated (GitHub shows {PER_LEVEL_LIMIT} per level and step); see the lines above or the SARIF upload\n",
+                self.left_out
+            ));
+        }
+        out.push_str(&summary(t));
+        out
     }
-    if left_out > 0 {
-        out.push_str(&format!(
-            "::notice::policycheck: {left_out} more findings not annotated (GitHub shows {PER_LEVEL_LIMIT} per level and step); see the lines above or the SARIF upload\n"
-        ));
-    }
-    out.push_str(&summary(run));
-    out
 }
 
 #[cfg(test)]

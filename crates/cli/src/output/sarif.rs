@@ -2,7 +2,7 @@
 //! units (`columnKind`), every result carries its own `level`, and fingerprints hash
 //! rule + path + statement + JSON pointer, so they survive reformatting.
 
-use crate::commands::lint::Run;
+use crate::commands::lint::{FileOutcome, Totals};
 use policycheck_core::{json as pjson, LineIndex, Severity};
 use policycheck_lint::{all_rules, RuleMeta};
 use serde_json::{json, Value};
@@ -58,73 +58,93 @@ fn rule_json(r: &RuleMeta) -> Value {
     })
 }
 
-pub fn render(run: &Run) -> String {
+/// Everything before the results: the log, the run, the tool with every rule.
+pub fn header() -> String {
+    let rules: Vec<Value> = all_rules().iter().map(rule_json).collect();
+    format!(
+        "{{\n\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n\"version\": \"2.1.0\",\n\"runs\": [{{\n\"tool\": {},\n\"columnKind\": \"utf16CodeUnits\",\n\"originalUriBaseIds\": {},\n\"results\": [\n",
+        serde_json::to_string_pretty(&json!({"driver": {
+            "name": "policycheck",
+            "semanticVersion": policycheck_core::VERSION,
+            "informationUri": "https://policycheck.dev",
+            "rules": rules,
+        }}))
+        .unwrap_or_default(),
+        json!({"%SRCROOT%": {"description": {"text": "The directory policycheck ran in"}}}),
+    )
+}
+
+/// One file's results, comma-separated (empty when it has none).
+pub fn fragment(f: &FileOutcome) -> String {
     let rules = all_rules();
+    let index = LineIndex::new(&f.text);
+    let tree = pjson::parse(&f.text).value;
     let mut results = Vec::new();
-    for f in &run.files {
-        let index = LineIndex::new(&f.text);
-        let tree = pjson::parse(&f.text).value;
-        for d in &f.result.diagnostics {
-            let span = d.primary_span();
-            let a = index.line_col(span.start);
-            let b = index.line_col(span.end);
-            let stmt = f
-                .result
-                .statement_at(span)
-                .map(|s| s.id.clone())
-                .unwrap_or_default();
-            let pointer = tree
-                .as_ref()
-                .map(|t| pjson::pointer_at(t, span))
-                .unwrap_or_default();
-            // Without a JSON tree (a syntax error) the message identifies the finding.
-            let anchor = if tree.is_some() {
-                pointer.clone()
-            } else {
-                d.message.clone()
-            };
-            let mut text = d.message.clone();
-            if let Some(h) = &d.help {
-                text.push_str(". ");
-                text.push_str(h);
-            }
-            let mut result = json!({
-                "ruleId": d.code,
-                "ruleIndex": rules.iter().position(|r| r.code() == d.code).unwrap_or(0),
-                "level": level(d.severity),
-                "message": {"text": text},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
-                        "region": {
-                            "startLine": a.line,
-                            "startColumn": a.column_utf16,
-                            "endLine": b.line,
-                            "endColumn": b.column_utf16,
-                        }
-                    }
-                }],
-                "partialFingerprints": {"policycheck/v1": fnv1a(&[d.code, &f.path, &stmt, &anchor])},
-                "properties": {"jsonPointer": pointer, "statement": stmt},
-            });
-            if matches!(d.code, "PC101" | "PC102") {
-                if let Some(acc) = &f.result.access {
-                    let lvl = if d.code == "PC101" {
-                        &acc.read
-                    } else {
-                        &acc.write
-                    };
-                    result["properties"]["witnesses"] = json!(lvl
-                        .witnesses
-                        .iter()
-                        .map(|w| w.request.to_json())
-                        .collect::<Vec<_>>());
-                }
-            }
-            results.push(result);
+    for d in &f.result.diagnostics {
+        let span = d.primary_span();
+        let a = index.line_col(span.start);
+        let b = index.line_col(span.end);
+        let stmt = f
+            .result
+            .statement_at(span)
+            .map(|s| s.id.clone())
+            .unwrap_or_default();
+        let pointer = tree
+            .as_ref()
+            .map(|t| pjson::pointer_at(t, span))
+            .unwrap_or_default();
+        // Without a JSON tree (a syntax error) the message identifies the finding.
+        let anchor = if tree.is_some() {
+            pointer.clone()
+        } else {
+            d.message.clone()
+        };
+        let mut text = d.message.clone();
+        if let Some(h) = &d.help {
+            text.push_str(". ");
+            text.push_str(h);
         }
+        let mut result = json!({
+            "ruleId": d.code,
+            "ruleIndex": rules.iter().position(|r| r.code() == d.code).unwrap_or(0),
+            "level": level(d.severity),
+            "message": {"text": text},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                    "region": {
+                        "startLine": a.line,
+                        "startColumn": a.column_utf16,
+                        "endLine": b.line,
+                        "endColumn": b.column_utf16,
+                    }
+                }
+            }],
+            "partialFingerprints": {"policycheck/v1": fnv1a(&[d.code, &f.path, &stmt, &anchor])},
+            "properties": {"jsonPointer": pointer, "statement": stmt},
+        });
+        if matches!(d.code, "PC101" | "PC102") {
+            if let Some(acc) = &f.result.access {
+                let lvl = if d.code == "PC101" {
+                    &acc.read
+                } else {
+                    &acc.write
+                };
+                result["properties"]["witnesses"] = json!(lvl
+                    .witnesses
+                    .iter()
+                    .map(|w| w.request.to_json())
+                    .collect::<Vec<_>>());
+            }
+        }
+        results.push(serde_json::to_string_pretty(&result).unwrap_or_default());
     }
-    let notifications: Vec<Value> = run
+    results.join(",\n")
+}
+
+/// The results' end and the invocation (not successful when a file could not be read).
+pub fn footer(t: &Totals) -> String {
+    let notifications: Vec<Value> = t
         .input_errors
         .iter()
         .map(|e| {
@@ -135,28 +155,14 @@ pub fn render(run: &Run) -> String {
             })
         })
         .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "policycheck",
-                "semanticVersion": policycheck_core::VERSION,
-                "informationUri": "https://policycheck.dev",
-                "rules": rules.iter().map(rule_json).collect::<Vec<_>>(),
-            }},
-            "columnKind": "utf16CodeUnits",
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory policycheck ran in"}}},
-            "invocations": [{
-                "executionSuccessful": run.input_errors.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-        }]
-    });
-    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
-    s.push('\n');
-    s
+    let invocations = json!([{
+        "executionSuccessful": t.input_errors.is_empty(),
+        "toolExecutionNotifications": notifications,
+    }]);
+    format!(
+        "\n],\n\"invocations\": {}\n}}]\n}}\n",
+        serde_json::to_string_pretty(&invocations).unwrap_or_default()
+    )
 }
 
 #[cfg(test)]
