@@ -342,32 +342,33 @@ struct Glob {
 
 impl Glob {
     fn compile(toks: &[Tok]) -> Glob {
+        // Segments are built directly: plain text stays a `String` (matched with
+        // `find`/`starts_with`); only a segment with `?` becomes a per-character list.
         let mut segs = Vec::new();
-        let mut cur: Vec<Option<char>> = Vec::new();
-        let mut has_one = false;
-        let flush = |cur: &mut Vec<Option<char>>, has_one: &mut bool, segs: &mut Vec<Seg>| {
-            let seg = if *has_one {
-                Seg::Mixed(std::mem::take(cur))
-            } else {
-                Seg::Lit(cur.drain(..).flatten().collect())
-            };
-            segs.push(seg);
-            *has_one = false;
-        };
+        let mut lit = String::new();
+        let mut mixed: Option<Vec<Option<char>>> = None;
         for t in toks {
             match t {
-                Tok::Lit(s) => cur.extend(s.chars().map(Some)),
-                Tok::One => {
-                    cur.push(None);
-                    has_one = true;
-                }
-                Tok::Star => flush(&mut cur, &mut has_one, &mut segs),
-                // Variables are resolved before compiling; an unresolved one matches nothing
-                // and is never passed here.
+                Tok::Lit(s) => match &mut mixed {
+                    Some(m) => m.extend(s.chars().map(Some)),
+                    None => lit.push_str(s),
+                },
+                Tok::One => mixed
+                    .get_or_insert_with(|| std::mem::take(&mut lit).chars().map(Some).collect())
+                    .push(None),
+                Tok::Star => segs.push(match mixed.take() {
+                    Some(m) => Seg::Mixed(m),
+                    None => Seg::Lit(std::mem::take(&mut lit)),
+                }),
+                // Variables are resolved before compiling; an unresolved one matches
+                // nothing and is never passed here.
                 Tok::Var { .. } => {}
             }
         }
-        flush(&mut cur, &mut has_one, &mut segs);
+        segs.push(match mixed {
+            Some(m) => Seg::Mixed(m),
+            None => Seg::Lit(lit),
+        });
         // One segment per star plus one (`merge_lits` folded repeated stars).
         Glob { segs }
     }
@@ -434,6 +435,9 @@ pub struct ArnPattern {
     parts: Vec<Pattern>,
     /// Fewer than six components and the last ends in `*`: it absorbs the rest.
     absorb: bool,
+    /// `arn:aws:s3:::` when the first five components are plain text (almost every
+    /// S3 resource): then a match is that prefix plus the sixth component's match.
+    prefix: Option<String>,
 }
 
 impl ArnPattern {
@@ -466,9 +470,21 @@ impl ArnPattern {
         }
         let absorb =
             parts.len() < 6 && matches!(parts.last().and_then(|p| p.last()), Some(Tok::Star));
+        let parts: Vec<Pattern> = parts.into_iter().map(Pattern::from_toks).collect();
+        let prefix = (parts.len() == 6)
+            .then(|| {
+                parts.get(..5).and_then(|head| {
+                    head.iter()
+                        .map(Pattern::as_literal)
+                        .collect::<Option<Vec<&str>>>()
+                })
+            })
+            .flatten()
+            .map(|head| format!("{}:", head.join(":")));
         ArnPattern {
-            parts: parts.into_iter().map(Pattern::from_toks).collect(),
+            parts,
             absorb,
+            prefix,
         }
     }
 
@@ -477,6 +493,12 @@ impl ArnPattern {
     }
 
     pub fn matches(&self, text: &str, vars: &dyn VarSource) -> Result<bool, VarError> {
+        if let (Some(prefix), Some(last)) = (&self.prefix, self.parts.last()) {
+            return match text.strip_prefix(prefix.as_str()) {
+                Some(rest) => last.matches(rest, vars),
+                None => Ok(false),
+            };
+        }
         let k = self.parts.len();
         let split_at = if self.absorb { k } else { 6 };
         let mut cands = text.splitn(split_at, ':');
