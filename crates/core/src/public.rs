@@ -188,11 +188,70 @@ struct KeyDim {
 
 /// Analyse a bucket policy.
 pub fn analyze(policy: &Policy) -> PublicAccess {
-    Analyzer::new(policy).run()
+    Analyzer::new(policy, None, Scope::Outsider).run()
+}
+
+/// Who the callers are.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// Anyone the policies do not name (spec §6.8): the public.
+    Outsider,
+    /// The principals of one account: its root, its named users and roles, and others.
+    Account(String),
+    /// One AWS service principal.
+    Service(String),
+}
+
+impl Scope {
+    /// `public`, `account:ACCOUNT` or `service:NAME`.
+    pub fn label(&self) -> String {
+        match self {
+            Scope::Outsider => "public".into(),
+            Scope::Account(a) => format!("account:{a}"),
+            Scope::Service(s) => format!("service:{s}"),
+        }
+    }
+}
+
+/// The access `policy` gives `scope` that `baseline` does not: the same search as
+/// [`analyze`], where a witness must also be denied by the baseline (checked with the
+/// evaluator). "Public" in the answer means "new access exists".
+pub fn analyze_new_access(policy: &Policy, baseline: &Policy, scope: &Scope) -> PublicAccess {
+    Analyzer::new(policy, Some(baseline), scope.clone()).run()
+}
+
+/// Every caller scope worth asking about for a pair of policies: the public, each
+/// account either names, and each service principal either names.
+pub fn scopes(a: &Policy, b: &Policy) -> Vec<Scope> {
+    let mut accounts = BTreeSet::new();
+    let mut services = BTreeSet::new();
+    for st in a.statements.iter().chain(&b.statements) {
+        if let Some(PrincipalElement {
+            value: PrincipalValue::Map(es),
+            ..
+        }) = &st.principal
+        {
+            for e in es {
+                if let Some(acct) = e.id.account() {
+                    accounts.insert(acct.to_string());
+                }
+                if let PrincipalId::Service(s) = &e.id {
+                    services.insert(s.clone());
+                }
+            }
+        }
+    }
+    let mut out = vec![Scope::Outsider];
+    out.extend(accounts.into_iter().map(Scope::Account));
+    out.extend(services.into_iter().map(Scope::Service));
+    out
 }
 
 struct Analyzer<'a> {
     policy: &'a Policy,
+    /// With a baseline, a witness must also be denied by it (new access).
+    baseline: Option<&'a Policy>,
+    scope: Scope,
     named_accounts: BTreeSet<String>,
     fresh_account: String,
 }
@@ -301,9 +360,13 @@ const ALWAYS_PRESENT: &[&str] = &[
 ];
 
 impl<'a> Analyzer<'a> {
-    fn new(policy: &'a Policy) -> Self {
+    fn new(policy: &'a Policy, baseline: Option<&'a Policy>, scope: Scope) -> Self {
         let mut named = BTreeSet::new();
-        for st in &policy.statements {
+        for st in policy
+            .statements
+            .iter()
+            .chain(baseline.iter().flat_map(|b| b.statements.iter()))
+        {
             for t in statement_texts(st) {
                 twelve_digit_runs(t, &mut named);
             }
@@ -315,14 +378,37 @@ impl<'a> Analyzer<'a> {
             .to_string();
         Analyzer {
             policy,
+            baseline,
+            scope,
             named_accounts: named,
             fresh_account: fresh,
         }
     }
 
-    /// The outsider callers: anonymous, principals of a fresh account, and users of any
-    /// identity provider the policy names.
+    /// Allowed by the policy, and (with a baseline) denied by the baseline, both for certain.
+    fn is_witness(&self, w: &Request) -> bool {
+        eval::decide(self.policy, w) == (Decision::Allow, true)
+            && self
+                .baseline
+                .is_none_or(|b| matches!(eval::decide(b, w), (d, true) if d != Decision::Allow))
+    }
+
+    /// Every statement of the policy and of the baseline.
+    fn all_statements(&self) -> impl Iterator<Item = &'a Statement> {
+        self.policy
+            .statements
+            .iter()
+            .chain(self.baseline.into_iter().flat_map(|b| b.statements.iter()))
+    }
+
+    /// The callers of the scope. Outsiders: anonymous, principals of a fresh account,
+    /// users of any identity provider the policies name.
     fn callers(&self) -> Vec<Caller> {
+        match &self.scope {
+            Scope::Outsider => {}
+            Scope::Service(name) => return vec![Caller::Service { name: name.clone() }],
+            Scope::Account(acct) => return self.account_callers(acct),
+        }
         let a = &self.fresh_account;
         let aws = |arn: String, kind: CallerKind| {
             Caller::Aws(AwsCaller {
@@ -356,7 +442,7 @@ impl<'a> Analyzer<'a> {
             ),
         ];
         let mut providers = BTreeSet::new();
-        for st in &self.policy.statements {
+        for st in self.all_statements() {
             if let Some(PrincipalElement {
                 value: PrincipalValue::Map(es),
                 ..
@@ -377,12 +463,54 @@ impl<'a> Analyzer<'a> {
         out
     }
 
+    /// The principals of one account that policies can tell apart: its root, every user,
+    /// role (as a session) and session the policies name in it, and unnamed ones.
+    fn account_callers(&self, acct: &str) -> Vec<Caller> {
+        let mut arns: BTreeSet<String> = BTreeSet::new();
+        arns.insert(format!("arn:aws:iam::{acct}:root"));
+        arns.insert(format!("arn:aws:iam::{acct}:user/unnamed-user"));
+        arns.insert(format!(
+            "arn:aws:sts::{acct}:assumed-role/unnamed-role/session"
+        ));
+        for st in self.all_statements() {
+            if let Some(PrincipalElement {
+                value: PrincipalValue::Map(es),
+                ..
+            }) = &st.principal
+            {
+                for e in es {
+                    match &e.id {
+                        PrincipalId::User { account, arn }
+                        | PrincipalId::FederatedUser { account, arn }
+                            if account == acct =>
+                        {
+                            arns.insert(arn.clone());
+                        }
+                        PrincipalId::Session {
+                            account, role, arn, ..
+                        } if account == acct => {
+                            arns.insert(arn.clone());
+                            arns.insert(format!(
+                                "arn:aws:sts::{acct}:assumed-role/{role}/other-session"
+                            ));
+                        }
+                        PrincipalId::Role { account, name, .. } if account == acct => {
+                            arns.insert(format!("arn:aws:sts::{acct}:assumed-role/{name}/session"));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        arns.iter().filter_map(|a| Caller::parse(a).ok()).collect()
+    }
+
     /// (partition, bucket) pairs the policy's resources name; `complete` is false when
     /// a bucket name had to be guessed from a wildcard.
     fn buckets(&self) -> (Vec<(String, String)>, bool) {
         let mut literal: BTreeSet<(String, String)> = BTreeSet::new();
         let mut guessed: BTreeSet<(String, String)> = BTreeSet::new();
-        for st in &self.policy.statements {
+        for st in self.all_statements() {
             let Some(r) = &st.resource else { continue };
             for item in &r.items {
                 let parts = item.pattern.parts();
@@ -450,14 +578,17 @@ impl<'a> Analyzer<'a> {
     ) -> (Vec<String>, bool) {
         let mut questions = Vec::new();
         let mut has_vars = false;
-        // Only statements that can matter to an outsider: reachable Allows and Denys.
-        for (st, _) in self
+        // Only statements that can matter to an outsider: reachable Allows and Denys
+        // (and every statement of the baseline, which decides what was allowed before).
+        let baseline = self.baseline.into_iter().flat_map(|b| b.statements.iter());
+        let mine = self
             .policy
             .statements
             .iter()
             .zip(relevant)
             .filter(|(_, r)| **r)
-        {
+            .map(|(st, _)| st);
+        for st in mine.chain(baseline) {
             if let Some(r) = &st.resource {
                 for item in &r.items {
                     has_vars |= item.pattern.has_vars();
@@ -488,7 +619,7 @@ impl<'a> Analyzer<'a> {
     /// Build the candidate values of one condition key.
     fn key_dim(&self, name_lc: &str, display: &str) -> KeyDim {
         let mut conds: Vec<&condition::Condition> = Vec::new();
-        for st in &self.policy.statements {
+        for st in self.all_statements() {
             if let Some(c) = &st.condition {
                 conds.extend(c.conditions.iter().filter(|c| c.key_lc == name_lc));
             }
@@ -600,7 +731,9 @@ impl<'a> Analyzer<'a> {
             matches!(t, [Tok::Lit(_)] | [Tok::Star] | [])
                 && !matches!(t, [Tok::Lit(l)] if l == fresh)
         };
+        let outsider = self.scope == Scope::Outsider;
         match name_lc {
+            _ if !outsider => {}
             "aws:principalaccount"
             | "aws:sourceaccount"
             | "aws:sourceowner"
@@ -843,7 +976,7 @@ impl<'a> Analyzer<'a> {
         // Dimensions: principal, resource, then every key the policy reads.
         let (buckets, buckets_complete) = self.buckets();
         let mut key_names: BTreeMap<String, String> = BTreeMap::new();
-        for st in statements {
+        for st in self.all_statements() {
             if let Some(c) = &st.condition {
                 for cond in &c.conditions {
                     key_names
@@ -959,8 +1092,7 @@ impl<'a> Analyzer<'a> {
             .collect();
 
         // Action classes: actions every statement treats alike, per access level.
-        let mut classes: BTreeMap<(Vec<Tri>, bool, bool), Vec<&'static catalog::ActionInfo>> =
-            BTreeMap::new();
+        let mut classes: BTreeMap<ClassKey, Vec<&'static catalog::ActionInfo>> = BTreeMap::new();
         for (a, lc) in catalog::S3_ACTIONS.iter().zip(lower_names()) {
             let bucket = a.applies_to(ResourceType::Bucket);
             let object = a.applies_to(ResourceType::Object);
@@ -975,7 +1107,16 @@ impl<'a> Analyzer<'a> {
             {
                 continue; // no reachable Allow covers it
             }
-            classes.entry((sig, bucket, object)).or_default().push(a);
+            let old_sig: Vec<Tri> = self
+                .baseline
+                .iter()
+                .flat_map(|b| b.statements.iter())
+                .map(|st| action_tri(st, lc))
+                .collect();
+            classes
+                .entry((sig, old_sig, bucket, object))
+                .or_default()
+                .push(a);
         }
 
         let relevant_stmts: Vec<bool> = statements
@@ -993,7 +1134,34 @@ impl<'a> Analyzer<'a> {
         let mut pinning: BTreeSet<usize> = BTreeSet::new();
         let mut budget = NODE_BUDGET;
 
-        for ((sig, bucket, object), actions) in &classes {
+        // The dimensions the baseline's decision depends on (a witness must be denied by it).
+        let old_dims: Vec<usize> = {
+            let mut d: BTreeSet<usize> = BTreeSet::new();
+            if let Some(b) = self.baseline {
+                d.extend([0usize, 1]);
+                for st in &b.statements {
+                    if let Some(c) = &st.condition {
+                        for cond in &c.conditions {
+                            d.extend(key_index(&cond.key_lc));
+                            for v in &cond.values {
+                                if let Compiled::Text(p) = &v.compiled {
+                                    d.extend(p.var_names().filter_map(key_index));
+                                }
+                            }
+                        }
+                    }
+                    if let Some(r) = &st.resource {
+                        for item in &r.items {
+                            for part in item.pattern.parts() {
+                                d.extend(part.var_names().filter_map(key_index));
+                            }
+                        }
+                    }
+                }
+            }
+            d.into_iter().collect()
+        };
+        for ((sig, old_sig, bucket, object), actions) in &classes {
             let mut levels: BTreeSet<AccessLevel> = actions.iter().map(|a| a.level).collect();
             // Resource candidates for this class.
             let mut res: Vec<String> = Vec::new();
@@ -1022,6 +1190,8 @@ impl<'a> Analyzer<'a> {
                 keys: &keys,
                 action: preferred(actions).full_name(),
                 policy: self.policy,
+                baseline: self.baseline,
+                old_dims: &old_dims,
             };
             // Classes that differ only on statements the search ignores (Allows no outsider
             // reaches) get the same answer: search once per distinct relevant signature.
@@ -1033,6 +1203,7 @@ impl<'a> Analyzer<'a> {
                     })
                     .map(|(i, t)| (i, *t))
                     .collect(),
+                old_sig.clone(),
                 *bucket,
                 *object,
             );
@@ -1063,7 +1234,7 @@ impl<'a> Analyzer<'a> {
                             let mut w = req.clone();
                             w.action = preferred(&of_level).full_name();
                             w.action_lc = w.action.to_ascii_lowercase();
-                            if eval::decide(self.policy, &w) == (Decision::Allow, true) {
+                            if self.is_witness(&w) {
                                 list.push(Witness {
                                     request: s.realistic(w),
                                     level,
@@ -1343,7 +1514,11 @@ fn action_tri(st: &Statement, action_lc: &str) -> Tri {
 
 /// What decides a class's search: the relevant statements with how they treat the
 /// class's actions, and whether the actions apply to the bucket and to objects.
-type SearchKey = (Vec<(usize, Tri)>, bool, bool);
+type SearchKey = (Vec<(usize, Tri)>, Vec<Tri>, bool, bool);
+
+/// An action class: how each statement of the policy and of the baseline treats its
+/// actions, and whether they apply to the bucket and to objects.
+type ClassKey = (Vec<Tri>, Vec<Tri>, bool, bool);
 
 #[derive(Clone)]
 struct SearchOut {
@@ -1362,6 +1537,10 @@ struct Search<'s, 'a> {
     keys: &'s Keys<'a>,
     action: String,
     policy: &'s Policy,
+    /// With a baseline, a witness must be denied by it.
+    baseline: Option<&'s Policy>,
+    /// The dimensions the baseline's decision depends on.
+    old_dims: &'s [usize],
 }
 
 impl<'s, 'a> Search<'s, 'a> {
@@ -1691,7 +1870,56 @@ impl<'s, 'a> Search<'s, 'a> {
             return None;
         }
         let _ = s;
-        Some(w)
+        let Some(base) = self.baseline else {
+            return Some(w);
+        };
+        // New access: the baseline must deny it. Its decision may hang on dimensions the
+        // search above left absent: try every value of those (absent first).
+        let open: Vec<usize> = self
+            .old_dims
+            .iter()
+            .copied()
+            .filter(|d| !st.assigned.get(*d).copied().unwrap_or(true))
+            .collect();
+        self.old_denies(base, &open, 0, &mut w, st)
+    }
+
+    /// Find values of `open` under which the baseline does not allow `w` (the policy
+    /// still allowing it: those dimensions are none of its Allow's, nor its Denys').
+    fn old_denies(
+        &self,
+        base: &Policy,
+        open: &[usize],
+        depth: usize,
+        w: &mut Request,
+        st: &mut DfsState,
+    ) -> Option<Request> {
+        let Some(&dim) = open.get(depth) else {
+            return match eval::decide(base, w) {
+                (Decision::Allow, true) => None,
+                (_, true) => {
+                    (eval::decide(self.policy, w) == (Decision::Allow, true)).then(|| w.clone())
+                }
+                (_, false) => {
+                    st.uncertain = true;
+                    None
+                }
+            };
+        };
+        let n = self.cand_count(dim);
+        // Absent first (it is the cheapest), then every candidate.
+        self.unassign(w, dim);
+        if let Some(found) = self.old_denies(base, open, depth + 1, w, st) {
+            return Some(found);
+        }
+        for cand in 0..n {
+            self.assign(w, dim, cand);
+            if let Some(found) = self.old_denies(base, open, depth + 1, w, st) {
+                return Some(found);
+            }
+        }
+        self.unassign(w, dim);
+        None
     }
 
     /// Make a witness read like a real request, keeping it allowed: set the keys every
@@ -1700,7 +1928,11 @@ impl<'s, 'a> Search<'s, 'a> {
         let try_with = |w: &Request, f: &dyn Fn(&mut Request)| -> Option<Request> {
             let mut t = w.clone();
             f(&mut t);
-            (eval::decide(self.policy, &t) == (Decision::Allow, true)).then_some(t)
+            let new_ok = eval::decide(self.policy, &t) == (Decision::Allow, true);
+            let old_ok = self
+                .baseline
+                .is_none_or(|b| matches!(eval::decide(b, &t), (d, true) if d != Decision::Allow));
+            (new_ok && old_ok).then_some(t)
         };
         // A readable object key instead of the empty one.
         if w.resource.ends_with('/') {
@@ -1996,6 +2228,100 @@ mod tests {
             matches!(&a.kind, CallerKind::AssumedRole { role, .. } if role == "Reader"),
             "{:?}",
             w.to_json()
+        );
+    }
+
+    fn new_access(old: &str, new: &str, scope: &Scope) -> PublicAccess {
+        let p = |st: &str| {
+            parse_policy(&format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{st}]}}"#
+            ))
+            .policy
+            .unwrap()
+        };
+        let (o, n) = (p(old), p(new));
+        let pa = analyze_new_access(&n, &o, scope);
+        for w in pa.witnesses() {
+            assert_eq!(
+                eval::decide(&n, &w.request),
+                (Decision::Allow, true),
+                "not allowed by new: {:?}",
+                w.request.to_json()
+            );
+            assert_ne!(
+                eval::decide(&o, &w.request).0,
+                Decision::Allow,
+                "allowed by old: {:?}",
+                w.request.to_json()
+            );
+        }
+        pa
+    }
+
+    #[test]
+    fn diff_finds_what_a_change_opens() {
+        let vpce = r#"{"Sid": "Vpce", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}"#;
+        let open = r#"{"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+        // A condition dropped: new public read.
+        let pa = new_access(vpce, open, &Scope::Outsider);
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        assert_eq!(pa.read.witnesses[0].granted_by, "Open");
+        // The other way round: nothing new.
+        assert_eq!(
+            new_access(open, vpce, &Scope::Outsider).verdict,
+            Verdict::NotPublic
+        );
+        // Equivalent rewrites: reordered, split, wildcard vs expanded list.
+        let get_star = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"}"#;
+        let expanded_actions: Vec<String> = catalog::S3_ACTIONS
+            .iter()
+            .filter(|a| a.name.starts_with("Get"))
+            .map(|a| format!("\"{}\"", a.full_name()))
+            .collect();
+        let expanded = format!(
+            r#"{{"Effect": "Allow", "Principal": {{"AWS": "444455556666"}}, "Action": [{}], "Resource": "arn:aws:s3:::b/*"}}"#,
+            expanded_actions.join(", ")
+        );
+        for scope in [Scope::Outsider, Scope::Account("444455556666".into())] {
+            assert_eq!(
+                new_access(get_star, &expanded, &scope).verdict,
+                Verdict::NotPublic,
+                "{scope:?}"
+            );
+            assert_eq!(
+                new_access(&expanded, get_star, &scope).verdict,
+                Verdict::NotPublic,
+                "{scope:?}"
+            );
+        }
+        // A Deny removed: found even though the new policy never reads the Deny's key.
+        let deny = r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {"aws:Referer": "bad"}}}"#;
+        let pa = new_access(&format!("{open}, {deny}"), open, &Scope::Outsider);
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        assert_eq!(
+            pa.read.witnesses[0].request.context.get("aws:referer"),
+            Some(&CtxValue::One("bad".into()))
+        );
+        // Adding only Denys never opens anything.
+        assert_eq!(
+            new_access(open, &format!("{open}, {deny}"), &Scope::Outsider).verdict,
+            Verdict::NotPublic
+        );
+        // A principal widened from one role to its whole account: new for that account, not public.
+        let role = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:role/Reader"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+        let acct = r#"{"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+        assert_eq!(
+            new_access(role, acct, &Scope::Outsider).verdict,
+            Verdict::NotPublic
+        );
+        let pa = new_access(role, acct, &Scope::Account("444455556666".into()));
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        // An IP range widened past /8 becomes public.
+        let narrow = r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}"#;
+        let wide = r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"IpAddress": {"aws:SourceIp": "0.0.0.0/1"}}}"#;
+        assert_eq!(
+            new_access(narrow, wide, &Scope::Outsider).read.verdict,
+            Verdict::Public
         );
     }
 
