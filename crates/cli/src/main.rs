@@ -29,6 +29,9 @@ enum Command {
     /// Evaluate one request against a policy and explain the decision
     #[command(after_help = commands::eval::AFTER_HELP)]
     Eval(commands::eval::EvalArgs),
+    /// Report the access a policy change adds (and removes), with witnesses
+    #[command(after_help = commands::diff::AFTER_HELP)]
+    Diff(commands::diff::DiffArgs),
     /// Show a rule's documentation, e.g. `policycheck explain PC101`
     Explain(commands::rules::ExplainArgs),
     /// List every rule: code, name, default level, summary
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Lint(args) => commands::lint::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
         Command::Explain(args) => commands::rules::explain(&args),
         Command::Rules(args) => commands::rules::rules(&args),
         Command::Schema => commands::schema::run(),

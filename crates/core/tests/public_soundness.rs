@@ -297,3 +297,77 @@ fn the_analysis_never_misses_what_brute_force_finds() {
         "{public_found} of {policies}: the generator is too permissive"
     );
 }
+
+/// The diff (issue: "a property test: for generated pairs of policies, every reported
+/// witness is allowed by NEW and denied by OLD, and for pairs where NEW is OLD plus only
+/// Deny statements, no new access is reported").
+#[test]
+fn diff_witnesses_hold_and_added_denies_open_nothing() {
+    use policycheck_core::public::{analyze_new_access, scopes};
+    let mut rng = Rng(0xd1ff_5eed_0000_0042);
+    let mut found = 0;
+    let (mut checked, mut undecided) = (0usize, 0usize);
+    for _ in 0..300 {
+        let (old_text, new_text) = (policy(&mut rng), policy(&mut rng));
+        let old = parse_policy(&old_text).policy.unwrap();
+        let new = parse_policy(&new_text).policy.unwrap();
+        for scope in scopes(&old, &new) {
+            let pa = analyze_new_access(&new, &old, &scope);
+            for w in pa.witnesses() {
+                found += 1;
+                assert_eq!(
+                    decide(&new, &w.request),
+                    (Decision::Allow, true),
+                    "witness not allowed by NEW\n{old_text}\n{new_text}\n{:?}",
+                    w.request.to_json()
+                );
+                let (d, certain) = decide(&old, &w.request);
+                assert!(
+                    certain && d != Decision::Allow,
+                    "witness allowed by OLD\n{old_text}\n{new_text}\n{:?}",
+                    w.request.to_json()
+                );
+            }
+        }
+        // OLD plus Deny statements only: nothing new for anyone.
+        let denies: Vec<String> = (0..1 + rng.below(2))
+            .map(|_| {
+                let p = policy(&mut rng);
+                let start = p.find("\"Statement\": [").unwrap() + "\"Statement\": [".len();
+                let body = &p[start..p.len() - 2];
+                // Take the generated statements and force them to Deny.
+                body.replace("\"Effect\": \"Allow\"", "\"Effect\": \"Deny\"")
+            })
+            .collect();
+        let old_body = &old_text[old_text.find("\"Statement\": [").unwrap()
+            + "\"Statement\": [".len()..old_text.len() - 2];
+        let stricter_text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{old_body}, {}]}}"#,
+            denies.join(", ")
+        );
+        let stricter = parse_policy(&stricter_text).policy.unwrap();
+        for scope in scopes(&old, &stricter) {
+            let pa = analyze_new_access(&stricter, &old, &scope);
+            // No new access is reported. (`unknown` is allowed: a wildcard bucket name such
+            // as `arn:aws:s3:::b*` makes the search non-exhaustive, and it fails closed.)
+            assert_ne!(
+                pa.verdict,
+                Verdict::Public,
+                "adding Denys opened something for {scope:?}\n{old_text}\n{stricter_text}\n{:?}",
+                pa.witnesses()
+                    .map(|w| w.request.to_json())
+                    .collect::<Vec<_>>()
+            );
+            checked += 1;
+            undecided += usize::from(pa.verdict == Verdict::Unknown);
+        }
+    }
+    assert!(
+        found > 50,
+        "only {found} witnesses: the generator makes too few differences"
+    );
+    assert!(
+        undecided * 3 < checked,
+        "{undecided} of {checked} Deny-only pairs were undecided: too imprecise"
+    );
+}

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod context;
+pub mod diff;
 pub mod registry;
 pub mod rules;
 

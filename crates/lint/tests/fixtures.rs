@@ -99,6 +99,10 @@ fn lint_fixtures() {
         if r.code() == policycheck_core::codes::ELEMENT_NOT_ALLOWED.code {
             continue;
         }
+        // PC5xx are reported by `policycheck diff` on a pair of policies (tested there).
+        if r.code().starts_with("PC5") {
+            continue;
+        }
         let dir = root.join(r.code());
         let files: Vec<String> = std::fs::read_dir(&dir)
             .map(|d| {

@@ -1,3 +1,4 @@
+pub mod diff;
 pub mod eval;
 pub mod lint;
 pub mod rules;

@@ -6,6 +6,7 @@ use crate::registry::RuleMeta;
 use std::sync::LazyLock;
 
 pub mod correctness;
+pub mod diff;
 pub mod grammar;
 pub mod hardening;
 pub mod public;
@@ -16,6 +17,7 @@ pub mod style;
 pub static ALL: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
     let mut all: Vec<RuleMeta> = [
         grammar::RULES,
+        diff::RULES,
         public::RULES,
         hardening::RULES,
         correctness::RULES,
