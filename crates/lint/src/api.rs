@@ -290,6 +290,39 @@ pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
     success(serde_json::json!({"buckets": buckets, "keys": keys}))
 }
 
+/// Compare two policy texts (the simulator's Compare view): success with
+/// `{added, removed, unknown}` as in `policycheck diff --format json`, or a failure
+/// naming which side is invalid, with located errors.
+pub fn diff_answer(old_text: &str, new_text: &str) -> serde_json::Value {
+    let mut errors = Vec::new();
+    let mut side = |name: &str, text: &str| {
+        let parsed = policycheck_core::parse_policy(text);
+        let index = LineIndex::new(text);
+        let errs: Vec<serde_json::Value> = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == policycheck_core::Severity::Error)
+            .map(|d| serde_json::json!({"source": name, "diagnostic": d.locate(&index)}))
+            .collect();
+        if errs.is_empty() {
+            parsed.policy
+        } else {
+            errors.extend(errs);
+            None
+        }
+    };
+    let (old, new) = (side("old", old_text), side("new", new_text));
+    match (old, new) {
+        (Some(o), Some(n)) => {
+            let report = crate::diff::diff(&o, &n);
+            success(
+                serde_json::json!({"added": report.added, "removed": report.removed, "unknown": report.unknown}),
+            )
+        }
+        _ => failure(errors),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,6 +381,20 @@ mod tests {
         let bad_policy = evaluate_answer("[", r#"{}"#);
         assert_eq!(bad_policy["type"], "failure");
         assert_eq!(bad_policy["errors"][0]["source"], "policy");
+    }
+
+    #[test]
+    fn diff_answers_name_the_invalid_side() {
+        let open = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
+        let closed = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
+        let d = diff_answer(closed, open);
+        assert_eq!(d["type"], "success");
+        assert_eq!(d["added"][0]["caller"], "public");
+        assert_eq!(d["added"][0]["statements"][0], "Open");
+        assert_eq!(d["added"][0]["witness"]["action"], "s3:GetObject");
+        let bad = diff_answer("{", open);
+        assert_eq!(bad["type"], "failure");
+        assert_eq!(bad["errors"][0]["source"], "old");
     }
 
     #[test]
