@@ -98,6 +98,22 @@ pub struct PublicAccess {
 }
 
 impl PublicAccess {
+    /// An answer that could not be computed, for both levels, with the reason.
+    pub fn unknown(reason: &str) -> PublicAccess {
+        let level = LevelAccess {
+            verdict: Verdict::Unknown,
+            witnesses: Vec::new(),
+            public_actions: Vec::new(),
+            reasons: Vec::new(),
+            unknown: vec![reason.to_string()],
+        };
+        PublicAccess {
+            verdict: Verdict::Unknown,
+            read: level.clone(),
+            write: level,
+        }
+    }
+
     /// All witnesses, read first.
     pub fn witnesses(&self) -> impl Iterator<Item = &Witness> {
         self.read
@@ -575,12 +591,17 @@ impl<'a> Analyzer<'a> {
         ty: ResourceType,
         buckets: &[(String, String)],
         relevant: &[bool],
+        callers: &[Caller],
     ) -> (Vec<String>, bool) {
         let mut questions = Vec::new();
         let mut has_vars = false;
         // Only statements that can matter to an outsider: reachable Allows and Denys
         // (and every statement of the baseline, which decides what was allowed before).
-        let baseline = self.baseline.into_iter().flat_map(|b| b.statements.iter());
+        let baseline = self
+            .baseline
+            .into_iter()
+            .flat_map(|b| b.statements.iter())
+            .filter(|st| could_apply(st, callers));
         let mine = self
             .policy
             .statements
@@ -1119,10 +1140,15 @@ impl<'a> Analyzer<'a> {
                 .push(a);
         }
 
+        // Statements that can matter to these callers: reachable Allows, and Denys whose
+        // principal can match one of them.
         let relevant_stmts: Vec<bool> = statements
             .iter()
             .zip(&reachable)
-            .map(|(st, r)| *r || st.effect.as_ref().is_none_or(|e| e.value != Effect::Allow))
+            .map(|(st, r)| {
+                *r || (st.effect.as_ref().is_none_or(|e| e.value != Effect::Allow)
+                    && could_apply(st, &callers))
+            })
             .collect();
         let mut bucket_res: Option<(Vec<String>, bool)> = None;
         let mut memo: BTreeMap<SearchKey, SearchOut> = BTreeMap::new();
@@ -1168,14 +1194,14 @@ impl<'a> Analyzer<'a> {
             let mut res_complete = buckets_complete;
             if *object {
                 let r = object_res.get_or_insert_with(|| {
-                    self.resource_cands(ResourceType::Object, &buckets, &relevant_stmts)
+                    self.resource_cands(ResourceType::Object, &buckets, &relevant_stmts, &callers)
                 });
                 res.extend(r.0.iter().cloned());
                 res_complete &= r.1;
             }
             if *bucket {
                 let r = bucket_res.get_or_insert_with(|| {
-                    self.resource_cands(ResourceType::Bucket, &buckets, &relevant_stmts)
+                    self.resource_cands(ResourceType::Bucket, &buckets, &relevant_stmts, &callers)
                 });
                 res.extend(r.0.iter().cloned());
                 res_complete &= r.1;
@@ -1484,6 +1510,17 @@ static FALLBACK: catalog::ActionInfo = catalog::ActionInfo {
     resources: &[ResourceType::Object],
 };
 
+/// Whether a statement's principal can match one of `callers` (a missing or broken
+/// principal can: it is not evaluable, never assumed away).
+fn could_apply(st: &Statement, callers: &[Caller]) -> bool {
+    match &st.principal {
+        Some(p) if !st.broken.contains(&"Principal") => {
+            callers.iter().any(|c| principal_tri(p, c) != Tri::False)
+        }
+        _ => true,
+    }
+}
+
 fn principal_tri(p: &PrincipalElement, caller: &Caller) -> Tri {
     eval::principal_part(p, caller, false).0
 }
@@ -1750,6 +1787,9 @@ impl<'s, 'a> Search<'s, 'a> {
         budget: &mut usize,
     ) -> Option<Request> {
         let Some(&dim) = own.get(depth) else {
+            if self.hopeless(denies, req, st, pinned) {
+                return None;
+            }
             return self.kill(0, s, denies, req, st, pinned, budget);
         };
         let info_s = self.infos.get(s)?;
@@ -1780,6 +1820,74 @@ impl<'s, 'a> Search<'s, 'a> {
         }
         Self::set_assigned(st, dim, false);
         None
+    }
+
+    /// Whether some Deny can fail under no value at all (each of its atoms checked alone,
+    /// every candidate of its open dimensions tried): then it applies whatever the other
+    /// Denys need, and the search can stop at once instead of trying their combinations.
+    fn hopeless(
+        &self,
+        denies: &[usize],
+        req: &mut Request,
+        st: &mut DfsState,
+        pinned: &mut BTreeSet<usize>,
+    ) -> bool {
+        for &d in denies {
+            let Some(info) = self.infos.get(d) else {
+                continue;
+            };
+            if self.sig.get(d) != Some(&Tri::True) || info.effect.is_none() {
+                continue;
+            }
+            let mut can_fail = false;
+            let mut unknown = false;
+            for a in &info.atoms {
+                let open: Vec<usize> = a
+                    .deps
+                    .iter()
+                    .copied()
+                    .filter(|x| !st.assigned.get(*x).copied().unwrap_or(true))
+                    .collect();
+                match open.as_slice() {
+                    [] => match self.atom(info, a, req) {
+                        Tri::False => can_fail = true,
+                        Tri::Unknown => unknown = true,
+                        Tri::True => {}
+                    },
+                    [dim] => {
+                        let dim = *dim;
+                        Self::set_assigned(st, dim, true);
+                        for cand in 0..self.cand_count(dim) {
+                            self.assign(req, dim, cand);
+                            match self.atom(info, a, req) {
+                                Tri::False => can_fail = true,
+                                Tri::Unknown => unknown = true,
+                                Tri::True => {}
+                            }
+                            if can_fail {
+                                break;
+                            }
+                        }
+                        Self::set_assigned(st, dim, false);
+                        self.unassign(req, dim);
+                    }
+                    // Several open dimensions: not checked alone.
+                    _ => can_fail = true,
+                }
+                if can_fail {
+                    break;
+                }
+            }
+            if !can_fail {
+                if unknown {
+                    st.uncertain = true;
+                } else {
+                    pinned.insert(d);
+                }
+                return true;
+            }
+        }
+        false
     }
 
     /// Make the Denys `denies[i..]` fail one by one, assigning only the dimensions

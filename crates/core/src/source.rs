@@ -88,21 +88,32 @@ pub struct LineIndex<'a> {
     text: &'a str,
     /// Byte offset of the first character of each line.
     line_starts: Vec<u32>,
+    /// UTF-16 offset of the first character of each line (so a conversion only counts
+    /// within its line).
+    line_starts_utf16: Vec<u32>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let mut line_starts_utf16 = vec![0u32];
+        let mut units: u32 = 0;
+        for (i, c) in text.char_indices() {
+            units = units.saturating_add(c.len_utf16() as u32);
+            if c == '\n' {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+                line_starts_utf16.push(units);
             }
         }
-        Self { text, line_starts }
+        Self {
+            text,
+            line_starts,
+            line_starts_utf16,
+        }
     }
 
-    /// The line and columns of byte `offset` (clamped to the text and to a character boundary).
-    pub fn line_col(&self, offset: u32) -> LineCol {
+    /// `offset` clamped to the text and moved back to a character boundary, and its line (0-based).
+    fn locate(&self, offset: u32) -> (usize, usize) {
         let mut offset = (offset as usize).min(self.text.len());
         while offset > 0 && !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -111,6 +122,12 @@ impl<'a> LineIndex<'a> {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
+        (offset, line)
+    }
+
+    /// The line and columns of byte `offset` (clamped to the text and to a character boundary).
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let (offset, line) = self.locate(offset);
         let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
         let prefix = self.text.get(start..offset).unwrap_or("");
         LineCol {
@@ -122,14 +139,14 @@ impl<'a> LineIndex<'a> {
 
     /// The UTF-16 code-unit offset of byte `offset` from the start of the text.
     pub fn utf16_offset(&self, offset: u32) -> u32 {
-        let mut offset = (offset as usize).min(self.text.len());
-        while offset > 0 && !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        self.text
-            .get(..offset)
-            .map(|s| s.encode_utf16().count() as u32)
-            .unwrap_or(0)
+        let (offset, line) = self.locate(offset);
+        let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
+        let base = self.line_starts_utf16.get(line).copied().unwrap_or(0);
+        let within = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.encode_utf16().count() as u32);
+        base + within
     }
 }
 
@@ -156,6 +173,19 @@ mod tests {
         assert_eq!(lc.column, 7);
         assert_eq!(lc.column_utf16, 8);
         assert_eq!(idx.utf16_offset(colon), 2 + 2 + 1 + 1 + 2 + 1);
+    }
+
+    #[test]
+    fn utf16_offsets_agree_with_counting_from_the_start() {
+        let text = "a😀\nbü\r\n😀😀x\n\nend";
+        let idx = LineIndex::new(text);
+        for (i, _) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            let want = text[..i].encode_utf16().count() as u32;
+            assert_eq!(idx.utf16_offset(i as u32), want, "at byte {i}");
+        }
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub use registry::{find, rules as all_rules, RuleMeta};
 use policycheck_core::public::{analyze, PublicAccess, Verdict};
 use policycheck_core::{parse_policy_bytes, Diagnostic, PolicyKind, Severity};
 
+/// Policies larger than this are checked for their grammar and size only (S3's own
+/// limit is 20 KB): the semantic analysis is skipped and public access is `unknown`.
+pub const MAX_ANALYSED_BYTES: usize = 256 * 1024;
+
 /// The result of linting one policy text.
 #[derive(Debug)]
 pub struct LintResult {
@@ -64,7 +68,29 @@ pub fn lint_bytes(bytes: &[u8], options: &LintOptions) -> LintResult {
     let ambiguous = diagnostics
         .iter()
         .any(|d| d.code == policycheck_core::codes::DUPLICATE_KEY.code);
+    let too_big = bytes.len() > MAX_ANALYSED_BYTES;
     let access = parsed.policy.as_ref().map(|policy| {
+        if too_big {
+            // Far past what S3 accepts: report the size (and the grammar), but do not run
+            // the analysis or pairwise rules, whose cost grows faster than the input.
+            let access = PublicAccess::unknown(&format!(
+                "the policy is {} KB, too large to analyse (S3 accepts 20 KB; policycheck analyses up to {} KB)",
+                bytes.len() / 1024,
+                MAX_ANALYSED_BYTES / 1024
+            ));
+            let ctx = LintContext {
+                policy,
+                text,
+                access: &access,
+                options,
+            };
+            for rule in registry::rules().iter().filter(|r| matches!(r.code(), "PC103" | "PC310")) {
+                if let Some(check) = rule.check {
+                    check(&ctx, &mut diagnostics);
+                }
+            }
+            return access;
+        }
         let mut access = analyze(policy);
         if ambiguous {
             // Never let one reading of an ambiguous document look safe.

@@ -69,15 +69,29 @@ mod tests {
         let ev = parse(&evaluate(policy, &witness));
         assert_eq!(ev["evaluation"]["decision"], "Allow");
         assert_eq!(parse(&evaluate(policy, "{"))["type"], "failure");
-        assert_eq!(parse(&actions())["actions"].as_array().map(Vec::len), Some(167));
+        assert_eq!(
+            parse(&actions())["actions"].as_array().map(Vec::len),
+            Some(167)
+        );
         assert_eq!(parse(&policy_info(policy))["buckets"][0], "b");
     }
 
     #[test]
     fn hostile_input_is_an_answer_not_a_panic() {
         let deep = "[".repeat(100_000);
-        let huge = format!(r#"{{"Statement":[{}]}}"#, r#"{"Effect":"Allow"},"#.repeat(20_000));
-        for text in [deep.as_str(), huge.as_str(), "", "\u{feff}", "\u{fffd}\u{fffd}", "null", "{\"a\":1e999999}"] {
+        let huge = format!(
+            r#"{{"Statement":[{}]}}"#,
+            r#"{"Effect":"Allow"},"#.repeat(20_000)
+        );
+        for text in [
+            deep.as_str(),
+            huge.as_str(),
+            "",
+            "\u{feff}",
+            "\u{fffd}\u{fffd}",
+            "null",
+            "{\"a\":1e999999}",
+        ] {
             assert_eq!(parse(&lint_policy("x.json", text))["type"], "success");
             let _ = parse(&evaluate(text, text));
             let _ = parse(&policy_info(text));

@@ -420,7 +420,7 @@ fn sarif(pairs: &[Pair]) -> String {
                 "level": level(rule.code.severity),
                 "message": {"text": msg},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": p.path, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": crate::output::sarif::artifact(&p.path),
                     "region": {"startLine": s.line, "startColumn": s.column_utf16, "endLine": e.line, "endColumn": e.column_utf16.max(s.column_utf16)}
                 }}],
                 "partialFingerprints": {"policycheck/v1": crate::output::sarif::fnv1a(&[rule.code(), &p.path, &msg])},

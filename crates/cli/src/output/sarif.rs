@@ -15,6 +15,16 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// An artifact location: a path relative to the directory policycheck ran in goes
+/// under `%SRCROOT%`; an absolute one (outside it) becomes a `file://` URI.
+pub fn artifact(path: &str) -> Value {
+    if path.starts_with('/') {
+        json!({"uri": format!("file://{}", path.replace(' ', "%20"))})
+    } else {
+        json!({"uri": path, "uriBaseId": "%SRCROOT%"})
+    }
+}
+
 /// FNV-1a, 64 bits: stable across Rust versions (unlike `DefaultHasher`).
 pub fn fnv1a(parts: &[&str]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -111,7 +121,7 @@ pub fn fragment(f: &FileOutcome) -> String {
             "message": {"text": text},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": artifact(&f.path),
                     "region": {
                         "startLine": a.line,
                         "startColumn": a.column_utf16,
@@ -151,7 +161,7 @@ pub fn footer(t: &Totals) -> String {
             json!({
                 "level": "error",
                 "message": {"text": format!("{}: {}", e.path, e.message)},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": e.path, "uriBaseId": "%SRCROOT%"}}}],
+                "locations": [{"physicalLocation": {"artifactLocation": artifact(&e.path)}}],
             })
         })
         .collect();
