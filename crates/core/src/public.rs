@@ -1989,44 +1989,165 @@ impl<'s, 'a> Search<'s, 'a> {
             .copied()
             .filter(|d| !st.assigned.get(*d).copied().unwrap_or(true))
             .collect();
-        self.old_denies(base, &open, 0, &mut w, st)
+        self.old_denies(base, &open, &mut w, st)
     }
 
-    /// Find values of `open` under which the baseline does not allow `w` (the policy
-    /// still allowing it: those dimensions are none of its Allow's, nor its Denys').
+    /// Find values of the dimensions left open (`open`) under which the baseline does not
+    /// allow `w`, the policy still allowing it (those dimensions are none of its Allow's,
+    /// nor its Denys'). The baseline does not allow a request exactly when (A) one of its
+    /// Denys applies or (B) each of its Allows fails: (A) tries each Deny's own open
+    /// dimensions, (B) makes the Allows fail one by one. Bounded by the search budget.
     fn old_denies(
         &self,
         base: &Policy,
         open: &[usize],
-        depth: usize,
         w: &mut Request,
         st: &mut DfsState,
     ) -> Option<Request> {
-        let Some(&dim) = open.get(depth) else {
-            return match eval::decide(base, w) {
-                (Decision::Allow, true) => None,
-                (_, true) => {
-                    (eval::decide(self.policy, w) == (Decision::Allow, true)).then(|| w.clone())
+        let mut budget = NODE_BUDGET / 10;
+        let dims_of = |stmt: &Statement| -> Vec<usize> {
+            let mut d: BTreeSet<usize> = BTreeSet::new();
+            if let Some(c) = &stmt.condition {
+                for cond in &c.conditions {
+                    d.extend(self.keys.position(&cond.key_lc).map(|i| i + 2));
+                    for v in &cond.values {
+                        if let Compiled::Text(p) = &v.compiled {
+                            d.extend(
+                                p.var_names()
+                                    .filter_map(|n| self.keys.position(n).map(|i| i + 2)),
+                            );
+                        }
+                    }
                 }
-                (_, false) => {
-                    st.uncertain = true;
-                    None
+            }
+            if let Some(r) = &stmt.resource {
+                for item in &r.items {
+                    for part in item.pattern.parts() {
+                        d.extend(
+                            part.var_names()
+                                .filter_map(|n| self.keys.position(n).map(|i| i + 2)),
+                        );
+                    }
                 }
-            };
+            }
+            d.into_iter().filter(|x| open.contains(x)).collect()
         };
-        let n = self.cand_count(dim);
-        // Absent first (it is the cheapest), then every candidate.
-        self.unassign(w, dim);
-        if let Some(found) = self.old_denies(base, open, depth + 1, w, st) {
+        for &dim in open {
+            self.unassign(w, dim);
+        }
+        if let Some(found) = self.check_pair(base, w, st) {
             return Some(found);
         }
-        for cand in 0..n {
-            self.assign(w, dim, cand);
-            if let Some(found) = self.old_denies(base, open, depth + 1, w, st) {
+        // (A) one Deny applies.
+        for stmt in base
+            .statements
+            .iter()
+            .filter(|s| s.effect.as_ref().is_some_and(|e| e.value == Effect::Deny))
+        {
+            let dims = dims_of(stmt);
+            if let Some(found) = self.apply_all(base, &dims, 0, w, st, &mut budget) {
+                return Some(found);
+            }
+            for &dim in &dims {
+                self.unassign(w, dim);
+            }
+        }
+        // (B) every Allow fails.
+        let allows: Vec<(&Statement, Vec<usize>)> = base
+            .statements
+            .iter()
+            .filter(|s| s.effect.as_ref().is_none_or(|e| e.value == Effect::Allow))
+            .map(|s| (s, dims_of(s)))
+            .collect();
+        let mut set: Vec<usize> = Vec::new();
+        let found = self.fail_all(base, &allows, 0, w, st, &mut set, &mut budget);
+        if budget == 0 {
+            st.uncertain = true;
+        }
+        found
+    }
+
+    /// The pair check: the baseline does not allow `w` (for certain) and the policy does.
+    fn check_pair(&self, base: &Policy, w: &Request, st: &mut DfsState) -> Option<Request> {
+        match eval::decide(base, w) {
+            (Decision::Allow, true) => None,
+            (_, true) => {
+                (eval::decide(self.policy, w) == (Decision::Allow, true)).then(|| w.clone())
+            }
+            (_, false) => {
+                st.uncertain = true;
+                None
+            }
+        }
+    }
+
+    /// Every combination of values of `dims` (absent first), checking the pair at the end.
+    #[allow(clippy::too_many_arguments)] // the recursion's state, kept explicit
+    fn apply_all(
+        &self,
+        base: &Policy,
+        dims: &[usize],
+        depth: usize,
+        w: &mut Request,
+        st: &mut DfsState,
+        budget: &mut usize,
+    ) -> Option<Request> {
+        let Some(&dim) = dims.get(depth) else {
+            return self.check_pair(base, w, st);
+        };
+        for cand in std::iter::once(None).chain((0..self.cand_count(dim)).map(Some)) {
+            if *budget == 0 {
+                return None;
+            }
+            *budget -= 1;
+            match cand {
+                None => self.unassign(w, dim),
+                Some(c) => self.assign(w, dim, c),
+            }
+            if let Some(found) = self.apply_all(base, dims, depth + 1, w, st, budget) {
                 return Some(found);
             }
         }
         self.unassign(w, dim);
+        None
+    }
+
+    /// Make the baseline's Allows `allows[i..]` fail one by one (as [`Self::kill`] does for Denys).
+    #[allow(clippy::too_many_arguments)] // the recursion's state, kept explicit
+    fn fail_all(
+        &self,
+        base: &Policy,
+        allows: &[(&Statement, Vec<usize>)],
+        i: usize,
+        w: &mut Request,
+        st: &mut DfsState,
+        set: &mut Vec<usize>,
+        budget: &mut usize,
+    ) -> Option<Request> {
+        let Some((stmt, dims)) = allows.get(i) else {
+            return self.check_pair(base, w, st);
+        };
+        if eval::eval_statement(stmt, w, base.kind, false).0 == Tri::False {
+            return self.fail_all(base, allows, i + 1, w, st, set, budget);
+        }
+        let free: Vec<usize> = dims.iter().copied().filter(|d| !set.contains(d)).collect();
+        for dim in free {
+            for cand in 0..self.cand_count(dim) {
+                if *budget == 0 {
+                    return None;
+                }
+                *budget -= 1;
+                self.assign(w, dim, cand);
+                if eval::eval_statement(stmt, w, base.kind, false).0 == Tri::False {
+                    set.push(dim);
+                    if let Some(found) = self.fail_all(base, allows, i + 1, w, st, set, budget) {
+                        return Some(found);
+                    }
+                    set.pop();
+                }
+            }
+            self.unassign(w, dim);
+        }
         None
     }
 

@@ -176,12 +176,23 @@ pub fn run(args: &DiffArgs) -> ExitCode {
                     Ok(b) => b,
                     Err(e) => return fail(&format!("cannot read `{path}`: {e}")),
                 };
-                let (status, old) = match git(&["show", &format!("{rev}:./{path}")]) {
-                    Ok(ob) => match load(&format!("{rev}:{path}"), &ob, args.color) {
+                let old_bytes = git(&["show", &format!("{rev}:./{path}")]).ok();
+                // The same bytes at REV grant nothing new and remove nothing.
+                if old_bytes.as_deref() == Some(nb.as_slice()) {
+                    pairs.push(Pair {
+                        path,
+                        status: "unchanged",
+                        new_text: String::from_utf8_lossy(&nb).into_owned(),
+                        report: DiffReport::default(),
+                    });
+                    continue;
+                }
+                let (status, old) = match &old_bytes {
+                    Some(ob) => match load(&format!("{rev}:{path}"), ob, args.color) {
                         Ok(p) => ("modified", p),
                         Err(()) => return ExitCode::from(2),
                     },
-                    Err(_) => ("added", empty_policy()),
+                    None => ("added", empty_policy()),
                 };
                 let Ok(new) = load(&path, &nb, args.color) else {
                     return ExitCode::from(2);
