@@ -1,0 +1,369 @@
+// The request builder: principal, action, resource and the request context.
+// Context keys the policy's conditions read are pre-listed with inputs that fit
+// their type; each has an "include" checkbox (a key is either absent or present).
+import { h, replace, richText } from './dom.js';
+
+export const LEVELS = ['List', 'Read', 'Write', 'Permissions management', 'Tagging'];
+
+export const PRINCIPAL_FORMS = [
+  ['anonymous', 'anonymous: an unauthenticated request'],
+  ['444455556666', 'an AWS account id (its root user)'],
+  ['arn:aws:iam::444455556666:user/alice', 'an IAM user'],
+  ['arn:aws:sts::444455556666:assumed-role/Reader/session-1', 'an IAM role session'],
+  ['arn:aws:iam::111122223333:root', 'the root user of an account'],
+  ['service:cloudfront.amazonaws.com', 'an AWS service principal'],
+  ['federated:accounts.google.com', 'a web-identity federated caller'],
+];
+
+/** Ready-made requests; each returns the changes to apply to the builder. */
+export const REQUEST_PRESETS = [
+  { id: 'anon-get', title: 'Anonymous GET of an object', principal: 'anonymous', action: 's3:GetObject', kind: 'object' },
+  { id: 'anon-put', title: 'Anonymous PUT of an object', principal: 'anonymous', action: 's3:PutObject', kind: 'object' },
+  { id: 'anon-list', title: 'Anonymous listing of the bucket', principal: 'anonymous', action: 's3:ListBucket', kind: 'bucket' },
+  { id: 'cross-account', title: 'Cross-account read (role session in 444455556666)', principal: 'arn:aws:sts::444455556666:assumed-role/Reader/session-1', action: 's3:GetObject', kind: 'object' },
+  { id: 'plain-http', title: 'Plain HTTP GET (aws:SecureTransport = false)', principal: 'anonymous', action: 's3:GetObject', kind: 'object', context: { 'aws:SecureTransport': 'false' } },
+  { id: 'cloudfront', title: 'CloudFront service principal GET', principal: 'service:cloudfront.amazonaws.com', action: 's3:GetObject', kind: 'object' },
+];
+
+const TYPE_HINT = {
+  IPAddress: 'an IP address, e.g. 203.0.113.7',
+  Bool: 'true or false',
+  Numeric: 'a number',
+  Date: 'a date and time, UTC',
+  ARN: 'an ARN',
+  String: 'text',
+  Binary: 'base64 text',
+};
+
+let uid = 0;
+
+/** Turn a policy's example value into a plausible request value of that type. */
+function exampleValue(type, example) {
+  const ex = typeof example === 'string' ? example : '';
+  switch (type) {
+    case 'Bool': return 'true'; // the usual request (e.g. HTTPS); the select offers false
+    case 'IPAddress': return ex ? ex.replace(/\/\d+$/, '') : '198.51.100.7';
+    case 'Numeric': return /^-?\d+(\.\d+)?$/.test(ex) ? ex : '1';
+    case 'Date': return /^\d{4}-\d\d-\d\dT/.test(ex) ? ex : new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    default: return ex.includes('${') ? '' : ex.replace(/[*?]/g, 'x');
+  }
+}
+
+/** ISO 8601 (UTC) → the value of a datetime-local input; null when it does not fit. */
+function isoToLocal(v) {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?)(?:\.\d+)?Z$/.exec(v);
+  return m ? m[1] : null;
+}
+function localToIso(v) {
+  if (!v) return '';
+  return (v.length === 16 ? `${v}:00` : v) + 'Z';
+}
+
+export class RequestBuilder {
+  constructor(root, { onChange, onInput }) {
+    this.onChange = onChange; // evaluate now
+    this.onInput = onInput; // evaluate soon (typing)
+    this.el = {
+      principal: root.querySelector('#principal'),
+      action: root.querySelector('#action'),
+      browse: root.querySelector('#action-browse'),
+      actionHint: root.querySelector('#action-hint'),
+      resource: root.querySelector('#resource'),
+      resourceList: root.querySelector('#resource-list'),
+      actionList: root.querySelector('#action-list'),
+      principalList: root.querySelector('#principal-list'),
+      context: root.querySelector('#context-rows'),
+      addKey: root.querySelector('#add-key'),
+      addKeyForm: root.querySelector('#add-key-form'),
+      missing: root.querySelector('#missing-context'),
+      requestPreset: root.querySelector('#request-preset'),
+      requestError: root.querySelector('#request-error'),
+    };
+    this.actions = [];
+    this.actionIndex = new Map();
+    this.buckets = [];
+    this.rows = new Map(); // key lower-case → row state
+    this.resourceAuto = true;
+
+    replace(this.el.principalList, PRINCIPAL_FORMS.map(([v, l]) => h('option', { value: v, label: l })));
+    replace(this.el.requestPreset, h('option', { value: '', text: 'Choose a ready-made request…' }),
+      REQUEST_PRESETS.map((p) => h('option', { value: p.id, text: p.title })));
+
+    this.el.principal.addEventListener('input', () => this.onInput());
+    this.el.action.addEventListener('input', () => { this.actionChanged(); this.onInput(); });
+    this.el.resource.addEventListener('input', () => {
+      this.resourceAuto = this.el.resource.value.trim() === '';
+      if (this.resourceAuto) this.autoResource();
+      this.onInput();
+    });
+    this.el.browse.addEventListener('change', () => {
+      if (!this.el.browse.value) return;
+      this.el.action.value = this.el.browse.value;
+      this.el.browse.value = '';
+      this.actionChanged();
+      this.onChange();
+    });
+    this.el.requestPreset.addEventListener('change', () => {
+      const p = REQUEST_PRESETS.find((x) => x.id === this.el.requestPreset.value);
+      this.el.requestPreset.value = '';
+      if (p) { this.applyPreset(p); this.onChange(); }
+    });
+    this.el.addKeyForm.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const key = this.el.addKey.value.trim();
+      if (!key) return;
+      this.el.addKey.value = '';
+      const row = this.ensureRow(key, { extra: true });
+      row.include = true;
+      this.renderRows();
+      this.rows.get(key.toLowerCase())?.input?.focus();
+      this.onChange();
+    });
+  }
+
+  setActions(actions) {
+    this.actions = actions;
+    this.actionIndex = new Map(actions.map((a) => [a.name.toLowerCase(), a]));
+    const byLevel = new Map(LEVELS.map((l) => [l, []]));
+    for (const a of actions) (byLevel.get(a.level) ?? byLevel.set(a.level, []).get(a.level)).push(a);
+    replace(this.el.actionList, actions.map((a) => h('option', { value: a.name, label: a.level })));
+    replace(this.el.browse, h('option', { value: '', text: `Browse ${actions.length} S3 actions…` }),
+      [...byLevel].filter(([, list]) => list.length).map(([level, list]) =>
+        h('optgroup', { label: level }, list.map((a) => h('option', { value: a.name, text: a.name })))));
+    this.actionChanged();
+  }
+
+  actionChanged() {
+    const v = this.el.action.value.trim();
+    const known = this.actionIndex.get(v.toLowerCase());
+    let hint = '';
+    if (!v) hint = 'Enter an action, e.g. s3:GetObject.';
+    else if (known) hint = `${known.level} · acts on ${known.resources.join(', ') || 'no resource'}`;
+    else if (/[*?]/.test(v)) hint = 'A request names one action; wildcards are for policies.';
+    else if (this.actions.length) hint = `Not a known S3 action; it is evaluated as written.`;
+    this.el.actionHint.textContent = hint;
+    this.el.actionHint.classList.toggle('warn', !!v && !known && this.actions.length > 0);
+    if (this.resourceAuto) this.autoResource();
+  }
+
+  suggestedResource() {
+    const bucket = this.buckets[0] ?? 'example-bucket';
+    const a = this.actionIndex.get(this.el.action.value.trim().toLowerCase());
+    const bucketLevel = a && !a.resources.includes('object') && a.resources.includes('bucket');
+    return bucketLevel ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/example-object.txt`;
+  }
+
+  autoResource() {
+    const r = this.suggestedResource();
+    if (this.el.resource.value !== r) this.el.resource.value = r;
+  }
+
+  /** The policy changed: its buckets and the context keys its conditions read. */
+  setPolicyInfo(info) {
+    const buckets = info?.buckets ?? [];
+    const keys = info?.keys ?? [];
+    const changed = buckets.join('\n') !== this.buckets.join('\n');
+    this.buckets = buckets;
+    if (changed) replace(this.el.resourceList, buckets.flatMap((b) => [
+      h('option', { value: `arn:aws:s3:::${b}/example-object.txt`, label: 'an object' }),
+      h('option', { value: `arn:aws:s3:::${b}`, label: 'the bucket' }),
+    ]));
+    if (this.resourceAuto) this.autoResource();
+    // Rows from the policy follow the policy; rows the user added or loaded stay.
+    const wanted = new Set(keys.map((k) => k.key.toLowerCase()));
+    for (const [lc, row] of this.rows) {
+      if (row.fromPolicy && !wanted.has(lc)) {
+        row.fromPolicy = false;
+        if (!row.touched) this.rows.delete(lc);
+        else row.extra = true;
+      }
+    }
+    for (const k of keys) {
+      const lc = k.key.toLowerCase();
+      let row = this.rows.get(lc);
+      if (!row) {
+        row = this.ensureRow(k.key, { type: k.type, multivalued: k.multivalued, summary: k.summary });
+        row.value = row.multivalued ? (k.example ? [exampleValue(k.type, k.example)] : []) : exampleValue(k.type, k.example);
+      }
+      Object.assign(row, { fromPolicy: true, extra: false, type: k.type, multivalued: !!k.multivalued, summary: k.summary || row.summary });
+      if (row.multivalued && !Array.isArray(row.value)) row.value = row.value ? [row.value] : [];
+      if (!row.multivalued && Array.isArray(row.value)) row.value = row.value[0] ?? '';
+    }
+    const sig = [...this.rows.values()].map((r) => `${r.key}|${r.type}|${r.multivalued}|${r.fromPolicy}|${r.extra}`).join('\n');
+    if (sig !== this.rowsSig) this.renderRows();
+  }
+
+  ensureRow(key, { type = 'String', multivalued = false, summary = '', extra = false } = {}) {
+    const lc = key.toLowerCase();
+    let row = this.rows.get(lc);
+    if (!row) {
+      row = { key, type, multivalued, summary, value: multivalued ? [] : '', include: false, fromPolicy: false, extra, touched: false, id: `ctx-${++uid}` };
+      this.rows.set(lc, row);
+    }
+    return row;
+  }
+
+  renderRows() {
+    const rows = [...this.rows.values()].sort((a, b) => Number(a.extra) - Number(b.extra));
+    this.rowsSig = rows.map((r) => `${r.key}|${r.type}|${r.multivalued}|${r.fromPolicy}|${r.extra}`).join('\n');
+    if (rows.length === 0) {
+      replace(this.el.context, h('p', { class: 'muted', text: 'The policy\u2019s conditions read no context keys. Add one below if you need it.' }));
+      return;
+    }
+    replace(this.el.context, rows.map((row) => this.renderRow(row)));
+  }
+
+  renderRow(row) {
+    const include = h('input', { type: 'checkbox', id: `${row.id}-inc`, checked: row.include,
+      'aria-label': `Include ${row.key}`, title: 'Include this key in the request (unchecked: the key is absent)' });
+    include.addEventListener('change', () => { row.include = include.checked; row.touched = true; this.onChange(); });
+    const hintId = `${row.id}-hint`;
+    const common = { id: row.id, 'aria-describedby': hintId };
+    let input;
+    const markPresent = () => { row.touched = true; if (!row.include) { row.include = true; include.checked = true; } };
+    if (row.multivalued) {
+      input = h('textarea', { ...common, rows: 2, class: 'ctx-list', spellcheck: 'false',
+        placeholder: 'one value per line', value: (Array.isArray(row.value) ? row.value : [row.value]).join('\n') });
+      input.addEventListener('input', () => {
+        row.value = input.value.split('\n').map((s) => s.trim()).filter(Boolean);
+        markPresent(); this.onInput();
+      });
+    } else if (row.type === 'Bool') {
+      input = h('select', common, ['true', 'false'].map((v) => h('option', { value: v, text: v, selected: row.value === v })));
+      if (row.value !== 'true' && row.value !== 'false') { // keep a non-boolean value visible
+        input.append(h('option', { value: row.value, text: row.value || '(empty)', selected: true }));
+      }
+      input.addEventListener('change', () => { row.value = input.value; markPresent(); this.onChange(); });
+    } else if (row.type === 'Date' && isoToLocal(row.value) !== null) {
+      input = h('input', { ...common, type: 'datetime-local', step: '1', value: isoToLocal(row.value) });
+      input.addEventListener('input', () => { row.value = localToIso(input.value); markPresent(); this.onInput(); });
+    } else {
+      const numeric = row.type === 'Numeric' && /^-?\d*(\.\d*)?$/.test(row.value);
+      input = h('input', { ...common, type: numeric ? 'number' : 'text', step: numeric ? 'any' : null,
+        inputmode: row.type === 'IPAddress' ? 'decimal' : null, spellcheck: 'false', autocomplete: 'off',
+        value: row.value, placeholder: TYPE_HINT[row.type] ?? '' });
+      input.addEventListener('input', () => { row.value = input.value; markPresent(); this.onInput(); });
+    }
+    row.input = input;
+    row.includeBox = include;
+    const remove = row.extra ? h('button', { type: 'button', class: 'icon-button', 'aria-label': `Remove ${row.key}`, title: 'Remove this key', text: '✕',
+      on: { click: () => { this.rows.delete(row.key.toLowerCase()); this.renderRows(); this.onChange(); } } }) : null;
+    return h('div', { class: 'ctx-row', dataset: { key: row.key } },
+      include,
+      h('label', { for: row.id, class: 'ctx-key' }, h('code', { text: row.key })),
+      h('span', { class: 'ctx-type', text: `${row.type}${row.multivalued ? ' list' : ''}` }),
+      input,
+      remove,
+      h('p', { id: hintId, class: 'ctx-hint' }, row.summary || TYPE_HINT[row.type] || '', row.fromPolicy ? '' : ' (not read by the policy)'));
+  }
+
+  applyPreset(p) {
+    this.el.principal.value = p.principal;
+    this.el.action.value = p.action;
+    this.resourceAuto = true;
+    this.actionChanged();
+    for (const row of this.rows.values()) {
+      if (row.key.toLowerCase() === 'aws:securetransport') { row.value = 'true'; row.include = true; }
+    }
+    for (const [k, v] of Object.entries(p.context ?? {})) {
+      const row = this.ensureRow(k, { type: k.toLowerCase() === 'aws:securetransport' ? 'Bool' : 'String', extra: true });
+      row.value = v; row.include = true; row.touched = true;
+    }
+    this.renderRows();
+  }
+
+  /** Fill the builder from a request in `policycheck eval --request` form (a witness). */
+  load(req) {
+    this.el.principal.value = req.principal ?? '';
+    this.el.action.value = req.action ?? '';
+    this.el.resource.value = req.resource ?? '';
+    this.resourceAuto = false;
+    this.actionChanged();
+    const ctx = req.context ?? {};
+    const given = new Set(Object.keys(ctx).map((k) => k.toLowerCase()));
+    for (const [lc, row] of this.rows) {
+      if (!given.has(lc)) {
+        if (row.extra && !row.fromPolicy) this.rows.delete(lc); else row.include = false;
+      }
+    }
+    for (const [k, v] of Object.entries(ctx)) {
+      const row = this.ensureRow(k, { multivalued: Array.isArray(v), type: guessType(k, v), extra: true });
+      row.value = row.multivalued ? (Array.isArray(v) ? v : [String(v)]) : (Array.isArray(v) ? (v[0] ?? '') : String(v));
+      row.include = true;
+      row.touched = true;
+    }
+    this.renderRows();
+  }
+
+  /** The request to evaluate, in `policycheck eval --request` form. */
+  request() {
+    const context = {};
+    for (const row of this.rows.values()) if (row.include) context[row.key] = row.value;
+    return {
+      principal: this.el.principal.value.trim(),
+      action: this.el.action.value.trim(),
+      resource: this.el.resource.value.trim(),
+      context,
+    };
+  }
+
+  /** The builder's whole state, for links and storage. */
+  state() {
+    return {
+      principal: this.el.principal.value,
+      action: this.el.action.value,
+      resource: this.resourceAuto ? '' : this.el.resource.value,
+      context: [...this.rows.values()].filter((r) => r.touched || r.include || !r.fromPolicy)
+        .map((r) => [r.key, r.value, r.include]),
+    };
+  }
+
+  setState(s) {
+    this.el.principal.value = s.principal || 'anonymous';
+    this.el.action.value = s.action || 's3:GetObject';
+    this.resourceAuto = !s.resource;
+    this.el.resource.value = s.resource || '';
+    for (const [k, v, include] of s.context ?? []) {
+      const row = this.ensureRow(k, { multivalued: Array.isArray(v), type: guessType(k, v), extra: true });
+      row.value = v; row.include = include; row.touched = true;
+    }
+    this.actionChanged();
+    this.renderRows();
+  }
+
+  /** Warn about condition keys the request does not set (AWS's MissingContextValues). */
+  showMissing(keys) {
+    const el = this.el.missing;
+    if (!keys || keys.length === 0) {
+      el.hidden = true;
+      el.replaceChildren();
+      return;
+    }
+    el.hidden = false;
+    replace(el, h('span', { class: 'warn-icon', 'aria-hidden': 'true', text: '⚠ ' }),
+      `The policy's conditions read ${keys.length === 1 ? 'a key' : 'keys'} this request does not set: `,
+      keys.flatMap((k, i) => [i ? ', ' : '', h('code', { text: k })]),
+      '. An absent key makes most conditions false (and negated ones true); tick "include" to set it.');
+  }
+
+  /** Show a request error (from the engine) next to the field it concerns. */
+  showError(message, field) {
+    for (const f of ['principal', 'action', 'resource']) {
+      this.el[f].toggleAttribute('aria-invalid', f === field);
+      if (f === field) this.el[f].setAttribute('aria-invalid', 'true');
+    }
+    const el = this.el.requestError;
+    el.hidden = !message;
+    if (message) replace(el, h('strong', { text: 'Request: ' }), richText(message));
+    else el.replaceChildren();
+  }
+}
+
+function guessType(key, v) {
+  const lc = key.toLowerCase();
+  if (lc === 'aws:securetransport' || lc === 'aws:multifactorauthpresent' || lc === 'aws:viaawsservice') return 'Bool';
+  if (lc === 'aws:sourceip') return 'IPAddress';
+  if (lc.endsWith('time') || lc === 'aws:currenttime') return 'Date';
+  if (typeof v === 'string' && /^(true|false)$/.test(v)) return 'Bool';
+  return 'String';
+}

@@ -1,0 +1,106 @@
+// Shareable state: the policy and the request in the URL fragment as
+// `#s=1.<base64url(deflate-raw(JSON))>`, plus the last state in localStorage.
+// Text from a link is untrusted: it is only ever validated and shown with textContent.
+
+export const LINK_VERSION = 1;
+const STORAGE_KEY = 'policycheck.state.v1';
+const MAX_POLICY = 1 << 20; // 1 MiB of policy text is plenty
+
+/** Serializable snapshot: {policy, request: {principal, action, resource, context: [[key, value, include]]}}. */
+export function normalizeState(raw) {
+  if (!raw || typeof raw !== 'object') throw new Error('the link holds no state');
+  const { policy, request } = raw;
+  if (typeof policy !== 'string' || policy.length > MAX_POLICY) throw new Error('the link holds no policy text');
+  const r = request && typeof request === 'object' ? request : {};
+  const str = (v) => (typeof v === 'string' ? v : '');
+  const context = [];
+  if (Array.isArray(r.context)) {
+    for (const item of r.context) {
+      if (!Array.isArray(item) || typeof item[0] !== 'string' || !item[0]) continue;
+      const v = item[1];
+      const value = Array.isArray(v) ? v.filter((x) => typeof x === 'string') : str(v);
+      context.push([item[0], value, item[2] !== false]);
+    }
+  }
+  return {
+    policy,
+    request: {
+      principal: str(r.principal),
+      action: str(r.action),
+      resource: str(r.resource),
+      context,
+    },
+    engine: typeof raw.engine === 'string' ? raw.engine : null,
+  };
+}
+
+function toBase64Url(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('the link is damaged (not base64url)');
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4);
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+async function pipe(bytes, stream) {
+  const res = new Response(new Blob([bytes]).stream().pipeThrough(stream));
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** State → `s=1.<payload>` (without the `#`). */
+export async function encodeState(state) {
+  const json = JSON.stringify({ v: LINK_VERSION, engine: state.engine ?? null, policy: state.policy, request: state.request });
+  const packed = await pipe(new TextEncoder().encode(json), new CompressionStream('deflate-raw'));
+  return `s=${LINK_VERSION}.${toBase64Url(packed)}`;
+}
+
+/**
+ * Read the state from a fragment (`#s=1.…`). Returns null when the fragment holds no
+ * state; throws an Error with a message for people when the link is bad or old.
+ */
+export async function decodeFragment(hash) {
+  const frag = (hash || '').replace(/^#/, '');
+  if (!frag) return null;
+  const m = /^s=([^.]*)\.?(.*)$/s.exec(frag);
+  if (!m) return null;
+  const [, version, payload] = m;
+  if (version !== String(LINK_VERSION)) {
+    throw new Error(/^\d+$/.test(version)
+      ? `the link uses format version ${version}, and this page reads version ${LINK_VERSION}`
+      : 'the link is damaged (no format version)');
+  }
+  let json;
+  try {
+    const bytes = await pipe(fromBase64Url(payload), new DecompressionStream('deflate-raw'));
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    throw new Error(e.message?.startsWith('the link') ? e.message : 'the link is damaged (it could not be decompressed)');
+  }
+  if (json?.v !== LINK_VERSION) throw new Error('the link is damaged (wrong format version inside)');
+  return normalizeState(json);
+}
+
+export function saveLocal(state) {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ v: LINK_VERSION, ...state }));
+  } catch { /* storage full or disabled: nothing to do */ }
+}
+
+export function loadLocal() {
+  try {
+    const text = localStorage.getItem(STORAGE_KEY);
+    if (!text) return null;
+    const json = JSON.parse(text);
+    if (json?.v !== LINK_VERSION) return null;
+    return normalizeState(json);
+  } catch {
+    return null;
+  }
+}

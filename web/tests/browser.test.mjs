@@ -1,0 +1,497 @@
+// Browser tests of the simulator page (web/index.html) in Debian's headless Chromium,
+// driven by playwright-core. Run by `bash scripts/web.sh test` (after it builds web/pkg).
+//
+// Every test opens the page in a fresh browser context and fails on any console error
+// or warning, any page error, and any request that does not go to the local server.
+// Screenshots go to artifacts/ (git-ignored).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, launchBrowser, REPO_DIR, WEB_DIR } from './helpers.mjs';
+
+const ARTIFACTS = path.join(REPO_DIR, 'artifacts');
+const PRESETS_URL = new URL('../presets/presets.js', import.meta.url);
+
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A fresh context and page, with every console message, error and request recorded. */
+async function openPage(hash = '', { context, warm = false } = {}) {
+  const ctx = context ?? await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await ctx.newPage();
+  // `warm`: start the tab's renderer process first (same origin, an asset of the page but
+  // none of its code), so the load time below is the page's, not the browser's start-up.
+  // Chromium asks for /favicon.ico on that page (the app itself declares favicon.svg).
+  if (warm) {
+    let seen;
+    const asked = new Promise((r) => { seen = r; });
+    await page.route('**/favicon.ico', (r) => { seen(); return r.fulfill({ status: 204 }); });
+    await page.goto(`${server.base}/favicon.svg`);
+    await Promise.race([asked, new Promise((r) => setTimeout(r, 2000))]);
+    await page.unroute('**/favicon.ico'); // interception slows every request down
+  }
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.location()?.url?.endsWith('/favicon.svg')) return; // the tab icon (see below), not the page
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith(`${server.base}/`)) problems.push(`request left the local server: ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (!r.url().endsWith('/favicon.svg')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  const t0 = Date.now();
+  await page.goto(`${server.base}/index.html${hash}`);
+  await ready(page);
+  const loadMs = Date.now() - t0;
+  return { ctx, page, problems, loadMs, close: () => (context ? page.close() : ctx.close()) };
+}
+
+/** The page is usable: the engine answered and the verdict is shown. */
+async function ready(page) {
+  await page.locator('html[data-ready="true"]').waitFor({ state: 'attached' });
+  await page.getByRole('region', { name: 'Public access' }).locator('[data-testid="read-verdict"][data-verdict]').waitFor();
+}
+
+/** Wait for the next update of the page (lint + evaluate + render) after `action`. */
+async function nextUpdate(page, action) {
+  await page.evaluate(() => {
+    window.__nextUpdate = new Promise((r) => document.addEventListener('policycheck:updated', (e) => r(e.detail), { once: true }));
+  });
+  await action();
+  return page.evaluate(() => window.__nextUpdate);
+}
+
+const policyBox = (page) => page.getByRole('textbox', { name: 'Policy', exact: true });
+const decision = (page) => page.getByRole('status', { name: 'Decision', exact: true });
+const access = (page) => page.getByRole('region', { name: 'Public access', exact: true });
+const field = (page, name) => page.getByLabel(name, { exact: true });
+
+async function setPolicy(page, text) {
+  await nextUpdate(page, () => policyBox(page).fill(text));
+}
+
+async function choosePreset(page, id) {
+  await nextUpdate(page, () => page.getByLabel('Examples', { exact: true }).selectOption(id));
+}
+
+async function presets() {
+  return (await import(PRESETS_URL.href)).PRESETS;
+}
+
+test('presets are the files in policies/, and the required ones exist', async () => {
+  const list = await presets();
+  const files = readdirSync(path.join(REPO_DIR, 'policies')).filter((f) => f.endsWith('.json')).sort();
+  assert.deepEqual(list.map((p) => p.file.replace(/^policies\//, '')).sort(), files,
+    'web/presets/presets.js is stale: run node web/presets/generate.mjs');
+  for (const p of list) {
+    assert.equal(p.text, readFileSync(path.join(REPO_DIR, p.file), 'utf8'),
+      `${p.file} differs from its preset: run node web/presets/generate.mjs`);
+  }
+  for (const id of ['public-website', 'cloudfront-oac', 'vpc-endpoint-only', 'org-only', 'public-write-by-mistake']) {
+    assert.ok(list.some((p) => p.id === id), `preset ${id}`);
+  }
+});
+
+test('page source: CSP meta, local assets only, no innerHTML', () => {
+  const html = readFileSync(path.join(WEB_DIR, 'index.html'), 'utf8');
+  assert.match(html, /http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"/);
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline scripts');
+  assert.doesNotMatch(html, /\sstyle=|<style/, 'no inline styles');
+  assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, 'no remote assets');
+  const sources = ['app.js', ...readdirSync(path.join(WEB_DIR, 'src')).map((f) => `src/${f}`)];
+  for (const f of sources) {
+    const js = readFileSync(path.join(WEB_DIR, f), 'utf8');
+    assert.doesNotMatch(js, /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/, `${f} builds DOM without HTML strings`);
+    assert.doesNotMatch(js, /\bfetch\(|XMLHttpRequest|sendBeacon|WebSocket/, `${f} makes no requests`);
+  }
+});
+
+test('public website: usable within 1 s, public read with a witness that loads and is Allowed', async () => {
+  const { page, problems, loadMs, close } = await openPage('', { warm: true });
+  try {
+    const inPage = await page.evaluate(() => window.__policycheckTimings.ready);
+    console.log(`# page usable: ${loadMs} ms from goto to the verdict (${inPage.toFixed(0)} ms after navigation start, in the page)`);
+    assert.ok(loadMs < 1000, `usable within 1 s of load (took ${loadMs} ms)`);
+    // Zero requests after the first load: go offline once the network is idle (the
+    // favicon is fetched after the page is usable); any later request would fail.
+    await page.waitForLoadState('networkidle');
+    let later = 0;
+    // (Chromium fetches the tab icon on its own schedule; it is a local file anyway.)
+    page.on('request', (r) => { if (!r.url().endsWith('/favicon.svg')) later++; });
+    await page.context().setOffline(true);
+
+    const region = access(page);
+    await region.locator('[data-testid="read-verdict"][data-verdict="public"]').waitFor();
+    assert.equal(await region.getByTestId('write-verdict').getAttribute('data-verdict'), 'not-public');
+    assert.equal(await region.getByTestId('access-verdict').getAttribute('data-verdict'), 'public');
+    assert.match(await region.getByTestId('access-verdict').textContent(), /^\W*Public/);
+    assert.match(await region.textContent(), /PublicReadForWebsite/, 'names the statement responsible');
+    assert.match(await region.textContent(), /anonymous.*s3:GetObject.*arn:aws:s3:::example-website\//s, 'shows the witness');
+
+    // Before: a request the policy does not allow.
+    await nextUpdate(page, () => field(page, 'Action').fill('s3:DeleteObject'));
+    await decision(page).and(page.locator('[data-decision="ImplicitDeny"]')).waitFor();
+    assert.match(await decision(page).textContent(), /Implicitly denied/);
+
+    await nextUpdate(page, () => region.getByRole('button', { name: 'Load into request' }).first().click());
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    assert.match(await decision(page).textContent(), /Allowed.*PublicReadForWebsite/s, 'names the determining statement');
+    assert.equal(await field(page, 'Principal').inputValue(), 'anonymous');
+    assert.equal(await field(page, 'Action').inputValue(), 's3:GetObject');
+    assert.match(await field(page, 'Resource').inputValue(), /^arn:aws:s3:::example-website\/\S+$/);
+    assert.equal(await page.getByLabel('Include aws:SecureTransport').isChecked(), true, 'the witness context is loaded');
+    const row0 = page.getByTestId('trace-row-0');
+    assert.match(await row0.textContent(), /PublicReadForWebsite/);
+    assert.match(await row0.textContent(), /✓ matched/);
+    const row1 = page.getByTestId('trace-row-1');
+    assert.match(await row1.textContent(), /DenyInsecureTransport/);
+    assert.match(await row1.textContent(), /✗ not matched/, 'the deny condition is shown as not matched');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'public-website-witness.png'), fullPage: true });
+
+    // Clicking a trace row selects that statement in the editor.
+    await row1.getByRole('button', { name: /DenyInsecureTransport/ }).click();
+    const sel = await policyBox(page).evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd));
+    assert.match(sel, /^\{[\s\S]*"Sid": "DenyInsecureTransport"[\s\S]*\}$/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'policy');
+    assert.equal(later, 0, 'no request after the first load');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('accidental public write: write badge public, and its witness is Allowed', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await choosePreset(page, 'public-write-by-mistake');
+    const region = access(page);
+    await region.locator('[data-testid="write-verdict"][data-verdict="public"]').waitFor();
+    assert.match(await region.getByTestId('write-verdict').textContent(), /Write: Public/);
+    assert.equal(await region.getByTestId('read-verdict').getAttribute('data-verdict'), 'not-public');
+    await nextUpdate(page, () => region.getByRole('button', { name: 'Load into request' }).first().click());
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    assert.match(await page.getByTestId('trace-row-0').textContent(), /LetTheMobileAppUpload/);
+    assert.match(await field(page, 'Action').inputValue(), /^s3:PutObject/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'public-write.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('every preset: verdicts shown, and every witness button leads to Allowed', async () => {
+  const expected = {
+    'public-website': 'public', 'cloudfront-oac': 'not-public', 'vpc-endpoint-only': 'not-public',
+    'org-only': 'not-public', 'public-write-by-mistake': 'public', 'typo-in-condition': 'unknown',
+  };
+  const { page, problems, close } = await openPage();
+  try {
+    let witnesses = 0;
+    for (const p of await presets()) {
+      await choosePreset(page, p.id);
+      const region = access(page);
+      const verdict = await region.getByTestId('access-verdict').getAttribute('data-verdict');
+      if (expected[p.id]) assert.equal(verdict, expected[p.id], `${p.id}: public-access verdict`);
+      if (verdict === 'unknown') assert.match(await region.textContent(), /can.t tell/i, `${p.id} says it can't tell`);
+      const buttons = region.getByRole('button', { name: 'Load into request' });
+      const n = await buttons.count();
+      if (verdict === 'public') assert.ok(n > 0, `${p.id}: a public verdict has a witness`);
+      for (let i = 0; i < n; i++) {
+        const d = await nextUpdate(page, () => buttons.nth(i).click());
+        assert.ok(d);
+        assert.equal(await decision(page).getAttribute('data-decision'), 'Allow', `${p.id}: witness ${i} is allowed`);
+        assert.match(await decision(page).textContent(), /^\W*Allowed/);
+        witnesses++;
+      }
+    }
+    assert.ok(witnesses >= 3, `witnesses checked: ${witnesses}`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a JSON syntax error: one message at the right line and column; clicking selects it', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const bad = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",,\n'
+      + '      "Principal": "*",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::b/*"\n    }\n  ]\n}\n';
+    await setPolicy(page, bad);
+    const items = page.locator('#diagnostics > li.diag');
+    assert.equal(await items.count(), 1, 'exactly one message');
+    const text = await items.first().textContent();
+    assert.match(text, /line 5, column 25/);
+    assert.match(text, /PC001/);
+    assert.equal(await page.getByTestId('count-error').getAttribute('data-count'), '1');
+    assert.equal(await page.locator('#policy-layer mark.u-error').count(), 1, 'the span is underlined');
+    assert.equal(await page.locator('#policy-layer mark.u-error').textContent(), ',');
+    assert.equal(await access(page).getByTestId('read-verdict').getAttribute('data-verdict'), 'unknown');
+    assert.match(await decision(page).textContent(), /Cannot evaluate/);
+    await items.first().getByRole('button').click();
+    const sel = await policyBox(page).evaluate((ta) => [ta.selectionStart, ta.selectionEnd]);
+    assert.deepEqual(sel, [bad.indexOf(',,') + 1, bad.indexOf(',,') + 2]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'syntax-error.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('diagnostics: sorted by position, counts, UTF-16 spans past non-ASCII text', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const text = '{\n  "Id": "ü😀 policy",\n  "Statement": [\n    {\n      "Sid": "Ünïcode😀",\n      "Effect": "Allow",\n'
+      + '      "Principal": "*",\n      "Action": "s3:GetObject",\n      "Resource": "arn:aws:s3:::b/*",\n'
+      + '      "Condition": {"StringEqualz": {"aws:SourceVpce": "vpce-1"}}\n    }\n  ]\n}\n';
+    await setPolicy(page, text);
+    const lines = await page.locator('#diagnostics > li.diag').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+    assert.ok(lines.length >= 2, `several findings: ${lines}`);
+    assert.deepEqual(lines, [...lines].sort((a, b) => a - b), 'sorted by position');
+    const op = page.locator('#diagnostics > li.diag[data-code="PC010"]');
+    await op.getByRole('button').first().click();
+    const sel = await policyBox(page).evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd));
+    assert.equal(sel, '"StringEqualz"');
+    // Trace spans are bytes; the page converts them to UTF-16 for the selection.
+    await page.getByTestId('trace-row-0').locator('tr', { hasText: 'condition' }).getByRole('button').click();
+    const cond = await policyBox(page).evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd));
+    assert.match(cond, /^"aws:SourceVpce": "vpce-1"$/, 'the condition, past the emoji');
+    await page.getByTestId('trace-row-0').getByRole('button', { name: /Ünïcode😀/ }).click();
+    const st = await policyBox(page).evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd));
+    assert.match(st, /^\{\s*"Sid": "Ünïcode😀"[\s\S]*\}$/);
+    const counts = await page.locator('#diag-counts').textContent();
+    assert.match(counts, /\d+ errors?/);
+    assert.match(counts, /\d+ warnings?/);
+    assert.match(await decision(page).textContent(), /uncertain/, 'a not-evaluable part makes the decision uncertain');
+    assert.match(await page.getByTestId('trace-row-0').textContent(), /\? not evaluable/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('request builder: actions, bucket prefill, typed context keys, missing-context warning', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await choosePreset(page, 'office-ip-allowlist');
+    assert.equal(await page.locator('#action-list option').count(), 167, 'the S3 action catalogue');
+    assert.ok(await page.locator('#action-browse optgroup[label="Write"]').count() === 1, 'grouped by access level');
+    assert.match(await field(page, 'Resource').inputValue(), /^arn:aws:s3:::example-office-docs\//, 'bucket from the policy');
+    assert.equal(await page.locator('#principal-list option[value="service:cloudfront.amazonaws.com"]').count(), 1);
+    // Keys the conditions read are pre-listed, absent until included.
+    const ip = field(page, 'aws:SourceIp');
+    assert.equal(await page.getByLabel('Include aws:SourceIp').isChecked(), false);
+    assert.equal(await field(page, 'aws:SecureTransport').evaluate((e) => e.tagName), 'SELECT', 'a boolean is a select');
+    const missing = page.locator('#missing-context');
+    assert.match(await missing.textContent(), /aws:SourceIp/);
+    assert.equal(await decision(page).getAttribute('data-decision'), 'ImplicitDeny');
+
+    await nextUpdate(page, async () => { await ip.fill('203.0.113.7'); await ip.press('Tab'); });
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    assert.equal(await page.getByLabel('Include aws:SourceIp').isChecked(), true, 'typing a value includes the key');
+    assert.doesNotMatch(await missing.textContent(), /aws:SourceIp/);
+
+    await nextUpdate(page, () => ip.fill('198.51.100.7'));
+    await decision(page).and(page.locator('[data-decision="ImplicitDeny"]')).waitFor();
+    assert.match(await page.getByTestId('trace-row-0').textContent(), /✗ not matched.*198\.51\.100\.7/s, 'the concrete reason');
+
+    // Plain HTTP: the deny wins.
+    await nextUpdate(page, () => ip.fill('203.0.113.7'));
+    await nextUpdate(page, () => field(page, 'aws:SecureTransport').selectOption('false'));
+    await decision(page).and(page.locator('[data-decision="ExplicitDeny"]')).waitFor();
+    assert.match(await decision(page).textContent(), /Explicitly denied.*DenyInsecureTransport/s);
+
+    // A bad principal is reported, not thrown.
+    await nextUpdate(page, () => field(page, 'Principal').fill('bob'));
+    assert.match(await page.locator('#request-error').textContent(), /bob/);
+    assert.equal(await field(page, 'Principal').getAttribute('aria-invalid'), 'true');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'request-builder.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('share link round trip, and the last state is kept in localStorage', async () => {
+  const { ctx, page, problems, close } = await openPage();
+  try {
+    await choosePreset(page, 'org-only');
+    const edited = (await policyBox(page).inputValue()).replace('o-a1b2c3d4e5', 'o-zz9 ✓ edited');
+    await setPolicy(page, edited);
+    await nextUpdate(page, () => field(page, 'Principal').fill('arn:aws:sts::444455556666:assumed-role/Reader/s1'));
+    await nextUpdate(page, () => field(page, 'aws:PrincipalOrgID').fill('o-zz9 ✓ edited'));
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const share = page.getByLabel('Share link', { exact: true });
+    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=1.'));
+    const url = await share.inputValue();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/index\.html#s=1\.[A-Za-z0-9_-]+$/);
+
+    const other = await openPage(url.slice(url.indexOf('#')));
+    try {
+      const p2 = other.page;
+      assert.equal(await policyBox(p2).inputValue(), edited);
+      assert.equal(await field(p2, 'Principal').inputValue(), 'arn:aws:sts::444455556666:assumed-role/Reader/s1');
+      assert.equal(await field(p2, 'aws:PrincipalOrgID').inputValue(), 'o-zz9 ✓ edited');
+      assert.equal(await decision(p2).getAttribute('data-decision'), 'Allow');
+      assert.equal(await p2.locator('#notice').isHidden(), true, 'no message for a good link');
+      assert.deepEqual(other.problems, []);
+    } finally {
+      await other.close();
+    }
+
+    // The fragment follows edits (debounced replaceState), and localStorage keeps the state.
+    await page.waitForFunction(() => location.hash.startsWith('#s=1.'));
+    const again = await openPage('', { context: ctx });
+    try {
+      assert.equal(await policyBox(again.page).inputValue(), edited, 'restored from localStorage');
+      assert.deepEqual(again.problems, []);
+    } finally {
+      await again.close();
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a bad or old share link shows a message and loads the defaults', async () => {
+  const defaults = (await presets()).find((p) => p.id === 'public-website').text;
+  for (const [hash, why] of [['#s=1.not*base64', /damaged/], ['#s=1.AAAA', /damaged/], ['#s=0.abc', /version 0/], ['#s=', /damaged/]]) {
+    const { page, problems, close } = await openPage(hash);
+    try {
+      const notice = page.getByRole('alert');
+      await notice.waitFor();
+      const text = await notice.textContent();
+      assert.match(text, /Could not open this link/, hash);
+      assert.match(text, why, hash);
+      assert.equal(await policyBox(page).inputValue(), defaults, `${hash}: the default policy`);
+      assert.equal(await access(page).getByTestId('read-verdict').getAttribute('data-verdict'), 'public');
+      if (hash === '#s=1.AAAA') await page.screenshot({ path: path.join(ARTIFACTS, 'bad-link.png') });
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+});
+
+test('policy text is shown as text, never as HTML', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const evil = '{"Version": "2012-10-17", "Statement": [{"Sid": "<img src=x onerror=alert(1)>", "Effect": "Allow",'
+      + ' "Principal": "*", "Action": "s3:<b>Get</b>", "Resource": "arn:aws:s3:::b/<script>x</script>"}]}';
+    await setPolicy(page, evil);
+    assert.equal(await page.locator('main img, main b, main script').count(), 0);
+    assert.match(await page.getByTestId('trace-row-0').textContent(), /<img src=x onerror=alert\(1\)>/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('keyboard and labels: every control is named; witness loads with the keyboard', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+      .filter((e) => !e.hidden && e.type !== 'hidden')
+      .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e.tagName === 'BUTTON' && e.textContent.trim())))
+      .map((e) => e.outerHTML.slice(0, 80)));
+    assert.deepEqual(unnamed, []);
+    for (const name of ['Principal', 'Action', 'Resource']) assert.equal(await field(page, name).count(), 1, name);
+    await nextUpdate(page, () => field(page, 'Action').fill('s3:PutObject'));
+    assert.equal(await decision(page).getAttribute('data-decision'), 'ImplicitDeny');
+    const button = access(page).getByRole('button', { name: 'Load into request' }).first();
+    await button.focus();
+    await nextUpdate(page, () => page.keyboard.press('Enter'));
+    assert.equal(await decision(page).getAttribute('data-decision'), 'Allow');
+    assert.equal(await decision(page).getAttribute('aria-live'), 'polite');
+    assert.match(await page.locator('footer').textContent(), /Engine: policycheck \d+\.\d+\.\d+/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/** A realistic policy of about `bytes` bytes: many statements, conditions, one public grant. */
+function bigPolicy(bytes) {
+  const statements = [{
+    Sid: 'PublicAssets', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::big-bucket-0/public/*',
+  }];
+  for (let i = 0; JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2).length < bytes; i++) {
+    const b = `big-bucket-${i % 4}`;
+    statements.push(i % 4 === 3
+      ? {
+        Sid: `DenyOutsideVpce${i}`, Effect: 'Deny', Principal: '*', Action: 's3:*',
+        Resource: [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`],
+        Condition: { StringNotEquals: { 'aws:SourceVpce': `vpce-0a1b2c3d4e5f6${String(i).padStart(4, '0')}` }, Bool: { 'aws:SecureTransport': 'true' } },
+      }
+      : {
+        Sid: `TeamAccess${i}`, Effect: 'Allow',
+        Principal: { AWS: [`arn:aws:iam::${String(100000000000 + i)}:role/team-${i}`, `arn:aws:iam::${String(200000000000 + i)}:root`] },
+        Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+        Resource: [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/team-${i}/*`],
+        Condition: { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', `10.${i % 256}.0.0/16`] } },
+      });
+  }
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2);
+}
+
+// The 16 ms target is measured and reported here (the `#` lines), not enforced: speed
+// targets are met in benchmarks, and a shared CI machine's timing is noise. The assertion
+// only catches a pathological regression (an update slower than a quarter second).
+test('speed: a keystroke in a 20 KB policy updates diagnostics, decision and verdict (target 16 ms, reported)', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const text = bigPolicy(20_000);
+    assert.ok(text.length >= 20_000 && text.length < 22_000, `policy size ${text.length}`);
+    await setPolicy(page, text);
+    assert.equal(await access(page).getByTestId('read-verdict').getAttribute('data-verdict'), 'public');
+    const at = text.indexOf('"Sid": "TeamAccess0"') + '"Sid": "TeamAccess'.length;
+    await policyBox(page).evaluate((ta, pos) => { ta.focus(); ta.setSelectionRange(pos, pos); }, at);
+    const samples = [];
+    for (let i = 0; i < 9; i++) {
+      const d = await nextUpdate(page, () => page.keyboard.type('x'));
+      assert.equal(d.reason, 'policy');
+      samples.push(d);
+    }
+    // The request side too: a keystroke in the builder re-evaluates only.
+    const reqSamples = [];
+    await field(page, 'Resource').focus();
+    await page.keyboard.press('End');
+    for (let i = 0; i < 5; i++) reqSamples.push(await nextUpdate(page, () => page.keyboard.type('a')));
+    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+    const fmt = (xs) => xs.map((x) => x.toFixed(2)).join(', ');
+    const total = samples.map((s) => s.total);
+    console.log(`# 20 KB policy (${text.length} bytes): keystroke → updated page, per keystroke ms: ${fmt(total)}`);
+    console.log(`#   median total ${median(total).toFixed(2)} ms (engine: lint ${median(samples.map((s) => s.lint)).toFixed(2)}, policyInfo ${median(samples.map((s) => s.info)).toFixed(2)}, `
+      + `evaluate ${median(samples.map((s) => s.evaluate)).toFixed(2)}; page: render ${median(samples.map((s) => s.render)).toFixed(2)})`);
+    console.log(`#   render parts: editor ${median(samples.map((s) => s.renderEditor)).toFixed(2)}, `
+      + `decision+trace ${median(samples.map((s) => s.renderTrace)).toFixed(2)}, access ${median(samples.map((s) => s.renderAccess)).toFixed(2)}`);
+    console.log(`#   request keystroke (evaluate + render): median ${median(reqSamples.map((s) => s.total)).toFixed(2)} ms`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'big-policy.png') });
+    assert.equal(await access(page).getByTestId('read-verdict').getAttribute('data-verdict'), 'public');
+    assert.match(await page.getByTestId('trace-row-1').textContent(), /TeamAccessx+0/);
+    assert.deepEqual(problems, []);
+    const m = (k) => median(samples.map((s) => s[k])).toFixed(2);
+    console.log(`#   target 16 ms: ${median(total) < 16 ? 'met' : 'MISSED'}`);
+    assert.ok(median(total) < 250, `median update ${median(total).toFixed(2)} ms, regression bound 250 ms `
+      + `(engine: lintPolicy ${m('lint')}, policyInfo ${m('info')}, evaluate ${m('evaluate')}; page: render ${m('render')})`);
+  } finally {
+    await close();
+  }
+});
