@@ -557,6 +557,61 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
     }
 }
 
+/// Whether every string `q` matches, `p` matches too (language inclusion), by a
+/// breadth-first search over both automata that stops at the first string matching `q`
+/// and not `p`, and skips branches where `p` already accepts every continuation.
+/// `false` when the search would exceed [`MAX_STATES`] (the caller then claims nothing).
+pub fn includes(q: &Glob, p: &Glob) -> bool {
+    // From state `i` on, `p` accepts anything: only unrestricted stars remain.
+    let n = p.len();
+    let mut universal = vec![false; n + 1];
+    for i in (0..n).rev() {
+        let rest = i + 1 == n || universal.get(i + 1).copied().unwrap_or(false);
+        if let Some(u) = universal.get_mut(i) {
+            *u = rest && matches!(p.units.get(i), Some(Unit::Star { excl: None }));
+        }
+    }
+    let p_universal =
+        |s: &States| (0..=n).any(|i| has(s, i) && universal.get(i).copied().unwrap_or(false));
+    let mut chars: HashSet<char> = HashSet::new();
+    q.chars(&mut chars);
+    p.chars(&mut chars);
+    if let Some(fresh) = "xyzqjkwvXYZ_~".chars().find(|c| !chars.contains(c)) {
+        chars.insert(fresh);
+    }
+    if q.uses_digit() || p.uses_digit() {
+        if let Some(d) = "7539182640".chars().find(|c| !chars.contains(c)) {
+            chars.insert(d);
+        }
+    }
+    let empty = |s: &States| s.iter().all(|w| *w == 0);
+    let init = (start(q), start(p));
+    let mut seen: HashSet<(States, States)> = HashSet::new();
+    let mut queue: VecDeque<(States, States)> = VecDeque::new();
+    seen.insert(init.clone());
+    queue.push_back(init);
+    while let Some((sq, sp)) = queue.pop_front() {
+        if accepts(q, &sq) && !accepts(p, &sp) {
+            return false;
+        }
+        if empty(&sq) || p_universal(&sp) {
+            continue;
+        }
+        for &c in &chars {
+            let next = (step(q, &sq, c), step(p, &sp, c));
+            if empty(&next.0) || seen.contains(&next) {
+                continue;
+            }
+            if seen.len() >= MAX_STATES {
+                return false;
+            }
+            seen.insert(next.clone());
+            queue.push_back(next);
+        }
+    }
+    true
+}
+
 /// Representative numbers (as decimal strings) for comparisons against `constants`.
 /// `None` when a constant does not fit the exact 128-bit arithmetic used here.
 pub fn number_reps(constants: &[Decimal]) -> Option<Vec<String>> {
