@@ -431,17 +431,6 @@ pub struct CondOutcome {
     pub reason: Option<String>,
 }
 
-struct CtxVars<'a>(&'a Context);
-
-impl VarSource for CtxVars<'_> {
-    fn var(&self, lower_name: &str) -> Option<&str> {
-        match self.0.get(lower_name) {
-            Some(CtxValue::One(v)) => Some(v.as_str()),
-            _ => None,
-        }
-    }
-}
-
 /// Evaluate one condition. With `explain`, the outcome carries a one-line reason.
 pub fn evaluate(cond: &Condition, ctx: &Context, explain: bool) -> CondOutcome {
     let key = &cond.key.value;
@@ -705,10 +694,10 @@ fn describe(
 /// `base`. Returns the first matching policy value's text.
 fn match_one(cond: &Condition, base: BaseOp, item: &str, ctx: &Context) -> (Tri, Option<String>) {
     let pos = base.positive();
-    let vars = CtxVars(ctx);
+    let vars: &dyn VarSource = ctx;
     let mut result = Tri::False;
     for v in &cond.values {
-        let r = compare(pos, &v.compiled, item, &vars);
+        let r = compare(pos, &v.compiled, item, vars);
         if r == Tri::True {
             return (Tri::True, Some(v.text.value.clone()));
         }

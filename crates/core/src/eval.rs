@@ -6,8 +6,7 @@
 
 use crate::condition::{self, Tri};
 use crate::model::*;
-use crate::pattern::VarSource;
-use crate::request::{Caller, CallerKind, Context, CtxValue, Mode, Request};
+use crate::request::{Caller, CallerKind, CtxValue, Mode, Request};
 use crate::source::Span;
 use serde::Serialize;
 
@@ -121,18 +120,6 @@ pub struct Evaluation {
     pub mode: Mode,
     /// One sentence saying why, for people.
     pub summary: String,
-}
-
-/// Context values that substitute policy variables.
-struct Vars<'a>(&'a Context);
-
-impl VarSource for Vars<'_> {
-    fn var(&self, lower_name: &str) -> Option<&str> {
-        match self.0.get(lower_name) {
-            Some(CtxValue::One(v)) => Some(v.as_str()),
-            _ => None,
-        }
-    }
 }
 
 /// Does the principal element cover the caller? `(result, match kind, reason)`.
@@ -343,11 +330,11 @@ fn resource_part(
     req: &Request,
     explain: bool,
 ) -> (Tri, Option<String>, Option<Span>) {
-    let vars = Vars(&req.context);
+    let vars = &req.context;
     let mut hit = None;
     let mut unresolved: Vec<String> = Vec::new();
     for item in &el.items {
-        match item.pattern.matches(&req.resource, &vars) {
+        match item.pattern.matches(&req.resource, vars) {
             Ok(true) => {
                 hit = Some(item);
                 break;

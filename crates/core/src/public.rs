@@ -960,12 +960,7 @@ impl<'a> Analyzer<'a> {
             .iter()
             .map(|st| {
                 st.effect.as_ref().is_none_or(|e| e.value == Effect::Allow)
-                    && match &st.principal {
-                        Some(p) if !st.broken.contains(&"Principal") => {
-                            callers.iter().any(|c| principal_tri(p, c) != Tri::False)
-                        }
-                        _ => true,
-                    }
+                    && could_apply(st, &callers)
             })
             .collect();
         if !reachable.iter().any(|r| *r) {
@@ -1631,10 +1626,10 @@ impl<'s, 'a> Search<'s, 'a> {
             },
             AtomKind::Resource => match &st.resource {
                 Some(r) => {
-                    let vars = CtxVarsRef(&req.context);
+                    let vars = &req.context;
                     let mut hit = false;
                     for item in &r.items {
-                        if let Ok(true) = item.pattern.matches(&req.resource, &vars) {
+                        if let Ok(true) = item.pattern.matches(&req.resource, vars) {
                             hit = true;
                             break;
                         }
@@ -2223,17 +2218,6 @@ struct DfsState {
     uncertain: bool,
     /// Which dimensions have a value in the request being built.
     assigned: Vec<bool>,
-}
-
-struct CtxVarsRef<'c>(&'c Context);
-
-impl crate::pattern::VarSource for CtxVarsRef<'_> {
-    fn var(&self, lower_name: &str) -> Option<&str> {
-        match self.0.get(lower_name) {
-            Some(CtxValue::One(v)) => Some(v.as_str()),
-            _ => None,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -215,6 +215,16 @@ impl Serialize for Context {
     }
 }
 
+/// Policy variables read single values from the context (a list is no value).
+impl crate::pattern::VarSource for Context {
+    fn var(&self, lower_name: &str) -> Option<&str> {
+        match self.get(lower_name) {
+            Some(CtxValue::One(v)) => Some(v.as_str()),
+            _ => None,
+        }
+    }
+}
+
 /// A request to evaluate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {

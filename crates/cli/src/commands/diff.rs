@@ -1,14 +1,15 @@
 //! `policycheck diff OLD NEW` and `policycheck diff --base REV [PATHS]`: what access a
 //! change adds (and removes), with witnesses.
 
-use crate::commands::lint::display_path;
+use crate::commands::lint::{display_path, walk};
 use crate::output::github::{escape_data, escape_property};
+use crate::output::sarif::level;
 use crate::render::{self, ColorChoice};
 use clap::{Args, ValueEnum};
 use policycheck_core::{parse_policy_bytes, LineIndex, Policy, PolicyKind, Severity};
 use policycheck_lint::diff::{diff, empty_policy, Change, DiffReport};
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 pub const AFTER_HELP: &str = "\
@@ -143,7 +144,12 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             for r in &roots {
                 let p = PathBuf::from(r);
                 if p.is_dir() {
-                    collect_json(&p, &mut files);
+                    let mut all = Vec::new();
+                    walk(&p, &mut all);
+                    files.extend(
+                        all.into_iter()
+                            .filter(|f| f.extension().is_some_and(|x| x == "json")),
+                    );
                 } else if p.is_file() {
                     files.push(p);
                 }
@@ -233,23 +239,6 @@ pub fn run(args: &DiffArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
-}
-
-fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        let name = e.file_name();
-        if p.is_dir() {
-            if !matches!(name.to_str(), Some(".git" | "node_modules" | "target")) {
-                collect_json(&p, out);
-            }
-        } else if p.extension().is_some_and(|x| x == "json") {
-            out.push(p);
-        }
     }
 }
 
@@ -408,14 +397,6 @@ fn findings(p: &Pair) -> Vec<(&'static policycheck_lint::RuleMeta, u32, u32, Str
         ));
     }
     out
-}
-
-fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
-    }
 }
 
 fn sarif(pairs: &[Pair]) -> String {

@@ -253,7 +253,8 @@ pub fn display_path(path: &Path, base: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every file below `dir`, sorted, skipping `.git`, `node_modules` and `target`.
+pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };

@@ -7,7 +7,8 @@ use policycheck_core::{json as pjson, LineIndex, Severity};
 use policycheck_lint::{all_rules, RuleMeta};
 use serde_json::{json, Value};
 
-fn level(s: Severity) -> &'static str {
+/// SARIF's name for a severity.
+pub fn level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
