@@ -1,5 +1,6 @@
 // policycheck simulator page: wires the WASM engine (engine.js) to the editor, the
-// request builder, the decision banner, the trace and the public-access panel.
+// request builder, the decision banner, the trace, the public-access panel and the
+// Compare view (Before / After policies and the access that changed).
 // Plain ES modules, no bundler; every asset is local (see index.html's CSP).
 import { loadEngine } from './engine.js';
 import { PRESETS } from './presets/presets.js';
@@ -8,11 +9,13 @@ import { OffsetMap } from './src/text.js';
 import { Editor } from './src/editor.js';
 import { RequestBuilder } from './src/request.js';
 import { renderDecision, renderAccess, TraceView } from './src/results.js';
-import { encodeState, decodeFragment, saveLocal, loadLocal, normalizeState } from './src/share.js';
+import { CompareView } from './src/compare.js';
+import { encodeState, decodeFragment, saveLocal, loadLocal, normalizeState, VIEWS } from './src/share.js';
 
 const POLICY_DEBOUNCE_MS = 150; // typing in the editor
 const REQUEST_DEBOUNCE_MS = 120; // typing in the request builder
 const SAVE_DEBOUNCE_MS = 400; // URL fragment and localStorage
+const COMPARE_DEBOUNCE_MS = 200; // typing in the Compare view's editors
 const DEFAULT_PRESET = 'public-website';
 
 const $ = (id) => document.getElementById(id);
@@ -31,12 +34,16 @@ let lastInfo = null; // policyInfo answer for lastText
 let lastEval = null; // last evaluate answer
 let lintShown = null; // the lint answer on screen
 let offsets = null; // byte → UTF-16 map for lastText (built lazily)
+let compare = null; // the Compare view
+let view = 'simulator'; // the view shown: "simulator" or "compare"
 
 function defaultState() {
   const preset = PRESETS.find((p) => p.id === DEFAULT_PRESET) ?? PRESETS[0];
   return {
     policy: preset?.text ?? '{\n  "Version": "2012-10-17",\n  "Statement": []\n}\n',
     request: { principal: 'anonymous', action: 's3:GetObject', resource: '', context: [] },
+    view: 'simulator',
+    before: '',
     engine: null,
   };
 }
@@ -157,17 +164,103 @@ function loadWitness(req) {
 }
 
 // ---------------------------------------------------------------------------
+// The Compare view. Its After editor is the Simulator's policy (one text, two
+// textareas), so a witness loaded from it is evaluated against After.
+
+function updateCompare(reason = 'edit') {
+  if (!engine) return;
+  updateCompareSoon.cancel();
+  const t0 = performance.now();
+  const answer = engine.diffPolicies($('before').value, editor.value);
+  compare.render(answer);
+  const detail = { reason, ms: performance.now() - t0, type: answer.type };
+  document.dispatchEvent(new CustomEvent('policycheck:compared', { detail }));
+  scheduleSave();
+}
+const updateCompareSoon = debounce(() => updateCompare('edit'), COMPARE_DEBOUNCE_MS);
+
+/** Show a view ("simulator" or "compare"); `focusTab` moves the focus to its tab. */
+function setView(next, { focusTab = false } = {}) {
+  if (!VIEWS.includes(next)) next = 'simulator';
+  view = next;
+  for (const v of VIEWS) {
+    const tab = $(`tab-${v}`);
+    const on = v === next;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    $(`view-${v}`).hidden = !on;
+    if (on && focusTab) tab.focus();
+  }
+  document.documentElement.dataset.view = next;
+  if (next === 'compare') {
+    // An empty Before takes a snapshot of the current policy: edit After, see what changes.
+    if (!$('before').value) $('before').value = editor.value;
+    if ($('after').value !== editor.value) $('after').value = editor.value;
+    updateCompare('view');
+  } else if (engine && editor.value !== lastText) {
+    updateNow('view');
+  }
+  scheduleSave();
+}
+
+/** "Load into request" from the Compare view: the Simulator, the witness, After's decision. */
+function loadChangeWitness(req) {
+  setView('simulator');
+  loadWitness(req);
+  $('decision').focus({ preventScroll: true });
+}
+
+function setupCompare() {
+  compare = new CompareView({
+    before: $('before'), after: $('after'), beforeErrors: $('before-errors'), afterErrors: $('after-errors'),
+    verdict: $('compare-verdict'), added: $('compare-added'), removed: $('compare-removed'),
+    unknown: $('compare-unknown'), unknownBlock: $('compare-unknown-block'),
+  }, { onLoad: loadChangeWitness });
+  $('before').addEventListener('input', () => updateCompareSoon());
+  $('after').addEventListener('input', () => {
+    editor.value = $('after').value; // the Simulator re-lints it when it is shown again
+    syncPresetSelectSoon();
+    updateCompareSoon();
+  });
+  const fill = $('before-fill');
+  replace(fill, h('option', { value: '', text: 'Fill Before with\u2026' }),
+    h('option', { value: '@after', text: 'A copy of the After policy' }),
+    PRESETS.map((p) => h('option', { value: p.id, text: `Example: ${p.title}` })));
+  fill.addEventListener('change', () => {
+    const text = fill.value === '@after' ? editor.value : PRESETS.find((x) => x.id === fill.value)?.text;
+    fill.value = '';
+    if (text === undefined) return;
+    $('before').value = text;
+    updateCompare('fill');
+  });
+  // Tabs: click, or the arrow keys / Home / End (roving tabindex, automatic activation).
+  for (const v of VIEWS) $(`tab-${v}`).addEventListener('click', () => setView(v));
+  document.querySelector('[role="tablist"]').addEventListener('keydown', (e) => {
+    const i = VIEWS.indexOf(view);
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: VIEWS.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    setView(VIEWS[(to + VIEWS.length) % VIEWS.length], { focusTab: true });
+  });
+}
+
+// ---------------------------------------------------------------------------
 // State: URL fragment, localStorage, presets
 
 function currentState() {
-  return { policy: editor.value, request: builder.state(), engine: engine?.version ?? null };
+  return { policy: editor.value, request: builder.state(), view, before: $('before').value, engine: engine?.version ?? null };
 }
 
+/** Load a state (from a link, storage or the defaults); shows its view and updates it. */
 function applyState(state) {
   editor.value = state.policy;
   lastText = null;
   builder.setState(state.request);
   syncPresetSelect();
+  $('before').value = state.before ?? '';
+  $('after').value = state.policy;
+  updateNow('load');
+  setView(state.view ?? 'simulator');
 }
 
 async function saveNow() {
@@ -199,6 +292,7 @@ function setupPresets() {
     editor.value = p.text;
     builder.resourceAuto = true;
     updateNow('preset');
+    if (view === 'compare') { $('after').value = p.text; updateCompare('preset'); }
   });
 }
 
@@ -253,6 +347,7 @@ async function main() {
   $('copy-link').addEventListener('click', copyLink);
   $('notice-close').addEventListener('click', clearNotice);
   setupPresets();
+  setupCompare();
 
   try {
     engine = await loadEngine();
@@ -268,7 +363,6 @@ async function main() {
   builder.setActions(actions?.type === 'success' ? actions.actions : []);
 
   applyState(normalizeState(await initialState()));
-  updateNow('load');
   timings.ready = performance.now(); // ms since navigation start
   document.documentElement.dataset.ready = 'true';
 
@@ -282,7 +376,6 @@ async function main() {
       notify(`Could not open this link: ${e.message}. The default example is loaded instead.`, 'warning');
       applyState(defaultState());
     }
-    updateNow('link');
   });
 }
 

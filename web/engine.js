@@ -12,6 +12,7 @@
 //   engine.evaluate(text, requestObjOrJson)   // → EvaluateAnswer
 //   engine.actions()                          // → ActionsAnswer (cached)
 //   engine.policyInfo(text)                   // → PolicyInfoAnswer
+//   engine.diffPolicies(oldText, newText)     // → DiffAnswer (the Compare view)
 //
 // Every answer is a tagged object: `{type: "success", ...}` or `{type: "failure", errors}`.
 // Nothing throws for user input (bad JSON, a bad request, garbage): that is data. Only
@@ -219,12 +220,42 @@ import init, * as wasm from './pkg/policycheck_wasm.js';
  */
 
 /**
+ * One change of access between two policies (as in `policycheck diff --format json`,
+ * without `path`).
+ * @typedef {object} AccessChange
+ * @property {"read"|"write"} level
+ * @property {("List"|"Read"|"Write"|"Permissions management"|"Tagging")[]} access_levels  the finer levels shown
+ * @property {string} caller         "public" (anyone, possibly anonymous), "account:<12 digits>" or "service:<name>"
+ * @property {string[]} statements   the responsible statements (Sid or "#index") of the policy that grants it:
+ *                                   NEW's for `added`, OLD's for `removed`
+ * @property {Request} witness       added: NEW allows it and OLD denies it; removed: the other way round
+ * @property {string[]} actions      the actions concerned
+ */
+
+/**
+ * New access that could not be ruled out (part of a policy cannot be evaluated): treat
+ * it as new (the CLI fails `--fail-on-new public` on it when `caller` is "public").
+ * @typedef {{level: "read"|"write", caller: string, reasons: string[]}} UndecidedChange
+ */
+
+/**
+ * `diffPolicies(oldText, newText)`: what NEW (after) allows that OLD (before) does not.
+ * Success: `added` (new access), `removed` (access taken away; information) and `unknown`
+ * (could not decide: not "no new access"). Failure: OLD or NEW is not a valid policy;
+ * every error names its side (`source: "old" | "new"`) and is located in that text
+ * (`line`, `column`, `start_utf16`…). A failure never means "no new access".
+ * @typedef {{type: "success", added: AccessChange[], removed: AccessChange[], unknown: UndecidedChange[]}
+ *   | {type: "failure", errors: {source: "old"|"new"|"engine", diagnostic?: Finding, message?: string}[]}} DiffAnswer
+ */
+
+/**
  * @typedef {object} Engine
  * @property {string} version
  * @property {(name: string, text: string) => LintAnswer} lintPolicy
  * @property {(policyText: string, request: Request|string) => EvaluateAnswer} evaluate
  * @property {() => ActionsAnswer} actions
  * @property {(text: string) => PolicyInfoAnswer} policyInfo
+ * @property {(oldText: string, newText: string) => DiffAnswer} diffPolicies
  */
 
 /**
@@ -314,6 +345,9 @@ const engine = {
   },
   policyInfo(text) {
     return call(wasm.policyInfo, toText(text));
+  },
+  diffPolicies(oldText, newText) {
+    return call(wasm.diffPolicies, toText(oldText), toText(newText));
   },
 };
 

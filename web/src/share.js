@@ -1,12 +1,21 @@
-// Shareable state: the policy and the request in the URL fragment as
-// `#s=1.<base64url(deflate-raw(JSON))>`, plus the last state in localStorage.
+// Shareable state: the policy and the request (and, from version 2, the view and the
+// Compare view's Before policy) in the URL fragment as
+// `#s=2.<base64url(deflate-raw(JSON))>`, plus the last state in localStorage.
+// Version 1 links (no view, no Before policy) still open: they mean the Simulator view.
 // Text from a link is untrusted: it is only ever validated and shown with textContent.
 
-export const LINK_VERSION = 1;
-const STORAGE_KEY = 'policycheck.state.v1';
+export const LINK_VERSION = 2;
+/** Every version this page reads. */
+const READS = [1, 2];
+const STORAGE_KEY = 'policycheck.state.v1'; // the key predates version 2; entries carry their version
 const MAX_POLICY = 1 << 20; // 1 MiB of policy text is plenty
 
-/** Serializable snapshot: {policy, request: {principal, action, resource, context: [[key, value, include]]}}. */
+export const VIEWS = ['simulator', 'compare'];
+
+/**
+ * Serializable snapshot: {policy, request: {principal, action, resource, context:
+ * [[key, value, include]]}, view: "simulator"|"compare", before: string, engine}.
+ */
 export function normalizeState(raw) {
   if (!raw || typeof raw !== 'object') throw new Error('the link holds no state');
   const { policy, request } = raw;
@@ -30,6 +39,8 @@ export function normalizeState(raw) {
       resource: str(r.resource),
       context,
     },
+    view: VIEWS.includes(raw.view) ? raw.view : 'simulator',
+    before: typeof raw.before === 'string' && raw.before.length <= MAX_POLICY ? raw.before : '',
     engine: typeof raw.engine === 'string' ? raw.engine : null,
   };
 }
@@ -54,16 +65,20 @@ async function pipe(bytes, stream) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** State → `s=1.<payload>` (without the `#`). */
+/** State → `s=2.<payload>` (without the `#`). */
 export async function encodeState(state) {
-  const json = JSON.stringify({ v: LINK_VERSION, engine: state.engine ?? null, policy: state.policy, request: state.request });
+  const json = JSON.stringify({
+    v: LINK_VERSION, engine: state.engine ?? null, policy: state.policy, request: state.request,
+    view: state.view ?? 'simulator', before: state.before ?? '',
+  });
   const packed = await pipe(new TextEncoder().encode(json), new CompressionStream('deflate-raw'));
   return `s=${LINK_VERSION}.${toBase64Url(packed)}`;
 }
 
 /**
- * Read the state from a fragment (`#s=1.…`). Returns null when the fragment holds no
- * state; throws an Error with a message for people when the link is bad or old.
+ * Read the state from a fragment (`#s=2.…`, or an older `#s=1.…`). Returns null when the
+ * fragment holds no state; throws an Error with a message for people when the link is
+ * bad or of a version this page does not read.
  */
 export async function decodeFragment(hash) {
   const frag = (hash || '').replace(/^#/, '');
@@ -71,9 +86,9 @@ export async function decodeFragment(hash) {
   const m = /^s=([^.]*)\.?(.*)$/s.exec(frag);
   if (!m) return null;
   const [, version, payload] = m;
-  if (version !== String(LINK_VERSION)) {
+  if (!READS.some((v) => version === String(v))) {
     throw new Error(/^\d+$/.test(version)
-      ? `the link uses format version ${version}, and this page reads version ${LINK_VERSION}`
+      ? `the link uses format version ${version}, and this page reads versions ${READS.join(' and ')}`
       : 'the link is damaged (no format version)');
   }
   let json;
@@ -83,7 +98,8 @@ export async function decodeFragment(hash) {
   } catch (e) {
     throw new Error(e.message?.startsWith('the link') ? e.message : 'the link is damaged (it could not be decompressed)');
   }
-  if (json?.v !== LINK_VERSION) throw new Error('the link is damaged (wrong format version inside)');
+  if (json?.v !== Number(version)) throw new Error('the link is damaged (wrong format version inside)');
+  // Version 1 had no view and no Before policy: normalizeState gives the defaults.
   return normalizeState(json);
 }
 
@@ -98,7 +114,7 @@ export function loadLocal() {
     const text = localStorage.getItem(STORAGE_KEY);
     if (!text) return null;
     const json = JSON.parse(text);
-    if (json?.v !== LINK_VERSION) return null;
+    if (!READS.includes(json?.v)) return null;
     return normalizeState(json);
   } catch {
     return null;

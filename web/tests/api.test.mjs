@@ -176,6 +176,49 @@ test('policyInfo(): buckets and typed condition keys', () => {
   assert.deepEqual(JSON.parse(wasm.policyInfo('not json')), { type: 'success', buckets: [], keys: [] });
 });
 
+test('diffPolicies(): new public read with a witness After allows and Before denies; removed access; failures name the side', () => {
+  const diff = (before, after) => JSON.parse(wasm.diffPolicies(before, after));
+  const policy = (statements) => JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2);
+  const vpceOnly = policy([{ Sid: 'ViaEndpoint', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::site/*',
+    Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f60718' } } }]);
+  const open = policy([{ Sid: 'ViaEndpoint', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::site/*' }]);
+
+  const d = diff(vpceOnly, open);
+  assert.equal(d.type, 'success');
+  assert.deepEqual(d.removed, []);
+  assert.deepEqual(d.unknown, []);
+  assert.equal(d.added.length, 1);
+  const [c] = d.added;
+  assert.equal(c.caller, 'public');
+  assert.equal(c.level, 'read');
+  assert.deepEqual(c.statements, ['ViaEndpoint']);
+  assert.deepEqual(c.access_levels, ['Read']);
+  assert.ok(c.actions.includes('s3:GetObject'));
+  assert.equal(evaluate(open, c.witness).evaluation.decision, 'Allow', 'After allows the witness');
+  assert.notEqual(evaluate(vpceOnly, c.witness).evaluation.decision, 'Allow', 'Before denies it');
+
+  const back = diff(open, vpceOnly);
+  assert.deepEqual(back.added, []);
+  assert.equal(back.removed.length, 1);
+  assert.equal(evaluate(open, back.removed[0].witness).evaluation.decision, 'Allow', 'Before allowed the removed witness');
+
+  // Equivalent: nothing either way.
+  const same = diff(open, open.replace('"s3:GetObject"', '["s3:GetObject"]'));
+  assert.deepEqual([same.type, same.added, same.removed, same.unknown], ['success', [], [], []]);
+
+  // An invalid side is a failure located in that side's text, never an empty success.
+  const bad = '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}';
+  const f = diff(bad, open);
+  assert.equal(f.type, 'failure');
+  assert.equal(f.added, undefined);
+  assert.deepEqual(f.errors.map((e) => e.source), ['old']);
+  assert.equal(f.errors[0].diagnostic.code, 'PC001');
+  assert.equal(f.errors[0].diagnostic.line, 3);
+  assert.equal(bad.slice(f.errors[0].diagnostic.start_utf16, f.errors[0].diagnostic.start_utf16 + 1), ',');
+  const both = diff('[', '😀');
+  assert.deepEqual(both.errors.map((e) => e.source), ['old', 'new']);
+});
+
 test('garbage never throws', () => {
   const samples = [
     '',
@@ -206,6 +249,8 @@ test('garbage never throws', () => {
     assert.equal(e2.type, 'failure');
     const i = JSON.parse(wasm.policyInfo(s));
     assert.equal(i.type, 'success');
+    const d = JSON.parse(wasm.diffPolicies(s, PUBLIC_READ));
+    assert.ok(['success', 'failure'].includes(d.type));
   }
   // and the engine still works afterwards
   assert.equal(lint(PUBLIC_READ).report.access.verdict, 'public');
@@ -236,6 +281,11 @@ test('engine.js: loadEngine() over web/pkg gives parsed answers with UTF-16 trac
   engine.actions().actions.pop();
   assert.equal(engine.actions().actions.length, 167, 'callers get a copy of the cached list');
   assert.deepEqual(engine.policyInfo(PUBLIC_READ).buckets, ['example-site']);
+  const added = engine.diffPolicies('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}', PUBLIC_READ);
+  assert.equal(added.type, 'success');
+  assert.equal(added.added[0].caller, 'public');
+  assert.equal(engine.diffPolicies('{', PUBLIC_READ).errors[0].source, 'old');
+  assert.equal(engine.diffPolicies(undefined, null).type, 'failure');
 
   const text = 'a😀ü\uD800b';
   const toUtf16 = utf16Offsets(text);

@@ -62,10 +62,11 @@ async function openPage(hash = '', { context, warm = false } = {}) {
   return { ctx, page, problems, loadMs, close: () => (context ? page.close() : ctx.close()) };
 }
 
-/** The page is usable: the engine answered and the verdict is shown. */
+/** The page is usable: the engine answered and the verdict is there (shown, in the Simulator view). */
 async function ready(page) {
   await page.locator('html[data-ready="true"]').waitFor({ state: 'attached' });
-  await page.getByRole('region', { name: 'Public access' }).locator('[data-testid="read-verdict"][data-verdict]').waitFor();
+  const simulator = await page.locator('html[data-view="simulator"]').count() === 1;
+  await page.locator('#access [data-testid="read-verdict"][data-verdict]').waitFor({ state: simulator ? 'visible' : 'attached' });
 }
 
 /** Wait for the next update of the page (lint + evaluate + render) after `action`. */
@@ -338,9 +339,9 @@ test('share link round trip, and the last state is kept in localStorage', async 
     await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
     await page.getByRole('button', { name: 'Copy link' }).click();
     const share = page.getByLabel('Share link', { exact: true });
-    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=1.'));
+    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=2.'));
     const url = await share.inputValue();
-    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/index\.html#s=1\.[A-Za-z0-9_-]+$/);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/index\.html#s=2\.[A-Za-z0-9_-]+$/);
 
     const other = await openPage(url.slice(url.indexOf('#')));
     try {
@@ -356,7 +357,7 @@ test('share link round trip, and the last state is kept in localStorage', async 
     }
 
     // The fragment follows edits (debounced replaceState), and localStorage keeps the state.
-    await page.waitForFunction(() => location.hash.startsWith('#s=1.'));
+    await page.waitForFunction(() => location.hash.startsWith('#s=2.'));
     const again = await openPage('', { context: ctx });
     try {
       assert.equal(await policyBox(again.page).inputValue(), edited, 'restored from localStorage');
@@ -372,7 +373,8 @@ test('share link round trip, and the last state is kept in localStorage', async 
 
 test('a bad or old share link shows a message and loads the defaults', async () => {
   const defaults = (await presets()).find((p) => p.id === 'public-website').text;
-  for (const [hash, why] of [['#s=1.not*base64', /damaged/], ['#s=1.AAAA', /damaged/], ['#s=0.abc', /version 0/], ['#s=', /damaged/]]) {
+  for (const [hash, why] of [['#s=1.not*base64', /damaged/], ['#s=1.AAAA', /damaged/], ['#s=0.abc', /version 0/], ['#s=3.abc', /version 3/],
+    ['#s=', /damaged/]]) {
     const { page, problems, close } = await openPage(hash);
     try {
       const notice = page.getByRole('alert');
@@ -421,6 +423,233 @@ test('keyboard and labels: every control is named; witness loads with the keyboa
     assert.equal(await decision(page).getAttribute('data-decision'), 'Allow');
     assert.equal(await decision(page).getAttribute('aria-live'), 'polite');
     assert.match(await page.locator('footer').textContent(), /Engine: policycheck \d+\.\d+\.\d+/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+// ---------------------------------------------------------------- Compare view
+
+const beforeBox = (page) => page.getByRole('textbox', { name: 'Before policy', exact: true });
+const afterBox = (page) => page.getByRole('textbox', { name: 'After policy', exact: true });
+const compareVerdict = (page) => page.getByRole('status', { name: 'Compare verdict', exact: true });
+const addedList = (page) => page.getByRole('list', { name: 'Added access', exact: true });
+const removedList = (page) => page.getByRole('list', { name: 'Removed access', exact: true });
+
+/** Wait for the next Compare update (diffPolicies + render) after `action`. */
+async function nextCompare(page, action) {
+  await page.evaluate(() => {
+    window.__nextCompare = new Promise((r) => document.addEventListener('policycheck:compared', (e) => r(e.detail), { once: true }));
+  });
+  await action();
+  return page.evaluate(() => window.__nextCompare);
+}
+
+/** fixtures/diff/NAME: {before: old.json, after: new.json} (the CLI's diff scenarios). */
+function diffPair(name) {
+  const read = (f) => readFileSync(path.join(REPO_DIR, 'fixtures', 'diff', name, f), 'utf8');
+  return { before: read('old.json'), after: read('new.json') };
+}
+
+async function openCompare(page) {
+  await nextCompare(page, () => page.getByRole('tab', { name: 'Compare', exact: true }).click());
+  assert.equal(await page.getByRole('tab', { name: 'Compare' }).getAttribute('aria-selected'), 'true');
+  assert.equal(await decision(page).isVisible(), false, 'the Simulator is hidden');
+}
+
+async function comparePair(page, { before, after }) {
+  await nextCompare(page, () => beforeBox(page).fill(before));
+  await nextCompare(page, () => afterBox(page).fill(after));
+}
+
+test('compare: a dropped condition is new public read; its witness loads into the request and is Allowed', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await openCompare(page);
+    // Opening Compare with an empty Before takes a snapshot: nothing new yet.
+    assert.equal(await beforeBox(page).inputValue(), await afterBox(page).inputValue());
+    assert.equal(await compareVerdict(page).getAttribute('data-verdict'), 'no-new');
+
+    const pair = diffPair('condition-dropped');
+    await comparePair(page, pair);
+    assert.equal(await compareVerdict(page).getAttribute('data-verdict'), 'new');
+    assert.match(await compareVerdict(page).textContent(), /New access: read for anyone on the internet \(public\)/);
+    const item = addedList(page).getByTestId('added-0');
+    assert.equal(await item.getAttribute('data-caller'), 'public');
+    assert.equal(await item.getAttribute('data-level'), 'read');
+    const text = await item.textContent();
+    assert.match(text, /Read \(Read\) for anyone on the internet/, 'level and caller class');
+    assert.match(text, /Granted by After's ReadViaEndpoint/, 'the responsible statement');
+    assert.match(text, /Witness: anonymous runs s3:GetObject on arn:aws:s3:::example-reports\/\S+/, 'the witness');
+    assert.equal(await addedList(page).getByTestId('added-1').count(), 0, 'one change');
+    assert.match(await removedList(page).textContent(), /None/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'compare-new-access.png'), fullPage: true });
+
+    await nextUpdate(page, () => item.getByRole('button', { name: 'Load into request' }).click());
+    assert.equal(await page.getByRole('tab', { name: 'Simulator' }).getAttribute('aria-selected'), 'true');
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    assert.match(await decision(page).textContent(), /Allowed.*ReadViaEndpoint/s);
+    assert.equal(await policyBox(page).inputValue(), pair.after, 'evaluated against the After policy');
+    assert.equal(await field(page, 'Principal').inputValue(), 'anonymous');
+    assert.equal(await field(page, 'Action').inputValue(), 's3:GetObject');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'decision', 'the focus follows to the decision');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('compare: a principal widened to "*" with the keyboard; removed access is listed and denied by After', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    // Tabs are keyboard operable: focus the Simulator tab, arrow right to Compare.
+    await page.getByRole('tab', { name: 'Simulator' }).focus();
+    await nextCompare(page, () => page.keyboard.press('ArrowRight'));
+    assert.equal(await page.getByRole('tab', { name: 'Compare' }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-compare');
+    await comparePair(page, diffPair('principal-widened'));
+    assert.equal(await compareVerdict(page).getAttribute('data-verdict'), 'new');
+    const item = addedList(page).locator('[data-caller="public"]');
+    assert.equal(await item.count(), 1);
+    assert.match(await item.textContent(), /Partner/);
+    const button = item.getByRole('button', { name: 'Load into request' }).first();
+    await button.focus();
+    await nextUpdate(page, () => page.keyboard.press('Enter'));
+    assert.equal(await decision(page).getAttribute('data-decision'), 'Allow');
+
+    // The reverse change removes public read: no new access, the removal is listed, and
+    // its witness (allowed by Before) is denied by After.
+    await nextCompare(page, () => page.getByRole('tab', { name: 'Compare' }).click());
+    const { before, after } = diffPair('principal-widened');
+    await comparePair(page, { before: after, after: before });
+    assert.equal(await compareVerdict(page).getAttribute('data-verdict'), 'no-new');
+    assert.match(await compareVerdict(page).textContent(), /No new access.*some access was removed/s);
+    const gone = removedList(page).locator('[data-caller="public"]');
+    assert.equal(await gone.count(), 1);
+    assert.match(await gone.textContent(), /allowed by Before, denied by After/);
+    await nextUpdate(page, () => gone.getByRole('button', { name: 'Load into request' }).first().click());
+    assert.notEqual(await decision(page).getAttribute('data-decision'), 'Allow');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('compare: equivalent policies show no new access (and a preset pair from the menu)', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await openCompare(page);
+    await comparePair(page, diffPair('equivalent-rewrite'));
+    assert.equal(await compareVerdict(page).getAttribute('data-verdict'), 'no-new');
+    assert.match(await compareVerdict(page).textContent(), /^\W*No new access/);
+    assert.match(await addedList(page).textContent(), /None/);
+    assert.match(await removedList(page).textContent(), /None/);
+    // "Fill Before with" an example: Before is the example, After stays.
+    const after = await afterBox(page).inputValue();
+    await nextCompare(page, () => page.getByLabel('Fill the Before policy with').selectOption('public-website'));
+    const website = (await presets()).find((p) => p.id === 'public-website').text;
+    assert.equal(await beforeBox(page).inputValue(), website);
+    assert.equal(await afterBox(page).inputValue(), after);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('compare: a syntax error in Before is shown at its line and column, never as "no new access"', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await openCompare(page);
+    const { after } = diffPair('equivalent-rewrite');
+    // Line 3 has a doubled comma: the parser stops at the second one, column 29.
+    const bad = '{\n  "Version": "2012-10-17",\n  "Statement": [{"Sid": "A",, "Effect": "Allow"}]\n}\n';
+    await comparePair(page, { before: bad, after });
+    assert.equal(await compareVerdict(page).getAttribute('data-verdict'), 'error');
+    const verdict = await compareVerdict(page).textContent();
+    assert.match(verdict, /Cannot compare.*Before policy is not valid.*line 3, column 29/s);
+    assert.doesNotMatch(verdict, /No new access/i);
+    const errors = page.getByRole('list', { name: 'Errors in the Before policy' });
+    assert.equal(await errors.locator('li').count(), 1);
+    assert.match(await errors.textContent(), /PC001.*line 3, column 29/s);
+    assert.equal(await page.getByRole('list', { name: 'Errors in the After policy' }).isHidden(), true);
+    assert.doesNotMatch(await addedList(page).textContent(), /None\./, 'no "none" for an error');
+    // Clicking the error selects it in the Before editor.
+    await errors.getByRole('button').click();
+    const sel = await beforeBox(page).evaluate((ta) => [ta.selectionStart, ta.value.slice(ta.selectionStart, ta.selectionStart + 1)]);
+    assert.deepEqual(sel, [bad.indexOf(',,') + 1, ',']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'compare-error.png'), fullPage: true });
+    // Fixed: the verdict comes back.
+    await nextCompare(page, () => beforeBox(page).fill(after));
+    assert.equal(await compareVerdict(page).getAttribute('data-verdict'), 'no-new');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('compare: the view and the Before policy are in the share link and localStorage; version 1 links still open', async () => {
+  const { ctx, page, problems, close } = await openPage();
+  try {
+    await openCompare(page);
+    const pair = diffPair('condition-dropped');
+    await comparePair(page, pair);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=2.'));
+    const url = await page.getByLabel('Share link', { exact: true }).inputValue();
+    const other = await openPage(url.slice(url.indexOf('#')));
+    try {
+      const p2 = other.page;
+      assert.equal(await p2.getByRole('tab', { name: 'Compare' }).getAttribute('aria-selected'), 'true');
+      assert.equal(await beforeBox(p2).inputValue(), pair.before);
+      assert.equal(await afterBox(p2).inputValue(), pair.after);
+      await compareVerdict(p2).and(p2.locator('[data-verdict="new"]')).waitFor();
+      assert.deepEqual(other.problems, []);
+    } finally {
+      await other.close();
+    }
+    await page.waitForFunction(() => location.hash.startsWith('#s=2.'));
+    const again = await openPage('', { context: ctx });
+    try {
+      assert.equal(await beforeBox(again.page).inputValue(), pair.before, 'restored from localStorage');
+      await compareVerdict(again.page).and(again.page.locator('[data-verdict="new"]')).waitFor();
+    } finally {
+      await again.close();
+    }
+
+    // A version 1 link (policy and request only, as pages before the Compare view made them).
+    const v1 = await page.evaluate(async (policy) => {
+      const json = JSON.stringify({ v: 1, engine: null, policy, request: { principal: 'anonymous', action: 's3:PutObject', resource: '', context: [] } });
+      const res = new Response(new Blob([new TextEncoder().encode(json)]).stream().pipeThrough(new CompressionStream('deflate-raw')));
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return `#s=1.${btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+    }, pair.after);
+    const old = await openPage(v1);
+    try {
+      assert.equal(await policyBox(old.page).inputValue(), pair.after);
+      assert.equal(await field(old.page, 'Action').inputValue(), 's3:PutObject');
+      assert.equal(await old.page.getByRole('tab', { name: 'Simulator' }).getAttribute('aria-selected'), 'true');
+      assert.equal(await old.page.locator('#notice').isHidden(), true, 'no message for a good old link');
+      assert.deepEqual(old.problems, []);
+    } finally {
+      await old.close();
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('compare: policy text from the editors is shown as text, never as HTML', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await openCompare(page);
+    const evil = (sid, action) => `{"Version": "2012-10-17", "Statement": [{"Sid": "${sid}", "Effect": "Allow", "Principal": "*", `
+      + `"Action": "${action}", "Resource": "arn:aws:s3:::b/<script>x</script>"}]}`;
+    await comparePair(page, { before: evil('Before', 's3:GetObject'), after: evil('<img src=x onerror=alert(1)>', 's3:PutObject') });
+    assert.equal(await compareVerdict(page).getAttribute('data-verdict'), 'new');
+    assert.equal(await page.locator('main img, main script').count(), 0);
+    assert.match(await addedList(page).textContent(), /<img src=x onerror=alert\(1\)>/);
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -130,6 +130,44 @@ test('witnesses were checked', (t) => {
   assert.ok(witnessesChecked >= 5, `only ${witnessesChecked} witnesses`);
 });
 
+// `policycheck diff OLD NEW --format json` and diffPolicies(OLD, NEW) on every diff
+// scenario (and each one reversed): the same added, removed and undecided access, item
+// for item (the CLI adds each item's `path`); the CLI's exit status agrees too.
+const DIFF_DIR = path.join(REPO_DIR, 'fixtures', 'diff');
+const withoutPath = ({ path: _p, ...rest }) => rest;
+for (const name of readdirSync(DIFF_DIR).sort()) {
+  for (const reversed of [false, true]) {
+    test(`parity: diff ${name}${reversed ? ' (reversed)' : ''}`, () => {
+      let [oldFile, newFile] = ['old.json', 'new.json'].map((f) => `fixtures/diff/${name}/${f}`);
+      if (reversed) [oldFile, newFile] = [newFile, oldFile];
+      const read = (f) => strict.decode(readFileSync(path.join(REPO_DIR, f)));
+      const mine = JSON.parse(wasm.diffPolicies(read(oldFile), read(newFile)));
+      assert.equal(mine.type, 'success', JSON.stringify(mine.errors));
+      const cli = runCli(['diff', oldFile, newFile, '--format', 'json', '--color', 'never']);
+      assert.ok(cli.status === 0 || cli.status === 1, `diff exit ${cli.status}: ${cli.stderr}`);
+      const theirs = JSON.parse(cli.stdout);
+      assert.deepEqual(mine.added, theirs.added.map(withoutPath), 'added');
+      assert.deepEqual(mine.removed, theirs.removed.map(withoutPath), 'removed');
+      assert.deepEqual(mine.unknown, theirs.unknown.map(withoutPath), 'unknown');
+      const publicNew = mine.added.some((c) => c.caller === 'public') || mine.unknown.some((u) => u.caller === 'public');
+      assert.equal(cli.status, publicNew ? 1 : 0, 'exit 1 exactly when there is new public access');
+    });
+  }
+}
+
+test('parity: diff with an invalid side: the CLI exits 2 and the WASM answer is a failure naming it', () => {
+  const file = path.join(tmp, 'broken.json');
+  writeFileSync(file, '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}\n');
+  const good = 'fixtures/diff/condition-dropped/new.json';
+  const cli = runCli(['diff', file, good, '--format', 'json', '--color', 'never']);
+  assert.equal(cli.status, 2, cli.stderr);
+  const mine = JSON.parse(wasm.diffPolicies(readFileSync(file, 'utf8'), readFileSync(path.join(REPO_DIR, good), 'utf8')));
+  assert.equal(mine.type, 'failure');
+  assert.equal(mine.errors[0].source, 'old');
+  assert.equal(mine.errors[0].diagnostic.line, 3);
+  assert.match(cli.stderr + cli.stdout, /:3:/, 'the CLI names line 3 too');
+});
+
 function vectors(name) {
   return readFileSync(path.join(REPO_DIR, 'fixtures', 'conformance', name), 'utf8')
     .split('\n')

@@ -50,6 +50,15 @@ pub fn policy_info(text: &str) -> String {
     to_json(&api::policy_info_answer(text))
 }
 
+/// `diffPolicies(oldText, newText)`: the access NEW grants that OLD did not (and what it
+/// removes), per level and caller class, each with a witness NEW allows and OLD denies;
+/// or a failure naming the invalid side (`source: "old" | "new"`) with located errors.
+/// See `api::diff_answer` (the same items as `policycheck diff --format json`).
+#[wasm_bindgen(js_name = "diffPolicies")]
+pub fn diff_policies(old_text: &str, new_text: &str) -> String {
+    to_json(&api::diff_answer(old_text, new_text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +86,47 @@ mod tests {
     }
 
     #[test]
+    fn diff_shim_reports_new_access_and_names_the_invalid_side() {
+        let old = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Vpce","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}]}"#;
+        let new = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        let d = parse(&diff_policies(old, new));
+        assert_eq!(d["type"], "success");
+        assert_eq!(d["added"][0]["caller"], "public");
+        assert_eq!(d["added"][0]["level"], "read");
+        assert_eq!(d["added"][0]["statements"][0], "Open");
+        assert_eq!(d["removed"], serde_json::json!([]));
+        // The witness is allowed by NEW (and denied by OLD).
+        let witness = d["added"][0]["witness"].to_string();
+        assert_eq!(
+            parse(&evaluate(new, &witness))["evaluation"]["decision"],
+            "Allow"
+        );
+        assert_ne!(
+            parse(&evaluate(old, &witness))["evaluation"]["decision"],
+            "Allow"
+        );
+        // The other way round: nothing new, the read is removed.
+        let back = parse(&diff_policies(new, old));
+        assert_eq!(back["type"], "success");
+        assert_eq!(back["added"], serde_json::json!([]));
+        assert_eq!(back["unknown"], serde_json::json!([]));
+        assert_eq!(back["removed"][0]["caller"], "public");
+        // Equivalent texts: nothing either way.
+        let same = parse(&diff_policies(new, new));
+        assert_eq!(same["added"], serde_json::json!([]));
+        assert_eq!(same["removed"], serde_json::json!([]));
+        // An invalid side is a failure with its line and column, never "nothing new".
+        let bad = parse(&diff_policies("{\n  \"Version\": \"2012-10-17\",,\n}", new));
+        assert_eq!(bad["type"], "failure");
+        assert_eq!(bad["errors"][0]["source"], "old");
+        assert_eq!(bad["errors"][0]["diagnostic"]["line"], 2);
+        assert!(bad.get("added").is_none());
+        let bad_new = parse(&diff_policies(old, "[1]"));
+        assert_eq!(bad_new["type"], "failure");
+        assert_eq!(bad_new["errors"][0]["source"], "new");
+    }
+
+    #[test]
     fn hostile_input_is_an_answer_not_a_panic() {
         let deep = "[".repeat(100_000);
         let huge = format!(
@@ -95,6 +145,7 @@ mod tests {
             assert_eq!(parse(&lint_policy("x.json", text))["type"], "success");
             let _ = parse(&evaluate(text, text));
             let _ = parse(&policy_info(text));
+            let _ = parse(&diff_policies(text, text));
         }
     }
 }
