@@ -14,7 +14,7 @@ macro_rules! diff_rule {
                 summary: $summary,
             },
             since: "0.1.0",
-            docs: include_str!($doc),
+            docs: crate::registry::rule_docs!($doc),
             tags: &["security", "diff"],
             security_severity: $sec,
             check: None,

@@ -9,7 +9,7 @@ macro_rules! grammar_rule {
         pub const $id: RuleMeta = RuleMeta {
             code: $code,
             since: "0.1.0",
-            docs: include_str!($doc),
+            docs: crate::registry::rule_docs!($doc),
             tags: &["correctness", "grammar"],
             security_severity: None,
             check: None,

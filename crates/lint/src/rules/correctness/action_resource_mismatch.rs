@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "an action that applies to none of the statement's resources, such as `s3:GetObject` on a bucket ARN",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC303-action-resource-mismatch.md"),
+    docs: crate::registry::rule_docs!("../docs/PC303-action-resource-mismatch.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

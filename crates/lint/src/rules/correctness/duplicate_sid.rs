@@ -12,7 +12,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "two statements share the same `Sid`",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC309-duplicate-sid.md"),
+    docs: crate::registry::rule_docs!("../docs/PC309-duplicate-sid.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

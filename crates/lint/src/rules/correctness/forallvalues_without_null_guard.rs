@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "`ForAllValues:` in an `Allow` is true when the key is absent; add a `Null` guard",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC306-forallvalues-without-null-guard.md"),
+    docs: crate::registry::rule_docs!("../docs/PC306-forallvalues-without-null-guard.md"),
     tags: &["security", "s3"],
     security_severity: Some("6.0"),
     check: Some(check),

@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a multi-valued condition key used without `ForAnyValue:` or `ForAllValues:`",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC308-multivalued-key-without-set-operator.md"),
+    docs: crate::registry::rule_docs!("../docs/PC308-multivalued-key-without-set-operator.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a condition operator that does not fit the key's type, such as `IpAddress` on a string key",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC305-operator-type-mismatch.md"),
+    docs: crate::registry::rule_docs!("../docs/PC305-operator-type-mismatch.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

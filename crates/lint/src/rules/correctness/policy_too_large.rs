@@ -13,7 +13,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "the policy is over S3's limit of 20,480 bytes without whitespace",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC310-policy-too-large.md"),
+    docs: crate::registry::rule_docs!("../docs/PC310-policy-too-large.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

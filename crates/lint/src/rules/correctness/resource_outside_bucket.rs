@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a `Resource` names another bucket than the policy's own; S3 rejects it",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC312-resource-outside-bucket.md"),
+    docs: crate::registry::rule_docs!("../docs/PC312-resource-outside-bucket.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

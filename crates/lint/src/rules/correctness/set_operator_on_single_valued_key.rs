@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "`ForAllValues:` or `ForAnyValue:` on a single-valued condition key",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC307-set-operator-on-single-valued-key.md"),
+    docs: crate::registry::rule_docs!("../docs/PC307-set-operator-on-single-valued-key.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

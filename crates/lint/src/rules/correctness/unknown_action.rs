@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "an action that is not a known S3 action, or another service's action in a bucket policy",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC302-unknown-action.md"),
+    docs: crate::registry::rule_docs!("../docs/PC302-unknown-action.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a condition key that is neither a global `aws:` key nor an S3 key, so it is never present",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC304-unknown-condition-key.md"),
+    docs: crate::registry::rule_docs!("../docs/PC304-unknown-condition-key.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a policy variable in a numeric, date, IP, binary or `Null` condition value, which is never substituted",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC313-variable-in-non-string-condition.md"),
+    docs: crate::registry::rule_docs!("../docs/PC313-variable-in-non-string-condition.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

@@ -13,7 +13,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "policy variables such as `${aws:username}` without `\"Version\": \"2012-10-17\"`, where they are literal text",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC311-variables-need-version-2012.md"),
+    docs: crate::registry::rule_docs!("../docs/PC311-variables-need-version-2012.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

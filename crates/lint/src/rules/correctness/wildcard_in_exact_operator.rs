@@ -16,7 +16,7 @@ pub const RULE: RuleMeta = RuleMeta {
             "`*` or `?` in a `StringEquals`-style value is a literal character, not a wildcard",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC301-wildcard-in-exact-operator.md"),
+    docs: crate::registry::rule_docs!("../docs/PC301-wildcard-in-exact-operator.md"),
     tags: &["correctness", "s3"],
     security_severity: None,
     check: Some(check),

@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "an `Allow` grants to a whole AWS account: any principal that account's administrators permit gets access",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC205-account-wide-grant.md"),
+    docs: crate::registry::rule_docs!("../docs/PC205-account-wide-grant.md"),
     tags: &["hardening", "s3"],
     security_severity: None,
     check: Some(check),

@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "an `Allow` statement uses `NotAction`, granting every action that is not listed",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC202-allow-not-action.md"),
+    docs: crate::registry::rule_docs!("../docs/PC202-allow-not-action.md"),
     tags: &["security", "s3"],
     security_severity: Some("7.5"),
     check: Some(check),

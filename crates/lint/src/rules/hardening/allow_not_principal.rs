@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "an `Allow` statement uses `NotPrincipal`, granting access to everyone not listed",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC201-allow-not-principal.md"),
+    docs: crate::registry::rule_docs!("../docs/PC201-allow-not-principal.md"),
     tags: &["security", "s3"],
     security_severity: Some("8.0"),
     check: Some(check),

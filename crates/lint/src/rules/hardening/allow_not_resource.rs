@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
             "an `Allow` statement uses `NotResource`, granting on every resource that is not listed",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC203-allow-not-resource.md"),
+    docs: crate::registry::rule_docs!("../docs/PC203-allow-not-resource.md"),
     tags: &["security", "s3"],
     security_severity: Some("6.5"),
     check: Some(check),

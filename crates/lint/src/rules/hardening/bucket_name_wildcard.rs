@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a wildcard in the bucket name of a `Resource` also matches other buckets",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC206-bucket-name-wildcard.md"),
+    docs: crate::registry::rule_docs!("../docs/PC206-bucket-name-wildcard.md"),
     tags: &["security", "s3"],
     security_severity: Some("5.5"),
     check: Some(check),

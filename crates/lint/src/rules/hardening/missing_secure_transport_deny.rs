@@ -17,7 +17,7 @@ pub const RULE: RuleMeta = RuleMeta {
             "the policy does not deny requests that are not sent over HTTPS (`aws:SecureTransport`)",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC204-missing-secure-transport-deny.md"),
+    docs: crate::registry::rule_docs!("../docs/PC204-missing-secure-transport-deny.md"),
     tags: &["hardening", "s3"],
     security_severity: None,
     check: Some(check),

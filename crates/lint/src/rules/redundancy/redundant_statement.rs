@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a statement that another statement with the same effect already covers",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC320-redundant-statement.md"),
+    docs: crate::registry::rule_docs!("../docs/PC320-redundant-statement.md"),
     tags: &["redundancy", "maintainability"],
     security_severity: None,
     check: Some(check),

@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "an Allow statement that a Deny statement overrides entirely, so it never grants anything",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC321-shadowed-allow.md"),
+    docs: crate::registry::rule_docs!("../docs/PC321-shadowed-allow.md"),
     tags: &["redundancy", "correctness"],
     security_severity: None,
     check: Some(check),

@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a date written as fewer than 9 digits, such as `2024`: read as epoch seconds, in early 1970",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC407-ambiguous-epoch-date.md"),
+    docs: crate::registry::rule_docs!("../docs/PC407-ambiguous-epoch-date.md"),
     tags: &["style", "correctness"],
     security_severity: None,
     check: Some(check),

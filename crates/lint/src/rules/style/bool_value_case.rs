@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a `Bool` value written `True`, `FALSE` or another non-lowercase spelling",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC406-bool-value-case.md"),
+    docs: crate::registry::rule_docs!("../docs/PC406-bool-value-case.md"),
     tags: &["style"],
     security_severity: None,
     check: Some(check),

@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "an IP range with host bits set, such as `203.0.113.5/24`, which means the whole masked range",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC405-cidr-host-bits.md"),
+    docs: crate::registry::rule_docs!("../docs/PC405-cidr-host-bits.md"),
     tags: &["style", "network"],
     security_severity: None,
     check: Some(check),

@@ -12,7 +12,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "an empty `Condition` object, which is always true",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC408-empty-condition.md"),
+    docs: crate::registry::rule_docs!("../docs/PC408-empty-condition.md"),
     tags: &["style"],
     security_severity: None,
     check: Some(check),

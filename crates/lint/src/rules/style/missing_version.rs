@@ -13,7 +13,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "no `Version`, or the legacy `2008-10-17`: policy variables are plain text",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC401-missing-version.md"),
+    docs: crate::registry::rule_docs!("../docs/PC401-missing-version.md"),
     tags: &["style"],
     security_severity: None,
     check: Some(check),

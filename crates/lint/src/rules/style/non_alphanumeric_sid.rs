@@ -12,7 +12,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a `Sid` with characters other than letters and digits, which IAM identity policies reject",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC402-non-alphanumeric-sid.md"),
+    docs: crate::registry::rule_docs!("../docs/PC402-non-alphanumeric-sid.md"),
     tags: &["style"],
     security_severity: None,
     check: Some(check),

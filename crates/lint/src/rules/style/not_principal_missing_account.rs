@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a `NotPrincipal` entry whose account (or role, for a session) is not listed too, so the Deny still applies to it",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC404-not-principal-missing-account.md"),
+    docs: crate::registry::rule_docs!("../docs/PC404-not-principal-missing-account.md"),
     tags: &["correctness", "principal"],
     security_severity: None,
     check: Some(check),

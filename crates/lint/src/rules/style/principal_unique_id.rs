@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         summary: "a principal that is an IAM unique id (`AIDA…`, `AROA…`): the identity was deleted and the entry matches nobody",
     },
     since: "0.1.0",
-    docs: include_str!("../docs/PC403-principal-unique-id.md"),
+    docs: crate::registry::rule_docs!("../docs/PC403-principal-unique-id.md"),
     tags: &["style", "maintainability"],
     security_severity: None,
     check: Some(check),
