@@ -33,6 +33,7 @@ let lastLint = null; // lint answer for lastText
 let lastInfo = null; // policyInfo answer for lastText
 let lastEval = null; // last evaluate answer
 let lintShown = null; // the lint answer on screen
+let accessShown = null; // the public-access block on screen, as JSON (redrawn only when it changes)
 let offsets = null; // byte → UTF-16 map for lastText (built lazily)
 let compare = null; // the Compare view
 let view = 'simulator'; // the view shown: "simulator" or "compare"
@@ -125,7 +126,14 @@ function update(reason = 'edit') {
   renderDecision($('decision'), lastEval, { onStatement: (st) => selectBytes(st.span) });
   trace.render(lastEval);
   const c2 = performance.now();
-  if (lintShown !== lastLint) renderAccess($('access'), report, { onLoad: loadWitness, onStatement: selectStatement });
+  if (lintShown !== lastLint) {
+    // Most keystrokes leave the verdict as it was: then the panel keeps its nodes.
+    const accessKey = JSON.stringify(report?.access ?? null);
+    if (accessKey !== accessShown) {
+      renderAccess($('access'), report, { onLoad: loadWitness, onStatement: selectStatement });
+      accessShown = accessKey;
+    }
+  }
   lintShown = lastLint;
   if (lastEval?.type === 'success') {
     builder.showMissing(lastEval.missing_context);

@@ -306,6 +306,7 @@ function call(fn, ...args) {
   }
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
 const toText = (v) => (typeof v === 'string' ? v : String(v ?? ''));
 
 let cachedActions = null;
@@ -326,7 +327,8 @@ const engine = {
     }
     const answer = call(wasm.evaluate, policy, requestText);
     if (answer.type === 'success' && answer.evaluation) {
-      const toUtf16 = utf16Offsets(policy);
+      // ASCII text (the usual policy): byte offsets are UTF-16 offsets.
+      const toUtf16 = ASCII.test(policy) ? (b) => (b >= 0 ? Math.min(b, policy.length) : 0) : utf16Offsets(policy);
       for (const st of answer.evaluation.statements ?? []) {
         addUtf16(st.span, toUtf16);
         for (const part of [st.principal, st.action, st.resource]) addUtf16(part?.span, toUtf16);

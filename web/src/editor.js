@@ -60,9 +60,9 @@ export class Editor {
       }
       spans.push([s, e, RANK[f.severity] ?? 1]);
     }
-    const frag = document.createDocumentFragment();
+    const pieces = []; // [text, rank], rank 0 = not underlined
     if (spans.length === 0) {
-      frag.append(text);
+      pieces.push([text, 0]);
     } else {
       const points = new Set([0, n]);
       for (const [s, e] of spans) { points.add(s); points.add(e); }
@@ -74,15 +74,43 @@ export class Editor {
       const run = [0, 0, 0, 0];
       for (let i = 0; i + 1 < cuts.length; i++) {
         for (let r = 1; r <= 3; r++) run[r] += cover[r][i];
-        const piece = text.slice(cuts[i], cuts[i + 1]);
         const rank = run[3] > 0 ? 3 : run[2] > 0 ? 2 : run[1] > 0 ? 1 : 0;
-        if (rank === 0) frag.append(piece);
-        else frag.append(h('mark', { class: `u-${['', 'note', 'warning', 'error'][rank]}`, text: piece }));
+        const piece = text.slice(cuts[i], cuts[i + 1]);
+        const last = pieces[pieces.length - 1];
+        if (last && last[1] === rank) last[0] += piece; else pieces.push([piece, rank]);
       }
     }
     // A trailing newline in a textarea adds a line; the <pre> needs a character to match.
-    frag.append('\n ');
-    this.inner.replaceChildren(frag);
+    pieces.push(['\n ', 0]);
+    this.patchLayer(pieces);
+  }
+
+  /**
+   * Make the layer show `pieces`, keeping the nodes of the unchanged pieces before and
+   * after the edit (a keystroke usually changes one piece): few DOM operations per update.
+   */
+  patchLayer(pieces) {
+    const old = this.pieces ?? [];
+    const nodes = this.nodes ?? [];
+    const same = (a, b) => a[1] === b[1] && a[0] === b[0];
+    let p = 0;
+    while (p < old.length && p < pieces.length && same(old[p], pieces[p])) p++;
+    let q = 0;
+    while (q < old.length - p && q < pieces.length - p && same(old[old.length - 1 - q], pieces[pieces.length - 1 - q])) q++;
+    const before = nodes[old.length - q] ?? null;
+    for (let i = p; i < old.length - q; i++) nodes[i].remove();
+    const mid = [];
+    for (let i = p; i < pieces.length - q; i++) {
+      const [t, rank] = pieces[i];
+      mid.push(rank === 0 ? document.createTextNode(t) : h('mark', { class: `u-${['', 'note', 'warning', 'error'][rank]}`, text: t }));
+    }
+    if (mid.length) {
+      const frag = document.createDocumentFragment();
+      frag.append(...mid);
+      this.inner.insertBefore(frag, before);
+    }
+    this.nodes = nodes.slice(0, p).concat(mid, nodes.slice(old.length - q));
+    this.pieces = pieces;
   }
 
   /**
@@ -160,6 +188,9 @@ export class Editor {
   renderCounts(findings) {
     const c = { error: 0, warning: 0, note: 0 };
     for (const f of findings) c[f.severity] = (c[f.severity] ?? 0) + 1;
+    const key = `${c.error}/${c.warning}/${c.note}`;
+    if (this.countsKey === key) return; // unchanged: keep the nodes
+    this.countsKey = key;
     const plural = (k, n) => `${n} ${k}${n === 1 ? '' : 's'}`;
     replace(this.counts, ['error', 'warning', 'note'].map((k) =>
       h('span', { class: `count sev-${k}${c[k] ? '' : ' zero'}`, dataset: { testid: `count-${k}`, count: String(c[k]) } },

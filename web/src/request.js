@@ -334,6 +334,9 @@ export class RequestBuilder {
   /** Warn about condition keys the request does not set (AWS's MissingContextValues). */
   showMissing(keys) {
     const el = this.el.missing;
+    const key = (keys ?? []).join('\n');
+    if (this.missingKey === key) return; // unchanged: keep the nodes
+    this.missingKey = key;
     if (!keys || keys.length === 0) {
       el.hidden = true;
       el.replaceChildren();
@@ -348,6 +351,9 @@ export class RequestBuilder {
 
   /** Show a request error (from the engine) next to the field it concerns. */
   showError(message, field) {
+    const key = `${field}\n${message}`;
+    if (this.errorKey === key) return; // unchanged: keep the nodes
+    this.errorKey = key;
     for (const f of ['principal', 'action', 'resource']) {
       this.el[f].toggleAttribute('aria-invalid', f === field);
       if (f === field) this.el[f].setAttribute('aria-invalid', 'true');
