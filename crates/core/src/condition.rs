@@ -216,6 +216,21 @@ pub struct Operator {
     pub if_exists: bool,
 }
 
+impl Operator {
+    /// Whether `text` is exactly this operator's canonical spelling (no allocation).
+    fn spelled(&self, text: &str) -> bool {
+        let set = match self.set {
+            Some(SetOp::ForAllValues) => "ForAllValues:",
+            Some(SetOp::ForAnyValue) => "ForAnyValue:",
+            None => "",
+        };
+        let ie = if self.if_exists { "IfExists" } else { "" };
+        text.strip_prefix(set)
+            .and_then(|r| r.strip_suffix(ie))
+            .is_some_and(|b| b == self.base.name())
+    }
+}
+
 impl fmt::Display for Operator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.set {
@@ -246,29 +261,51 @@ pub enum OperatorProblem {
 pub fn parse_operator(text: &str) -> Result<Operator, OperatorProblem> {
     match parse_operator_ci(text) {
         Some(op) if op.base == BaseOp::Null && op.if_exists => Err(OperatorProblem::NullIfExists),
-        Some(op) if op.to_string() == text => Ok(op),
+        Some(op) if op.spelled(text) => Ok(op),
         Some(op) => Err(OperatorProblem::MisCased(op)),
         None => Err(OperatorProblem::Unknown),
     }
 }
 
+/// Strip `prefix` from `s`, ignoring ASCII case.
+fn strip_prefix_ci<'s>(s: &'s str, prefix: &str) -> Option<&'s str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| s.get(prefix.len()..))
+        .flatten()
+}
+
+/// Strip `suffix` from `s`, ignoring ASCII case.
+fn strip_suffix_ci<'s>(s: &'s str, suffix: &str) -> Option<&'s str> {
+    let cut = s.len().checked_sub(suffix.len())?;
+    let tail = s.get(cut..)?;
+    tail.eq_ignore_ascii_case(suffix)
+        .then(|| s.get(..cut))
+        .flatten()
+}
+
 fn parse_operator_ci(text: &str) -> Option<Operator> {
-    let lower = text.to_ascii_lowercase();
-    let (set, rest) = if let Some(r) = lower.strip_prefix("forallvalues:") {
+    let (set, rest) = if let Some(r) = strip_prefix_ci(text, "ForAllValues:") {
         (Some(SetOp::ForAllValues), r)
-    } else if let Some(r) = lower.strip_prefix("foranyvalue:") {
+    } else if let Some(r) = strip_prefix_ci(text, "ForAnyValue:") {
         (Some(SetOp::ForAnyValue), r)
     } else {
-        (None, lower.as_str())
+        (None, text)
     };
-    let (base_text, if_exists) = match rest.strip_suffix("ifexists") {
+    let (base_text, if_exists) = match strip_suffix_ci(rest, "IfExists") {
         Some(b) => (b, true),
         None => (rest, false),
     };
     let base = BaseOp::ALL
         .iter()
         .copied()
-        .find(|b| b.name().eq_ignore_ascii_case(base_text))?;
+        .find(|b| b.name() == base_text)
+        .or_else(|| {
+            BaseOp::ALL
+                .iter()
+                .copied()
+                .find(|b| b.name().eq_ignore_ascii_case(base_text))
+        })?;
     Some(Operator {
         set,
         base,

@@ -10,38 +10,42 @@
 
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::Span;
+use std::borrow::Cow;
+use std::collections::hash_map::{Entry, HashMap};
 
 /// Deepest nesting accepted. A bucket policy needs about 6 levels.
 pub const MAX_DEPTH: usize = 128;
 
 /// A JSON value with its span.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Json {
-    pub kind: JsonKind,
+pub struct Json<'a> {
+    pub kind: JsonKind<'a>,
     pub span: Span,
 }
 
 /// One member of a JSON object.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'a> {
+    /// Borrowed from the text unless the key has escapes.
+    pub key: Cow<'a, str>,
     /// The key's span, quotes included.
     pub key_span: Span,
-    pub value: Json,
+    pub value: Json<'a>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum JsonKind {
+pub enum JsonKind<'a> {
     Null,
     Bool(bool),
     /// The number exactly as written.
-    Number(String),
-    String(String),
-    Array(Vec<Json>),
-    Object(Vec<Member>),
+    Number(&'a str),
+    /// Borrowed from the text unless the string has escapes.
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Vec<Member<'a>>),
 }
 
-impl Json {
+impl<'a> Json<'a> {
     /// A short name of the value's type, for messages.
     pub fn type_name(&self) -> &'static str {
         match self.kind {
@@ -61,7 +65,7 @@ impl Json {
         }
     }
 
-    pub fn as_object(&self) -> Option<&[Member]> {
+    pub fn as_object(&self) -> Option<&[Member<'a>]> {
         match &self.kind {
             JsonKind::Object(m) => Some(m),
             _ => None,
@@ -76,16 +80,26 @@ pub fn pointer_at(root: &Json, span: Span) -> String {
     let mut node = root;
     loop {
         let next = match &node.kind {
-            JsonKind::Object(members) => members.iter().find_map(|m| {
-                let inside = m.value.span.start <= span.start && span.end <= m.value.span.end;
-                let on_key = m.key_span.start <= span.start && span.end <= m.key_span.end;
-                (inside || on_key).then(|| (escape_pointer(&m.key), &m.value, on_key))
-            }),
-            JsonKind::Array(items) => items
-                .iter()
-                .enumerate()
-                .find(|(_, v)| v.span.start <= span.start && span.end <= v.span.end)
-                .map(|(i, v)| (i.to_string(), v, false)),
+            // Members and items are in text order: binary search for the one that
+            // starts at or before `span` (a 100,000-key object stays fast).
+            JsonKind::Object(members) => {
+                let i = members
+                    .partition_point(|m| m.key_span.start <= span.start)
+                    .checked_sub(1);
+                i.and_then(|i| members.get(i)).and_then(|m| {
+                    let inside = m.value.span.start <= span.start && span.end <= m.value.span.end;
+                    let on_key = m.key_span.start <= span.start && span.end <= m.key_span.end;
+                    (inside || on_key).then(|| (escape_pointer(&m.key), &m.value, on_key))
+                })
+            }
+            JsonKind::Array(items) => {
+                let i = items
+                    .partition_point(|v| v.span.start <= span.start)
+                    .checked_sub(1);
+                i.and_then(|i| items.get(i).map(|v| (i, v)))
+                    .filter(|(_, v)| v.span.start <= span.start && span.end <= v.span.end)
+                    .map(|(i, v)| (i.to_string(), v, false))
+            }
             _ => None,
         };
         match next {
@@ -109,13 +123,13 @@ fn escape_pointer(key: &str) -> String {
 /// The result of parsing: the tree (when the text is valid JSON) and the
 /// problems found. Duplicate keys do not stop parsing; syntax errors do.
 #[derive(Debug)]
-pub struct Parsed {
-    pub value: Option<Json>,
+pub struct Parsed<'a> {
+    pub value: Option<Json<'a>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Parse raw bytes: checks UTF-8 first (reporting the first bad byte).
-pub fn parse_bytes(bytes: &[u8]) -> Result<(&str, Parsed), Diagnostic> {
+pub fn parse_bytes(bytes: &[u8]) -> Result<(&str, Parsed<'_>), Diagnostic> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok((text, parse(text))),
         Err(e) => {
@@ -133,7 +147,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<(&str, Parsed), Diagnostic> {
 }
 
 /// Parse a text.
-pub fn parse(text: &str) -> Parsed {
+pub fn parse(text: &str) -> Parsed<'_> {
     if text.len() > u32::MAX as usize / 2 {
         return Parsed {
             value: None,
@@ -234,7 +248,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn document(&mut self) -> PResult<Json> {
+    fn document(&mut self) -> PResult<Json<'a>> {
         if self.text.starts_with('\u{FEFF}') {
             return Err(self
                 .err(0, 3, "the file starts with a byte order mark (BOM)")
@@ -264,7 +278,7 @@ impl<'a> Parser<'a> {
         Ok(v)
     }
 
-    fn value(&mut self, depth: usize) -> PResult<Json> {
+    fn value(&mut self, depth: usize) -> PResult<Json<'a>> {
         if depth >= MAX_DEPTH {
             return Err(self
                 .err(
@@ -308,7 +322,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn literal(&mut self, word: &str, kind: JsonKind) -> PResult<Json> {
+    fn literal(&mut self, word: &str, kind: JsonKind<'a>) -> PResult<Json<'a>> {
         let start = self.pos;
         if self
             .text
@@ -333,7 +347,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn number(&mut self) -> PResult<Json> {
+    fn number(&mut self) -> PResult<Json<'a>> {
         let start = self.pos;
         let b = self.bytes;
         let mut i = self.pos;
@@ -383,7 +397,7 @@ impl<'a> Parser<'a> {
         }
         self.pos = i;
         Ok(Json {
-            kind: JsonKind::Number(self.text[start..i].to_string()),
+            kind: JsonKind::Number(&self.text[start..i]),
             span: sp(start, i),
         })
     }
@@ -408,9 +422,21 @@ impl<'a> Parser<'a> {
     }
 
     /// Parse a string starting at `"`; returns the unescaped text.
-    fn string(&mut self) -> PResult<String> {
+    fn string(&mut self) -> PResult<Cow<'a, str>> {
         let start = self.pos;
         self.pos += 1; // opening quote
+                       // The common case, a string without escapes, borrows from the text.
+        let text: &'a str = self.text;
+        let plain_end = self.bytes[self.pos..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .map(|i| self.pos + i);
+        if let Some(end) = plain_end {
+            if self.bytes.get(end) == Some(&b'"') {
+                self.pos = end + 1;
+                return Ok(Cow::Borrowed(&text[start + 1..end]));
+            }
+        }
         let mut out = String::new();
         loop {
             // Copy a run of plain characters at once.
@@ -426,7 +452,7 @@ impl<'a> Parser<'a> {
                 None => return Err(self.err(start, self.pos, "unterminated string")),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     let esc = self.pos;
@@ -506,7 +532,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> PResult<Json> {
+    fn array(&mut self, depth: usize) -> PResult<Json<'a>> {
         let start = self.pos;
         self.pos += 1;
         let mut items = Vec::new();
@@ -554,10 +580,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> PResult<Json> {
+    fn object(&mut self, depth: usize) -> PResult<Json<'a>> {
         let start = self.pos;
         self.pos += 1;
-        let mut members: Vec<Member> = Vec::new();
+        let mut members: Vec<Member<'a>> = Vec::new();
+        let mut index: Option<HashMap<Cow<'a, str>, Span>> = None;
         self.skip_ws()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -604,11 +631,31 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.skip_ws()?;
             let value = self.value(depth + 1)?;
-            if let Some(first) = members.iter().find(|m| m.key == key) {
+            // Small objects are searched; a big one gets an index, so a hostile object
+            // with 100,000 keys stays linear.
+            let first = if members.len() < 16 {
+                members.iter().find(|m| m.key == key).map(|m| m.key_span)
+            } else {
+                let index = index.get_or_insert_with(|| {
+                    members
+                        .iter()
+                        .rev()
+                        .map(|m| (m.key.clone(), m.key_span))
+                        .collect::<HashMap<_, _>>()
+                });
+                match index.entry(key.clone()) {
+                    Entry::Occupied(e) => Some(*e.get()),
+                    Entry::Vacant(e) => {
+                        e.insert(key_span);
+                        None
+                    }
+                }
+            };
+            if let Some(first) = first {
                 self.diagnostics.push(
                     Diagnostic::new(&codes::DUPLICATE_KEY, key_span, format!("duplicate key `{key}` in one JSON object"))
                         .with_label("and again here")
-                        .and_label(first.key_span, "first written here")
+                        .and_label(first, "first written here")
                         .with_help("remove one of them; tools disagree on which copy wins, and S3 rejects the policy"),
                 );
             }
@@ -685,7 +732,7 @@ mod tests {
         let JsonKind::Object(inner) = &m[1].value.kind else {
             panic!()
         };
-        assert_eq!(inner[0].value.kind, JsonKind::Number("-1.5e3".into()));
+        assert_eq!(inner[0].value.kind, JsonKind::Number("-1.5e3"));
     }
 
     #[test]

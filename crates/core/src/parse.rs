@@ -99,7 +99,7 @@ const PRINCIPAL_KEYS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"
 /// A member whose key is known case-insensitively: `canonical` is the grammar's spelling.
 struct Known<'a> {
     canonical: &'static str,
-    member: &'a Member,
+    member: &'a Member<'a>,
 }
 
 impl Lower {
@@ -115,7 +115,7 @@ impl Lower {
         known: &'static [&'static str],
         context: &str,
     ) -> Vec<Known<'a>> {
-        let mut out: Vec<Known<'a>> = Vec::new();
+        let mut out: Vec<Known<'a>> = Vec::with_capacity(members.len());
         for m in members {
             let canonical = known.iter().find(|k| k.eq_ignore_ascii_case(&m.key));
             match canonical {
@@ -487,7 +487,7 @@ impl Lower {
     /// Read a string-or-array-of-strings element. Returns the strings with spans.
     fn strings(&mut self, m: &Member, what: &str) -> Option<Vec<Spanned<String>>> {
         match &m.value.kind {
-            JsonKind::String(s) => Some(vec![Spanned::new(s.clone(), m.value.span)]),
+            JsonKind::String(s) => Some(vec![Spanned::new(s.to_string(), m.value.span)]),
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.push(
@@ -682,8 +682,8 @@ impl Lower {
                     ),
                 );
             }
-            let pattern = Pattern::new(
-                &s.to_ascii_lowercase(),
+            let pattern = Pattern::from_string(
+                s.to_ascii_lowercase(),
                 Syntax {
                     wildcards: true,
                     variables: false,
@@ -727,7 +727,13 @@ impl Lower {
 
     fn check_resource(&mut self, text: &Spanned<String>) {
         let s = text.value.as_str();
-        let parts: Vec<&str> = s.splitn(6, ':').collect();
+        let mut parts = [""; 6];
+        let mut n = 0;
+        for (slot, part) in parts.iter_mut().zip(s.splitn(6, ':')) {
+            *slot = part;
+            n += 1;
+        }
+        let parts = parts.get(..n).unwrap_or(&[]);
         let bad = |this: &mut Self, msg: String, help: &str| {
             this.push(
                 Diagnostic::new(&codes::INVALID_RESOURCE, text.span, msg)
@@ -750,15 +756,12 @@ impl Lower {
                 "name the service, e.g. `s3`",
             );
         }
-        if self.variables {
-            let head: String = parts.iter().take(5).copied().collect::<Vec<_>>().join(":");
-            if head.contains("${") {
-                bad(
-                    self,
-                    format!("`{s}` uses a policy variable before the resource part of the ARN"),
-                    "variables may appear only after the fifth `:` (in the bucket/key part)",
-                );
-            }
+        if self.variables && parts.iter().take(5).any(|p| p.contains("${")) {
+            bad(
+                self,
+                format!("`{s}` uses a policy variable before the resource part of the ARN"),
+                "variables may appear only after the fifth `:` (in the bucket/key part)",
+            );
         }
     }
 
@@ -772,13 +775,9 @@ impl Lower {
             return None;
         };
         let mut conditions = Vec::new();
-        let mut seen_ops: Vec<&str> = Vec::new();
+        // A repeated operator was reported by the JSON parser as a duplicate key (AWS
+        // rejects it); both blocks are still evaluated (the stricter reading: both must hold).
         for opm in ops {
-            if seen_ops.contains(&opm.key.as_str()) {
-                // Reported by the JSON parser as a duplicate key; AWS rejects it. Still evaluate it
-                // (the stricter reading: both blocks must hold).
-            }
-            seen_ops.push(&opm.key);
             let op = match parse_operator(&opm.key) {
                 Ok(op) => Some(op),
                 Err(OperatorProblem::MisCased(op)) => {
@@ -844,9 +843,9 @@ impl Lower {
             for km in keys {
                 let values = self.condition_values(km, op);
                 conditions.push(Condition {
-                    operator: Spanned::new(opm.key.clone(), opm.key_span),
+                    operator: Spanned::new(opm.key.to_string(), opm.key_span),
                     op,
-                    key: Spanned::new(km.key.clone(), km.key_span),
+                    key: Spanned::new(km.key.to_string(), km.key_span),
                     key_lc: km.key.to_ascii_lowercase(),
                     values,
                     values_span: km.value.span,
@@ -867,8 +866,8 @@ impl Lower {
     ) -> Vec<CondValue> {
         let scalar = |v: &Json| -> Option<String> {
             match &v.kind {
-                JsonKind::String(s) => Some(s.clone()),
-                JsonKind::Number(n) => Some(n.clone()),
+                JsonKind::String(s) => Some(s.to_string()),
+                JsonKind::Number(n) => Some(n.to_string()),
                 JsonKind::Bool(b) => Some(b.to_string()),
                 _ => None,
             }

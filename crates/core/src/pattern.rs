@@ -59,9 +59,9 @@ pub enum VarError {
 /// A compiled pattern.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Pattern {
+    /// Merged: no two `Lit`s or `Star`s in a row, no empty `Lit`.
     toks: Vec<Tok>,
-    /// Pre-compiled matcher when there are no variables.
-    glob: Option<Glob>,
+    has_vars: bool,
 }
 
 impl fmt::Debug for Pattern {
@@ -76,6 +76,26 @@ impl Pattern {
         Self::from_toks(tokenize(text, syntax))
     }
 
+    /// Compile an owned `text` under `syntax`, reusing its buffer when it has no
+    /// wildcard and no variable.
+    pub fn from_string(text: String, syntax: Syntax) -> Self {
+        let plain = !text.bytes().any(|b| {
+            (syntax.wildcards && (b == b'*' || b == b'?')) || (syntax.variables && b == b'$')
+        });
+        if plain {
+            let toks = if text.is_empty() {
+                Vec::new()
+            } else {
+                vec![Tok::Lit(text)]
+            };
+            return Self {
+                toks,
+                has_vars: false,
+            };
+        }
+        Self::new(&text, syntax)
+    }
+
     /// A pattern matching exactly `text`.
     pub fn literal(text: &str) -> Self {
         Self::from_toks(vec![Tok::Lit(text.to_string())])
@@ -83,12 +103,8 @@ impl Pattern {
 
     pub fn from_toks(toks: Vec<Tok>) -> Self {
         let toks = merge_lits(toks);
-        let glob = if toks.iter().any(|t| matches!(t, Tok::Var { .. })) {
-            None
-        } else {
-            Some(Glob::compile(&toks))
-        };
-        Self { toks, glob }
+        let has_vars = toks.iter().any(|t| matches!(t, Tok::Var { .. }));
+        Self { toks, has_vars }
     }
 
     pub fn toks(&self) -> &[Tok] {
@@ -96,7 +112,7 @@ impl Pattern {
     }
 
     pub fn has_vars(&self) -> bool {
-        self.glob.is_none()
+        self.has_vars
     }
 
     pub fn has_wildcards(&self) -> bool {
@@ -127,11 +143,11 @@ impl Pattern {
 
     /// Match `text`, substituting variables from `vars`.
     pub fn matches(&self, text: &str, vars: &dyn VarSource) -> Result<bool, VarError> {
-        if let Some(g) = &self.glob {
-            return Ok(g.matches(text));
+        if !self.has_vars {
+            return Ok(glob_matches(&self.toks, text));
         }
         let resolved = self.resolve(vars)?;
-        Ok(Glob::compile(&resolved).matches(text))
+        Ok(glob_matches(&resolved, text))
     }
 
     /// Replace variables by literal text.
@@ -188,49 +204,80 @@ impl Pattern {
     }
 }
 
-fn merge_lits(toks: Vec<Tok>) -> Vec<Tok> {
-    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
-    for t in toks {
-        match (out.last_mut(), t) {
-            (Some(Tok::Lit(a)), Tok::Lit(b)) => a.push_str(&b),
-            (_, Tok::Lit(b)) if b.is_empty() => {}
-            (Some(Tok::Star), Tok::Star) => {}
-            (_, t) => out.push(t),
-        }
+/// Fold adjacent literals and repeated stars, drop empty literals; in place (the
+/// common single-literal or already merged list is not copied).
+fn merge_lits(mut toks: Vec<Tok>) -> Vec<Tok> {
+    let merged = toks
+        .windows(2)
+        .all(|w| !matches!(w, [Tok::Lit(_), Tok::Lit(_)] | [Tok::Star, Tok::Star]))
+        && !toks
+            .iter()
+            .any(|t| matches!(t, Tok::Lit(l) if l.is_empty()));
+    if merged {
+        return toks;
     }
-    out
+    toks.retain(|t| !matches!(t, Tok::Lit(l) if l.is_empty()));
+    toks.dedup_by(|b, a| match (a, b) {
+        (Tok::Lit(a), Tok::Lit(b)) => {
+            a.push_str(b);
+            true
+        }
+        (Tok::Star, Tok::Star) => true,
+        _ => false,
+    });
+    toks
 }
 
-/// Split `text` into tokens.
+/// Split `text` into tokens (merged: see [`Pattern`]).
 pub fn tokenize(text: &str, syntax: Syntax) -> Vec<Tok> {
+    let special =
+        |b: u8| (syntax.wildcards && (b == b'*' || b == b'?')) || (syntax.variables && b == b'$');
     let mut toks = Vec::new();
     let mut lit = String::new();
     let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if syntax.variables && rest.starts_with("${") {
-            if let Some((tok, used)) = parse_var(rest) {
-                match tok {
-                    Tok::Lit(l) => lit.push_str(&l),
-                    t => {
-                        if !lit.is_empty() {
-                            toks.push(Tok::Lit(std::mem::take(&mut lit)));
-                        }
-                        toks.push(t);
-                    }
-                }
-                rest = rest.get(used..).unwrap_or("");
-                continue;
+    loop {
+        // Copy the run of ordinary characters at once (the special ones are ASCII).
+        let run = rest.bytes().position(special).unwrap_or(rest.len());
+        let (plain, tail) = rest.split_at(run);
+        if lit.is_empty() && tail.is_empty() && toks.is_empty() {
+            // The common case: no wildcard and no variable at all.
+            if !plain.is_empty() {
+                toks.push(Tok::Lit(plain.to_string()));
             }
+            return toks;
         }
-        if syntax.wildcards && (c == '*' || c == '?') {
+        lit.push_str(plain);
+        rest = tail;
+        let Some(c) = rest.bytes().next() else {
+            break;
+        };
+        if c == b'$' {
+            if rest.starts_with("${") {
+                if let Some((tok, used)) = parse_var(rest) {
+                    match tok {
+                        Tok::Lit(l) => lit.push_str(&l),
+                        t => {
+                            if !lit.is_empty() {
+                                toks.push(Tok::Lit(std::mem::take(&mut lit)));
+                            }
+                            toks.push(t);
+                        }
+                    }
+                    rest = rest.get(used..).unwrap_or("");
+                    continue;
+                }
+            }
+            lit.push('$');
+        } else {
             if !lit.is_empty() {
                 toks.push(Tok::Lit(std::mem::take(&mut lit)));
             }
-            toks.push(if c == '*' { Tok::Star } else { Tok::One });
-        } else {
-            lit.push(c);
+            let t = if c == b'*' { Tok::Star } else { Tok::One };
+            if !(t == Tok::Star && toks.last() == Some(&Tok::Star)) {
+                toks.push(t);
+            }
         }
-        rest = rest.get(c.len_utf8()..).unwrap_or("");
+        rest = rest.get(1..).unwrap_or("");
     }
     if !lit.is_empty() {
         toks.push(Tok::Lit(lit));
@@ -272,239 +319,227 @@ fn parse_var(s: &str) -> Option<(Tok, usize)> {
     ))
 }
 
-/// A fixed-length piece of a pattern between two `*`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Seg {
-    /// Plain text (no `?`): matched with `str::find`/`starts_with`.
-    Lit(String),
-    /// Text with `?`: `None` is one arbitrary character.
-    Mixed(Vec<Option<char>>),
-}
+/// A fixed-length piece of a pattern between two `*`: a run of `Lit` and `One`
+/// tokens (merged tokens never hold two `Lit`s in a row or an empty `Lit`).
+#[derive(Clone, Copy)]
+struct Seg<'p>(&'p [Tok]);
 
-impl Seg {
-    fn char_len(&self) -> usize {
-        match self {
-            Seg::Lit(s) => s.chars().count(),
-            Seg::Mixed(v) => v.len(),
+impl Seg<'_> {
+    /// The single literal when the segment has no `?` (`""` for an empty segment).
+    fn as_lit(&self) -> Option<&str> {
+        match self.0 {
+            [] => Some(""),
+            [Tok::Lit(s)] => Some(s),
+            _ => None,
         }
+    }
+
+    fn char_len(&self) -> usize {
+        self.0
+            .iter()
+            .map(|t| match t {
+                Tok::Lit(s) => s.chars().count(),
+                _ => 1,
+            })
+            .sum()
     }
 
     /// If the segment matches at byte `at`, the byte offset after it.
     fn match_at(&self, text: &str, at: usize) -> Option<usize> {
-        let rest = text.get(at..)?;
-        match self {
-            Seg::Lit(s) => rest.starts_with(s.as_str()).then(|| at + s.len()),
-            Seg::Mixed(units) => {
-                let mut chars = rest.char_indices();
-                for u in units {
-                    let (_, c) = chars.next()?;
-                    if let Some(want) = u {
-                        if *want != c {
-                            return None;
-                        }
-                    }
-                }
-                Some(chars.next().map_or(text.len(), |(i, _)| at + i))
-            }
-        }
-    }
-
-    /// Leftmost match starting at or after `from`; returns (start, end).
-    fn find(&self, text: &str, from: usize) -> Option<(usize, usize)> {
-        match self {
-            Seg::Lit(s) => {
-                let i = text.get(from..)?.find(s.as_str())?;
-                Some((from + i, from + i + s.len()))
-            }
-            Seg::Mixed(_) => {
-                let rest = text.get(from..)?;
-                for (i, _) in rest
-                    .char_indices()
-                    .chain(std::iter::once((rest.len(), ' ')))
-                {
-                    if let Some(end) = self.match_at(text, from + i) {
-                        return Some((from + i, end));
-                    }
-                }
-                None
-            }
-        }
-    }
-}
-
-/// A compiled `*`/`?` glob without variables.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Glob {
-    /// Pieces between stars: the first is anchored at the start, the last at the end
-    /// (each is empty when the pattern starts or ends with `*`).
-    segs: Vec<Seg>,
-}
-
-impl Glob {
-    fn compile(toks: &[Tok]) -> Glob {
-        // Segments are built directly: plain text stays a `String` (matched with
-        // `find`/`starts_with`); only a segment with `?` becomes a per-character list.
-        let mut segs = Vec::new();
-        let mut lit = String::new();
-        let mut mixed: Option<Vec<Option<char>>> = None;
-        for t in toks {
+        let mut pos = at;
+        for t in self.0 {
+            let rest = text.get(pos..)?;
             match t {
-                Tok::Lit(s) => match &mut mixed {
-                    Some(m) => m.extend(s.chars().map(Some)),
-                    None => lit.push_str(s),
-                },
-                Tok::One => mixed
-                    .get_or_insert_with(|| std::mem::take(&mut lit).chars().map(Some).collect())
-                    .push(None),
-                Tok::Star => segs.push(match mixed.take() {
-                    Some(m) => Seg::Mixed(m),
-                    None => Seg::Lit(std::mem::take(&mut lit)),
-                }),
-                // Variables are resolved before compiling; an unresolved one matches
-                // nothing and is never passed here.
-                Tok::Var { .. } => {}
+                Tok::Lit(s) => {
+                    if !rest.starts_with(s.as_str()) {
+                        return None;
+                    }
+                    pos += s.len();
+                }
+                _ => pos += rest.chars().next()?.len_utf8(),
             }
         }
-        segs.push(match mixed {
-            Some(m) => Seg::Mixed(m),
-            None => Seg::Lit(lit),
-        });
-        // One segment per star plus one (`merge_lits` folded repeated stars).
-        Glob { segs }
+        Some(pos)
     }
 
-    fn matches(&self, text: &str) -> bool {
-        let n = self.segs.len();
-        let (Some(first), Some(last)) = (self.segs.first(), self.segs.last()) else {
-            return text.is_empty();
-        };
-        if n == 1 {
-            // No star at all: the whole text must match the single segment.
-            return first.match_at(text, 0) == Some(text.len());
+    /// Leftmost match starting at or after `from`; returns the end.
+    fn find(&self, text: &str, from: usize) -> Option<usize> {
+        let rest = text.get(from..)?;
+        if let Some(s) = self.as_lit() {
+            return rest.find(s).map(|i| from + i + s.len());
         }
-        // Anchored prefix (empty when the pattern starts with `*`).
-        let mut pos = match first.match_at(text, 0) {
-            Some(end) => end,
-            None => return false,
-        };
-        // Anchored suffix: find where it must start.
-        let suffix_start = match last {
-            Seg::Lit(s) => {
-                if !text.ends_with(s.as_str()) {
-                    return false;
-                }
-                text.len() - s.len()
-            }
-            Seg::Mixed(_) => {
-                let k = last.char_len();
-                let mut idx = text.len();
-                let mut it = text.char_indices().rev();
-                for _ in 0..k {
-                    match it.next() {
-                        Some((i, _)) => idx = i,
-                        None => return false,
-                    }
-                }
-                if last.match_at(text, idx) != Some(text.len()) {
-                    return false;
-                }
-                idx
-            }
-        };
-        if suffix_start < pos {
-            return false;
-        }
-        let window = match text.get(..suffix_start) {
-            Some(w) => w,
-            None => return false,
-        };
-        for seg in self.segs.get(1..n - 1).unwrap_or(&[]) {
-            match seg.find(window, pos) {
-                Some((_, end)) => pos = end,
-                None => return false,
-            }
-        }
-        true
+        rest.char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(rest.len()))
+            .find_map(|i| self.match_at(text, from + i))
     }
+}
+
+/// Match merged, variable-free tokens against `text`. The pattern splits at `*` into
+/// fixed-length segments: the first is anchored at the start, the last at the end, and
+/// each middle one takes its leftmost occurrence (greedy leftmost is exact for `*`).
+fn glob_matches(toks: &[Tok], text: &str) -> bool {
+    let mut segs = toks.split(|t| matches!(t, Tok::Star)).map(Seg);
+    let Some(first) = segs.next() else {
+        return text.is_empty();
+    };
+    let Some(last) = segs.next_back() else {
+        // No star at all: the whole text must match the single segment.
+        return first.match_at(text, 0) == Some(text.len());
+    };
+    // Anchored prefix (empty when the pattern starts with `*`).
+    let Some(mut pos) = first.match_at(text, 0) else {
+        return false;
+    };
+    // Anchored suffix: find where it must start.
+    let suffix_start = match last.as_lit() {
+        Some(s) => {
+            if !text.ends_with(s) {
+                return false;
+            }
+            text.len() - s.len()
+        }
+        None => {
+            let mut idx = text.len();
+            let mut it = text.char_indices().rev();
+            for _ in 0..last.char_len() {
+                match it.next() {
+                    Some((i, _)) => idx = i,
+                    None => return false,
+                }
+            }
+            if last.match_at(text, idx) != Some(text.len()) {
+                return false;
+            }
+            idx
+        }
+    };
+    if suffix_start < pos {
+        return false;
+    }
+    let Some(window) = text.get(..suffix_start) else {
+        return false;
+    };
+    for seg in segs {
+        match seg.find(window, pos) {
+            Some(end) => pos = end,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// An ARN pattern: up to six `:`-separated components (the last keeps further
 /// colons), each a [`Pattern`]. Variables never split components.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Almost every S3 resource starts with a literal `arn:aws:s3:::`: then matching is that
+/// prefix plus the sixth component, and the per-component patterns (which only the
+/// analysis asks for) are built on first use.
+#[derive(Clone, Debug)]
 pub struct ArnPattern {
-    parts: Vec<Pattern>,
-    /// Fewer than six components and the last ends in `*`: it absorbs the rest.
-    absorb: bool,
-    /// `arn:aws:s3:::` when the first five components are plain text (almost every
-    /// S3 resource): then a match is that prefix plus the sixth component's match.
+    /// The whole pattern, tokenized (merged).
+    toks: Vec<Tok>,
+    /// The literal first five components with their colons, when they are literal.
     prefix: Option<String>,
+    /// With `prefix`: the sixth component.
+    last: Option<Pattern>,
+    /// The components and whether the last absorbs further ones, built on demand.
+    split: std::sync::OnceLock<(Vec<Pattern>, bool)>,
 }
+
+impl PartialEq for ArnPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.toks == other.toks
+    }
+}
+
+impl Eq for ArnPattern {}
 
 impl ArnPattern {
     pub fn new(text: &str, syntax: Syntax) -> Self {
         let toks = tokenize(text, syntax);
-        let mut parts: Vec<Vec<Tok>> = vec![Vec::new()];
-        for t in toks {
-            match t {
-                Tok::Lit(s) if parts.len() < 6 && s.contains(':') => {
-                    let mut pieces = s.split(':');
-                    if let Some(p) = pieces.next() {
-                        push_lit(&mut parts, p);
+        // Five colons in the leading literal: the first five components are literal.
+        let head = match toks.first() {
+            Some(Tok::Lit(s)) => s.match_indices(':').nth(4).map(|(i, _)| i + 1),
+            _ => None,
+        };
+        let (prefix, last) = match (head, toks.first()) {
+            (Some(cut), Some(Tok::Lit(s))) => {
+                let (p, rest) = s.split_at(cut);
+                let mut last = Vec::with_capacity(toks.len());
+                if !rest.is_empty() {
+                    last.push(Tok::Lit(rest.to_string()));
+                }
+                last.extend(toks.iter().skip(1).cloned());
+                (Some(p.to_string()), Some(Pattern::from_toks(last)))
+            }
+            _ => (None, None),
+        };
+        ArnPattern {
+            toks,
+            prefix,
+            last,
+            split: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn split(&self) -> &(Vec<Pattern>, bool) {
+        self.split.get_or_init(|| {
+            let mut parts: Vec<Vec<Tok>> = vec![Vec::new()];
+            for t in &self.toks {
+                match t {
+                    Tok::Lit(s) if parts.len() < 6 && s.contains(':') => {
+                        let mut pieces = s.split(':');
+                        if let Some(p) = pieces.next() {
+                            push_lit(&mut parts, p);
+                        }
+                        for p in pieces {
+                            if parts.len() < 6 {
+                                parts.push(Vec::new());
+                                push_lit(&mut parts, p);
+                            } else {
+                                push_lit(&mut parts, ":");
+                                push_lit(&mut parts, p);
+                            }
+                        }
                     }
-                    for p in pieces {
-                        if parts.len() < 6 {
-                            parts.push(Vec::new());
-                            push_lit(&mut parts, p);
-                        } else {
-                            push_lit(&mut parts, ":");
-                            push_lit(&mut parts, p);
+                    t => {
+                        if let Some(last) = parts.last_mut() {
+                            last.push(t.clone());
                         }
                     }
                 }
-                t => {
-                    if let Some(last) = parts.last_mut() {
-                        last.push(t);
-                    }
-                }
             }
-        }
-        let absorb =
-            parts.len() < 6 && matches!(parts.last().and_then(|p| p.last()), Some(Tok::Star));
-        let parts: Vec<Pattern> = parts.into_iter().map(Pattern::from_toks).collect();
-        let prefix = (parts.len() == 6)
-            .then(|| {
-                parts.get(..5).and_then(|head| {
-                    head.iter()
-                        .map(Pattern::as_literal)
-                        .collect::<Option<Vec<&str>>>()
-                })
-            })
-            .flatten()
-            .map(|head| format!("{}:", head.join(":")));
-        ArnPattern {
-            parts,
-            absorb,
-            prefix,
-        }
+            let absorb =
+                parts.len() < 6 && matches!(parts.last().and_then(|p| p.last()), Some(Tok::Star));
+            (parts.into_iter().map(Pattern::from_toks).collect(), absorb)
+        })
     }
 
+    /// The components (at most six; the sixth keeps further colons).
     pub fn parts(&self) -> &[Pattern] {
-        &self.parts
+        &self.split().0
+    }
+
+    /// The whole pattern's tokens.
+    pub fn toks(&self) -> &[Tok] {
+        &self.toks
     }
 
     pub fn matches(&self, text: &str, vars: &dyn VarSource) -> Result<bool, VarError> {
-        if let (Some(prefix), Some(last)) = (&self.prefix, self.parts.last()) {
+        if let (Some(prefix), Some(last)) = (&self.prefix, &self.last) {
             return match text.strip_prefix(prefix.as_str()) {
                 Some(rest) => last.matches(rest, vars),
                 None => Ok(false),
             };
         }
-        let k = self.parts.len();
-        let split_at = if self.absorb { k } else { 6 };
+        let (parts, absorb) = self.split();
+        let k = parts.len();
+        let split_at = if *absorb { k } else { 6 };
         let mut cands = text.splitn(split_at, ':');
         let mut count = 0;
         let mut ok = true;
-        for p in &self.parts {
+        for p in parts {
             match cands.next() {
                 Some(c) => {
                     count += 1;
@@ -522,7 +557,7 @@ impl ArnPattern {
     }
 
     pub fn has_vars(&self) -> bool {
-        self.parts.iter().any(Pattern::has_vars)
+        self.toks.iter().any(|t| matches!(t, Tok::Var { .. }))
     }
 }
 

@@ -290,8 +290,8 @@ fn req_err(span: Span, msg: impl Into<String>) -> Diagnostic {
 /// Turn a JSON scalar into a context string (numbers keep their text, booleans become `true`/`false`).
 fn ctx_scalar(v: &Json) -> Option<String> {
     match &v.kind {
-        JsonKind::String(s) => Some(s.clone()),
-        JsonKind::Number(n) => Some(n.clone()),
+        JsonKind::String(s) => Some(s.to_string()),
+        JsonKind::Number(n) => Some(n.to_string()),
         JsonKind::Bool(b) => Some(b.to_string()),
         _ => None,
     }
@@ -398,7 +398,7 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
         })
     };
     for m in members {
-        match m.key.as_str() {
+        match &*m.key {
             "principal" => {
                 let s = string_of(&m.value, "principal")?;
                 principal = Some(Caller::parse(&s).map_err(|e| req_err(m.value.span, e))?);

@@ -114,7 +114,7 @@ fn parse_context_flag(ctx: &mut Context, seen: &mut Vec<String>, flag: &str) -> 
         let mut one = Context::new();
         let obj = json::Json {
             kind: json::JsonKind::Object(vec![json::Member {
-                key: key.to_string(),
+                key: key.into(),
                 key_span: v.span,
                 value: v,
             }]),
