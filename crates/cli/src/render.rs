@@ -2,8 +2,11 @@
 //! and deciding about colour: `--color` > `NO_COLOR` > `FORCE_COLOR`/`CLICOLOR_FORCE` > TTY.
 
 use clap::ValueEnum;
-use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource};
-use policycheck_core::Diagnostic;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, MietteSpanContents, NamedSource, SourceCode,
+    SpanContents,
+};
+use policycheck_core::{Diagnostic, LineIndex, Span};
 use std::io::IsTerminal;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -60,11 +63,214 @@ pub fn render(
     text: &str,
     diag: &Diagnostic,
 ) -> String {
-    let report = miette::Report::new(diag.clone())
-        .with_source_code(NamedSource::new(name, text.to_string()));
+    render_with(handler, name, text, &LineIndex::new(text), diag)
+}
+
+/// The longest line shown whole; longer ones (minified policies) are clipped around the
+/// span, so a 1 MB one-line file renders each finding in constant time and never hands
+/// miette a line wider than its formatter accepts.
+const MAX_LINE: usize = 400;
+/// Characters of context kept on each side of a span in a clipped line.
+const CLIP_CONTEXT: usize = 60;
+/// Labels further apart than this are not drawn in one excerpt.
+const MAX_EXCERPT: usize = 64 * 1024;
+
+/// Render one diagnostic, given the file's line index (built once per file).
+///
+/// miette is handed only an excerpt: the labelled lines with one line of context,
+/// numbered as in the file. Rendering is proportional to the excerpt, not the file.
+pub fn render_with(
+    handler: &GraphicalReportHandler,
+    name: &str,
+    text: &str,
+    index: &LineIndex<'_>,
+    diag: &Diagnostic,
+) -> String {
+    let excerpt = Excerpt::around(text, index, diag);
+    let mut shown = diag.clone();
+    let mut far = Vec::new();
+    shown.labels.retain(|l| {
+        let inside = excerpt.covers(l.span);
+        if !inside {
+            far.push(l.clone());
+        }
+        inside
+    });
+    for l in &mut shown.labels {
+        l.span = excerpt.shift(l.span);
+    }
+    let base = (excerpt.line, excerpt.column);
+    let report = miette::Report::new(shown).with_source_code(NamedSource::new(
+        name,
+        ExcerptSource {
+            clipped: excerpt.lead > 0,
+            data: excerpt.data,
+            base,
+        },
+    ));
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         out = format!("{name}: {}: {}\n", diag.code, diag.message);
     }
+    for l in far {
+        let lc = index.line_col(l.span.start);
+        out.push_str(&format!(
+            "  = {}: {name}:{}:{}\n",
+            l.text.as_deref().unwrap_or("see also"),
+            lc.line,
+            lc.column
+        ));
+    }
     out
+}
+
+/// A piece of the file: `data` is `text[start..end]`, with `…` added where a long line
+/// was clipped; `line`/`column` (0-based) are where `data` begins in the file.
+struct Excerpt {
+    data: String,
+    start: usize,
+    end: usize,
+    /// Bytes added in front of the text (the `…`).
+    lead: usize,
+    line: usize,
+    column: usize,
+}
+
+impl Excerpt {
+    fn around(text: &str, index: &LineIndex<'_>, diag: &Diagnostic) -> Excerpt {
+        let len = text.len();
+        let clamp = |i: u32| floor_char(text, (i as usize).min(len));
+        let primary = diag.primary_span();
+        let (mut lo, mut hi) = (
+            clamp(primary.start),
+            clamp(primary.end).max(clamp(primary.start)),
+        );
+        // Take in the other labels that are near enough to draw in one excerpt.
+        for l in &diag.labels {
+            let (s, e) = (clamp(l.span.start), clamp(l.span.end));
+            if lo.min(s) + MAX_EXCERPT >= hi.max(e) {
+                lo = lo.min(s);
+                hi = hi.max(e);
+            }
+        }
+        let bytes = text.as_bytes();
+        // Back from `lo` to its line start, then one more line for context; at most
+        // MAX_LINE bytes each, else clip.
+        let back = |from: usize| -> Option<usize> {
+            let floor = from.saturating_sub(MAX_LINE + 1);
+            bytes
+                .get(floor..from)
+                .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
+                .map(|i| floor + i + 1)
+                .or((floor == 0).then_some(0))
+        };
+        let fwd = |from: usize| -> Option<usize> {
+            let ceil = (from + MAX_LINE + 1).min(len);
+            bytes
+                .get(from..ceil)
+                .and_then(|b| b.iter().position(|&c| c == b'\n'))
+                .map(|i| from + i)
+                .or((ceil == len).then_some(len))
+        };
+        let (start, clipped_left) = match back(lo) {
+            Some(ls) => (
+                ls.checked_sub(1)
+                    .and_then(back)
+                    .filter(|_| ls > 0)
+                    .unwrap_or(ls),
+                false,
+            ),
+            None => (floor_char(text, lo.saturating_sub(CLIP_CONTEXT)), true),
+        };
+        let (end, clipped_right) = match fwd(hi) {
+            Some(le) => (
+                if le < len {
+                    fwd(le + 1).unwrap_or(le)
+                } else {
+                    le
+                },
+                false,
+            ),
+            None => (ceil_char(text, hi + CLIP_CONTEXT), true),
+        };
+        let mut data = String::with_capacity(end - start + 8);
+        if clipped_left {
+            data.push('…');
+        }
+        data.push_str(text.get(start..end).unwrap_or(""));
+        if clipped_right {
+            data.push('…');
+        }
+        let lc = index.line_col(start as u32);
+        Excerpt {
+            data,
+            start,
+            end,
+            lead: if clipped_left { '…'.len_utf8() } else { 0 },
+            line: lc.line as usize - 1,
+            column: lc.column as usize - 1,
+        }
+    }
+
+    fn covers(&self, span: Span) -> bool {
+        self.start <= span.start as usize && span.end as usize <= self.end
+    }
+
+    fn shift(&self, span: Span) -> Span {
+        let off = |i: u32| (i as usize - self.start + self.lead) as u32;
+        Span::new(off(span.start), off(span.end))
+    }
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The excerpt as miette's source: positions are reported as in the whole file.
+struct ExcerptSource {
+    data: String,
+    /// 0-based line and column where `data` begins.
+    base: (usize, usize),
+    /// `data` starts with an added `…` (a clipped line).
+    clipped: bool,
+}
+
+impl SourceCode for ExcerptSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.data.read_span(span, before, after)?;
+        // miette counts the column in bytes from the excerpt's start; report characters
+        // from the line's start in the file (as every other output does).
+        let at = floor_char(&self.data, span.offset().min(self.data.len()));
+        let head = self.data.get(..at).unwrap_or("");
+        let column = match head.rfind('\n') {
+            Some(nl) => head.get(nl + 1..).unwrap_or("").chars().count(),
+            None => {
+                let chars = head.chars().count();
+                self.base.1 + chars - usize::from(self.clipped).min(chars)
+            }
+        };
+        Ok(Box::new(MietteSpanContents::new(
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.base.0,
+            column,
+            inner.line_count(),
+        )))
+    }
 }

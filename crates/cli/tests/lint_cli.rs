@@ -670,3 +670,67 @@ fn text_output_has_a_summary_and_respects_no_color() {
     assert!(quiet.stdout.is_empty());
     assert_eq!(quiet.status.code(), Some(1));
 }
+
+/// A minified (one-line) policy with many findings and a hostile object with 50,000 keys:
+/// every format answers, quickly, with the same located findings; text clips the long
+/// line around each finding and still names the exact line and column (in characters).
+#[test]
+fn minified_and_very_wide_inputs_render_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    // 50,000 unknown top-level keys, after a non-ASCII key (columns count characters).
+    let mut wide = String::from("{\"ü\": 0");
+    for i in 0..50_000 {
+        wide.push_str(&format!(", \"k{i}\": 0"));
+    }
+    wide.push('}');
+    write(dir.path(), "wide.json", &wide);
+    let k = wide.find("\"k40000\"").unwrap();
+    let column = wide[..k].chars().count() + 1;
+
+    let start = std::time::Instant::now();
+    let json = json_of(&run_in(
+        dir.path(),
+        &["lint", "wide.json", "--format", "json"],
+    ));
+    let findings = json["files"][0]["findings"].as_array().unwrap();
+    let f = findings
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().contains("`k40000`"))
+        .unwrap();
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(1), Some(column as u64))
+    );
+    assert_eq!(
+        findings.iter().filter(|f| f["code"] == "PC003").count(),
+        50_001
+    );
+
+    let out = run_in(dir.path(), &["lint", "wide.json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at = text.find("unknown element `k40000`").unwrap();
+    let block = &text[at..at + 600];
+    assert!(
+        block.contains(&format!("╭─[wide.json:1:{column}]")),
+        "{block}"
+    );
+    // The excerpt is clipped on both sides of the key, not the whole 700 KB line.
+    let excerpt = block.lines().find(|l| l.contains("\"k40000\"")).unwrap();
+    assert!(
+        excerpt.contains('…') && excerpt.chars().count() < 250,
+        "{excerpt}"
+    );
+
+    for format in ["sarif", "github"] {
+        let out = run_in(dir.path(), &["lint", "wide.json", "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+    }
+    // Generous: each of these took minutes (or panicked) before the fixes.
+    assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+}

@@ -18,8 +18,9 @@ pub fn fragment(args: &LintArgs, f: &FileOutcome, color: bool) -> String {
         }
     } else {
         let handler = render::handler(color, 100);
+        let index = LineIndex::new(&f.text);
         for d in &f.result.diagnostics {
-            out.push_str(&render::render(&handler, &f.path, &f.text, d));
+            out.push_str(&render::render_with(&handler, &f.path, &f.text, &index, d));
             out.push('\n');
         }
     }
