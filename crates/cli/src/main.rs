@@ -5,6 +5,36 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a CLI: printing is its job
 
+/// `print!` that survives a closed pipe (`policycheck rules | head -3`): `print!`
+/// panics there. Once stdout is closed, later output is dropped and the command still
+/// exits with its own status (a decision or a verdict is never turned into a pass).
+macro_rules! out {
+    ($($t:tt)*) => { $crate::write_stdout(format_args!($($t)*)) };
+}
+
+/// `println!` for [`out!`].
+macro_rules! outln {
+    () => { $crate::write_stdout(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::write_stdout(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    use std::sync::atomic::Ordering;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("policycheck: cannot write to standard output: {e}");
+        }
+    }
+}
+
 mod commands;
 mod config;
 mod output;

@@ -734,3 +734,32 @@ fn minified_and_very_wide_inputs_render_in_every_format() {
     // Generous: each of these took minutes (or panicked) before the fixes.
     assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
 }
+
+/// `policycheck rules | head -1`: a reader that closes the pipe early must not make the
+/// binary panic, and the exit status stays the command's own (lint still fails).
+#[test]
+fn a_closed_stdout_pipe_is_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.json", PUBLIC);
+    for (args, code) in [
+        (vec!["explain", "PC101"], 0),
+        (vec!["rules"], 0),
+        (vec!["schema"], 0),
+        (vec!["lint", "site.json"], 1),
+        (vec!["lint", "site.json", "--format", "json"], 1),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_policycheck"))
+            .args(&args)
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close our end at once: every write the binary makes hits a closed pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    }
+}

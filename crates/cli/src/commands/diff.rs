@@ -234,7 +234,7 @@ pub fn run(args: &DiffArgs) -> ExitCode {
         DiffFormat::Sarif => sarif(&pairs),
         DiffFormat::Github => github(&pairs),
     };
-    print!("{out}");
+    out!("{out}");
     if pairs.iter().any(|p| p.report.has_new(any)) {
         ExitCode::from(1)
     } else {

@@ -247,7 +247,7 @@ pub fn run(args: &EvalArgs) -> ExitCode {
                 "error": "the policy could not be read",
                 "diagnostics": parsed.diagnostics.iter().map(|d| d.locate(&index)).collect::<Vec<_>>(),
             });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         return ExitCode::from(2);
     };
@@ -270,9 +270,9 @@ pub fn run(args: &EvalArgs) -> ExitCode {
                     .unwrap_or_default(),
                 );
             }
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
-        EvalFormat::Text => print!(
+        EvalFormat::Text => out!(
             "{}",
             text_report(
                 &ev,

@@ -29,15 +29,15 @@ pub fn rules(args: &RulesArgs) -> ExitCode {
                 })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&list).unwrap_or_default()
         );
         return ExitCode::SUCCESS;
     }
-    println!("{:<6} {:<38} {:<8} SUMMARY", "CODE", "NAME", "LEVEL");
+    outln!("{:<6} {:<38} {:<8} SUMMARY", "CODE", "NAME", "LEVEL");
     for r in all_rules() {
-        println!(
+        outln!(
             "{:<6} {:<38} {:<8} {}",
             r.code(),
             r.name(),
@@ -45,18 +45,18 @@ pub fn rules(args: &RulesArgs) -> ExitCode {
             r.code.summary
         );
     }
-    println!("\n`policycheck explain CODE` prints a rule's documentation.");
+    outln!("\n`policycheck explain CODE` prints a rule's documentation.");
     ExitCode::SUCCESS
 }
 
 pub fn explain(args: &ExplainArgs) -> ExitCode {
     match find(&args.rule) {
         Some(r) => {
-            print!("{}", r.docs);
+            out!("{}", r.docs);
             if !r.docs.ends_with('\n') {
-                println!();
+                outln!();
             }
-            println!(
+            outln!(
                 "\nDefault level: {}. Since {}. {}",
                 r.code.severity.as_str(),
                 r.since,

@@ -178,7 +178,7 @@ pub fn schema() -> Value {
 }
 
 pub fn run() -> ExitCode {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&schema()).unwrap_or_default()
     );

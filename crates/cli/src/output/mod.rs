@@ -151,9 +151,12 @@ impl Writer {
             Format::Github => self.caps.footer(totals),
         };
         self.put(&footer);
-        self.out
-            .flush()
-            .map_err(|e| format!("cannot write the report: {e}"))?;
+        match self.out.flush() {
+            // A reader that stopped early (`policycheck lint . | head`) is not an error of
+            // the lint: the exit status still reports the findings.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.map_err(|e| format!("cannot write the report: {e}"))?,
+        }
         if let Some(mut s) = self.sarif.take() {
             s.write_all(sarif::footer(totals).as_bytes())
                 .and_then(|()| s.flush())
