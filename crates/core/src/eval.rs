@@ -578,9 +578,23 @@ pub fn evaluate(policy: &Policy, req: &Request) -> Evaluation {
 /// The decision only (no trace): the fast path for analysis and benchmarks.
 /// Returns `(decision, certain)`.
 pub fn decide(policy: &Policy, req: &Request) -> (Decision, bool) {
+    decide_where(policy, req, |_| true)
+}
+
+/// [`decide`] looking only at the statements `may_match` keeps (by index): the caller
+/// knows the others cannot match the request (e.g. not its action), so the answer is the
+/// same, without matching them again. The analysis calls this millions of times.
+pub fn decide_where(
+    policy: &Policy,
+    req: &Request,
+    may_match: impl Fn(usize) -> bool,
+) -> (Decision, bool) {
     let mut deny = Tri::False;
     let mut allow = Tri::False;
-    for st in &policy.statements {
+    for (i, st) in policy.statements.iter().enumerate() {
+        if !may_match(i) {
+            continue;
+        }
         let (applies, _, _) = eval_statement(st, req, policy.kind, false);
         if applies == Tri::False {
             continue;

@@ -956,13 +956,34 @@ impl<'a> Analyzer<'a> {
         let statements = &self.policy.statements;
 
         // Which Allow statements could apply to an outsider at all (principal only)?
+        // With a baseline, an Allow it covers cannot grant anything new (`cover`).
+        let coverage = self
+            .baseline
+            .map(|b| crate::cover::coverage(self.policy, b))
+            .unwrap_or_default();
         let reachable: Vec<bool> = statements
             .iter()
-            .map(|st| {
+            .enumerate()
+            .map(|(i, st)| {
                 st.effect.as_ref().is_none_or(|e| e.value == Effect::Allow)
                     && could_apply(st, &callers)
+                    && !coverage.covered(i, |_| true)
             })
             .collect();
+        if self.baseline.is_some() && !reachable.iter().any(|r| *r) {
+            let level = LevelAccess {
+                verdict: Verdict::NotPublic,
+                witnesses: Vec::new(),
+                public_actions: Vec::new(),
+                reasons: Vec::new(),
+                unknown: Vec::new(),
+            };
+            return PublicAccess {
+                verdict: Verdict::NotPublic,
+                read: level.clone(),
+                write: level,
+            };
+        }
         if !reachable.iter().any(|r| *r) {
             let reasons: Vec<Reason> = statements
                 .iter()
@@ -1182,6 +1203,15 @@ impl<'a> Analyzer<'a> {
             }
             d.into_iter().collect()
         };
+        let atom_base: Vec<usize> = infos
+            .iter()
+            .scan(0usize, |acc, info| {
+                let at = *acc;
+                *acc += info.atoms.len();
+                Some(at)
+            })
+            .collect();
+        let n_atoms: usize = infos.iter().map(|i| i.atoms.len()).sum();
         for ((sig, old_sig, bucket, object), actions) in &classes {
             let mut levels: BTreeSet<AccessLevel> = actions.iter().map(|a| a.level).collect();
             // Resource candidates for this class.
@@ -1202,9 +1232,19 @@ impl<'a> Analyzer<'a> {
                 res_complete &= r.1;
             }
             // One search per class: every action in it is treated alike by every statement.
+            // An Allow the baseline covers, when every baseline Deny that can match these
+            // actions is still denied, cannot give new access to them: not searched.
+            let covered: Vec<bool> = (0..statements.len())
+                .map(|i| {
+                    self.baseline.is_some()
+                        && coverage.covered(i, |j| old_sig.get(j) != Some(&Tri::False))
+                })
+                .collect();
             let s = Search {
                 infos: &infos,
                 sig,
+                old_sig,
+                covered: &covered,
                 callers: &callers,
                 resources: &res,
                 resources_complete: res_complete,
@@ -1213,6 +1253,9 @@ impl<'a> Analyzer<'a> {
                 policy: self.policy,
                 baseline: self.baseline,
                 old_dims: &old_dims,
+                base_dims: std::cell::OnceCell::new(),
+                atom_base: atom_base.clone(),
+                memo: std::cell::RefCell::new(vec![Vec::new(); n_atoms]),
             };
             // Classes that differ only on statements the search ignores (Allows no outsider
             // reaches) get the same answer: search once per distinct relevant signature.
@@ -1562,7 +1605,12 @@ struct SearchOut {
 
 struct Search<'s, 'a> {
     infos: &'s [StmtInfo<'a>],
+    /// How each statement of the policy treats the class's actions.
     sig: &'s [Tri],
+    /// The same for each statement of the baseline.
+    old_sig: &'s [Tri],
+    /// Allows that cannot give new access to these actions (see `cover`).
+    covered: &'s [bool],
     callers: &'s [Caller],
     resources: &'s [String],
     resources_complete: bool,
@@ -1573,6 +1621,13 @@ struct Search<'s, 'a> {
     baseline: Option<&'s Policy>,
     /// The dimensions the baseline's decision depends on.
     old_dims: &'s [usize],
+    /// For each baseline statement, the key dimensions it reads (built on first use).
+    base_dims: std::cell::OnceCell<Vec<Vec<usize>>>,
+    /// Where each statement's atoms start in `memo`.
+    atom_base: Vec<usize>,
+    /// An atom that depends on one dimension is a function of that dimension's candidate:
+    /// its value per candidate, computed once (0 = not yet, else `1 + Tri as u8`).
+    memo: std::cell::RefCell<Vec<Vec<u8>>>,
 }
 
 impl<'s, 'a> Search<'s, 'a> {
@@ -1588,18 +1643,18 @@ impl<'s, 'a> Search<'s, 'a> {
         match dim {
             0 => {
                 if let Some(c) = self.callers.get(cand) {
-                    req.caller = c.clone();
+                    req.caller.clone_from(c);
                 }
             }
             1 => {
                 if let Some(r) = self.resources.get(cand) {
-                    req.resource = r.clone();
+                    req.resource.clone_from(r);
                 }
             }
             k => {
                 if let Some(kd) = self.keys.get(k - 2) {
                     match kd.cands.get(cand) {
-                        Some(Some(v)) => req.context.insert(&kd.display, v.clone()),
+                        Some(Some(v)) => req.context.insert_from(&kd.name_lc, &kd.display, v),
                         _ => req.context.remove(&kd.name_lc),
                     }
                 }
@@ -1616,7 +1671,51 @@ impl<'s, 'a> Search<'s, 'a> {
         }
     }
 
-    fn atom(&self, info: &StmtInfo<'_>, atom: &Atom, req: &Request) -> Tri {
+    /// The value of atom `a` of statement `s` under the request being built (`st.cur`
+    /// says which candidate each assigned dimension holds).
+    fn atom(&self, s: usize, a: usize, req: &Request, st: &DfsState) -> Tri {
+        let Some(info) = self.infos.get(s) else {
+            return Tri::Unknown;
+        };
+        let Some(atom) = info.atoms.get(a) else {
+            return Tri::Unknown;
+        };
+        let (&[dim], Some(slot)) = (atom.deps.as_slice(), self.atom_base.get(s).map(|b| b + a))
+        else {
+            return self.atom_eval(info, atom, req);
+        };
+        let Some(&cand) = st.cur.get(dim) else {
+            return self.atom_eval(info, atom, req);
+        };
+        let known = self
+            .memo
+            .borrow()
+            .get(slot)
+            .and_then(|m| m.get(cand).copied())
+            .unwrap_or(0);
+        let t = match known {
+            1 => return Tri::True,
+            2 => return Tri::False,
+            3 => return Tri::Unknown,
+            _ => self.atom_eval(info, atom, req),
+        };
+        let n = self.cand_count(dim);
+        if let Some(m) = self.memo.borrow_mut().get_mut(slot) {
+            if m.len() < n {
+                m.resize(n, 0);
+            }
+            if let Some(x) = m.get_mut(cand) {
+                *x = match t {
+                    Tri::True => 1,
+                    Tri::False => 2,
+                    Tri::Unknown => 3,
+                };
+            }
+        }
+        t
+    }
+
+    fn atom_eval(&self, info: &StmtInfo<'_>, atom: &Atom, req: &Request) -> Tri {
         let st = info.st;
         match atom.kind {
             AtomKind::Broken => Tri::Unknown,
@@ -1660,6 +1759,7 @@ impl<'s, 'a> Search<'s, 'a> {
             .copied()
             .filter(|i| {
                 reachable.get(*i).copied().unwrap_or(false)
+                    && !self.covered.get(*i).copied().unwrap_or(false)
                     && self
                         .infos
                         .get(*i)
@@ -1720,6 +1820,7 @@ impl<'s, 'a> Search<'s, 'a> {
             let mut st = DfsState {
                 uncertain: false,
                 assigned: vec![false; ndims],
+                cur: vec![0; ndims],
             };
             let found = self.dfs(
                 &own,
@@ -1762,6 +1863,12 @@ impl<'s, 'a> Search<'s, 'a> {
             .all(|d| st.assigned.get(*d).copied().unwrap_or(false))
     }
 
+    fn set_cur(st: &mut DfsState, dim: usize, cand: usize) {
+        if let Some(slot) = st.cur.get_mut(dim) {
+            *slot = cand;
+        }
+    }
+
     fn set_assigned(st: &mut DfsState, dim: usize, v: bool) {
         if let Some(slot) = st.assigned.get_mut(dim) {
             *slot = v;
@@ -1795,12 +1902,14 @@ impl<'s, 'a> Search<'s, 'a> {
             *budget -= 1;
             self.assign(req, dim, cand);
             Self::set_assigned(st, dim, true);
-            for atom in info_s
+            Self::set_cur(st, dim, cand);
+            for (a, _) in info_s
                 .atoms
                 .iter()
-                .filter(|a| a.deps.contains(&dim) && Self::decided(a, st))
+                .enumerate()
+                .filter(|(_, a)| a.deps.contains(&dim) && Self::decided(a, st))
             {
-                match self.atom(info_s, atom, req) {
+                match self.atom(s, a, req, st) {
                     Tri::True => {}
                     Tri::False => continue 'cands,
                     Tri::Unknown => {
@@ -1836,7 +1945,7 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             let mut can_fail = false;
             let mut unknown = false;
-            for a in &info.atoms {
+            for (ai, a) in info.atoms.iter().enumerate() {
                 let open: Vec<usize> = a
                     .deps
                     .iter()
@@ -1844,7 +1953,7 @@ impl<'s, 'a> Search<'s, 'a> {
                     .filter(|x| !st.assigned.get(*x).copied().unwrap_or(true))
                     .collect();
                 match open.as_slice() {
-                    [] => match self.atom(info, a, req) {
+                    [] => match self.atom(d, ai, req, st) {
                         Tri::False => can_fail = true,
                         Tri::Unknown => unknown = true,
                         Tri::True => {}
@@ -1854,7 +1963,8 @@ impl<'s, 'a> Search<'s, 'a> {
                         Self::set_assigned(st, dim, true);
                         for cand in 0..self.cand_count(dim) {
                             self.assign(req, dim, cand);
-                            match self.atom(info, a, req) {
+                            Self::set_cur(st, dim, cand);
+                            match self.atom(d, ai, req, st) {
                                 Tri::False => can_fail = true,
                                 Tri::Unknown => unknown = true,
                                 Tri::True => {}
@@ -1906,11 +2016,11 @@ impl<'s, 'a> Search<'s, 'a> {
         // A Deny whose action or effect is uncertain can never be shown to fail on its action.
         let certain_action = self.sig.get(d) == Some(&Tri::True) && info.effect.is_some();
         let mut any_unknown = !certain_action;
-        for a in &info.atoms {
+        for (ai, a) in info.atoms.iter().enumerate() {
             if !Self::decided(a, st) {
                 continue;
             }
-            match self.atom(info, a, req) {
+            match self.atom(d, ai, req, st) {
                 Tri::False => return self.kill(i + 1, s, denies, req, st, pinned, budget),
                 Tri::Unknown => any_unknown = true,
                 Tri::True => {}
@@ -1930,11 +2040,13 @@ impl<'s, 'a> Search<'s, 'a> {
                 *budget -= 1;
                 self.assign(req, dim, cand);
                 Self::set_assigned(st, dim, true);
+                Self::set_cur(st, dim, cand);
                 let fails = info
                     .atoms
                     .iter()
-                    .filter(|a| a.deps.contains(&dim) && Self::decided(a, st))
-                    .any(|a| self.atom(info, a, req) == Tri::False);
+                    .enumerate()
+                    .filter(|(_, a)| a.deps.contains(&dim) && Self::decided(a, st))
+                    .any(|(ai, _)| self.atom(d, ai, req, st) == Tri::False);
                 if fails {
                     if let Some(w) = self.kill(i + 1, s, denies, req, st, pinned, budget) {
                         return Some(w);
@@ -1968,7 +2080,7 @@ impl<'s, 'a> Search<'s, 'a> {
         // Prove it with the ordinary evaluator, then make it read like a real request.
         let mut w = req.clone();
         w.action_lc = w.action.to_ascii_lowercase();
-        if eval::decide(self.policy, &w) != (Decision::Allow, true) {
+        if self.decide_new(&w) != (Decision::Allow, true) {
             st.uncertain = true;
             return None;
         }
@@ -1987,6 +2099,35 @@ impl<'s, 'a> Search<'s, 'a> {
         self.old_denies(base, &open, &mut w, st)
     }
 
+    /// The key dimensions a statement's conditions and resource variables read.
+    fn statement_dims(&self, stmt: &Statement) -> Vec<usize> {
+        let mut d: BTreeSet<usize> = BTreeSet::new();
+        if let Some(c) = &stmt.condition {
+            for cond in &c.conditions {
+                d.extend(self.keys.position(&cond.key_lc).map(|i| i + 2));
+                for v in &cond.values {
+                    if let Compiled::Text(p) = &v.compiled {
+                        d.extend(
+                            p.var_names()
+                                .filter_map(|n| self.keys.position(n).map(|i| i + 2)),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(r) = &stmt.resource {
+            for item in &r.items {
+                for part in item.pattern.parts() {
+                    d.extend(
+                        part.var_names()
+                            .filter_map(|n| self.keys.position(n).map(|i| i + 2)),
+                    );
+                }
+            }
+        }
+        d.into_iter().collect()
+    }
+
     /// Find values of the dimensions left open (`open`) under which the baseline does not
     /// allow `w`, the policy still allowing it (those dimensions are none of its Allow's,
     /// nor its Denys'). The baseline does not allow a request exactly when (A) one of its
@@ -2000,32 +2141,17 @@ impl<'s, 'a> Search<'s, 'a> {
         st: &mut DfsState,
     ) -> Option<Request> {
         let mut budget = NODE_BUDGET / 10;
+        let all_dims = self.base_dims.get_or_init(|| {
+            base.statements
+                .iter()
+                .map(|stmt| self.statement_dims(stmt))
+                .collect()
+        });
         let dims_of = |stmt: &Statement| -> Vec<usize> {
-            let mut d: BTreeSet<usize> = BTreeSet::new();
-            if let Some(c) = &stmt.condition {
-                for cond in &c.conditions {
-                    d.extend(self.keys.position(&cond.key_lc).map(|i| i + 2));
-                    for v in &cond.values {
-                        if let Compiled::Text(p) = &v.compiled {
-                            d.extend(
-                                p.var_names()
-                                    .filter_map(|n| self.keys.position(n).map(|i| i + 2)),
-                            );
-                        }
-                    }
-                }
-            }
-            if let Some(r) = &stmt.resource {
-                for item in &r.items {
-                    for part in item.pattern.parts() {
-                        d.extend(
-                            part.var_names()
-                                .filter_map(|n| self.keys.position(n).map(|i| i + 2)),
-                        );
-                    }
-                }
-            }
-            d.into_iter().filter(|x| open.contains(x)).collect()
+            all_dims
+                .get(stmt.index)
+                .map(|d| d.iter().copied().filter(|x| open.contains(x)).collect())
+                .unwrap_or_default()
         };
         for &dim in open {
             self.unassign(w, dim);
@@ -2040,7 +2166,11 @@ impl<'s, 'a> Search<'s, 'a> {
             .filter(|s| s.effect.as_ref().is_some_and(|e| e.value == Effect::Deny))
         {
             let dims = dims_of(stmt);
-            if let Some(found) = self.apply_all(base, &dims, 0, w, st, &mut budget) {
+            if dims.is_empty() {
+                // Under the values already set it applies or not: checked just above.
+                continue;
+            }
+            if let Some(found) = self.apply_all(base, stmt, &dims, 0, w, st, &mut budget) {
                 return Some(found);
             }
             for &dim in &dims {
@@ -2064,11 +2194,12 @@ impl<'s, 'a> Search<'s, 'a> {
 
     /// The pair check: the baseline does not allow `w` (for certain) and the policy does.
     fn check_pair(&self, base: &Policy, w: &Request, st: &mut DfsState) -> Option<Request> {
-        match eval::decide(base, w) {
+        let old = eval::decide_where(base, w, |i| {
+            self.old_sig.get(i).is_none_or(|t| *t != Tri::False)
+        });
+        match old {
             (Decision::Allow, true) => None,
-            (_, true) => {
-                (eval::decide(self.policy, w) == (Decision::Allow, true)).then(|| w.clone())
-            }
+            (_, true) => (self.decide_new(w) == (Decision::Allow, true)).then(|| w.clone()),
             (_, false) => {
                 st.uncertain = true;
                 None
@@ -2076,11 +2207,19 @@ impl<'s, 'a> Search<'s, 'a> {
         }
     }
 
+    /// The policy's decision on a request for the class's action.
+    fn decide_new(&self, w: &Request) -> (Decision, bool) {
+        eval::decide_where(self.policy, w, |i| {
+            self.sig.get(i).is_none_or(|t| *t != Tri::False)
+        })
+    }
+
     /// Every combination of values of `dims` (absent first), checking the pair at the end.
     #[allow(clippy::too_many_arguments)] // the recursion's state, kept explicit
     fn apply_all(
         &self,
         base: &Policy,
+        deny: &Statement,
         dims: &[usize],
         depth: usize,
         w: &mut Request,
@@ -2088,7 +2227,11 @@ impl<'s, 'a> Search<'s, 'a> {
         budget: &mut usize,
     ) -> Option<Request> {
         let Some(&dim) = dims.get(depth) else {
-            return self.check_pair(base, w, st);
+            // Only where this Deny applies (one statement, cheap) is the pair checked.
+            return match eval::eval_statement(deny, w, base.kind, false).0 {
+                Tri::False => None,
+                _ => self.check_pair(base, w, st),
+            };
         };
         for cand in std::iter::once(None).chain((0..self.cand_count(dim)).map(Some)) {
             if *budget == 0 {
@@ -2099,7 +2242,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 None => self.unassign(w, dim),
                 Some(c) => self.assign(w, dim, c),
             }
-            if let Some(found) = self.apply_all(base, dims, depth + 1, w, st, budget) {
+            if let Some(found) = self.apply_all(base, deny, dims, depth + 1, w, st, budget) {
                 return Some(found);
             }
         }
@@ -2218,6 +2361,8 @@ struct DfsState {
     uncertain: bool,
     /// Which dimensions have a value in the request being built.
     assigned: Vec<bool>,
+    /// Which candidate each assigned dimension holds.
+    cur: Vec<usize>,
 }
 
 #[cfg(test)]

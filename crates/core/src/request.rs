@@ -147,43 +147,136 @@ pub fn is_account_id(s: &str) -> bool {
 }
 
 /// One context value: a single value, or a list (a multi-valued key; empty = no values).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum CtxValue {
     One(String),
     Many(Vec<String>),
 }
 
-/// The request context: keys looked up case-insensitively.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Context {
-    /// (lower-cased key, key as given, value), in the order given.
-    entries: Vec<(String, String, CtxValue)>,
+impl Clone for CtxValue {
+    fn clone(&self) -> Self {
+        match self {
+            CtxValue::One(s) => CtxValue::One(s.clone()),
+            CtxValue::Many(v) => CtxValue::Many(v.clone()),
+        }
+    }
+
+    /// Reuses `self`'s buffers when both are the same kind.
+    fn clone_from(&mut self, source: &Self) {
+        match (self, source) {
+            (CtxValue::One(a), CtxValue::One(b)) => a.clone_from(b),
+            (CtxValue::Many(a), CtxValue::Many(b)) => a.clone_from(b),
+            (this, source) => *this = source.clone(),
+        }
+    }
 }
+
+/// The request context: keys looked up case-insensitively.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// In the order given. A removed key stays as a dead entry, so the analysis, which
+    /// sets and removes the same keys millions of times, reuses their buffers.
+    entries: Vec<Entry>,
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    /// Lower-cased key.
+    lc: String,
+    /// Key as given.
+    key: String,
+    value: CtxValue,
+    live: bool,
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Context {}
 
 impl Context {
     pub fn new() -> Self {
         Self::default()
     }
 
+    fn slot(&self, key: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.lc.eq_ignore_ascii_case(key))
+    }
+
+    /// Make entry `i` live with `key`, moving a revived entry to the end (the order a
+    /// fresh insert would give).
+    fn revive(&mut self, i: usize, key: &str) -> Option<&mut CtxValue> {
+        let was_live = self.entries.get(i)?.live;
+        if !was_live {
+            if let Some(tail) = self.entries.get_mut(i..) {
+                tail.rotate_left(1);
+            }
+        }
+        let e = if was_live {
+            self.entries.get_mut(i)?
+        } else {
+            self.entries.last_mut()?
+        };
+        e.live = true;
+        if e.key != key {
+            key.clone_into(&mut e.key);
+        }
+        Some(&mut e.value)
+    }
+
     /// Insert or replace a key.
     pub fn insert(&mut self, key: &str, value: CtxValue) {
-        let lc = key.to_ascii_lowercase();
-        if let Some(e) = self.entries.iter_mut().find(|e| e.0 == lc) {
-            e.2 = value;
-        } else {
-            self.entries.push((lc, key.to_string(), value));
+        match self.slot(key) {
+            Some(i) => {
+                if let Some(v) = self.revive(i, key) {
+                    *v = value;
+                }
+            }
+            None => self.entries.push(Entry {
+                lc: key.to_ascii_lowercase(),
+                key: key.to_string(),
+                value,
+                live: true,
+            }),
+        }
+    }
+
+    /// Insert or replace a key with a copy of `value`, reusing the old value's buffers;
+    /// `lc` is `key` lower-cased.
+    pub fn insert_from(&mut self, lc: &str, key: &str, value: &CtxValue) {
+        match self.entries.iter().position(|e| e.lc == lc) {
+            Some(i) => {
+                if let Some(v) = self.revive(i, key) {
+                    v.clone_from(value);
+                }
+            }
+            None => self.insert(key, value.clone()),
         }
     }
 
     /// Remove a key (lower-cased), if present.
     pub fn remove(&mut self, lower_key: &str) {
-        self.entries.retain(|e| e.0 != lower_key);
+        if let Some(e) = self
+            .entries
+            .iter_mut()
+            .find(|e| e.live && e.lc == lower_key)
+        {
+            e.live = false;
+        }
     }
 
     /// Look up a lower-cased key.
     pub fn get(&self, lower_key: &str) -> Option<&CtxValue> {
-        self.entries.iter().find(|e| e.0 == lower_key).map(|e| &e.2)
+        self.entries
+            .iter()
+            .find(|e| e.live && e.lc == lower_key)
+            .map(|e| &e.value)
     }
 
     pub fn contains(&self, key: &str) -> bool {
@@ -192,23 +285,26 @@ impl Context {
 
     /// Entries as (key as given, value).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &CtxValue)> {
-        self.entries.iter().map(|e| (e.1.as_str(), &e.2))
+        self.entries
+            .iter()
+            .filter(|e| e.live)
+            .map(|e| (e.key.as_str(), &e.value))
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.iter().filter(|e| e.live).count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 }
 
 impl Serialize for Context {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.entries.len()))?;
-        for (_, k, v) in &self.entries {
+        let mut m = s.serialize_map(Some(self.len()))?;
+        for (k, v) in self.iter() {
             m.serialize_entry(k, v)?;
         }
         m.end()
