@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod condition;
+pub mod cover;
 pub mod diagnostic;
 pub mod eval;
 pub mod json;

@@ -85,57 +85,102 @@ const CONDITIONS: &[&str] = &[
     r#""ForAllValues:StringLike": {"aws:TagKeys": ["a", "b*"]}"#,
 ];
 
-fn list(rng: &mut Rng, pool: &[&str]) -> String {
-    if rng.chance(60) {
-        format!("\"{}\"", rng.pick(pool))
-    } else {
-        let n = 1 + rng.below(3);
-        let items: Vec<String> = (0..n).map(|_| format!("\"{}\"", rng.pick(pool))).collect();
-        format!("[{}]", items.join(", "))
+/// One generated statement, kept in parts so the diff test can mutate it.
+#[derive(Clone)]
+struct Stmt {
+    effect: &'static str,
+    principal: String,
+    action_key: &'static str,
+    actions: Vec<&'static str>,
+    resource_key: &'static str,
+    resources: Vec<&'static str>,
+    conds: Vec<&'static str>,
+}
+
+impl Stmt {
+    fn render(&self) -> String {
+        let items = |v: &[&str]| match v {
+            [one] => format!("\"{one}\""),
+            _ => format!(
+                "[{}]",
+                v.iter()
+                    .map(|x| format!("\"{x}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let mut parts = vec![
+            format!(r#""Effect": "{}""#, self.effect),
+            self.principal.clone(),
+            format!(r#""{}": {}"#, self.action_key, items(&self.actions)),
+            format!(r#""{}": {}"#, self.resource_key, items(&self.resources)),
+        ];
+        if !self.conds.is_empty() {
+            parts.push(format!(r#""Condition": {{{}}}"#, self.conds.join(", ")));
+        }
+        format!("{{{}}}", parts.join(", "))
     }
 }
 
-fn policy(rng: &mut Rng) -> String {
-    let n = 1 + rng.below(4);
-    let statements: Vec<String> = (0..n)
-        .map(|_| {
-            let effect = if rng.chance(55) { "Allow" } else { "Deny" };
-            let action_key = if rng.chance(15) {
-                "NotAction"
-            } else {
-                "Action"
-            };
-            let resource_key = if rng.chance(15) {
-                "NotResource"
-            } else {
-                "Resource"
-            };
-            let mut parts = vec![
-                format!(r#""Effect": "{effect}""#),
-                (*rng.pick(PRINCIPALS)).to_string(),
-                format!(r#""{action_key}": {}"#, list(rng, ACTIONS)),
-                format!(r#""{resource_key}": {}"#, list(rng, RESOURCES)),
-            ];
-            let nc = rng.below(3);
-            if nc > 0 {
-                // Distinct operators (duplicate operator names would be duplicate JSON keys).
-                let mut conds: Vec<&str> = Vec::new();
-                while conds.len() < nc {
-                    let c = *rng.pick(CONDITIONS);
-                    let op = c.split(':').next().unwrap();
-                    if !conds.iter().any(|x| x.split(':').next().unwrap() == op) {
-                        conds.push(c);
-                    }
-                }
-                parts.push(format!(r#""Condition": {{{}}}"#, conds.join(", ")));
-            }
-            format!("{{{}}}", parts.join(", "))
-        })
-        .collect();
+fn pick_list(rng: &mut Rng, pool: &[&'static str]) -> Vec<&'static str> {
+    let n = if rng.chance(60) { 1 } else { 1 + rng.below(3) };
+    (0..n).map(|_| *rng.pick(pool)).collect()
+}
+
+fn statement(rng: &mut Rng) -> Stmt {
+    let effect = if rng.chance(55) { "Allow" } else { "Deny" };
+    let action_key = if rng.chance(15) {
+        "NotAction"
+    } else {
+        "Action"
+    };
+    let resource_key = if rng.chance(15) {
+        "NotResource"
+    } else {
+        "Resource"
+    };
+    let principal = (*rng.pick(PRINCIPALS)).to_string();
+    let actions = pick_list(rng, ACTIONS);
+    let resources = pick_list(rng, RESOURCES);
+    let nc = rng.below(3);
+    // Distinct operators (duplicate operator names would be duplicate JSON keys).
+    let mut conds: Vec<&'static str> = Vec::new();
+    while conds.len() < nc {
+        let c = *rng.pick(CONDITIONS);
+        let op = c.split(':').next().unwrap();
+        if !conds.iter().any(|x| x.split(':').next().unwrap() == op) {
+            conds.push(c);
+        }
+    }
+    Stmt {
+        effect,
+        principal,
+        action_key,
+        actions,
+        resource_key,
+        resources,
+        conds,
+    }
+}
+
+fn render(statements: &[Stmt]) -> String {
     format!(
         r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
-        statements.join(", ")
+        statements
+            .iter()
+            .map(Stmt::render)
+            .collect::<Vec<_>>()
+            .join(", ")
     )
+}
+
+fn statements(rng: &mut Rng) -> Vec<Stmt> {
+    let n = 1 + rng.below(4);
+    (0..n).map(|_| statement(rng)).collect()
+}
+
+fn policy(rng: &mut Rng) -> String {
+    render(&statements(rng))
 }
 
 /// Outsider values per key: absent first, then values an outsider may hold (never a
@@ -209,6 +254,63 @@ const PROBE_OBJECTS: &[&str] = &[
     "arn:aws:s3:::b/pub/secret",
 ];
 
+/// Outsider requests built from the keys `text` uses: the first found that `hit`
+/// accepts, for read (List/Read) and for write, and how many were tried.
+fn brute(
+    rng: &mut Rng,
+    text: &str,
+    hit: impl Fn(&Request) -> bool,
+) -> (Option<serde_json::Value>, Option<serde_json::Value>, u64) {
+    let keys: Vec<&str> = KEYS
+        .iter()
+        .copied()
+        .filter(|k| text.contains(&format!("\"{k}\"")))
+        .collect();
+    let (mut read, mut write, mut requests) = (None, None, 0u64);
+    for caller in CALLERS {
+        for action in PROBE_ACTIONS {
+            let info = s3_action(action).unwrap();
+            let bucket_action = info.applies_to(policycheck_core::catalog::ResourceType::Bucket);
+            let resources: Vec<&str> = if bucket_action {
+                vec!["arn:aws:s3:::b"]
+            } else {
+                PROBE_OBJECTS.to_vec()
+            };
+            for resource in resources {
+                // A sample of the context product: the all-absent context, then random picks.
+                for sample in 0..8 {
+                    let mut ctx = Context::new();
+                    for k in &keys {
+                        let pool = pool(k);
+                        let v = if sample == 0 {
+                            pool[0].clone()
+                        } else {
+                            rng.pick(&pool).clone()
+                        };
+                        if let Some(v) = v {
+                            ctx.insert(k, v);
+                        }
+                    }
+                    let req = Request::new(Caller::parse(caller).unwrap(), action, resource, ctx);
+                    requests += 1;
+                    if hit(&req) {
+                        let slot = if matches!(info.level, AccessLevel::List | AccessLevel::Read) {
+                            &mut read
+                        } else {
+                            &mut write
+                        };
+                        slot.get_or_insert(req.to_json());
+                    }
+                    if keys.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    (read, write, requests)
+}
+
 #[test]
 fn the_analysis_never_misses_what_brute_force_finds() {
     let mut rng = Rng(0x5eed_1234_abcd_0001);
@@ -230,57 +332,10 @@ fn the_analysis_never_misses_what_brute_force_finds() {
                 w.request.to_json()
             );
         }
-        let keys: Vec<&str> = KEYS
-            .iter()
-            .copied()
-            .filter(|k| text.contains(&format!("\"{k}\"")))
-            .collect();
-        let mut brute_read = None;
-        let mut brute_write = None;
-        for caller in CALLERS {
-            for action in PROBE_ACTIONS {
-                let info = s3_action(action).unwrap();
-                let bucket_action =
-                    info.applies_to(policycheck_core::catalog::ResourceType::Bucket);
-                let resources: Vec<&str> = if bucket_action {
-                    vec!["arn:aws:s3:::b"]
-                } else {
-                    PROBE_OBJECTS.to_vec()
-                };
-                for resource in resources {
-                    // A sample of the context product: the all-absent context, then random picks.
-                    for sample in 0..8 {
-                        let mut ctx = Context::new();
-                        for k in &keys {
-                            let pool = pool(k);
-                            let v = if sample == 0 {
-                                pool[0].clone()
-                            } else {
-                                rng.pick(&pool).clone()
-                            };
-                            if let Some(v) = v {
-                                ctx.insert(k, v);
-                            }
-                        }
-                        let req =
-                            Request::new(Caller::parse(caller).unwrap(), action, resource, ctx);
-                        requests += 1;
-                        if decide(&p, &req) == (Decision::Allow, true) {
-                            let slot =
-                                if matches!(info.level, AccessLevel::List | AccessLevel::Read) {
-                                    &mut brute_read
-                                } else {
-                                    &mut brute_write
-                                };
-                            slot.get_or_insert(req.to_json());
-                        }
-                        if keys.is_empty() {
-                            break;
-                        }
-                    }
-                }
-            }
-        }
+        let (brute_read, brute_write, n) = brute(&mut rng, &text, |req| {
+            decide(&p, req) == (Decision::Allow, true)
+        });
+        requests += n;
         if let Some(r) = &brute_read {
             assert_ne!(pa.read.verdict, Verdict::NotPublic, "UNSOUND (read): brute force found {r} allowed, analysis says not public for\n{text}");
             public_found += 1;
@@ -369,5 +424,94 @@ fn diff_witnesses_hold_and_added_denies_open_nothing() {
     assert!(
         undecided * 3 < checked,
         "{undecided} of {checked} Deny-only pairs were undecided: too imprecise"
+    );
+}
+
+/// One review-style edit of a policy: the kinds of change a diff must see through
+/// (equivalent rewrites) or catch (a condition dropped, a principal widened, a Deny
+/// removed, an action or resource widened, a statement added).
+fn mutate(rng: &mut Rng, sts: &mut Vec<Stmt>) {
+    let i = rng.below(sts.len());
+    match rng.below(9) {
+        0 => {
+            if !sts[i].conds.is_empty() {
+                let k = rng.below(sts[i].conds.len());
+                sts[i].conds.remove(k);
+            }
+        }
+        1 => sts[i].principal = r#""Principal": "*""#.to_string(),
+        2 => {
+            if sts.len() > 1 {
+                sts.remove(i);
+            }
+        }
+        3 => sts.push(statement(rng)),
+        4 => {
+            // Split the actions into one statement each (equivalent).
+            let st = sts.remove(i);
+            for a in &st.actions {
+                let mut one = st.clone();
+                one.actions = vec![a];
+                sts.push(one);
+            }
+        }
+        5 => sts.reverse(),
+        6 => sts[i].resources.push(*rng.pick(RESOURCES)),
+        7 => sts[i].actions.push(*rng.pick(ACTIONS)),
+        _ => sts[i].conds.truncate(0),
+    }
+}
+
+/// Soundness of the diff (issue 5, in the sense of spec §6.8): for NEW made from OLD by
+/// one or two review edits, a brute-force search over outsider requests must never find
+/// one NEW allows and OLD does not where the analysis reports no new access for the
+/// public. Most statements stay unchanged, so the baseline-coverage shortcut is exercised.
+#[test]
+fn the_diff_never_misses_what_brute_force_finds() {
+    use policycheck_core::public::{analyze_new_access, Scope};
+    let mut rng = Rng(0xd1ff_50d0_0000_0007);
+    let (mut pairs, mut new_found, mut quiet) = (0, 0, 0);
+    for _ in 0..1200 {
+        let old_sts = statements(&mut rng);
+        let mut new_sts = old_sts.clone();
+        for _ in 0..1 + rng.below(2) {
+            mutate(&mut rng, &mut new_sts);
+        }
+        let (old_text, new_text) = (render(&old_sts), render(&new_sts));
+        let old = parse_policy(&old_text).policy.unwrap();
+        let new = parse_policy(&new_text).policy.unwrap();
+        let pa = analyze_new_access(&new, &old, &Scope::Outsider);
+        for w in pa.witnesses() {
+            assert_eq!(
+                decide(&new, &w.request),
+                (Decision::Allow, true),
+                "{new_text}"
+            );
+            let (d, certain) = decide(&old, &w.request);
+            assert!(certain && d != Decision::Allow, "{old_text}\n{new_text}");
+        }
+        let both = format!("{old_text}{new_text}");
+        let (read, write, _) = brute(&mut rng, &both, |req| {
+            decide(&new, req) == (Decision::Allow, true)
+                && decide(&old, req) != (Decision::Allow, true)
+        });
+        if let Some(r) = &read {
+            assert_ne!(pa.read.verdict, Verdict::NotPublic, "UNSOUND diff (read): {r} is allowed by NEW only, analysis says no new access\nOLD {old_text}\nNEW {new_text}");
+        }
+        if let Some(r) = &write {
+            assert_ne!(pa.write.verdict, Verdict::NotPublic, "UNSOUND diff (write): {r} is allowed by NEW only, analysis says no new access\nOLD {old_text}\nNEW {new_text}");
+        }
+        new_found += usize::from(read.is_some() || write.is_some());
+        quiet += usize::from(pa.verdict == Verdict::NotPublic);
+        pairs += 1;
+    }
+    // A healthy mix: edits that open access and edits that do not.
+    assert!(
+        new_found > pairs / 10,
+        "only {new_found} of {pairs} pairs opened anything"
+    );
+    assert!(
+        quiet > pairs / 4,
+        "only {quiet} of {pairs} pairs were shown to open nothing"
     );
 }
