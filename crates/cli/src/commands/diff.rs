@@ -91,6 +91,40 @@ fn load(name: &str, bytes: &[u8], color: ColorChoice) -> Result<Policy, ()> {
     parsed.policy.ok_or(())
 }
 
+/// Diff each (slot, OLD, NEW) on every core; answers come back with their slot.
+/// A worker that panicked is an error (exit 2), never a file with no new access.
+fn diff_all(jobs: &[(usize, Policy, Policy)]) -> Result<Vec<(usize, DiffReport)>, String> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((slot, old, new)) = jobs.get(k) else {
+                            break;
+                        };
+                        done.push((*slot, diff(old, new)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(jobs.len());
+        for h in handles {
+            all.extend(
+                h.join()
+                    .map_err(|_| "internal error: a diff worker failed".to_string())?,
+            );
+        }
+        Ok(all)
+    })
+}
+
 fn git(args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .args(args)
@@ -101,6 +135,69 @@ fn git(args: &[&str]) -> Result<Vec<u8>, String> {
     } else {
         Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
     }
+}
+
+/// The contents of many `REV:./PATH` objects through one `git cat-file --batch` (one
+/// process instead of one `git show` per file): `None` for a path missing at REV.
+fn git_batch(names: &[String]) -> Result<Vec<Option<Vec<u8>>>, String> {
+    use std::io::{Read, Write};
+    let mut child = Command::new("git")
+        .args(["cat-file", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("git cat-file: no stdin")?;
+    let mut stdout = child.stdout.take().ok_or("git cat-file: no stdout")?;
+    // Write the names from a thread while reading here: a full pipe would deadlock.
+    let input: String = names.iter().map(|n| format!("{n}\n")).collect();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut out = Vec::new();
+    stdout
+        .read_to_end(&mut out)
+        .map_err(|e| format!("git cat-file: {e}"))?;
+    let wrote = writer.join().map_err(|_| "git cat-file: writer failed")?;
+    let status = child.wait().map_err(|e| format!("git cat-file: {e}"))?;
+    if let Err(e) = wrote {
+        return Err(format!("git cat-file: {e}"));
+    }
+    if !status.success() {
+        return Err(format!("git cat-file exited with {status}"));
+    }
+    // Each answer: "<oid> <type> <size>\n<content>\n" or "<name> missing\n".
+    let mut answers = Vec::with_capacity(names.len());
+    let mut rest = out.as_slice();
+    for name in names {
+        let nl = rest
+            .iter()
+            .position(|b| *b == b'\n')
+            .ok_or_else(|| format!("git cat-file: short answer for `{name}`"))?;
+        let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
+        rest = &rest[nl + 1..];
+        let fields: Vec<&str> = header.split(' ').collect();
+        match fields.as_slice() {
+            [_, "blob", size] => {
+                let size: usize = size
+                    .parse()
+                    .map_err(|_| format!("git cat-file: bad header `{header}`"))?;
+                let body = rest
+                    .get(..size)
+                    .ok_or_else(|| format!("git cat-file: short content for `{name}`"))?;
+                answers.push(Some(body.to_vec()));
+                rest = rest.get(size + 1..).unwrap_or(&[]);
+            }
+            [.., "missing"] | [.., "ambiguous"] => answers.push(None),
+            // A directory or a submodule at that path: not a policy file at REV.
+            [_, _, size] => {
+                let size: usize = size.parse().unwrap_or(0);
+                answers.push(None);
+                rest = rest.get(size + 1..).unwrap_or(&[]);
+            }
+            _ => return Err(format!("git cat-file: unexpected answer `{header}`")),
+        }
+    }
+    Ok(answers)
 }
 
 pub fn run(args: &DiffArgs) -> ExitCode {
@@ -176,13 +273,19 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             }
             files.sort();
             files.dedup();
-            for f in files {
-                let path = display_path(&f, &cwd);
-                let nb = match std::fs::read(&f) {
+            let paths: Vec<String> = files.iter().map(|f| display_path(f, &cwd)).collect();
+            let names: Vec<String> = paths.iter().map(|p| format!("{rev}:./{p}")).collect();
+            let olds = match git_batch(&names) {
+                Ok(o) => o,
+                Err(e) => return fail(&e),
+            };
+            // Read and parse every file; the diffs themselves run in parallel below.
+            let mut jobs: Vec<(usize, Policy, Policy)> = Vec::new();
+            for ((f, path), old_bytes) in files.iter().zip(paths).zip(olds) {
+                let nb = match std::fs::read(f) {
                     Ok(b) => b,
                     Err(e) => return fail(&format!("cannot read `{path}`: {e}")),
                 };
-                let old_bytes = git(&["show", &format!("{rev}:./{path}")]).ok();
                 // The same bytes at REV grant nothing new and remove nothing.
                 if old_bytes.as_deref() == Some(nb.as_slice()) {
                     pairs.push(Pair {
@@ -203,12 +306,22 @@ pub fn run(args: &DiffArgs) -> ExitCode {
                 let Ok(new) = load(&path, &nb, args.color) else {
                     return ExitCode::from(2);
                 };
+                jobs.push((pairs.len(), old, new));
                 pairs.push(Pair {
                     path,
                     status,
                     new_text: String::from_utf8_lossy(&nb).into_owned(),
-                    report: diff(&old, &new),
+                    report: DiffReport::default(),
                 });
+            }
+            let reports = match diff_all(&jobs) {
+                Ok(r) => r,
+                Err(e) => return fail(&e),
+            };
+            for (i, report) in reports {
+                if let Some(p) = pairs.get_mut(i) {
+                    p.report = report;
+                }
             }
             for path in deleted {
                 let ob = match git(&["show", &format!("{rev}:./{path}")]) {
