@@ -331,6 +331,29 @@ pub static S3_ACTIONS: &[ActionInfo] = actions! {
 
 /// Looks up an action by full name (`"s3:GetObject"`), ASCII case-insensitive on both the
 /// prefix and the name. `None` for unknown names, other services and wildcard patterns.
+/// Every action's full name lower-cased (`"s3:getobject"`), in [`S3_ACTIONS`] order:
+/// what action patterns (compiled lower-cased) are matched against.
+pub fn lower_full_names() -> &'static [String] {
+    static NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        S3_ACTIONS
+            .iter()
+            .map(|a| a.full_name().to_ascii_lowercase())
+            .collect()
+    });
+    NAMES.as_slice()
+}
+
+/// The index in [`S3_ACTIONS`] of an action such as `"s3:GetObject"` (any case).
+pub fn s3_action_index(full_name: &str) -> Option<usize> {
+    let (service, name) = full_name.split_once(':')?;
+    if !service.eq_ignore_ascii_case("s3") {
+        return None;
+    }
+    S3_ACTIONS
+        .binary_search_by(|a| cmp_ignore_ascii_case(a.name, name))
+        .ok()
+}
+
 pub fn s3_action(full_name: &str) -> Option<&'static ActionInfo> {
     let (service, name) = full_name.split_once(':')?;
     if !service.eq_ignore_ascii_case("s3") {

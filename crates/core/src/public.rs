@@ -270,6 +270,66 @@ struct Analyzer<'a> {
     scope: Scope,
     named_accounts: BTreeSet<String>,
     fresh_account: String,
+    /// Which catalogue actions each statement's `Action` matches, computed once (the
+    /// analysis asks for every action and every statement).
+    masks: Vec<ActionMask>,
+    base_masks: Vec<ActionMask>,
+}
+
+/// The catalogue actions (by index in `S3_ACTIONS`) a statement's `Action`/`NotAction`
+/// matches, negation applied; `Unknown` when the element is missing or broken.
+#[derive(Clone, Copy, Debug)]
+enum ActionMask {
+    Unknown,
+    Hits([u64; 3]),
+}
+
+impl ActionMask {
+    fn of(st: &Statement) -> ActionMask {
+        if st.broken.contains(&"Action") {
+            return ActionMask::Unknown;
+        }
+        let Some(a) = &st.action else {
+            return ActionMask::Unknown;
+        };
+        let names = lower_names();
+        let mut bits = [0u64; 3];
+        let mut set = |i: usize| {
+            if let Some(w) = bits.get_mut(i / 64) {
+                *w |= 1 << (i % 64);
+            }
+        };
+        for item in &a.items {
+            match item.pattern.as_literal() {
+                Some(lit) => {
+                    if let Some(i) = catalog::s3_action_index(lit) {
+                        set(i);
+                    }
+                }
+                None => names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| item.pattern.matches_plain(n))
+                    .for_each(|(i, _)| set(i)),
+            }
+        }
+        if a.negated {
+            for w in &mut bits {
+                *w = !*w;
+            }
+        }
+        ActionMask::Hits(bits)
+    }
+
+    /// Whether the statement matches catalogue action `i`.
+    fn tri(self, i: usize) -> Tri {
+        match self {
+            ActionMask::Unknown => Tri::Unknown,
+            ActionMask::Hits(b) => {
+                Tri::from_bool(b.get(i / 64).is_some_and(|w| (w >> (i % 64)) & 1 == 1))
+            }
+        }
+    }
 }
 
 fn twelve_digit_runs(s: &str, out: &mut BTreeSet<String>) {
@@ -398,6 +458,12 @@ impl<'a> Analyzer<'a> {
             scope,
             named_accounts: named,
             fresh_account: fresh,
+            masks: policy.statements.iter().map(ActionMask::of).collect(),
+            base_masks: baseline
+                .iter()
+                .flat_map(|b| b.statements.iter())
+                .map(ActionMask::of)
+                .collect(),
         }
     }
 
@@ -869,7 +935,11 @@ impl<'a> Analyzer<'a> {
             questions.push(Glob::from_toks(&[Tok::Lit("false".into())], None, true));
         }
         let mut scalars: Vec<String> = Vec::new();
-        if families.contains("string") || families.is_empty() {
+        if bool_key && (families.contains("string") || families.is_empty()) {
+            // A boolean key only ever holds `true` or `false`: those are its values, whatever
+            // the patterns (no search needed).
+            scalars.extend(["true".to_string(), "false".to_string()]);
+        } else if families.contains("string") || families.is_empty() {
             let reps = solve::string_reps(&questions, &must, &must_not);
             complete &= reps.complete;
             if !reps.complete {
@@ -1130,13 +1200,13 @@ impl<'a> Analyzer<'a> {
 
         // Action classes: actions every statement treats alike, per access level.
         let mut classes: BTreeMap<ClassKey, Vec<&'static catalog::ActionInfo>> = BTreeMap::new();
-        for (a, lc) in catalog::S3_ACTIONS.iter().zip(lower_names()) {
+        for (ai, a) in catalog::S3_ACTIONS.iter().enumerate() {
             let bucket = a.applies_to(ResourceType::Bucket);
             let object = a.applies_to(ResourceType::Object);
             if !bucket && !object {
                 continue; // not an action on a bucket or its objects
             }
-            let sig: Vec<Tri> = statements.iter().map(|st| action_tri(st, lc)).collect();
+            let sig: Vec<Tri> = self.masks.iter().map(|m| m.tri(ai)).collect();
             if !sig
                 .iter()
                 .zip(&reachable)
@@ -1144,12 +1214,7 @@ impl<'a> Analyzer<'a> {
             {
                 continue; // no reachable Allow covers it
             }
-            let old_sig: Vec<Tri> = self
-                .baseline
-                .iter()
-                .flat_map(|b| b.statements.iter())
-                .map(|st| action_tri(st, lc))
-                .collect();
+            let old_sig: Vec<Tri> = self.base_masks.iter().map(|m| m.tri(ai)).collect();
             classes
                 .entry((sig, old_sig, bucket, object))
                 .or_default()
@@ -1426,11 +1491,16 @@ impl<'a> Analyzer<'a> {
             _ => {
                 // Explain every Allow that covers actions of this level.
                 for info in infos.iter().filter(|i| i.effect == Some(Effect::Allow)) {
+                    let mask = self
+                        .masks
+                        .get(info.st.index)
+                        .copied()
+                        .unwrap_or(ActionMask::Unknown);
                     let covers = catalog::S3_ACTIONS
                         .iter()
-                        .zip(lower_names())
-                        .filter(|(a, _)| levels.contains(&a.level))
-                        .any(|(_, lc)| action_tri(info.st, lc) != Tri::False);
+                        .enumerate()
+                        .filter(|(_, a)| levels.contains(&a.level))
+                        .any(|(i, _)| mask.tri(i) != Tri::False);
                     if !covers {
                         continue;
                     }
@@ -1565,26 +1635,7 @@ fn principal_tri(p: &PrincipalElement, caller: &Caller) -> Tri {
 
 /// The catalogue's full names lower-cased (`s3:getobject`), in catalogue order, once per process.
 fn lower_names() -> &'static [String] {
-    static NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-        catalog::S3_ACTIONS
-            .iter()
-            .map(|a| a.full_name().to_ascii_lowercase())
-            .collect()
-    });
-    NAMES.as_slice()
-}
-
-fn action_tri(st: &Statement, action_lc: &str) -> Tri {
-    if st.broken.contains(&"Action") {
-        return Tri::Unknown;
-    }
-    match &st.action {
-        Some(a) => {
-            let hit = a.items.iter().any(|i| i.pattern.matches_plain(action_lc));
-            Tri::from_bool(hit != a.negated)
-        }
-        None => Tri::Unknown,
-    }
+    catalog::lower_full_names()
 }
 
 /// What decides a class's search: the relevant statements with how they treat the

@@ -212,6 +212,9 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
     if let Some(reps) = prefix_reps(questions, must, must_not) {
         return reps;
     }
+    if let Some(reps) = literal_split(questions, must, must_not) {
+        return reps;
+    }
     let all: Vec<&Glob> = questions.iter().chain(must).chain(must_not).collect();
     if all.iter().any(|g| g.len() >= 127) {
         return string_reps_slow(questions, must, must_not);
@@ -335,6 +338,49 @@ fn simple_form(g: &Glob) -> Option<(String, bool)> {
         }
     }
     Some((text, false))
+}
+
+/// Whether `g` matches `text`.
+fn glob_matches(g: &Glob, text: &str) -> bool {
+    let mut st = start(g);
+    for c in text.chars() {
+        st = step(g, &st, c);
+    }
+    accepts(g, &st)
+}
+
+/// Literal questions (`StringEquals` values such as a full ARN) need not enter the
+/// product automaton: a value's answer to one is just whether it equals it. Search the
+/// other questions, then add each literal the constraints allow. A value found for a
+/// class must equal no literal to stand for the values of its class that equal none;
+/// if it does equal one, the answer is marked incomplete (never silently narrowed).
+/// `None` when there is no literal question to take out.
+fn literal_split(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<StringReps> {
+    let mut literals: Vec<String> = Vec::new();
+    let mut rest: Vec<Glob> = Vec::new();
+    for q in questions {
+        match simple_form(q) {
+            Some((text, false)) => literals.push(text),
+            _ => rest.push(q.clone()),
+        }
+    }
+    if literals.is_empty() {
+        return None;
+    }
+    let mut reps = string_reps(&rest, must, must_not);
+    if reps.values.iter().any(|v| literals.contains(v)) {
+        reps.complete = false;
+    }
+    literals.sort();
+    literals.dedup();
+    for l in literals {
+        let allowed = must.iter().all(|g| glob_matches(g, &l))
+            && !must_not.iter().any(|g| glob_matches(g, &l));
+        if allowed && !reps.values.contains(&l) {
+            reps.values.push(l);
+        }
+    }
+    Some(reps)
 }
 
 /// The fast path for the common shape: every question and constraint is a literal or a

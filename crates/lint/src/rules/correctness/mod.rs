@@ -168,12 +168,17 @@ pub(crate) fn policy_bucket(ctx: &LintContext<'_>) -> Option<(String, Option<Spa
 /// The catalogue actions an `s3:` action pattern grants (`s3:Get*` → every `Get…`
 /// action). Empty for other services, unknown names and patterns matching nothing.
 pub(crate) fn expand_s3(item: &ActionItem) -> Vec<&'static ActionInfo> {
+    if let Some(name) = item.pattern.as_literal() {
+        // No wildcard: at most the one action of that name.
+        return policycheck_core::catalog::s3_action(name)
+            .into_iter()
+            .collect();
+    }
     S3_ACTIONS
         .iter()
-        .filter(|a| {
-            item.pattern
-                .matches_plain(&format!("s3:{}", a.name.to_ascii_lowercase()))
-        })
+        .zip(policycheck_core::catalog::lower_full_names())
+        .filter(|(_, lc)| item.pattern.matches_plain(lc))
+        .map(|(a, _)| a)
         .collect()
 }
 
