@@ -10,6 +10,7 @@
 //! NotResource, statements with grammar errors) is never called covered.
 
 use crate::registry::RuleMeta;
+use policycheck_core::condition::Condition;
 use policycheck_core::model::{
     ActionElement, ActionItem, PrincipalElement, PrincipalEntry, PrincipalId, PrincipalType,
     PrincipalValue, ResourceElement, ResourceItem,
@@ -17,7 +18,7 @@ use policycheck_core::model::{
 use policycheck_core::pattern::NoVars;
 use policycheck_core::solve::{Glob, Unit};
 use policycheck_core::Statement;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 mod inclusion;
 pub mod redundant_statement;
@@ -181,20 +182,14 @@ fn entry_covered(outer: &[PrincipalEntry], e: &PrincipalEntry) -> bool {
 
 /// A condition as a comparable triple: operator as written, key lower-cased (key names
 /// are case-insensitive), the set of value texts (OR/NOR over values ignores order).
-type Triple = (String, String, BTreeSet<String>);
-
-fn triples(st: &Statement) -> BTreeSet<Triple> {
-    st.condition
-        .iter()
-        .flat_map(|c| c.conditions.iter())
-        .map(|c| {
-            (
-                c.operator.value.clone(),
-                c.key_lc.clone(),
-                c.values.iter().map(|v| v.text.value.clone()).collect(),
-            )
-        })
-        .collect()
+/// The same (operator as written, key, set of values) triple.
+fn same_triple(c: &Condition, d: &Condition) -> bool {
+    let within = |x: &Condition, y: &Condition| {
+        x.values
+            .iter()
+            .all(|v| y.values.iter().any(|w| w.text.value == v.text.value))
+    };
+    c.operator.value == d.operator.value && c.key_lc == d.key_lc && within(c, d) && within(d, c)
 }
 
 /// Whether `a`'s conditions hold whenever `b`'s do: `a` has none, or every (operator,
@@ -209,8 +204,16 @@ pub(crate) fn conditions_implied(a: &Statement, b: &Statement) -> bool {
     if !known {
         return false;
     }
-    let ta = triples(a);
-    ta.is_empty() || ta.is_subset(&triples(b))
+    // Compared in place: this runs for every pair of statements of every file.
+    let tb: Vec<&Condition> = b
+        .condition
+        .iter()
+        .flat_map(|c| c.conditions.iter())
+        .collect();
+    a.condition
+        .iter()
+        .flat_map(|c| c.conditions.iter())
+        .all(|c| tb.iter().any(|d| same_triple(c, d)))
 }
 
 /// The elements of a statement the coverage checks need, when it has no grammar problems.
