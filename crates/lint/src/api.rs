@@ -121,8 +121,31 @@ pub fn file_report(path: &str, text: &str, result: &LintResult) -> FileReport {
 
 /// Lint a text and report it: the one entry point the web page uses.
 pub fn lint_text(path: &str, text: &str, options: &crate::LintOptions) -> FileReport {
-    let result = crate::lint(text, options);
+    let parsed = parsed(text);
+    let result = crate::lint_parsed(&parsed, text.as_bytes(), options);
     file_report(path, text, &result)
+}
+
+thread_local! {
+    /// The last policy text parsed by these answers, and its parse: the simulator asks
+    /// for the lint, the request builder's info and the evaluation of the same text on
+    /// every keystroke (and for the evaluation alone on every request keystroke).
+    static LAST_PARSE: std::cell::RefCell<Option<(String, std::rc::Rc<policycheck_core::ParseOutput>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// `parse_policy(text)`, reusing the previous answer when the text is the same.
+fn parsed(text: &str) -> std::rc::Rc<policycheck_core::ParseOutput> {
+    LAST_PARSE.with(|cell| {
+        if let Some((t, p)) = cell.borrow().as_ref() {
+            if t == text {
+                return p.clone();
+            }
+        }
+        let p = std::rc::Rc::new(policycheck_core::parse_policy(text));
+        *cell.borrow_mut() = Some((text.to_string(), p.clone()));
+        p
+    })
 }
 
 /// A tagged answer: `{"type": "success", ...}` or `{"type": "failure", "errors": [...]}`.
@@ -152,15 +175,15 @@ pub fn lint_answer(name: &str, text: &str) -> serde_json::Value {
 /// text. Success: `{type, evaluation, request, policy_diagnostics, certain}`; failure when
 /// the policy is not a policy at all or the request is invalid (errors say where).
 pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Value {
-    use policycheck_core::{evaluate_mode, parse_policy, parse_request_file};
-    let parsed = parse_policy(policy_text);
+    use policycheck_core::{evaluate_mode, parse_request_file};
+    let parsed = parsed(policy_text);
     let policy_index = LineIndex::new(policy_text);
     let policy_diags: Vec<Located> = parsed
         .diagnostics
         .iter()
         .map(|d| d.locate(&policy_index))
         .collect();
-    let Some(policy) = parsed.policy else {
+    let Some(policy) = parsed.policy.as_ref() else {
         return failure(
             policy_diags
                 .iter()
@@ -180,13 +203,13 @@ pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Val
         }
     };
     let ev = evaluate_mode(
-        &policy,
+        policy,
         &rf.identity_policies,
         &rf.request,
         rf.mode,
         &rf.bucket_account,
     );
-    let missing = missing_context(&policy, &rf.request);
+    let missing = missing_context(policy, &rf.request);
     success(serde_json::json!({
         "evaluation": ev,
         "request": rf.request.to_json(),
@@ -238,8 +261,8 @@ pub fn actions_answer() -> serde_json::Value {
 pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
     use policycheck_core::catalog;
     use policycheck_core::condition::Family;
-    let parsed = policycheck_core::parse_policy(policy_text);
-    let Some(policy) = parsed.policy else {
+    let parsed = parsed(policy_text);
+    let Some(policy) = parsed.policy.as_ref() else {
         return success(serde_json::json!({"buckets": [], "keys": []}));
     };
     let mut buckets: Vec<String> = Vec::new();
@@ -328,6 +351,34 @@ mod tests {
     use super::*;
 
     const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Office", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}, "ForAnyValue:StringEquals": {"aws:TagKeys": "a"}}}]}"#;
+
+    /// The answers share the last parse; alternating texts must never see each other's.
+    #[test]
+    fn the_shared_parse_follows_the_text() {
+        let public = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::one/*"}]}"#;
+        let private = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::two/*"}]}"#;
+        let req = r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::one/x", "context": {}}"#;
+        for _ in 0..2 {
+            assert_eq!(
+                lint_answer("a.json", public)["report"]["access"]["read"],
+                true
+            );
+            assert_eq!(policy_info_answer(private)["buckets"][0], "two");
+            assert_eq!(
+                evaluate_answer(public, req)["evaluation"]["decision"],
+                "Allow"
+            );
+            assert_eq!(
+                lint_answer("b.json", private)["report"]["access"]["read"],
+                false
+            );
+            assert_eq!(
+                evaluate_answer(private, req)["evaluation"]["decision"],
+                "ImplicitDeny"
+            );
+            assert_eq!(policy_info_answer(public)["buckets"][0], "one");
+        }
+    }
 
     #[test]
     fn lint_answers_are_tagged_and_carry_utf16_offsets() {

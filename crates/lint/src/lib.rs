@@ -61,8 +61,19 @@ impl LintResult {
 /// Lint raw bytes (checked for UTF-8).
 pub fn lint_bytes(bytes: &[u8], options: &LintOptions) -> LintResult {
     let parsed = parse_policy_bytes(bytes, PolicyKind::Resource);
+    lint_parsed(&parsed, bytes, options)
+}
+
+/// [`lint_bytes`] on a policy already parsed from `bytes` (the simulator parses once
+/// per keystroke and reuses the result for the lint, the request builder and the
+/// evaluation).
+pub fn lint_parsed(
+    parsed: &policycheck_core::ParseOutput,
+    bytes: &[u8],
+    options: &LintOptions,
+) -> LintResult {
     let text = std::str::from_utf8(bytes).unwrap_or("");
-    let mut diagnostics = parsed.diagnostics;
+    let mut diagnostics = parsed.diagnostics.clone();
     // With duplicate keys, AWS tools disagree on which copy wins: our reading of the
     // document is one of several. (Other errors are modelled as not-evaluable parts.)
     let ambiguous = diagnostics
