@@ -174,12 +174,30 @@ pub(crate) fn expand_s3(item: &ActionItem) -> Vec<&'static ActionInfo> {
             .into_iter()
             .collect();
     }
-    S3_ACTIONS
+    // The same few wildcards (`s3:*`, `s3:Get*`, `s3:Put*`) recur in every policy: each is
+    // matched against the 167 names once per thread.
+    thread_local! {
+        static EXPANDED: std::cell::RefCell<std::collections::HashMap<String, Vec<&'static ActionInfo>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    let key = item.pattern.display();
+    if let Some(hit) = EXPANDED.with(|m| m.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let found: Vec<&'static ActionInfo> = S3_ACTIONS
         .iter()
         .zip(policycheck_core::catalog::lower_full_names())
         .filter(|(_, lc)| item.pattern.matches_plain(lc))
         .map(|(a, _)| a)
-        .collect()
+        .collect();
+    EXPANDED.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 4096 {
+            m.clear(); // bounded: hostile input cannot grow it without limit
+        }
+        m.insert(key, found.clone());
+    });
+    found
 }
 
 #[cfg(test)]
