@@ -39,6 +39,7 @@ fn write_stdout(args: std::fmt::Arguments<'_>) {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod baseline;
 mod commands;
 mod config;
 mod output;

@@ -763,3 +763,113 @@ fn a_closed_stdout_pipe_is_not_a_panic() {
         assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
     }
 }
+
+/// `--write-baseline` records today's findings (exit 0); `--baseline` then passes until a
+/// new finding appears, reformatting does not disturb it, and a missing or foreign
+/// baseline file is an error, never a pass.
+#[test]
+fn a_baseline_accepts_existing_findings_and_fails_on_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "policies/site.json", PUBLIC);
+    write(d, "policies/private.json", PRIVATE);
+    let out = run_in(
+        d,
+        &[
+            "lint",
+            "policies",
+            "--no-config",
+            "--write-baseline",
+            "base.json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let base: Value = serde_json::from_slice(&std::fs::read(d.join("base.json")).unwrap()).unwrap();
+    assert_eq!(base["version"], 1);
+    let recorded = base["findings"].as_array().unwrap();
+    assert!(recorded
+        .iter()
+        .any(|f| f["code"] == "PC101" && f["path"] == "policies/site.json"));
+
+    // Same findings: the gate passes, and says how many were baselined.
+    let args = [
+        "lint",
+        "policies",
+        "--no-config",
+        "--baseline",
+        "base.json",
+        "-f",
+        "json",
+    ];
+    let out = run_in(d, &args);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out);
+    assert_eq!(
+        v["summary"]["baselined"].as_u64(),
+        Some(recorded.len() as u64)
+    );
+    assert!(v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["findings"].as_array().unwrap().is_empty()));
+
+    // Reformatted (one line): the identities hold.
+    let compact: Value = serde_json::from_str(PUBLIC).unwrap();
+    write(
+        d,
+        "policies/site.json",
+        &serde_json::to_string(&compact).unwrap(),
+    );
+    assert_eq!(run_in(d, &args).status.code(), Some(0));
+
+    // A new public write grant in the private file: only that is reported, and it fails.
+    let mut p: Value = serde_json::from_str(PRIVATE).unwrap();
+    p["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "Sid": "Uploads", "Effect": "Allow", "Principal": "*", "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::example-private/uploads/*"
+        }));
+    write(
+        d,
+        "policies/private.json",
+        &serde_json::to_string_pretty(&p).unwrap(),
+    );
+    let out = run_in(d, &args);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    let new: Vec<(String, String)> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| {
+            let path = f["path"].as_str().unwrap().to_string();
+            f["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |x| (path.clone(), x["code"].as_str().unwrap().to_string()))
+        })
+        .collect();
+    assert!(
+        new.contains(&("policies/private.json".into(), "PC102".into())),
+        "{new:?}"
+    );
+    assert!(
+        new.iter().all(|(p, _)| p == "policies/private.json"),
+        "{new:?}"
+    );
+
+    // A baseline that cannot be read never passes.
+    for bad in ["missing.json", "policies/site.json"] {
+        let out = run_in(d, &["lint", "policies", "--no-config", "--baseline", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+    }
+}

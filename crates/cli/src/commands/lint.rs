@@ -76,6 +76,16 @@ pub struct LintArgs {
     /// Colour in text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Report only findings not recorded in this baseline file (from --write-baseline);
+    /// the recorded ones are counted as "baselined" and do not fail the gate
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in FILE (to adopt policycheck on existing policies),
+    /// then exit 0 unless a file could not be read
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Less output: -q findings only (no summary), -qq nothing (exit code only)
     #[arg(long, short = 'q', action = clap::ArgAction::Count)]
     pub quiet: u8,
@@ -92,6 +102,8 @@ pub struct FileOutcome {
     pub result: LintResult,
     /// Findings suppressed by the config, with the reason.
     pub suppressed: Vec<(Diagnostic, String)>,
+    /// Findings the `--baseline` file records (not reported).
+    pub baselined: usize,
 }
 
 /// A problem that stops a file from being linted (exit 2).
@@ -109,6 +121,7 @@ pub struct Totals {
     /// error, warning, note
     pub by_severity: [usize; 3],
     pub suppressed: usize,
+    pub baselined: usize,
     pub public: usize,
     pub public_read: usize,
     pub public_write: usize,
@@ -140,6 +153,7 @@ impl Totals {
             *a += b;
         }
         self.suppressed += o.suppressed;
+        self.baselined += o.baselined;
         self.public += o.public;
         self.public_read += o.public_read;
         self.public_write += o.public_write;
@@ -165,6 +179,7 @@ impl Totals {
             self.failed |= fail_on.fails(d.severity);
         }
         self.suppressed += f.suppressed.len();
+        self.baselined += f.baselined;
         if let Some(a) = &f.result.access {
             match a.verdict {
                 Verdict::Public => self.public += 1,
@@ -223,10 +238,24 @@ pub fn run(args: &LintArgs) -> ExitCode {
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
-    let totals = match lint_inputs(args, &loaded, &cwd, inputs) {
+    let baseline = match &args.baseline {
+        Some(p) => match crate::baseline::load(p) {
+            Ok(b) => Some(b),
+            Err(e) => return fail(&e),
+        },
+        None => None,
+    };
+    let totals = match lint_inputs(args, &loaded, &cwd, inputs, baseline.as_ref()) {
         Ok(t) => t,
         Err(e) => return fail(&e),
     };
+    if args.write_baseline.is_some() {
+        return if totals.input_errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        };
+    }
     if !totals.input_errors.is_empty() {
         ExitCode::from(2)
     } else if totals.failed {
@@ -367,6 +396,7 @@ fn lint_inputs(
     loaded: &Loaded,
     cwd: &Path,
     inputs: Vec<Input>,
+    baseline: Option<&crate::baseline::Baseline>,
 ) -> Result<Totals, String> {
     let cfg = &loaded.config;
     let options = LintOptions {
@@ -396,6 +426,8 @@ fn lint_inputs(
         .map(|_| AtomicBool::new(false))
         .collect();
     let warnings: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    // With --write-baseline: every finding's entry, from every worker.
+    let recorded: Mutex<Vec<serde_json::Value>> = Mutex::new(Vec::new());
 
     let read = |input: &Input| -> Result<(String, Vec<u8>), InputError> {
         match input {
@@ -473,6 +505,29 @@ fn lint_inputs(
                 None => f.result.diagnostics.push(d),
             }
         }
+        // The baseline: record every finding, or drop the ones it records.
+        if args.write_baseline.is_some() || baseline.is_some() {
+            let keep: Vec<bool> = {
+                let ids = crate::baseline::Identifier::new(&f);
+                f.result
+                    .diagnostics
+                    .iter()
+                    .map(|d| {
+                        let id = ids.of(d);
+                        if args.write_baseline.is_some() {
+                            if let Ok(mut e) = recorded.lock() {
+                                e.push(crate::baseline::entry(&f, d, &id));
+                            }
+                        }
+                        !baseline.is_some_and(|b| b.contains(&id.fingerprint))
+                    })
+                    .collect()
+            };
+            let dropped = keep.iter().filter(|k| !**k).count();
+            let mut it = keep.into_iter();
+            f.result.diagnostics.retain(|_| it.next().unwrap_or(true));
+            f.baselined += dropped;
+        }
         f
     };
 
@@ -501,6 +556,7 @@ fn lint_inputs(
                         text,
                         result,
                         suppressed: Vec::new(),
+                        baselined: 0,
                     });
                     let mut t = Totals::default();
                     t.add(&f, fail_on);
@@ -546,5 +602,14 @@ fn lint_inputs(
         eprintln!("error: {}: {}", e.path, e.message);
     }
     writer.finish(&totals)?;
+    if let Some(p) = &args.write_baseline {
+        let entries = recorded.into_inner().unwrap_or_default();
+        let n = entries.len();
+        crate::baseline::write(p, entries)?;
+        eprintln!(
+            "policycheck: recorded {n} finding(s) in the baseline {}",
+            p.display()
+        );
+    }
     Ok(totals)
 }

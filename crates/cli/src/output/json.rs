@@ -39,6 +39,7 @@ pub fn footer(t: &Totals) -> String {
         "findings": t.findings,
         "by_severity": {"error": t.by_severity[0], "warning": t.by_severity[1], "note": t.by_severity[2]},
         "suppressed": t.suppressed,
+        "baselined": t.baselined,
         "public": t.public,
         "public_read": t.public_read,
         "public_write": t.public_write,

@@ -3,7 +3,7 @@
 //! rule + path + statement + JSON pointer, so they survive reformatting.
 
 use crate::commands::lint::{FileOutcome, Totals};
-use policycheck_core::{json as pjson, LineIndex, Severity};
+use policycheck_core::{LineIndex, Severity};
 use policycheck_lint::{all_rules, RuleMeta};
 use serde_json::{json, Value};
 
@@ -89,27 +89,18 @@ pub fn header() -> String {
 pub fn fragment(f: &FileOutcome) -> String {
     let rules = all_rules();
     let index = LineIndex::new(&f.text);
-    let tree = pjson::parse(&f.text).value;
+    let ids = crate::baseline::Identifier::new(f);
     let mut results = Vec::new();
     for d in &f.result.diagnostics {
         let span = d.primary_span();
         let a = index.line_col(span.start);
         let b = index.line_col(span.end);
-        let stmt = f
-            .result
-            .statement_at(span)
-            .map(|s| s.id.clone())
-            .unwrap_or_default();
-        let pointer = tree
-            .as_ref()
-            .map(|t| pjson::pointer_at(t, span))
-            .unwrap_or_default();
-        // Without a JSON tree (a syntax error) the message identifies the finding.
-        let anchor = if tree.is_some() {
-            pointer.clone()
-        } else {
-            d.message.clone()
-        };
+        // The same identity as the baseline's: rule, path, statement, JSON pointer.
+        let crate::baseline::Identity {
+            fingerprint,
+            statement: stmt,
+            pointer,
+        } = ids.of(d);
         let mut text = d.message.clone();
         if let Some(h) = &d.help {
             text.push_str(". ");
@@ -131,7 +122,7 @@ pub fn fragment(f: &FileOutcome) -> String {
                     }
                 }
             }],
-            "partialFingerprints": {"policycheck/v1": fnv1a(&[d.code, &f.path, &stmt, &anchor])},
+            "partialFingerprints": {"policycheck/v1": fingerprint},
             "properties": {"jsonPointer": pointer, "statement": stmt},
         });
         if matches!(d.code, "PC101" | "PC102") {

@@ -61,6 +61,9 @@ pub fn summary(t: &Totals) -> String {
         t.unknown,
         t.not_public,
     );
+    if t.baselined > 0 {
+        s.push_str(&format!("; {} baselined", t.baselined));
+    }
     if t.suppressed > 0 {
         s.push_str(&format!("; {} suppressed", t.suppressed));
     }
