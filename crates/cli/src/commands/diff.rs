@@ -18,7 +18,7 @@ policies name, each service principal), the access NEW allows that OLD does not,
 with a witness request NEW allows and OLD denies (checked with the evaluator), and the
 statements of NEW responsible. Access removed is reported as information.
 
-With --base REV, OLD comes from git (`git show REV:PATH`) for every *.json file under
+With --base REV, OLD comes from git (the file as of REV, `REV:PATH`) for every *.json file under
 PATHS: a file added counts as new access from nothing, a deleted file as removed access.
 
 Exit status: 0 no new access at or above --fail-on-new; 1 new access; 2 could not run
