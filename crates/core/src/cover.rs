@@ -10,12 +10,12 @@
 //! entries or more, or `"*"`), every action and resource of the new statement matched by
 //! one of the old one's, and the old statement's conditions a subset of the new one's.
 
+use crate::condition::Condition;
 use crate::model::{
     ActionElement, ActionItem, Effect, Policy, PrincipalElement, PrincipalValue, ResourceElement,
     ResourceItem, Statement,
 };
 use crate::pattern::NoVars;
-use std::collections::HashSet;
 
 /// What the baseline already covers, statement by statement.
 #[derive(Clone, Debug, Default)]
@@ -105,7 +105,6 @@ fn pieces_covered(s: &Statement, by: &[&Statement]) -> bool {
     if sa.negated || sr.negated {
         return false;
     }
-    let s_conds: HashSet<String> = conditions(s).collect();
     sa.items.iter().all(|ai| {
         sr.items.iter().all(|ri| {
             by.iter().any(|b| {
@@ -117,7 +116,7 @@ fn pieces_covered(s: &Statement, by: &[&Statement]) -> bool {
                     && principal_covers(bp, sp)
                     && action_covered(ba, ai)
                     && resource_covered(br, ri)
-                    && conditions(b).all(|c| s_conds.contains(&c))
+                    && conditions_subset(b, s)
             })
         })
     })
@@ -134,15 +133,29 @@ fn sorted(items: impl Iterator<Item = String>) -> String {
     v.join(",")
 }
 
-/// Each condition as `operator|key|sorted values` (operator as written: a mis-cased one
-/// is still the same operator only if written the same).
-fn conditions(s: &Statement) -> impl Iterator<Item = String> + '_ {
-    s.condition.iter().flat_map(|c| &c.conditions).map(|c| {
-        let mut vals: Vec<&str> = c.values.iter().map(|v| v.text.value.as_str()).collect();
-        vals.sort_unstable();
-        vals.dedup();
-        format!("{}|{}|{}", c.operator.value, c.key_lc, vals.join("\u{1}"))
-    })
+/// Whether two conditions are the same (operator as written, key, set of values): a
+/// mis-cased operator counts only against the same spelling.
+pub fn same_condition(c: &Condition, d: &Condition) -> bool {
+    let within = |x: &Condition, y: &Condition| {
+        x.values
+            .iter()
+            .all(|v| y.values.iter().any(|w| w.text.value == v.text.value))
+    };
+    c.operator.value == d.operator.value && c.key_lc == d.key_lc && within(c, d) && within(d, c)
+}
+
+/// Whether every condition of `a` is also one of `b`'s: conditions are ANDed, so then
+/// `a`'s hold whenever `b`'s do (`a` without conditions always qualifies).
+pub fn conditions_subset(a: &Statement, b: &Statement) -> bool {
+    let theirs: Vec<&Condition> = b
+        .condition
+        .iter()
+        .flat_map(|c| c.conditions.iter())
+        .collect();
+    a.condition
+        .iter()
+        .flat_map(|c| c.conditions.iter())
+        .all(|c| theirs.iter().any(|d| same_condition(c, d)))
 }
 
 /// Whether `old` matches every request `new` matches (both Allows, nothing broken).
@@ -159,8 +172,7 @@ fn covers(old: &Statement, new: &Statement) -> bool {
     if !principal_covers(op, np) || !actions_cover(oa, na) || !resources_cover(or, nr) {
         return false;
     }
-    let new_conds: HashSet<String> = conditions(new).collect();
-    conditions(old).all(|c| new_conds.contains(&c))
+    conditions_subset(old, new)
 }
 
 fn principal_covers(old: &PrincipalElement, new: &PrincipalElement) -> bool {

@@ -10,7 +10,6 @@
 //! NotResource, statements with grammar errors) is never called covered.
 
 use crate::registry::RuleMeta;
-use policycheck_core::condition::Condition;
 use policycheck_core::model::{
     ActionElement, ActionItem, PrincipalElement, PrincipalEntry, PrincipalId, PrincipalType,
     PrincipalValue, ResourceElement, ResourceItem,
@@ -182,16 +181,6 @@ fn entry_covered(outer: &[PrincipalEntry], e: &PrincipalEntry) -> bool {
 
 /// A condition as a comparable triple: operator as written, key lower-cased (key names
 /// are case-insensitive), the set of value texts (OR/NOR over values ignores order).
-/// The same (operator as written, key, set of values) triple.
-fn same_triple(c: &Condition, d: &Condition) -> bool {
-    let within = |x: &Condition, y: &Condition| {
-        x.values
-            .iter()
-            .all(|v| y.values.iter().any(|w| w.text.value == v.text.value))
-    };
-    c.operator.value == d.operator.value && c.key_lc == d.key_lc && within(c, d) && within(d, c)
-}
-
 /// Whether `a`'s conditions hold whenever `b`'s do: `a` has none, or every (operator,
 /// key, values) triple of `a` is also one of `b`'s (conditions are ANDed). A triple with
 /// an unknown operator never counts.
@@ -204,16 +193,7 @@ pub(crate) fn conditions_implied(a: &Statement, b: &Statement) -> bool {
     if !known {
         return false;
     }
-    // Compared in place: this runs for every pair of statements of every file.
-    let tb: Vec<&Condition> = b
-        .condition
-        .iter()
-        .flat_map(|c| c.conditions.iter())
-        .collect();
-    a.condition
-        .iter()
-        .flat_map(|c| c.conditions.iter())
-        .all(|c| tb.iter().any(|d| same_triple(c, d)))
+    policycheck_core::cover::conditions_subset(a, b)
 }
 
 /// The elements of a statement the coverage checks need, when it has no grammar problems.
