@@ -343,6 +343,38 @@ pub fn lower_full_names() -> &'static [String] {
     NAMES.as_slice()
 }
 
+/// The indices in [`S3_ACTIONS`] of the actions an action pattern (compiled lower-cased,
+/// as `Action` items are) matches: a literal is looked up, a wildcard matched against
+/// every name. The same few wildcards (`s3:*`, `s3:Get*`) recur in every policy, so each
+/// wildcard's answer is kept per thread (bounded).
+pub fn matching_actions(pattern: &crate::pattern::Pattern) -> std::rc::Rc<[usize]> {
+    if let Some(name) = pattern.as_literal() {
+        return s3_action_index(name).into_iter().collect();
+    }
+    thread_local! {
+        static EXPANDED: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<[usize]>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    let key = pattern.display();
+    if let Some(hit) = EXPANDED.with(|m| m.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let found: std::rc::Rc<[usize]> = lower_full_names()
+        .iter()
+        .enumerate()
+        .filter(|(_, lc)| pattern.matches_plain(lc))
+        .map(|(i, _)| i)
+        .collect();
+    EXPANDED.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 4096 {
+            m.clear(); // bounded: hostile input cannot grow it without limit
+        }
+        m.insert(key, found.clone());
+    });
+    found
+}
+
 /// The index in [`S3_ACTIONS`] of an action such as `"s3:GetObject"` (any case).
 pub fn s3_action_index(full_name: &str) -> Option<usize> {
     let (service, name) = full_name.split_once(':')?;

@@ -292,25 +292,12 @@ impl ActionMask {
         let Some(a) = &st.action else {
             return ActionMask::Unknown;
         };
-        let names = lower_names();
         let mut bits = [0u64; 3];
-        let mut set = |i: usize| {
-            if let Some(w) = bits.get_mut(i / 64) {
-                *w |= 1 << (i % 64);
-            }
-        };
         for item in &a.items {
-            match item.pattern.as_literal() {
-                Some(lit) => {
-                    if let Some(i) = catalog::s3_action_index(lit) {
-                        set(i);
-                    }
+            for &i in catalog::matching_actions(&item.pattern).iter() {
+                if let Some(w) = bits.get_mut(i / 64) {
+                    *w |= 1 << (i % 64);
                 }
-                None => names
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| item.pattern.matches_plain(n))
-                    .for_each(|(i, _)| set(i)),
             }
         }
         if a.negated {
@@ -1631,11 +1618,6 @@ fn could_apply(st: &Statement, callers: &[Caller]) -> bool {
 
 fn principal_tri(p: &PrincipalElement, caller: &Caller) -> Tri {
     eval::principal_part(p, caller, false).0
-}
-
-/// The catalogue's full names lower-cased (`s3:getobject`), in catalogue order, once per process.
-fn lower_names() -> &'static [String] {
-    catalog::lower_full_names()
 }
 
 /// What decides a class's search: the relevant statements with how they treat the

@@ -168,36 +168,10 @@ pub(crate) fn policy_bucket(ctx: &LintContext<'_>) -> Option<(String, Option<Spa
 /// The catalogue actions an `s3:` action pattern grants (`s3:Get*` → every `Get…`
 /// action). Empty for other services, unknown names and patterns matching nothing.
 pub(crate) fn expand_s3(item: &ActionItem) -> Vec<&'static ActionInfo> {
-    if let Some(name) = item.pattern.as_literal() {
-        // No wildcard: at most the one action of that name.
-        return policycheck_core::catalog::s3_action(name)
-            .into_iter()
-            .collect();
-    }
-    // The same few wildcards (`s3:*`, `s3:Get*`, `s3:Put*`) recur in every policy: each is
-    // matched against the 167 names once per thread.
-    thread_local! {
-        static EXPANDED: std::cell::RefCell<std::collections::HashMap<String, Vec<&'static ActionInfo>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
-    let key = item.pattern.display();
-    if let Some(hit) = EXPANDED.with(|m| m.borrow().get(&key).cloned()) {
-        return hit;
-    }
-    let found: Vec<&'static ActionInfo> = S3_ACTIONS
+    policycheck_core::catalog::matching_actions(&item.pattern)
         .iter()
-        .zip(policycheck_core::catalog::lower_full_names())
-        .filter(|(_, lc)| item.pattern.matches_plain(lc))
-        .map(|(a, _)| a)
-        .collect();
-    EXPANDED.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= 4096 {
-            m.clear(); // bounded: hostile input cannot grow it without limit
-        }
-        m.insert(key, found.clone());
-    });
-    found
+        .filter_map(|i| S3_ACTIONS.get(*i))
+        .collect()
 }
 
 #[cfg(test)]
