@@ -6,6 +6,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, MietteSpanContents, NamedSource, SourceCode,
     SpanContents,
 };
+use policycheck_core::source::{ceil_char_boundary, floor_char_boundary};
 use policycheck_core::{Diagnostic, LineIndex, Span};
 use std::io::IsTerminal;
 
@@ -139,7 +140,7 @@ struct Excerpt {
 impl Excerpt {
     fn around(text: &str, index: &LineIndex<'_>, diag: &Diagnostic) -> Excerpt {
         let len = text.len();
-        let clamp = |i: u32| floor_char(text, (i as usize).min(len));
+        let clamp = |i: u32| floor_char_boundary(text, i as usize);
         let primary = diag.primary_span();
         let (mut lo, mut hi) = (
             clamp(primary.start),
@@ -180,7 +181,10 @@ impl Excerpt {
                     .unwrap_or(ls),
                 false,
             ),
-            None => (floor_char(text, lo.saturating_sub(CLIP_CONTEXT)), true),
+            None => (
+                floor_char_boundary(text, lo.saturating_sub(CLIP_CONTEXT)),
+                true,
+            ),
         };
         let (end, clipped_right) = match fwd(hi) {
             Some(le) => (
@@ -191,7 +195,7 @@ impl Excerpt {
                 },
                 false,
             ),
-            None => (ceil_char(text, hi + CLIP_CONTEXT), true),
+            None => (ceil_char_boundary(text, hi + CLIP_CONTEXT), true),
         };
         let mut data = String::with_capacity(end - start + 8);
         if clipped_left {
@@ -222,21 +226,6 @@ impl Excerpt {
     }
 }
 
-fn floor_char(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while i < text.len() && !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 /// The excerpt as miette's source: positions are reported as in the whole file.
 struct ExcerptSource {
     data: String,
@@ -256,7 +245,7 @@ impl SourceCode for ExcerptSource {
         let inner = self.data.read_span(span, before, after)?;
         // miette counts the column in bytes from the excerpt's start; report characters
         // from the line's start in the file (as every other output does).
-        let at = floor_char(&self.data, span.offset().min(self.data.len()));
+        let at = floor_char_boundary(&self.data, span.offset().min(self.data.len()));
         let head = self.data.get(..at).unwrap_or("");
         let column = match head.rfind('\n') {
             Some(nl) => head.get(nl + 1..).unwrap_or("").chars().count(),

@@ -9,7 +9,7 @@
 //! overflow the stack.
 
 use crate::diagnostic::{codes, Diagnostic};
-use crate::source::Span;
+use crate::source::{ceil_char_boundary, floor_char_boundary, Span};
 use std::borrow::Cow;
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -200,15 +200,8 @@ impl<'a> Parser<'a> {
     /// A syntax error spanning `start..end`, clamped to the text and widened to whole
     /// characters, so every span underlines valid text.
     fn err(&self, start: usize, end: usize, msg: impl Into<String>) -> Box<Diagnostic> {
-        let len = self.text.len();
-        let mut start = start.min(len);
-        while start > 0 && !self.text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = end.clamp(start, len);
-        while end < len && !self.text.is_char_boundary(end) {
-            end += 1;
-        }
+        let start = floor_char_boundary(self.text, start);
+        let end = ceil_char_boundary(self.text, end.max(start));
         Box::new(Diagnostic::new(&codes::INVALID_JSON, sp(start, end), msg))
     }
 

@@ -75,6 +75,24 @@ impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
 
 /// A position for people: 1-based line, 1-based column counted in characters,
 /// plus the 1-based column counted in UTF-16 code units (SARIF, browsers).
+/// `i` clamped to `text` and moved back to the start of the character it falls in.
+pub fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// `i` clamped to `text` and moved forward to the end of the character it falls in.
+pub fn ceil_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct LineCol {
     pub line: u32,
@@ -154,10 +172,7 @@ impl<'a> LineIndex<'a> {
 
     /// The offset moved back to a character boundary, its checkpoint, and the text between.
     fn locate(&self, offset: u32) -> (Anchor, &'a str) {
-        let mut offset = (offset as usize).min(self.text.len());
-        while offset > 0 && !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = floor_char_boundary(self.text, offset as usize);
         let i = self
             .anchors
             .partition_point(|a| a.byte as usize <= offset)
