@@ -128,8 +128,7 @@ fn effect(s: &Statement) -> Option<Effect> {
 
 fn sorted(items: impl Iterator<Item = String>) -> String {
     let mut v: Vec<String> = items.collect();
-    v.sort();
-    v.dedup();
+    crate::collections::sort_dedup(&mut v);
     v.join(",")
 }
 

@@ -5,6 +5,7 @@
 //! docs (§2.3, §6.8, …) refer to it.
 
 pub mod catalog;
+pub mod collections;
 pub mod condition;
 pub mod cover;
 pub mod diagnostic;

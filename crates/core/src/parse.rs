@@ -44,7 +44,7 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParseOutput {
         diagnostics.extend(d);
         p
     });
-    diagnostics.sort_by_key(|d| d.primary_span());
+    crate::collections::sort_by_key(&mut diagnostics, |d| d.primary_span());
     ParseOutput {
         policy,
         diagnostics,

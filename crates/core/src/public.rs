@@ -21,6 +21,7 @@
 //!    candidate sets; otherwise the answer is "unknown" (never a silent "not public").
 
 use crate::catalog::{self, AccessLevel, ResourceType};
+use crate::collections::{VecMap, VecSet};
 use crate::condition::{self, BaseOp, Compiled, Tri};
 use crate::eval::{self, Decision};
 use crate::model::*;
@@ -30,7 +31,6 @@ use crate::solve::{self, Glob, Unit};
 use crate::values::Decimal;
 use ipnet::IpNet;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 /// The answer for one access level, or overall.
@@ -239,8 +239,8 @@ pub fn analyze_new_access(policy: &Policy, baseline: &Policy, scope: &Scope) -> 
 /// Every caller scope worth asking about for a pair of policies: the public, each
 /// account either names, and each service principal either names.
 pub fn scopes(a: &Policy, b: &Policy) -> Vec<Scope> {
-    let mut accounts = BTreeSet::new();
-    let mut services = BTreeSet::new();
+    let mut accounts = VecSet::new();
+    let mut services = VecSet::new();
     for st in a.statements.iter().chain(&b.statements) {
         if let Some(PrincipalElement {
             value: PrincipalValue::Map(es),
@@ -268,7 +268,7 @@ struct Analyzer<'a> {
     /// With a baseline, a witness must also be denied by it (new access).
     baseline: Option<&'a Policy>,
     scope: Scope,
-    named_accounts: BTreeSet<String>,
+    named_accounts: VecSet<String>,
     fresh_account: String,
     /// Which catalogue actions each statement's `Action` matches, computed once (the
     /// analysis asks for every action and every statement).
@@ -319,7 +319,7 @@ impl ActionMask {
     }
 }
 
-fn twelve_digit_runs(s: &str, out: &mut BTreeSet<String>) {
+fn twelve_digit_runs(s: &str, out: &mut VecSet<String>) {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -424,7 +424,7 @@ const ALWAYS_PRESENT: &[&str] = &[
 
 impl<'a> Analyzer<'a> {
     fn new(policy: &'a Policy, baseline: Option<&'a Policy>, scope: Scope) -> Self {
-        let mut named = BTreeSet::new();
+        let mut named = VecSet::new();
         for st in policy
             .statements
             .iter()
@@ -510,7 +510,7 @@ impl<'a> Analyzer<'a> {
                 },
             ),
         ];
-        let mut providers = BTreeSet::new();
+        let mut providers = VecSet::new();
         for st in self.all_statements() {
             if let Some(PrincipalElement {
                 value: PrincipalValue::Map(es),
@@ -535,7 +535,7 @@ impl<'a> Analyzer<'a> {
     /// The principals of one account that policies can tell apart: its root, every user,
     /// role (as a session) and session the policies name in it, and unnamed ones.
     fn account_callers(&self, acct: &str) -> Vec<Caller> {
-        let mut arns: BTreeSet<String> = BTreeSet::new();
+        let mut arns: VecSet<String> = VecSet::new();
         arns.insert(format!("arn:aws:iam::{acct}:root"));
         arns.insert(format!("arn:aws:iam::{acct}:user/unnamed-user"));
         arns.insert(format!(
@@ -577,8 +577,8 @@ impl<'a> Analyzer<'a> {
     /// (partition, bucket) pairs the policy's resources name; `complete` is false when
     /// a bucket name had to be guessed from a wildcard.
     fn buckets(&self) -> (Vec<(String, String)>, bool) {
-        let mut literal: BTreeSet<(String, String)> = BTreeSet::new();
-        let mut guessed: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut literal: VecSet<(String, String)> = VecSet::new();
+        let mut guessed: VecSet<(String, String)> = VecSet::new();
         for st in self.all_statements() {
             let Some(r) = &st.resource else { continue };
             for item in &r.items {
@@ -700,7 +700,7 @@ impl<'a> Analyzer<'a> {
         }
         let mut complete = true;
         let mut note = None;
-        let mut families: BTreeSet<&'static str> = BTreeSet::new();
+        let mut families: VecSet<&'static str> = VecSet::new();
         let mut questions: Vec<Glob> = Vec::new();
         let mut numbers: Vec<Decimal> = Vec::new();
         let mut dates: Vec<i128> = Vec::new();
@@ -1069,27 +1069,21 @@ impl<'a> Analyzer<'a> {
 
         // Dimensions: principal, resource, then every key the policy reads.
         let (buckets, buckets_complete) = self.buckets();
-        let mut key_names: BTreeMap<String, String> = BTreeMap::new();
+        let mut key_names: VecMap<String, String> = VecMap::new();
         for st in self.all_statements() {
             if let Some(c) = &st.condition {
                 for cond in &c.conditions {
-                    key_names
-                        .entry(cond.key_lc.clone())
-                        .or_insert_with(|| cond.key.value.clone());
+                    key_names.get_or_insert_with(cond.key_lc.clone(), || cond.key.value.clone());
                     for v in &cond.values {
                         if let Compiled::Text(p) = &v.compiled {
                             for n in p.var_names() {
-                                key_names
-                                    .entry(n.to_string())
-                                    .or_insert_with(|| n.to_string());
+                                key_names.get_or_insert_with(n.to_string(), || n.to_string());
                             }
                         }
                         if let Compiled::Arn(p) = &v.compiled {
                             for part in p.parts() {
                                 for n in part.var_names() {
-                                    key_names
-                                        .entry(n.to_string())
-                                        .or_insert_with(|| n.to_string());
+                                    key_names.get_or_insert_with(n.to_string(), || n.to_string());
                                 }
                             }
                         }
@@ -1100,9 +1094,7 @@ impl<'a> Analyzer<'a> {
                 for item in &r.items {
                     for part in item.pattern.parts() {
                         for n in part.var_names() {
-                            key_names
-                                .entry(n.to_string())
-                                .or_insert_with(|| n.to_string());
+                            key_names.get_or_insert_with(n.to_string(), || n.to_string());
                         }
                     }
                 }
@@ -1186,7 +1178,7 @@ impl<'a> Analyzer<'a> {
             .collect();
 
         // Action classes: actions every statement treats alike, per access level.
-        let mut classes: BTreeMap<ClassKey, Vec<&'static catalog::ActionInfo>> = BTreeMap::new();
+        let mut classes: VecMap<ClassKey, Vec<&'static catalog::ActionInfo>> = VecMap::new();
         for (ai, a) in catalog::S3_ACTIONS.iter().enumerate() {
             let bucket = a.applies_to(ResourceType::Bucket);
             let object = a.applies_to(ResourceType::Object);
@@ -1203,8 +1195,7 @@ impl<'a> Analyzer<'a> {
             }
             let old_sig: Vec<Tri> = self.base_masks.iter().map(|m| m.tri(ai)).collect();
             classes
-                .entry((sig, old_sig, bucket, object))
-                .or_default()
+                .get_or_default((sig, old_sig, bucket, object))
                 .push(a);
         }
 
@@ -1219,18 +1210,18 @@ impl<'a> Analyzer<'a> {
             })
             .collect();
         let mut bucket_res: Option<(Vec<String>, bool)> = None;
-        let mut memo: BTreeMap<SearchKey, SearchOut> = BTreeMap::new();
+        let mut memo: VecMap<SearchKey, SearchOut> = VecMap::new();
         let mut object_res: Option<(Vec<String>, bool)> = None;
 
-        let mut per_level: BTreeMap<AccessLevel, Vec<Witness>> = BTreeMap::new();
-        let mut public_actions: BTreeMap<AccessLevel, Vec<String>> = BTreeMap::new();
-        let mut unknown_levels: BTreeMap<AccessLevel, Vec<String>> = BTreeMap::new();
-        let mut pinning: BTreeSet<usize> = BTreeSet::new();
+        let mut per_level: VecMap<AccessLevel, Vec<Witness>> = VecMap::new();
+        let mut public_actions: VecMap<AccessLevel, Vec<String>> = VecMap::new();
+        let mut unknown_levels: VecMap<AccessLevel, Vec<String>> = VecMap::new();
+        let mut pinning: VecSet<usize> = VecSet::new();
         let mut budget = NODE_BUDGET;
 
         // The dimensions the baseline's decision depends on (a witness must be denied by it).
         let old_dims: Vec<usize> = {
-            let mut d: BTreeSet<usize> = BTreeSet::new();
+            let mut d: VecSet<usize> = VecSet::new();
             if let Some(b) = self.baseline {
                 d.extend([0usize, 1]);
                 for st in &b.statements {
@@ -1265,7 +1256,7 @@ impl<'a> Analyzer<'a> {
             .collect();
         let n_atoms: usize = infos.iter().map(|i| i.atoms.len()).sum();
         for ((sig, old_sig, bucket, object), actions) in &classes {
-            let mut levels: BTreeSet<AccessLevel> = actions.iter().map(|a| a.level).collect();
+            let mut levels: VecSet<AccessLevel> = actions.iter().map(|a| a.level).collect();
             // Resource candidates for this class.
             let mut res: Vec<String> = Vec::new();
             let mut res_complete = buckets_complete;
@@ -1341,10 +1332,9 @@ impl<'a> Analyzer<'a> {
                 match &out.witness {
                     Some((req, by)) => {
                         public_actions
-                            .entry(level)
-                            .or_default()
+                            .get_or_default(level)
                             .extend(of_level.iter().map(|a| a.full_name()));
-                        let list = per_level.entry(level).or_default();
+                        let list = per_level.get_or_default(level);
                         if list.is_empty() {
                             // The same request with this level's most telling action, proven again.
                             let mut w = req.clone();
@@ -1362,16 +1352,14 @@ impl<'a> Analyzer<'a> {
                                 });
                             } else {
                                 unknown_levels
-                                    .entry(level)
-                                    .or_default()
+                                    .get_or_default(level)
                                     .push("a witness could not be confirmed".into());
                             }
                         }
                     }
                     None if !out.exhaustive => {
                         unknown_levels
-                            .entry(level)
-                            .or_default()
+                            .get_or_default(level)
                             .extend(out.unknown.iter().cloned());
                     }
                     None => {}
@@ -1419,10 +1407,10 @@ impl<'a> Analyzer<'a> {
     fn level(
         &self,
         levels: &[AccessLevel],
-        per_level: &BTreeMap<AccessLevel, Vec<Witness>>,
-        public_actions: &BTreeMap<AccessLevel, Vec<String>>,
-        unknown_levels: &BTreeMap<AccessLevel, Vec<String>>,
-        pinning: &BTreeSet<usize>,
+        per_level: &VecMap<AccessLevel, Vec<Witness>>,
+        public_actions: &VecMap<AccessLevel, Vec<String>>,
+        unknown_levels: &VecMap<AccessLevel, Vec<String>>,
+        pinning: &VecSet<usize>,
         infos: &[StmtInfo<'_>],
         callers: &[Caller],
         keys: &Keys<'_>,
@@ -1439,16 +1427,14 @@ impl<'a> Analyzer<'a> {
             .flatten()
             .cloned()
             .collect();
-        actions.sort();
-        actions.dedup();
+        crate::collections::sort_dedup(&mut actions);
         let mut unknown: Vec<String> = levels
             .iter()
             .filter_map(|l| unknown_levels.get(l))
             .flatten()
             .cloned()
             .collect();
-        unknown.sort();
-        unknown.dedup();
+        crate::collections::sort_dedup(&mut unknown);
         let verdict = if !witnesses.is_empty() {
             Verdict::Public
         } else if !unknown.is_empty() {
@@ -1459,7 +1445,7 @@ impl<'a> Analyzer<'a> {
         let mut reasons = Vec::new();
         match verdict {
             Verdict::Public => {
-                let mut seen = BTreeSet::new();
+                let mut seen = VecSet::new();
                 for w in &witnesses {
                     if seen.insert(w.granted_by_index) {
                         reasons.push(Reason {
@@ -1521,7 +1507,7 @@ impl<'a> Analyzer<'a> {
         info: &StmtInfo<'_>,
         callers: &[Caller],
         keys: &Keys<'_>,
-        pinning: &BTreeSet<usize>,
+        pinning: &VecSet<usize>,
     ) -> Reason {
         let st = info.st;
         let mk = |role: &'static str, detail: String| Reason {
@@ -1633,7 +1619,7 @@ struct SearchOut {
     witness: Option<(Request, usize)>,
     exhaustive: bool,
     unknown: Vec<String>,
-    pinned_by: BTreeSet<usize>,
+    pinned_by: VecSet<usize>,
 }
 
 struct Search<'s, 'a> {
@@ -1782,7 +1768,7 @@ impl<'s, 'a> Search<'s, 'a> {
             witness: None,
             exhaustive: true,
             unknown: Vec::new(),
-            pinned_by: BTreeSet::new(),
+            pinned_by: VecSet::new(),
         };
         let relevant: Vec<usize> = (0..self.infos.len())
             .filter(|i| self.sig.get(*i).is_some_and(|t| *t != Tri::False))
@@ -1821,12 +1807,12 @@ impl<'s, 'a> Search<'s, 'a> {
                 continue;
             };
             // The Allow's own dimensions come first; the Denys' only as needed.
-            let mut own: BTreeSet<usize> = [0usize, 1].into_iter().collect();
+            let mut own: VecSet<usize> = [0usize, 1].into_iter().collect();
             for a in &info_s.atoms {
                 own.extend(a.deps.iter().copied());
             }
             let own: Vec<usize> = own.into_iter().collect();
-            let mut used: BTreeSet<usize> = own.iter().copied().collect();
+            let mut used: VecSet<usize> = own.iter().copied().collect();
             for &d in &denies {
                 if let Some(info) = self.infos.get(d) {
                     for a in &info.atoms {
@@ -1918,7 +1904,7 @@ impl<'s, 'a> Search<'s, 'a> {
         denies: &[usize],
         req: &mut Request,
         st: &mut DfsState,
-        pinned: &mut BTreeSet<usize>,
+        pinned: &mut VecSet<usize>,
         budget: &mut usize,
     ) -> Option<Request> {
         let Some(&dim) = own.get(depth) else {
@@ -1967,7 +1953,7 @@ impl<'s, 'a> Search<'s, 'a> {
         denies: &[usize],
         req: &mut Request,
         st: &mut DfsState,
-        pinned: &mut BTreeSet<usize>,
+        pinned: &mut VecSet<usize>,
     ) -> bool {
         for &d in denies {
             let Some(info) = self.infos.get(d) else {
@@ -2039,7 +2025,7 @@ impl<'s, 'a> Search<'s, 'a> {
         denies: &[usize],
         req: &mut Request,
         st: &mut DfsState,
-        pinned: &mut BTreeSet<usize>,
+        pinned: &mut VecSet<usize>,
         budget: &mut usize,
     ) -> Option<Request> {
         let Some(&d) = denies.get(i) else {
@@ -2059,7 +2045,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 Tri::True => {}
             }
         }
-        let open: BTreeSet<usize> = info
+        let open: VecSet<usize> = info
             .atoms
             .iter()
             .flat_map(|a| a.deps.iter().copied())
@@ -2134,7 +2120,7 @@ impl<'s, 'a> Search<'s, 'a> {
 
     /// The key dimensions a statement's conditions and resource variables read.
     fn statement_dims(&self, stmt: &Statement) -> Vec<usize> {
-        let mut d: BTreeSet<usize> = BTreeSet::new();
+        let mut d: VecSet<usize> = VecSet::new();
         if let Some(c) = &stmt.condition {
             for cond in &c.conditions {
                 d.extend(self.keys.position(&cond.key_lc).map(|i| i + 2));
@@ -2573,7 +2559,7 @@ mod tests {
             .write
             .public_actions
             .contains(&"s3:PutBucketPolicy".to_string()));
-        let levels: BTreeSet<AccessLevel> = na.witnesses().map(|w| w.level).collect();
+        let levels: VecSet<AccessLevel> = na.witnesses().map(|w| w.level).collect();
         assert_eq!(levels.len(), 5, "a witness per finer level: {levels:?}");
     }
 

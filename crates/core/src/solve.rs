@@ -244,7 +244,7 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
         }
     }
     let mut alphabet: Vec<char> = alphabet.into_iter().collect();
-    alphabet.sort_unstable();
+    crate::collections::sort(&mut alphabet);
     let autos: Vec<BitNfa> = distinct.iter().map(|g| BitNfa::new(g, &alphabet)).collect();
 
     let nq = questions.len();
@@ -371,8 +371,7 @@ fn literal_split(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option
     if reps.values.iter().any(|v| literals.contains(v)) {
         reps.complete = false;
     }
-    literals.sort();
-    literals.dedup();
+    crate::collections::sort_dedup(&mut literals);
     for l in literals {
         let allowed = must.iter().all(|g| glob_matches(g, &l))
             && !must_not.iter().any(|g| glob_matches(g, &l));
@@ -412,7 +411,7 @@ fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<S
     }
     candidates.push(fresh.to_string());
     // Shortest first, so each behaviour is represented by its simplest value.
-    candidates.sort_by_key(String::len);
+    crate::collections::sort_by_key(&mut candidates, String::len);
     let mut seen: HashSet<Vec<bool>> = HashSet::new();
     let mut values = Vec::new();
     for c in candidates {
@@ -552,7 +551,7 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
         }
     }
     let mut alphabet: Vec<char> = alphabet.into_iter().collect();
-    alphabet.sort_unstable();
+    crate::collections::sort(&mut alphabet);
 
     let init: Vec<States> = all.iter().map(|g| start(g)).collect();
     let mut seen: HashSet<Vec<States>> = HashSet::new();
@@ -674,8 +673,7 @@ pub fn number_reps(constants: &[Decimal]) -> Option<Vec<String>> {
         let factor = 10i128.checked_pow(u32::try_from(scale - s).ok()? + 1)?;
         vals.push(m.checked_mul(factor)?);
     }
-    vals.sort_unstable();
-    vals.dedup();
+    crate::collections::sort_dedup(&mut vals);
     let step = 10i128.checked_pow(u32::try_from(scale).ok()? + 1)?;
     let mut reps = Vec::new();
     match (vals.first(), vals.last()) {
@@ -722,8 +720,7 @@ fn format_scaled(v: i128, scale: i64) -> String {
 /// Representative instants (as epoch-second strings with nanoseconds) for comparisons against `constants`.
 pub fn date_reps(constants: &[i128]) -> Vec<String> {
     let mut vals: Vec<i128> = constants.to_vec();
-    vals.sort_unstable();
-    vals.dedup();
+    crate::collections::sort_dedup(&mut vals);
     let mut reps = Vec::new();
     match (vals.first(), vals.last()) {
         (Some(lo), Some(hi)) => {
@@ -783,11 +780,9 @@ pub fn ip_reps(nets: &[IpNet]) -> Vec<IpAddr> {
     .map(|o| u32::from(Ipv4Addr::from(*o)))
     .collect();
     v4.retain(|a| !nice4.contains(a));
-    v4.sort_unstable();
-    v4.dedup();
+    crate::collections::sort_dedup(&mut v4);
     let v4: Vec<u32> = nice4.into_iter().chain(v4).collect();
-    v6.sort_unstable();
-    v6.dedup();
+    crate::collections::sort_dedup(&mut v6);
     v4.into_iter()
         .map(|a| IpAddr::V4(Ipv4Addr::from(a)))
         .chain(v6.into_iter().map(|a| IpAddr::V6(Ipv6Addr::from(a))))
@@ -810,7 +805,7 @@ pub fn subsets(items: &[String], max_items: usize) -> Option<Vec<Vec<String>>> {
                 .collect()
         })
         .collect();
-    out.sort_by_key(Vec::len);
+    crate::collections::sort_by_key(&mut out, Vec::len);
     Some(out)
 }
 

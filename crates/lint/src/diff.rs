@@ -94,8 +94,7 @@ fn changes(
 
 fn change(granting: &Policy, name: &'static str, level: &LevelAccess, scope: &Scope) -> Change {
     let mut indexes: Vec<usize> = level.witnesses.iter().map(|w| w.granted_by_index).collect();
-    indexes.sort_unstable();
-    indexes.dedup();
+    policycheck_core::collections::sort_dedup(&mut indexes);
     Change {
         level: name,
         access_levels: level.witnesses.iter().map(|w| w.level.as_str()).collect(),

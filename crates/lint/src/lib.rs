@@ -130,7 +130,7 @@ pub fn lint_parsed(
         }
         access
     });
-    diagnostics.sort_by(|a, b| {
+    policycheck_core::collections::sort_by(&mut diagnostics, |a, b| {
         a.primary_span()
             .cmp(&b.primary_span())
             .then(a.code.cmp(b.code))

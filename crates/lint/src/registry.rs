@@ -109,8 +109,7 @@ mod tests {
             );
         }
         let mut names: Vec<_> = all.iter().map(|r| r.name()).collect();
-        names.sort_unstable();
-        names.dedup();
+        policycheck_core::collections::sort_dedup(&mut names);
         assert_eq!(names.len(), all.len(), "duplicate rule names");
         for r in all {
             let c = r.code();

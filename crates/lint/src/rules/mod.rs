@@ -25,6 +25,6 @@ pub static ALL: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
         style::RULES,
     ]
     .concat();
-    all.sort_by_key(|r| r.code.code);
+    policycheck_core::collections::sort_by_key(&mut all, |r| r.code.code);
     all
 });

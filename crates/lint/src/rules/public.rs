@@ -63,7 +63,7 @@ pub fn describe_witness(w: &Witness) -> String {
             policycheck_core::CtxValue::Many(vs) => format!("{k}=[{}]", vs.join(",")),
         })
         .collect();
-    ctx.sort();
+    policycheck_core::collections::sort(&mut ctx);
     let ctx = if ctx.is_empty() {
         String::new()
     } else {
@@ -111,8 +111,7 @@ fn level_finding(
         .map(|w| w.granted_by_index)
         .filter(|i| *i != first.granted_by_index)
         .collect();
-    others.sort_unstable();
-    others.dedup();
+    policycheck_core::collections::sort_dedup(&mut others);
     for i in others {
         if let Some(o) = ctx.policy.statements.get(i) {
             d = d.and_label(o.head_span(), format!("`{}` also grants it", o.id()));
@@ -140,7 +139,7 @@ fn summarize_actions(actions: &[String]) -> String {
         "s3:DeleteBucket",
     ];
     let mut sorted: Vec<&String> = actions.iter().collect();
-    sorted.sort_by_key(|a| {
+    policycheck_core::collections::sort_by_key(&mut sorted, |a| {
         (
             FIRST
                 .iter()

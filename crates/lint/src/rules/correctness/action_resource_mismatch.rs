@@ -89,8 +89,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         if !typed || present.is_empty() {
             continue;
         }
-        present.sort_unstable();
-        present.dedup();
+        policycheck_core::collections::sort_dedup(&mut present);
         // (action item, the types its actions apply to) for each action that applies to none.
         let mut misses = Vec::new();
         let mut all_checked_and_missed = true;
@@ -125,8 +124,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .flat_map(|a| a.resources.iter().copied())
                 .collect();
-            wanted.sort_unstable();
-            wanted.dedup();
+            policycheck_core::collections::sort_dedup(&mut wanted);
             misses.push((item, wanted));
         }
         for (item, wanted) in misses {

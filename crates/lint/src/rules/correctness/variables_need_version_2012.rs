@@ -40,7 +40,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     uses.retain(|(text, _)| text.contains("${"));
-    uses.sort_by_key(|(_, span)| *span);
+    policycheck_core::collections::sort_by_key(&mut uses, |(_, span)| *span);
     let Some(&(first, first_span)) = uses.first() else {
         return;
     };
