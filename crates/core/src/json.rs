@@ -163,6 +163,8 @@ pub fn parse(text: &str) -> Parsed<'_> {
         bytes: text.as_bytes(),
         pos: 0,
         diagnostics: Vec::new(),
+        items: Vec::new(),
+        members: Vec::new(),
     };
     let value = p.document();
     match value {
@@ -188,6 +190,12 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     diagnostics: Vec<Diagnostic>,
+    /// Scratch stacks for the arrays and objects being read: an array's items (an
+    /// object's members) are pushed here above the enclosing ones' and moved into a
+    /// vector of exactly their number when it closes. One allocation per array or
+    /// object, instead of a vector grown item by item.
+    items: Vec<Json<'a>>,
+    members: Vec<Member<'a>>,
 }
 
 type PResult<T> = Result<T, Box<Diagnostic>>;
@@ -528,18 +536,19 @@ impl<'a> Parser<'a> {
     fn array(&mut self, depth: usize) -> PResult<Json<'a>> {
         let start = self.pos;
         self.pos += 1;
-        let mut items = Vec::new();
         self.skip_ws()?;
         if self.peek() == Some(b']') {
             self.pos += 1;
             return Ok(Json {
-                kind: JsonKind::Array(items),
+                kind: JsonKind::Array(Vec::new()),
                 span: sp(start, self.pos),
             });
         }
+        let base = self.items.len();
         loop {
             self.skip_ws()?;
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.items.push(item);
             self.skip_ws()?;
             match self.peek() {
                 Some(b',') => {
@@ -554,6 +563,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b']') => {
                     self.pos += 1;
+                    let items: Vec<Json<'a>> = self.items.drain(base..).collect();
                     return Ok(Json {
                         kind: JsonKind::Array(items),
                         span: sp(start, self.pos),
@@ -576,16 +586,16 @@ impl<'a> Parser<'a> {
     fn object(&mut self, depth: usize) -> PResult<Json<'a>> {
         let start = self.pos;
         self.pos += 1;
-        let mut members: Vec<Member<'a>> = Vec::new();
         let mut index: Option<HashMap<Cow<'a, str>, Span>> = None;
         self.skip_ws()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
             return Ok(Json {
-                kind: JsonKind::Object(members),
+                kind: JsonKind::Object(Vec::new()),
                 span: sp(start, self.pos),
             });
         }
+        let base = self.members.len();
         loop {
             self.skip_ws()?;
             let key_start = self.pos;
@@ -626,6 +636,8 @@ impl<'a> Parser<'a> {
             let value = self.value(depth + 1)?;
             // Small objects are searched; a big one gets an index, so a hostile object
             // with 100,000 keys stays linear.
+            // This object's members so far (nested objects have already been closed).
+            let members = &self.members[base..];
             let first = if members.len() < 16 {
                 members.iter().find(|m| m.key == key).map(|m| m.key_span)
             } else {
@@ -652,7 +664,7 @@ impl<'a> Parser<'a> {
                         .with_help("remove one of them; tools disagree on which copy wins, and S3 rejects the policy"),
                 );
             }
-            members.push(Member {
+            self.members.push(Member {
                 key,
                 key_span,
                 value,
@@ -671,6 +683,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
+                    let members: Vec<Member<'a>> = self.members.drain(base..).collect();
                     return Ok(Json {
                         kind: JsonKind::Object(members),
                         span: sp(start, self.pos),

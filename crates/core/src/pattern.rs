@@ -152,17 +152,7 @@ impl Pattern {
 
     /// Replace variables by literal text.
     pub fn resolve(&self, vars: &dyn VarSource) -> Result<Vec<Tok>, VarError> {
-        let mut out = Vec::with_capacity(self.toks.len());
-        for t in &self.toks {
-            match t {
-                Tok::Var { name, default } => match vars.var(name).or(default.as_deref()) {
-                    Some(v) => out.push(Tok::Lit(v.to_string())),
-                    None => return Err(VarError::Unresolved(name.clone())),
-                },
-                other => out.push(other.clone()),
-            }
-        }
-        Ok(merge_lits(out))
+        resolve_toks(&self.toks, vars)
     }
 
     /// Render back to policy syntax (for messages).
@@ -202,6 +192,21 @@ impl Pattern {
         }
         s
     }
+}
+
+/// `toks` with every variable replaced by its value (or default), merged.
+fn resolve_toks(toks: &[Tok], vars: &dyn VarSource) -> Result<Vec<Tok>, VarError> {
+    let mut out = Vec::with_capacity(toks.len());
+    for t in toks {
+        match t {
+            Tok::Var { name, default } => match vars.var(name).or(default.as_deref()) {
+                Some(v) => out.push(Tok::Lit(v.to_string())),
+                None => return Err(VarError::Unresolved(name.clone())),
+            },
+            other => out.push(other.clone()),
+        }
+    }
+    Ok(merge_lits(out))
 }
 
 /// Fold adjacent literals and repeated stars, drop empty literals; in place (the
@@ -432,17 +437,17 @@ fn glob_matches(toks: &[Tok], text: &str) -> bool {
 /// An ARN pattern: up to six `:`-separated components (the last keeps further
 /// colons), each a [`Pattern`]. Variables never split components.
 ///
-/// Almost every S3 resource starts with a literal `arn:aws:s3:::`: then matching is that
-/// prefix plus the sixth component, and the per-component patterns (which only the
-/// analysis asks for) are built on first use.
+/// Almost every S3 resource starts with a literal `arn:aws:s3:::`. Then the first five
+/// components are fixed text, and matching the whole token list against the whole ARN
+/// (the leading literal anchored at the start) is the same as matching component by
+/// component: the sixth component keeps further colons anyway. The per-component
+/// patterns (which only the analysis asks for) are built on first use.
 #[derive(Clone, Debug)]
 pub struct ArnPattern {
     /// The whole pattern, tokenized (merged).
     toks: Vec<Tok>,
-    /// The literal first five components with their colons, when they are literal.
-    prefix: Option<String>,
-    /// With `prefix`: the sixth component.
-    last: Option<Pattern>,
+    /// The leading literal holds the first five components with their colons.
+    literal_head: bool,
     /// The components and whether the last absorbs further ones, built on demand.
     split: std::sync::OnceLock<(Vec<Pattern>, bool)>,
 }
@@ -459,26 +464,10 @@ impl ArnPattern {
     pub fn new(text: &str, syntax: Syntax) -> Self {
         let toks = tokenize(text, syntax);
         // Five colons in the leading literal: the first five components are literal.
-        let head = match toks.first() {
-            Some(Tok::Lit(s)) => s.match_indices(':').nth(4).map(|(i, _)| i + 1),
-            _ => None,
-        };
-        let (prefix, last) = match (head, toks.first()) {
-            (Some(cut), Some(Tok::Lit(s))) => {
-                let (p, rest) = s.split_at(cut);
-                let mut last = Vec::with_capacity(toks.len());
-                if !rest.is_empty() {
-                    last.push(Tok::Lit(rest.to_string()));
-                }
-                last.extend(toks.iter().skip(1).cloned());
-                (Some(p.to_string()), Some(Pattern::from_toks(last)))
-            }
-            _ => (None, None),
-        };
+        let literal_head = matches!(toks.first(), Some(Tok::Lit(s)) if s.bytes().filter(|&b| b == b':').nth(4).is_some());
         ArnPattern {
             toks,
-            prefix,
-            last,
+            literal_head,
             split: std::sync::OnceLock::new(),
         }
     }
@@ -527,11 +516,22 @@ impl ArnPattern {
     }
 
     pub fn matches(&self, text: &str, vars: &dyn VarSource) -> Result<bool, VarError> {
-        if let (Some(prefix), Some(last)) = (&self.prefix, &self.last) {
-            return match text.strip_prefix(prefix.as_str()) {
-                Some(rest) => last.matches(rest, vars),
-                None => Ok(false),
+        if self.literal_head {
+            // Variables sit in the sixth component, which may hold colons: no value
+            // they take can move a component boundary.
+            if !self.has_vars() {
+                return Ok(glob_matches(&self.toks, text));
+            }
+            // As component-wise matching did: a text outside the fixed components is
+            // no match, whatever the variables hold.
+            let head = match self.toks.first() {
+                Some(Tok::Lit(s)) => s.match_indices(':').nth(4).map_or("", |(i, _)| &s[..=i]),
+                _ => "",
             };
+            if !text.starts_with(head) {
+                return Ok(false);
+            }
+            return Ok(glob_matches(&resolve_toks(&self.toks, vars)?, text));
         }
         let (parts, absorb) = self.split();
         let k = parts.len();
