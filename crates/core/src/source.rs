@@ -137,7 +137,12 @@ impl<'a> LineIndex<'a> {
         }];
         let (mut line, mut col_chars, mut col_utf16, mut abs_utf16) = (0u32, 0u32, 0u32, 0u32);
         let mut last = 0usize;
-        for (i, c) in text.char_indices() {
+        // Byte by byte: a character starts at every byte that is not a UTF-8
+        // continuation byte, and takes two UTF-16 units when it is 4 bytes long.
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if b & 0xC0 == 0x80 {
+                continue;
+            }
             if i - last >= ANCHOR_EVERY {
                 anchors.push(Anchor {
                     byte: sat(i),
@@ -148,9 +153,9 @@ impl<'a> LineIndex<'a> {
                 });
                 last = i;
             }
-            let units = c.len_utf16() as u32;
+            let units = if b >= 0xF0 { 2 } else { 1 };
             abs_utf16 = abs_utf16.saturating_add(units);
-            if c == '\n' {
+            if b == b'\n' {
                 line = line.saturating_add(1);
                 col_chars = 0;
                 col_utf16 = 0;

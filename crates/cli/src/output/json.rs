@@ -2,7 +2,8 @@
 //! Versioned and stable: fields may be added, never removed or renamed.
 
 use crate::commands::lint::{FileOutcome, Totals};
-use policycheck_lint::api::{file_report, REPORT_VERSION};
+use policycheck_lint::api::{file_report, FileReport, REPORT_VERSION};
+use serde::Serialize;
 use serde_json::json;
 
 pub fn header() -> String {
@@ -13,19 +14,37 @@ pub fn header() -> String {
 }
 
 /// One file's report object.
+///
+/// Serialised straight from the report (no `serde_json::Value` in between: on a large
+/// corpus that copy was a tenth of the run), members in the order of [`FileReport`].
 pub fn fragment(f: &FileOutcome) -> String {
-    let mut v = serde_json::to_value(file_report(&f.path, &f.text, &f.result)).unwrap_or_default();
-    if let Some(o) = v.as_object_mut() {
-        o.insert(
-            "suppressed".into(),
-            json!(f
-                .suppressed
-                .iter()
-                .map(|(d, reason)| json!({"code": d.code, "name": d.name, "message": d.message, "reason": reason}))
-                .collect::<Vec<_>>()),
-        );
+    #[derive(Serialize)]
+    struct Fragment<'a> {
+        #[serde(flatten)]
+        report: FileReport,
+        suppressed: Vec<Suppressed<'a>>,
     }
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+    #[derive(Serialize)]
+    struct Suppressed<'a> {
+        code: &'a str,
+        name: &'a str,
+        message: &'a str,
+        reason: &'a str,
+    }
+    let fragment = Fragment {
+        report: file_report(&f.path, &f.text, &f.result),
+        suppressed: f
+            .suppressed
+            .iter()
+            .map(|(d, reason)| Suppressed {
+                code: d.code,
+                name: d.name,
+                message: &d.message,
+                reason,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&fragment).unwrap_or_default()
 }
 
 pub fn footer(t: &Totals) -> String {
