@@ -485,13 +485,14 @@ impl Lower {
     }
 
     /// Read a string-or-array-of-strings element. Returns the strings with spans.
-    fn strings(&mut self, m: &Member, what: &str) -> Option<Vec<Spanned<String>>> {
+    /// `what` names the element in messages (`Principal.AWS`; built only for one).
+    fn strings(&mut self, m: &Member, what: &dyn Fn() -> String) -> Option<Vec<Spanned<String>>> {
         match &m.value.kind {
             JsonKind::String(s) => Some(vec![Spanned::new(s.to_string(), m.value.span)]),
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.push(
-                        Diagnostic::new(&codes::EMPTY_VALUE, m.value.span, format!("`{what}` is an empty list"))
+                        Diagnostic::new(&codes::EMPTY_VALUE, m.value.span, format!("`{}` is an empty list", what()))
                         .with_label("empty")
                             .with_help("give at least one value; an empty list matches nothing and AWS rejects it"),
                     );
@@ -503,7 +504,7 @@ impl Lower {
                     match it.as_str() {
                         Some(s) => out.push(Spanned::new(s.to_string(), it.span)),
                         None => {
-                            self.wrong_type(it, what, "a string");
+                            self.wrong_type(it, &what(), "a string");
                             ok = false;
                         }
                     }
@@ -511,7 +512,7 @@ impl Lower {
                 ok.then_some(out)
             }
             _ => {
-                self.wrong_type(&m.value, what, "a string or an array of strings");
+                self.wrong_type(&m.value, &what(), "a string or an array of strings");
                 None
             }
         }
@@ -552,7 +553,8 @@ impl Lower {
                         "Federated" => PrincipalType::Federated,
                         _ => PrincipalType::CanonicalUser,
                     };
-                    let Some(values) = self.strings(k.member, &format!("{what}.{}", k.canonical))
+                    let Some(values) =
+                        self.strings(k.member, &|| format!("{what}.{}", k.canonical))
                     else {
                         ok = false;
                         continue;
@@ -658,7 +660,7 @@ impl Lower {
 
     fn actions(&mut self, m: &Member, negated: bool) -> Option<ActionElement> {
         let what = if negated { "NotAction" } else { "Action" };
-        let values = self.strings(m, what)?;
+        let values = self.strings(m, &|| what.to_string())?;
         let mut items = Vec::with_capacity(values.len());
         for text in values {
             let s = text.value.as_str();
@@ -701,7 +703,7 @@ impl Lower {
 
     fn resources(&mut self, m: &Member, negated: bool) -> Option<ResourceElement> {
         let what = if negated { "NotResource" } else { "Resource" };
-        let values = self.strings(m, what)?;
+        let values = self.strings(m, &|| what.to_string())?;
         let mut items = Vec::with_capacity(values.len());
         for text in values {
             let s = text.value.as_str();
@@ -872,7 +874,7 @@ impl Lower {
                 _ => None,
             }
         };
-        let raw: Vec<(String, Span)> = match &km.value.kind {
+        let items: &[Json] = match &km.value.kind {
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.push(
@@ -885,68 +887,64 @@ impl Lower {
                         .with_help("give at least one value; AWS rejects an empty list"),
                     );
                 }
-                let mut out = Vec::new();
-                for it in items {
-                    match scalar(it) {
-                        Some(s) => out.push((s, it.span)),
-                        None => self.wrong_type(
-                            it,
-                            &format!("a value of `{}`", km.key),
-                            "a string, number or boolean",
-                        ),
-                    }
-                }
-                out
+                items
             }
-            _ => match scalar(&km.value) {
-                Some(s) => vec![(s, km.value.span)],
-                None => {
+            _ => std::slice::from_ref(&km.value),
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            let Some(text) = scalar(it) else {
+                if matches!(km.value.kind, JsonKind::Array(_)) {
+                    self.wrong_type(
+                        it,
+                        &format!("a value of `{}`", km.key),
+                        "a string, number or boolean",
+                    );
+                } else {
                     self.wrong_type(
                         &km.value,
                         &format!("the value of `{}`", km.key),
                         "a string, number, boolean, or an array of them",
                     );
-                    Vec::new()
                 }
-            },
-        };
-        raw.into_iter()
-            .map(|(text, span)| {
-                let compiled = compile_value(op, &text, self.variables);
-                let value = CondValue {
-                    text: Spanned::new(text, span),
-                    compiled,
+                continue;
+            };
+            let span = it.span;
+            let compiled = compile_value(op, &text, self.variables);
+            let value = CondValue {
+                text: Spanned::new(text, span),
+                compiled,
+            };
+            if let (Some(op), false) = (op, value.is_valid()) {
+                let kind = match op.base.family() {
+                    crate::condition::Family::Numeric => "a number",
+                    crate::condition::Family::Date => {
+                        "a date (ISO 8601 such as 2025-01-31T00:00:00Z, or epoch seconds)"
+                    }
+                    crate::condition::Family::Ip => "an IP address or CIDR range",
+                    crate::condition::Family::Binary => "base64",
+                    crate::condition::Family::Null => "\"true\" or \"false\"",
+                    _ => "a valid value",
                 };
-                if let (Some(op), false) = (op, value.is_valid()) {
-                    let kind = match op.base.family() {
-                        crate::condition::Family::Numeric => "a number",
-                        crate::condition::Family::Date => {
-                            "a date (ISO 8601 such as 2025-01-31T00:00:00Z, or epoch seconds)"
-                        }
-                        crate::condition::Family::Ip => "an IP address or CIDR range",
-                        crate::condition::Family::Binary => "base64",
-                        crate::condition::Family::Null => "\"true\" or \"false\"",
-                        _ => "a valid value",
-                    };
-                    self.push(
-                        Diagnostic::new(
-                            &codes::INVALID_CONDITION_VALUE,
-                            span,
-                            format!(
-                                "`{}` is not {kind}, as `{}` requires",
-                                value.text.value,
-                                op.base.name()
-                            ),
-                        )
-                        .with_label("unreadable value")
-                        .with_help(
-                            "at evaluation this value never matches; fix the value or the operator",
+                self.push(
+                    Diagnostic::new(
+                        &codes::INVALID_CONDITION_VALUE,
+                        span,
+                        format!(
+                            "`{}` is not {kind}, as `{}` requires",
+                            value.text.value,
+                            op.base.name()
                         ),
-                    );
-                }
-                value
-            })
-            .collect()
+                    )
+                    .with_label("unreadable value")
+                    .with_help(
+                        "at evaluation this value never matches; fix the value or the operator",
+                    ),
+                );
+            }
+            out.push(value);
+        }
+        out
     }
 }
 
