@@ -32,12 +32,15 @@ impl Coverage {
     /// baseline statements that matter are those `relevant` keeps (e.g. the ones that
     /// can match the action at hand).
     pub fn covered(&self, i: usize, relevant: impl Fn(usize) -> bool) -> bool {
-        self.allow_covered.get(i).copied().unwrap_or(false)
-            && self
-                .deny_kept
-                .iter()
-                .enumerate()
-                .all(|(j, kept)| *kept || !relevant(j))
+        self.allow_covered.get(i).copied().unwrap_or(false) && self.denies_kept(relevant)
+    }
+
+    /// Whether every baseline Deny that `relevant` keeps is still denied by the new Denys.
+    pub fn denies_kept(&self, relevant: impl Fn(usize) -> bool) -> bool {
+        self.deny_kept
+            .iter()
+            .enumerate()
+            .all(|(j, kept)| *kept || !relevant(j))
     }
 }
 
@@ -115,6 +118,46 @@ fn pieces_covered(s: &Statement, by: &[&Statement]) -> bool {
                     && !br.negated
                     && principal_covers(bp, sp)
                     && action_covered(ba, ai)
+                    && resource_covered(br, ri)
+                    && conditions_subset(b, s)
+            })
+        })
+    })
+}
+
+/// Whether the old Allows cover every request `s` (an Allow of the new policy) matches
+/// whose action is one of `actions` (lower-case full names): for each of those actions
+/// `s` names and each of its resources, one old Allow with the same or a wider
+/// principal, that action, that resource and a subset of `s`'s conditions. The
+/// per-action form of [`Coverage::allow_covered`]: a statement that gained a write
+/// action still counts as covered when the question is read access. Like it, it says
+/// nothing about Denys ([`Coverage::covered`] checks those).
+pub fn allow_covered_for(s: &Statement, old: &Policy, actions: &[&str]) -> bool {
+    if effect(s) != Some(Effect::Allow) || !s.broken.is_empty() {
+        return false;
+    }
+    let (Some(sp), Some(sa), Some(sr)) = (&s.principal, &s.action, &s.resource) else {
+        return false;
+    };
+    if sa.negated || sr.negated {
+        return false;
+    }
+    let old_allows: Vec<&Statement> = old
+        .statements
+        .iter()
+        .filter(|o| effect(o) == Some(Effect::Allow) && o.broken.is_empty())
+        .collect();
+    let names = |e: &ActionElement, a: &str| e.items.iter().any(|i| i.pattern.matches_plain(a));
+    actions.iter().filter(|a| names(sa, a)).all(|a| {
+        sr.items.iter().all(|ri| {
+            old_allows.iter().any(|b| {
+                let (Some(bp), Some(ba), Some(br)) = (&b.principal, &b.action, &b.resource) else {
+                    return false;
+                };
+                !ba.negated
+                    && !br.negated
+                    && principal_covers(bp, sp)
+                    && names(ba, a)
                     && resource_covered(br, ri)
                     && conditions_subset(b, s)
             })
@@ -306,5 +349,48 @@ mod tests {
         assert!(!cov.covered(0, |_| true));
         // ...which matters only where that Deny can match.
         assert!(cov.covered(0, |j| j != 1));
+    }
+
+    #[test]
+    fn a_statement_that_gained_an_action_is_covered_for_the_others() {
+        let old = pol(READ);
+        let wider = r#"{"Sid": "Read", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/R"},
+            "Action": ["s3:GetObject", "s3:ListBucket", "s3:PutObjectAcl"], "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}"#;
+        let new = pol(wider);
+        let s = &new.statements[0];
+        assert_eq!(coverage(&new, &old).allow_covered, [false]);
+        assert!(allow_covered_for(s, &old, &["s3:getobject"]));
+        assert!(allow_covered_for(
+            s,
+            &old,
+            &["s3:getobject", "s3:listbucket"]
+        ));
+        assert!(!allow_covered_for(s, &old, &["s3:putobjectacl"]));
+        assert!(!allow_covered_for(
+            s,
+            &old,
+            &["s3:getobject", "s3:putobjectacl"]
+        ));
+        // An action the statement does not name needs no cover.
+        assert!(allow_covered_for(s, &old, &["s3:deleteobject"]));
+        // Dropping the condition makes it wider for every action.
+        let open = pol(&wider.replace(
+            r#",
+            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}"#,
+            "",
+        ));
+        assert!(!allow_covered_for(
+            &open.statements[0],
+            &old,
+            &["s3:getobject"]
+        ));
+        // NotAction is never covered piecewise.
+        let not_action = pol(&wider.replace(r#""Action""#, r#""NotAction""#));
+        assert!(!allow_covered_for(
+            &not_action.statements[0],
+            &old,
+            &["s3:getobject"]
+        ));
     }
 }

@@ -319,6 +319,50 @@ impl ActionMask {
     }
 }
 
+/// Concrete texts of a pattern with variables: each variable set to a value its key's
+/// dimension offers (or its default), `*` to `example` and `?` to `x`. At most a few
+/// values per variable and [`MAX_VAR_INSTANCES`] texts in all.
+fn var_instances(toks: &[Tok], keys: &Keys<'_>) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for t in toks {
+        let choices: Vec<String> = match t {
+            Tok::Lit(l) => vec![l.clone()],
+            Tok::Star => vec!["example".to_string()],
+            Tok::One => vec!["x".to_string()],
+            Tok::Var { name, default } => {
+                let mut v: Vec<String> = keys
+                    .position(name)
+                    .and_then(|i| keys.get(i))
+                    .map(|d| {
+                        d.cands
+                            .iter()
+                            .filter_map(|c| match c {
+                                Some(CtxValue::One(s)) if !s.is_empty() => Some(s.clone()),
+                                _ => None,
+                            })
+                            .take(3)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                v.extend(default.clone());
+                if v.is_empty() {
+                    v.push("user1".to_string());
+                }
+                v
+            }
+        };
+        out = out
+            .iter()
+            .flat_map(|prefix| choices.iter().map(move |c| format!("{prefix}{c}")))
+            .take(MAX_VAR_INSTANCES)
+            .collect();
+    }
+    out
+}
+
+/// Most texts [`var_instances`] builds for one pattern.
+const MAX_VAR_INSTANCES: usize = 8;
+
 fn twelve_digit_runs(s: &str, out: &mut VecSet<String>) {
     let b = s.as_bytes();
     let mut i = 0;
@@ -645,9 +689,11 @@ impl<'a> Analyzer<'a> {
         buckets: &[(String, String)],
         relevant: &[bool],
         callers: &[Caller],
+        keys: &Keys<'_>,
     ) -> (Vec<String>, bool) {
         let mut questions = Vec::new();
         let mut has_vars = false;
+        let mut with_vars: Vec<&crate::pattern::ArnPattern> = Vec::new();
         // Only statements that can matter to an outsider: reachable Allows and Denys
         // (and every statement of the baseline, which decides what was allowed before).
         let baseline = self
@@ -665,7 +711,10 @@ impl<'a> Analyzer<'a> {
         for st in mine.chain(baseline) {
             if let Some(r) = &st.resource {
                 for item in &r.items {
-                    has_vars |= item.pattern.has_vars();
+                    if item.pattern.has_vars() {
+                        has_vars = true;
+                        with_vars.push(&item.pattern);
+                    }
                     questions.push(Glob::from_arn(&item.pattern));
                 }
             }
@@ -684,6 +733,23 @@ impl<'a> Analyzer<'a> {
                         // Prefer a readable key over the empty one when both behave alike.
                         out.push(v);
                     }
+                }
+            }
+        }
+        // A variable stands for any text above (so the candidates are not complete). The
+        // search assigns each key a value of its own dimension: add each pattern with its
+        // variables set to those values, so that a request whose key and resource agree
+        // (`aws:username` = `u`, `home/u/…`) is among the candidates and can be a witness.
+        for p in with_vars {
+            for text in var_instances(p.toks(), keys) {
+                if catalog::resource_type_of_arn(&text) == Some(ty)
+                    && buckets.iter().any(|(partition, bucket)| {
+                        let head = format!("arn:{partition}:s3:::{bucket}");
+                        text == head || text.starts_with(&(head + "/"))
+                    })
+                    && !out.contains(&text)
+                {
+                    out.push(text);
                 }
             }
         }
@@ -1262,14 +1328,26 @@ impl<'a> Analyzer<'a> {
             let mut res_complete = buckets_complete;
             if *object {
                 let r = object_res.get_or_insert_with(|| {
-                    self.resource_cands(ResourceType::Object, &buckets, &relevant_stmts, &callers)
+                    self.resource_cands(
+                        ResourceType::Object,
+                        &buckets,
+                        &relevant_stmts,
+                        &callers,
+                        &keys,
+                    )
                 });
                 res.extend(r.0.iter().cloned());
                 res_complete &= r.1;
             }
             if *bucket {
                 let r = bucket_res.get_or_insert_with(|| {
-                    self.resource_cands(ResourceType::Bucket, &buckets, &relevant_stmts, &callers)
+                    self.resource_cands(
+                        ResourceType::Bucket,
+                        &buckets,
+                        &relevant_stmts,
+                        &callers,
+                        &keys,
+                    )
                 });
                 res.extend(r.0.iter().cloned());
                 res_complete &= r.1;
@@ -1277,10 +1355,22 @@ impl<'a> Analyzer<'a> {
             // One search per class: every action in it is treated alike by every statement.
             // An Allow the baseline covers, when every baseline Deny that can match these
             // actions is still denied, cannot give new access to them: not searched.
+            let class_actions: Vec<String> = actions
+                .iter()
+                .map(|a| a.full_name().to_ascii_lowercase())
+                .collect();
+            let class_actions: Vec<&str> = class_actions.iter().map(String::as_str).collect();
             let covered: Vec<bool> = (0..statements.len())
                 .map(|i| {
-                    self.baseline.is_some()
-                        && coverage.covered(i, |j| old_sig.get(j) != Some(&Tri::False))
+                    let Some(old) = self.baseline else {
+                        return false;
+                    };
+                    let relevant = |j: usize| old_sig.get(j) != Some(&Tri::False);
+                    coverage.covered(i, relevant)
+                        || (coverage.denies_kept(relevant)
+                            && statements.get(i).is_some_and(|s| {
+                                crate::cover::allow_covered_for(s, old, &class_actions)
+                            }))
                 })
                 .collect();
             let s = Search {

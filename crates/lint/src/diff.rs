@@ -176,4 +176,39 @@ mod tests {
         assert!(!d.has_new(false), "not public");
         assert!(d.has_new(true));
     }
+
+    #[test]
+    fn home_folders_changes_are_decided_with_variables_in_resource() {
+        let list = r#"{"Sid": "List", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::home",
+            "Condition": {"StringLike": {"s3:prefix": ["home/${aws:username}/*"]}}}"#;
+        let rw = r#"{"Sid": "Own", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::home/home/${aws:username}/*"}"#;
+        let old = p(&format!("{list}, {rw}"));
+        let new = p(&format!(
+            "{list}, {}",
+            rw.replace(
+                r#""s3:PutObject"]"#,
+                r#""s3:PutObject", "s3:PutObjectAcl"]"#
+            )
+        ));
+        let d = diff(&old, &new);
+        // The new write access is found, with a request whose user name and key agree...
+        assert_eq!(d.added.len(), 1, "{:?}", d.added);
+        assert_eq!(d.added[0].level, "write");
+        assert_eq!(d.added[0].actions, vec!["s3:PutObjectAcl".to_string()]);
+        let w = &d.added[0].witness;
+        let user = w["context"]["aws:username"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(!user.is_empty(), "{w}");
+        let resource = w["resource"].as_str().unwrap_or_default();
+        assert!(
+            resource.starts_with(&format!("arn:aws:s3:::home/home/{user}/")),
+            "{w}"
+        );
+        // ...and read access, which the change did not touch, is not left undecided.
+        assert!(d.unknown.is_empty(), "{:?}", d.unknown);
+    }
 }
