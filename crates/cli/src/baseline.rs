@@ -1,12 +1,15 @@
 //! `--write-baseline FILE` / `--baseline FILE`: adopt policycheck on policies that already
 //! have findings, and fail the gate only on new ones.
 //!
-//! A finding's identity is the SARIF `partialFingerprints["policycheck/v1"]`: rule, path,
-//! statement (Sid or `#index`) and JSON pointer, with no line or column, so reformatting a
-//! file or moving a statement keeps its findings baselined, while a finding on another
-//! statement, key or file is new. The file is JSON, one entry per finding, readable in
-//! review: `{"version": 1, "tool": "policycheck", "findings": [{"fingerprint", "code",
-//! "path", "statement", "pointer", "message"}]}`.
+//! A finding's identity is the SARIF `partialFingerprints["policycheck/v2"]`: rule, path
+//! (from the project root), statement (Sid or `#index`), JSON pointer and a hash of the
+//! value there (for values up to [`VALUE_HASH_MAX`] bytes, whitespace ignored), with no
+//! line or column, so reformatting a file or moving a statement keeps its findings
+//! baselined, while a finding on another statement, key, value or file is new. Findings
+//! that would still share an identity (public-unknown for read and for write) are told
+//! apart by their order. The file is JSON, one entry per finding, readable in review:
+//! `{"version": 2, "tool": "policycheck", "findings": [{"fingerprint", "code", "path",
+//! "statement", "pointer", "message"}]}`.
 
 use crate::commands::lint::FileOutcome;
 use crate::output::sarif::fnv1a;
@@ -16,14 +19,29 @@ use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::path::Path;
 
-/// The fingerprints a baseline file records.
+/// The version of the baseline file (and of its identities).
+pub const BASELINE_VERSION: u64 = 2;
+
+/// Spans up to this many bytes put a hash of their text into a finding's identity.
+pub const VALUE_HASH_MAX: usize = 256;
+
+/// The fingerprints a baseline file records, and the path of each.
 pub struct Baseline {
     fingerprints: HashSet<String>,
+    entries: Vec<(String, String)>,
 }
 
 impl Baseline {
     pub fn contains(&self, fingerprint: &str) -> bool {
         self.fingerprints.contains(fingerprint)
+    }
+
+    /// How many recorded findings of the files `linted` are no longer `matched`.
+    pub fn resolved(&self, matched: &HashSet<String>, linted: &HashSet<String>) -> usize {
+        self.entries
+            .iter()
+            .filter(|(fp, path)| linted.contains(path) && !matched.contains(fp))
+            .count()
     }
 }
 
@@ -40,9 +58,15 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
             e.column()
         )
     })?;
-    if v["version"] != 1 {
+    if v["version"] == 1 {
         return Err(format!(
-            "the baseline `{}` is not a version 1 policycheck baseline (write one with --write-baseline)",
+            "the baseline `{}` is a version 1 baseline, whose identities this policycheck no longer computes: write it again with --write-baseline",
+            path.display()
+        ));
+    }
+    if v["version"] != BASELINE_VERSION {
+        return Err(format!(
+            "the baseline `{}` is not a version {BASELINE_VERSION} policycheck baseline (write one with --write-baseline)",
             path.display()
         ));
     }
@@ -50,6 +74,7 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
         .as_array()
         .ok_or_else(|| format!("the baseline `{}` has no `findings` list", path.display()))?;
     let mut fingerprints = HashSet::new();
+    let mut entries = Vec::new();
     for (i, f) in findings.iter().enumerate() {
         let fp = f["fingerprint"].as_str().ok_or_else(|| {
             format!(
@@ -58,11 +83,16 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
             )
         })?;
         fingerprints.insert(fp.to_string());
+        entries.push((fp.to_string(), f["path"].as_str().unwrap_or("").to_string()));
     }
-    Ok(Baseline { fingerprints })
+    Ok(Baseline {
+        fingerprints,
+        entries,
+    })
 }
 
 /// One finding's identity (as in SARIF), with what the baseline file shows of it.
+#[derive(Clone, Debug)]
 pub struct Identity {
     pub fingerprint: String,
     pub statement: String,
@@ -83,7 +113,26 @@ impl<'a> Identifier<'a> {
         }
     }
 
-    pub fn of(&self, d: &Diagnostic) -> Identity {
+    /// The identities of the file's findings, in order (see the module docs).
+    pub fn all(&self) -> Vec<Identity> {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        self.file
+            .result
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let mut id = self.of(d);
+                let n = seen.entry(id.fingerprint.clone()).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    id.fingerprint = fnv1a(&[&id.fingerprint, &n.to_string()]);
+                }
+                id
+            })
+            .collect()
+    }
+
+    fn of(&self, d: &Diagnostic) -> Identity {
         let span = d.primary_span();
         let statement = self
             .file
@@ -102,8 +151,21 @@ impl<'a> Identifier<'a> {
         } else {
             d.message.clone()
         };
+        // The value there, whitespace ignored, when it is small (a key, a string, a
+        // short list): a different value at the same place is a different finding.
+        let value: String = if span.len() as usize <= VALUE_HASH_MAX {
+            self.file
+                .text
+                .get(span.start as usize..span.end as usize)
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect()
+        } else {
+            String::new()
+        };
         Identity {
-            fingerprint: fnv1a(&[d.code, &self.file.path, &statement, &anchor]),
+            fingerprint: fnv1a(&[d.code, &self.file.uri, &statement, &anchor, &value]),
             statement,
             pointer,
         }
@@ -115,7 +177,7 @@ pub fn entry(file: &FileOutcome, d: &Diagnostic, id: &Identity) -> Value {
     json!({
         "fingerprint": id.fingerprint,
         "code": d.code,
-        "path": file.path,
+        "path": file.uri,
         "statement": id.statement,
         "pointer": id.pointer,
         "message": d.message,
@@ -135,7 +197,7 @@ pub fn write(path: &Path, mut entries: Vec<Value>) -> Result<(), String> {
         key(a).cmp(&key(b))
     });
     let doc = json!({
-        "version": 1,
+        "version": BASELINE_VERSION,
         "tool": "policycheck",
         "findings": entries,
     });

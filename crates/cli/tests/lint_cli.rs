@@ -561,7 +561,8 @@ fn sarif_is_well_formed_with_utf16_columns_and_stable_fingerprints() {
         "s3:GetObject"
     );
     // Reformatting (other line numbers) keeps the fingerprint.
-    let fp = pc101["partialFingerprints"]["policycheck/v1"].clone();
+    let fp = pc101["partialFingerprints"]["policycheck/v2"].clone();
+    assert!(fp.is_string(), "{pc101}");
     let reformatted: Value = serde_json::from_str(&file).unwrap();
     write(
         dir.path(),
@@ -574,7 +575,7 @@ fn sarif_is_well_formed_with_utf16_columns_and_stable_fingerprints() {
         .unwrap()
         .iter()
         .find(|r| r["ruleId"] == "PC101")
-        .unwrap()["partialFingerprints"]["policycheck/v1"]
+        .unwrap()["partialFingerprints"]["policycheck/v2"]
         .clone();
     assert_eq!(fp, fp2);
     // A file that cannot be read marks the run as not successful.
@@ -790,7 +791,7 @@ fn a_baseline_accepts_existing_findings_and_fails_on_new_ones() {
         String::from_utf8_lossy(&out.stderr)
     );
     let base: Value = serde_json::from_slice(&std::fs::read(d.join("base.json")).unwrap()).unwrap();
-    assert_eq!(base["version"], 1);
+    assert_eq!(base["version"], 2);
     let recorded = base["findings"].as_array().unwrap();
     assert!(recorded
         .iter()
@@ -872,4 +873,199 @@ fn a_baseline_accepts_existing_findings_and_fails_on_new_ones() {
         let out = run_in(d, &["lint", "policies", "--no-config", "--baseline", bad]);
         assert_eq!(out.status.code(), Some(2), "{bad}");
     }
+}
+
+/// No filter, level, suppression or baseline hides a file that is not a valid policy:
+/// only the explicit report-only `--fail-on never` exits 0, and SARIF says the run did
+/// not analyse it.
+#[test]
+fn an_invalid_policy_cannot_be_filtered_into_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "trunc.json",
+        "{\"Version\": \"2012-10-17\", \"Statement\": [",
+    );
+    for args in [
+        &["--select", "PC2"][..],
+        &["--ignore", "PC001"],
+        &["--ignore", "invalid-json,PC0"],
+    ] {
+        let out = run_in(
+            d,
+            &[&["lint", "--no-config", "trunc.json"][..], args].concat(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if args[0] == "--ignore" {
+            assert!(stderr.contains("always reported"), "{stderr}");
+        }
+    }
+    write(
+        d,
+        "policycheck.toml",
+        "[rules]\nlevels = { PC001 = \"note\" }\n\n[[suppress]]\nrule = \"PC001\"\npath = \"trunc.json\"\nreason = \"x\"\n",
+    );
+    let out = run_in(d, &["lint", "trunc.json", "-f", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["files"][0]["findings"][0]["severity"], "error");
+    assert_eq!(v["summary"]["invalid"], 1);
+    std::fs::remove_file(d.join("policycheck.toml")).unwrap();
+    let out = run_in(d, &["lint", "trunc.json", "--write-baseline", "b.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run_in(d, &["lint", "trunc.json", "--baseline", "b.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run_in(d, &["lint", "trunc.json", "--fail-on", "never"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run_in(d, &["lint", "trunc.json", "--select", "PC2", "-f", "sarif"]);
+    let run = &json_of(&out)["runs"][0];
+    assert_eq!(run["results"].as_array().unwrap().len(), 1);
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    let note = &run["invocations"][0]["toolExecutionNotifications"][0];
+    assert!(note["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("trunc.json: not analysed"));
+}
+
+/// Two findings at one place (public-unknown for read and for write) have distinct
+/// fingerprints, so a baselined one never hides the other.
+#[test]
+fn findings_at_one_place_have_distinct_identities() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let policy = r#"{"Version":"2012-10-17","Statement":[
+      {"Sid":"DenyHttp","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+      {"Sid":"A","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalArn":"${aws:userid}"}}}]}"#;
+    write(d, "p.json", policy);
+    let out = run_in(d, &["lint", "p.json", "--write-baseline", "base.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let base: Value = serde_json::from_slice(&std::fs::read(d.join("base.json")).unwrap()).unwrap();
+    let fps: Vec<&str> = base["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    let mut unique = fps.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), fps.len(), "{base}");
+    // Widening the statement to writes adds a write finding that is not baselined.
+    write(
+        d,
+        "p.json",
+        &policy.replace(
+            r#""Action":"s3:GetObject""#,
+            r#""Action":["s3:GetObject","s3:PutObject"]"#,
+        ),
+    );
+    let out = run_in(
+        d,
+        &["lint", "p.json", "--baseline", "base.json", "-f", "json"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v = json_of(&out);
+    assert!(v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "PC103" && f["message"].as_str().unwrap().contains("write")));
+    // A SARIF log never repeats a fingerprint within a file.
+    let out = run_in(d, &["lint", "p.json", "-f", "sarif"]);
+    let results = json_of(&out)["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let mut fps: Vec<String> = results
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["policycheck/v2"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let n = fps.len();
+    fps.sort();
+    fps.dedup();
+    assert_eq!(fps.len(), n);
+}
+
+/// Paths in SARIF and config globs are relative to the project root (the config's
+/// directory), whatever the working directory; URIs are percent-encoded.
+#[test]
+fn paths_are_project_relative_and_uris_encoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "policies/site.json", PUBLIC);
+    write(d, "policies/examples/public.json", PUBLIC);
+    write(d, "policies/my policy ü#1.json", PUBLIC);
+    write(d, "sub/.keep", "");
+    write(
+        d,
+        "policycheck.toml",
+        "[files]\nexclude = [\"policies/examples/**\"]\n",
+    );
+    let uris = |cwd: &Path, path: &str| -> Vec<String> {
+        let out = run_in(cwd, &["lint", path, "-f", "sarif"]);
+        let mut u: Vec<String> = json_of(&out)["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        u.sort();
+        u.dedup();
+        u
+    };
+    let want = vec![
+        "policies/my%20policy%20%C3%BC%231.json".to_string(),
+        "policies/site.json".to_string(),
+    ];
+    assert_eq!(uris(d, "policies"), want);
+    assert_eq!(uris(&d.join("sub"), "../policies"), want);
+    assert_eq!(uris(&d.join("policies"), "."), want);
+}
+
+/// A gate that lints nothing fails; symbolic links are followed, and a dangling one is
+/// an error; -v lists what was checked and skipped.
+#[test]
+fn nothing_to_lint_fails_and_links_are_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "empty/readme.txt", "not a policy");
+    let out = run_in(d, &["lint", "empty"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no policy file to lint"));
+    let target = write(d, "real/public.json", PUBLIC);
+    std::fs::create_dir_all(d.join("linked")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&target, d.join("linked/upload.json")).unwrap();
+        let out = run_in(d, &["lint", "linked", "-f", "json", "-v"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(json_of(&out)["summary"]["files"], 1);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("checked linked/upload.json"));
+        std::os::unix::fs::symlink(d.join("nowhere.json"), d.join("linked/gone.json")).unwrap();
+        let out = run_in(d, &["lint", "linked"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("gone.json"));
+    }
+    write(d, "mixed/a.json", PUBLIC);
+    write(d, "mixed/notes.txt", "x");
+    let out = run_in(d, &["lint", "mixed", "-v"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("skipped mixed/notes.txt"));
 }

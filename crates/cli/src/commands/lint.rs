@@ -11,13 +11,18 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 pub const AFTER_HELP: &str = "\
-Inputs: files, directories (every *.json below them, .git and node_modules skipped),
-quoted glob patterns (\"policies/**/*.json\"), or `-` for standard input (name it with
---stdin-filename). A missing path or a glob matching nothing is an error.
+Inputs: files, directories (every *.json below them, .git and node_modules skipped;
+symbolic links followed), quoted glob patterns (\"policies/**/*.json\"), or `-` for
+standard input (name it with --stdin-filename). A missing path, a glob matching nothing
+or inputs with no policy file at all is an error: a gate that lints nothing fails.
+
+A file that is not a valid policy (invalid JSON, or a policy S3 rejects: PC001-PC016)
+always fails the gate: --select, --ignore, levels, suppressions and the baseline do not
+hide those findings. Only --fail-on never (report only) exits 0 then.
 
 Exit status (the same for every --format):
   0  no finding at or above --fail-on
-  1  findings at or above --fail-on (an invalid policy file is such a finding; a
+  1  findings at or above --fail-on (an invalid policy file always is; a
      public-access answer of `unknown` (PC103) is an error unless configured otherwise)
   2  could not run: bad arguments, unreadable file, invalid config";
 
@@ -89,21 +94,28 @@ pub struct LintArgs {
     /// Less output: -q findings only (no summary), -qq nothing (exit code only)
     #[arg(long, short = 'q', action = clap::ArgAction::Count)]
     pub quiet: u8,
-    /// More output: -v lists suppressed findings and files checked
+    /// More output: -v lists the files checked, skipped and excluded, and suppressed findings
     #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
 
 /// One linted file, after filtering, severity overrides and suppressions.
 pub struct FileOutcome {
-    /// As shown in reports: relative, `/`-separated.
+    /// As shown in reports: relative to the working directory, `/`-separated.
     pub path: String,
+    /// Relative to the project root (the config file's directory, else the git work
+    /// tree's top, else the working directory), `/`-separated and normalised: the same
+    /// from any working directory. SARIF URIs, fingerprints and the baseline use it.
+    pub uri: String,
     pub text: String,
     pub result: LintResult,
     /// Findings suppressed by the config, with the reason.
     pub suppressed: Vec<(Diagnostic, String)>,
     /// Findings the `--baseline` file records (not reported).
     pub baselined: usize,
+    /// The identities of `result.diagnostics` (in order), when SARIF or the baseline
+    /// needs them.
+    pub ids: Option<Vec<crate::baseline::Identity>>,
 }
 
 /// A problem that stops a file from being linted (exit 2).
@@ -122,11 +134,18 @@ pub struct Totals {
     pub by_severity: [usize; 3],
     pub suppressed: usize,
     pub baselined: usize,
+    /// Findings the baseline records, in files linted now, that are gone.
+    pub resolved: usize,
     pub public: usize,
     pub public_read: usize,
     pub public_write: usize,
     pub unknown: usize,
     pub not_public: usize,
+    /// Files that are not valid policies (a PC0xx finding): they always fail the gate.
+    pub invalid: usize,
+    /// Files that could not be analysed at all (not JSON, not a policy document), by
+    /// project path: SARIF reports the run as not successful.
+    pub unanalysed: Vec<String>,
     /// A finding at or above the threshold.
     pub failed: bool,
     pub input_errors: Vec<InputError>,
@@ -159,6 +178,8 @@ impl Totals {
         self.public_write += o.public_write;
         self.unknown += o.unknown;
         self.not_public += o.not_public;
+        self.invalid += o.invalid;
+        self.unanalysed.extend(o.unanalysed);
         self.failed |= o.failed;
         self.input_errors.extend(o.input_errors);
     }
@@ -180,6 +201,13 @@ impl Totals {
         }
         self.suppressed += f.suppressed.len();
         self.baselined += f.baselined;
+        if f.result.diagnostics.iter().any(|d| invalid_policy(d.code)) {
+            self.invalid += 1;
+            self.failed |= fail_on != FailOn::Never;
+        }
+        if f.result.access.is_none() {
+            self.unanalysed.push(f.uri.clone());
+        }
         if let Some(a) = &f.result.access {
             match a.verdict {
                 Verdict::Public => self.public += 1,
@@ -197,11 +225,44 @@ fn fail(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// A finding that makes the file an invalid policy (PC001-PC099: not strict JSON, or a
+/// policy S3 rejects). Such findings are never filtered out, downgraded, suppressed or
+/// baselined, and always fail the gate (unless --fail-on never).
+pub fn invalid_policy(code: &str) -> bool {
+    code.len() == 5 && code.starts_with("PC0")
+}
+
+/// `path` with `.` and `..` resolved lexically (no file system access).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The top of the git work tree containing `dir` (a directory with `.git`), if any.
+fn git_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
 pub fn run(args: &LintArgs) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
+    let project = git_root(&cwd).unwrap_or_else(|| cwd.clone());
     let loaded = if args.no_config {
         Loaded {
-            root: cwd.clone(),
+            root: project.clone(),
             ..Loaded::default()
         }
     } else if let Some(p) = &args.config {
@@ -216,7 +277,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
                 Err(e) => return fail(&e),
             },
             None => Loaded {
-                root: cwd.clone(),
+                root: project.clone(),
                 ..Loaded::default()
             },
         }
@@ -228,16 +289,64 @@ pub fn run(args: &LintArgs) -> ExitCode {
             ));
         }
     }
+    // Findings of invalid policies cannot be ignored, downgraded or suppressed: say so
+    // rather than let a setting look effective.
+    let invalid_rule = |sel: &str| {
+        registry::find(sel).is_some_and(|r| invalid_policy(r.code()))
+            || sel.eq_ignore_ascii_case("PC0")
+            || sel.eq_ignore_ascii_case("PC")
+    };
+    let cfg_rules = &loaded.config.rules;
+    for sel in args
+        .ignore
+        .iter()
+        .chain(&cfg_rules.ignore)
+        .chain(cfg_rules.levels.keys())
+        .chain(loaded.config.suppress.iter().map(|s| &s.rule))
+    {
+        if invalid_rule(sel) {
+            eprintln!(
+                "warning: `{sel}`: findings that make a policy invalid (PC001-PC016) are always reported as errors; ignoring, downgrading or suppressing them has no effect"
+            );
+        }
+    }
     if args.verbose > 0 {
         match &loaded.path {
             Some(p) => eprintln!("policycheck: using config {}", p.display()),
             None => eprintln!("policycheck: no config file"),
         }
     }
+    if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p == "-") {
+        eprintln!("warning: --stdin-filename names standard input, which is read only with `-`");
+    }
     let inputs = match collect_inputs(args, &loaded, &cwd) {
         Ok(i) => i,
         Err(e) => return fail(&e),
     };
+    if inputs.is_empty()
+        && args.force_exclude
+        && args
+            .paths
+            .iter()
+            .all(|p| p == "-" || Path::new(p).is_file())
+    {
+        // Files named one by one (pre-commit) that the config excludes: nothing is
+        // missing, the project said these are not to be linted.
+        if args.quiet == 0 {
+            eprintln!("policycheck: every file named is excluded by the config (--force-exclude); nothing to lint");
+        }
+        return ExitCode::SUCCESS;
+    }
+    if inputs.is_empty() {
+        return fail(&format!(
+            "no policy file to lint in {} (a gate that lints nothing fails; name files, directories or globs)",
+            args.paths
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let baseline = match &args.baseline {
         Some(p) => match crate::baseline::load(p) {
             Ok(b) => Some(b),
@@ -283,7 +392,17 @@ pub fn display_path(path: &Path, base: &Path) -> String {
 }
 
 /// Every file below `dir`, sorted, skipping `.git`, `node_modules` and `target`.
+/// Symbolic links are followed (a linked directory once: a link back up is not walked
+/// again); a link that leads nowhere is listed too, so that reading it reports it.
 pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut seen = std::collections::HashSet::new();
+    if let Ok(c) = dir.canonicalize() {
+        seen.insert(c);
+    }
+    walk_in(dir, out, &mut seen);
+}
+
+fn walk_in(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
@@ -293,13 +412,24 @@ pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let name = e.file_name();
         let name = name.to_string_lossy();
         let Ok(ft) = e.file_type() else { continue };
-        if ft.is_dir() {
+        let path = e.path();
+        let (is_dir, is_file) = if ft.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(m) => (m.is_dir(), m.is_file()),
+                Err(_) => (false, true), // dangling: reading it will say so
+            }
+        } else {
+            (ft.is_dir(), ft.is_file())
+        };
+        if is_dir {
             if matches!(name.as_ref(), ".git" | "node_modules" | "target") {
                 continue;
             }
-            walk(&e.path(), out);
-        } else if ft.is_file() {
-            out.push(e.path());
+            if path.canonicalize().is_ok_and(|c| seen.insert(c)) {
+                walk_in(&path, out, seen);
+            }
+        } else if is_file {
+            out.push(path);
         }
     }
 }
@@ -313,7 +443,7 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
     let mut excludes: Vec<String> = cfg.exclude.clone();
     excludes.extend(args.exclude.iter().cloned());
     // Config globs are relative to the config's directory.
-    let rel_cfg = |p: &Path| display_path(&cwd.join(p), &loaded.root);
+    let rel_cfg = |p: &Path| display_path(&normalize(&cwd.join(p)), &loaded.root);
     let excluded = |p: &Path| {
         matches_any(&excludes, &rel_cfg(p)) || matches_any(&args.exclude, &display_path(p, cwd))
     };
@@ -326,11 +456,20 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
                 return Err("`-` (standard input) given twice".into());
             }
             stdin_used = true;
-            out.push(Input::Stdin(
-                args.stdin_filename
-                    .clone()
-                    .unwrap_or_else(|| "<stdin>".into()),
-            ));
+            let name = match &args.stdin_filename {
+                Some(n) => n.clone(),
+                None => {
+                    eprintln!("warning: standard input has no name: reports call it `<stdin>` (name it with --stdin-filename PATH)");
+                    "<stdin>".into()
+                }
+            };
+            if args.force_exclude && excluded(Path::new(&name)) {
+                if args.verbose > 0 {
+                    eprintln!("policycheck: skipped {name} (standard input; excluded)");
+                }
+                continue;
+            }
+            out.push(Input::Stdin(name));
             continue;
         }
         let p = PathBuf::from(raw);
@@ -346,11 +485,20 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
                 };
                 if included && !excluded(&f) {
                     files.push(f);
+                } else if args.verbose > 0 {
+                    let why = if included {
+                        "excluded"
+                    } else {
+                        "not a policy file name"
+                    };
+                    eprintln!("policycheck: skipped {} ({why})", display_path(&f, cwd));
                 }
             }
         } else if p.is_file() {
             if !(args.force_exclude && excluded(&p)) {
                 files.push(p);
+            } else if args.verbose > 0 {
+                eprintln!("policycheck: skipped {} (excluded)", display_path(&p, cwd));
             }
         } else if has_glob(raw) {
             let norm = raw.replace('\\', "/");
@@ -428,13 +576,24 @@ fn lint_inputs(
     let warnings: Mutex<Vec<String>> = Mutex::new(Vec::new());
     // With --write-baseline: every finding's entry, from every worker.
     let recorded: Mutex<Vec<serde_json::Value>> = Mutex::new(Vec::new());
+    // With --baseline: the recorded fingerprints seen again, and the files linted (a
+    // recorded finding of a linted file not seen again is resolved).
+    let matched: Mutex<std::collections::HashSet<String>> = Mutex::default();
+    let linted: Mutex<std::collections::HashSet<String>> = Mutex::default();
 
-    let read = |input: &Input| -> Result<(String, Vec<u8>), InputError> {
+    // A path as the project root sees it (see `FileOutcome::uri`).
+    let uri_of = |p: &Path| display_path(&normalize(&cwd.join(p)), &loaded.root);
+    let read = |input: &Input| -> Result<(String, String, Vec<u8>), InputError> {
         match input {
             Input::Stdin(name) => {
                 let mut bytes = Vec::new();
+                let uri = if name == "<stdin>" {
+                    name.clone()
+                } else {
+                    uri_of(Path::new(name))
+                };
                 std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-                    .map(|_| (name.clone(), bytes))
+                    .map(|_| (name.clone(), uri, bytes))
                     .map_err(|e| InputError {
                         path: name.clone(),
                         message: format!("cannot read standard input: {e}"),
@@ -443,7 +602,7 @@ fn lint_inputs(
             Input::File(p) => {
                 let name = display_path(p, cwd);
                 std::fs::read(p)
-                    .map(|b| (name.clone(), b))
+                    .map(|b| (name.clone(), uri_of(p), b))
                     .map_err(|e| InputError {
                         path: name,
                         message: format!("cannot read: {e}"),
@@ -453,9 +612,14 @@ fn lint_inputs(
     };
     // Selection, severity overrides and suppressions for one file.
     let settle = |mut f: FileOutcome| -> FileOutcome {
-        let rel_to_cfg = display_path(&cwd.join(&f.path), &loaded.root);
+        let rel_to_cfg = f.uri.clone();
         let diags = std::mem::take(&mut f.result.diagnostics);
         for mut d in diags {
+            if invalid_policy(d.code) {
+                // Not a valid policy: reported as is, whatever the filters say.
+                f.result.diagnostics.push(d);
+                continue;
+            }
             let rule = registry::find(d.code);
             let selected = rule.is_none_or(|r| {
                 (select.is_empty() || select.iter().any(|s| registry::selects(s, r)))
@@ -505,28 +669,56 @@ fn lint_inputs(
                 None => f.result.diagnostics.push(d),
             }
         }
+        // Identities (for SARIF and the baseline), computed once on the findings as
+        // selected and suppressed, so that both agree.
+        let sarif = args.format == Format::Sarif || args.sarif_file.is_some();
+        if sarif || args.write_baseline.is_some() || baseline.is_some() {
+            f.ids = Some(crate::baseline::Identifier::new(&f).all());
+        }
         // The baseline: record every finding, or drop the ones it records.
-        if args.write_baseline.is_some() || baseline.is_some() {
-            let keep: Vec<bool> = {
-                let ids = crate::baseline::Identifier::new(&f);
-                f.result
-                    .diagnostics
-                    .iter()
-                    .map(|d| {
-                        let id = ids.of(d);
-                        if args.write_baseline.is_some() {
-                            if let Ok(mut e) = recorded.lock() {
-                                e.push(crate::baseline::entry(&f, d, &id));
-                            }
+        if let (true, Some(ids)) = (
+            args.write_baseline.is_some() || baseline.is_some(),
+            f.ids.take(),
+        ) {
+            let keep: Vec<bool> = f
+                .result
+                .diagnostics
+                .iter()
+                .zip(&ids)
+                .map(|(d, id)| {
+                    if invalid_policy(d.code) {
+                        return true; // never baselined
+                    }
+                    if args.write_baseline.is_some() {
+                        if let Ok(mut e) = recorded.lock() {
+                            e.push(crate::baseline::entry(&f, d, id));
                         }
-                        !baseline.is_some_and(|b| b.contains(&id.fingerprint))
-                    })
-                    .collect()
-            };
+                    }
+                    let known = baseline.is_some_and(|b| b.contains(&id.fingerprint));
+                    if known {
+                        if let Ok(mut m) = matched.lock() {
+                            m.insert(id.fingerprint.clone());
+                        }
+                    }
+                    !known
+                })
+                .collect();
             let dropped = keep.iter().filter(|k| !**k).count();
+            let mut kept_ids = Vec::with_capacity(ids.len() - dropped);
+            for (id, k) in ids.into_iter().zip(&keep) {
+                if *k {
+                    kept_ids.push(id);
+                }
+            }
             let mut it = keep.into_iter();
             f.result.diagnostics.retain(|_| it.next().unwrap_or(true));
             f.baselined += dropped;
+            f.ids = Some(kept_ids);
+        }
+        if baseline.is_some() {
+            if let Ok(mut paths) = linted.lock() {
+                paths.insert(f.uri.clone());
+            }
         }
         f
     };
@@ -548,15 +740,17 @@ fn lint_inputs(
             s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(input) = inputs.get(i) else { break };
-                let done = read(input).map(|(path, bytes)| {
+                let done = read(input).map(|(path, uri, bytes)| {
                     let result = lint_bytes(&bytes, options);
                     let text = String::from_utf8_lossy(&bytes).into_owned();
                     let f = settle(FileOutcome {
                         path,
+                        uri,
                         text,
                         result,
                         suppressed: Vec::new(),
                         baselined: 0,
+                        ids: None,
                     });
                     let mut t = Totals::default();
                     t.add(&f, fail_on);
@@ -577,6 +771,15 @@ fn lint_inputs(
             while let Some(done) = pending.remove(&expected) {
                 match done {
                     Ok((frag, t)) => {
+                        if args.verbose > 0 {
+                            if let Some(input) = inputs.get(expected) {
+                                let name = match input {
+                                    Input::Stdin(n) => n.clone(),
+                                    Input::File(p) => display_path(p, cwd),
+                                };
+                                eprintln!("policycheck: checked {name}");
+                            }
+                        }
                         writer.file(frag);
                         totals.merge(t);
                     }
@@ -594,6 +797,11 @@ fn lint_inputs(
                 s.rule, s.path
             ));
         }
+    }
+    if let Some(b) = baseline {
+        let matched = matched.into_inner().unwrap_or_default();
+        let linted = linted.into_inner().unwrap_or_default();
+        totals.resolved = b.resolved(&matched, &linted);
     }
     for w in &warnings {
         eprintln!("warning: {w}");

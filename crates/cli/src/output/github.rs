@@ -45,7 +45,7 @@ pub fn lines(f: &FileOutcome) -> Vec<Line> {
             };
             let mut props = format!(
                 "file={},line={},endLine={}",
-                escape_property(&f.path),
+                escape_property(&f.uri),
                 a.line,
                 b.line
             );
@@ -69,7 +69,7 @@ pub fn lines(f: &FileOutcome) -> Vec<Line> {
                 annotation: format!("::{cmd} {props}::{}\n", escape_data(&msg)),
                 plain: format!(
                     "{}:{}:{}: {}[{}] {}\n",
-                    f.path, a.line, a.column, d.severity, d.code, d.message
+                    f.uri, a.line, a.column, d.severity, d.code, d.message
                 ),
             }
         })

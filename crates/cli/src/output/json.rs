@@ -59,6 +59,8 @@ pub fn footer(t: &Totals) -> String {
         "by_severity": {"error": t.by_severity[0], "warning": t.by_severity[1], "note": t.by_severity[2]},
         "suppressed": t.suppressed,
         "baselined": t.baselined,
+        "resolved": t.resolved,
+        "invalid": t.invalid,
         "public": t.public,
         "public_read": t.public_read,
         "public_write": t.public_write,

@@ -16,14 +16,29 @@ pub fn level(s: Severity) -> &'static str {
     }
 }
 
-/// An artifact location: a path relative to the directory policycheck ran in goes
-/// under `%SRCROOT%`; an absolute one (outside it) becomes a `file://` URI.
+/// An artifact location: a path relative to the project root goes under `%SRCROOT%`;
+/// an absolute one (outside it) becomes a `file://` URI. Either is percent-encoded
+/// (RFC 3986: everything but unreserved characters and `/`), so a name with a space,
+/// `#`, `%` or `ü` is still one valid URI that readers decode back to the name.
 pub fn artifact(path: &str) -> Value {
     if path.starts_with('/') {
-        json!({"uri": format!("file://{}", path.replace(' ', "%20"))})
+        json!({"uri": format!("file://{}", uri_encode(path))})
     } else {
-        json!({"uri": path, "uriBaseId": "%SRCROOT%"})
+        json!({"uri": uri_encode(path), "uriBaseId": "%SRCROOT%"})
     }
+}
+
+/// Percent-encode a `/`-separated path for a URI.
+pub fn uri_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// FNV-1a, 64 bits: stable across Rust versions (unlike `DefaultHasher`).
@@ -89,18 +104,25 @@ pub fn header() -> String {
 pub fn fragment(f: &FileOutcome) -> String {
     let rules = all_rules();
     let index = LineIndex::new(&f.text);
-    let ids = crate::baseline::Identifier::new(f);
+    let computed;
+    let ids = match &f.ids {
+        Some(ids) => ids,
+        None => {
+            computed = crate::baseline::Identifier::new(f).all();
+            &computed
+        }
+    };
     let mut results = Vec::new();
-    for d in &f.result.diagnostics {
+    for (d, id) in f.result.diagnostics.iter().zip(ids.iter().cloned()) {
         let span = d.primary_span();
         let a = index.line_col(span.start);
         let b = index.line_col(span.end);
-        // The same identity as the baseline's: rule, path, statement, JSON pointer.
+        // The same identity as the baseline's (see `baseline::Identifier`).
         let crate::baseline::Identity {
             fingerprint,
             statement: stmt,
             pointer,
-        } = ids.of(d);
+        } = id;
         let mut text = d.message.clone();
         if let Some(h) = &d.help {
             text.push_str(". ");
@@ -113,7 +135,7 @@ pub fn fragment(f: &FileOutcome) -> String {
             "message": {"text": text},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": artifact(&f.path),
+                    "artifactLocation": artifact(&f.uri),
                     "region": {
                         "startLine": a.line,
                         "startColumn": a.column_utf16,
@@ -122,7 +144,7 @@ pub fn fragment(f: &FileOutcome) -> String {
                     }
                 }
             }],
-            "partialFingerprints": {"policycheck/v1": fingerprint},
+            "partialFingerprints": {"policycheck/v2": fingerprint},
             "properties": {"jsonPointer": pointer, "statement": stmt},
         });
         if matches!(d.code, "PC101" | "PC102") {
@@ -144,9 +166,14 @@ pub fn fragment(f: &FileOutcome) -> String {
     results.join(",\n")
 }
 
-/// The results' end and the invocation (not successful when a file could not be read).
+/// Most files a log names in its notifications; the rest are counted in one more.
+const MAX_NOTIFICATIONS: usize = 100;
+
+/// The results' end and the invocation: not successful when a file could not be read
+/// or could not be analysed (not JSON, not a policy document), each named in a
+/// notification, so a degraded scan never looks clean.
 pub fn footer(t: &Totals) -> String {
-    let notifications: Vec<Value> = t
+    let mut notifications: Vec<Value> = t
         .input_errors
         .iter()
         .map(|e| {
@@ -156,9 +183,24 @@ pub fn footer(t: &Totals) -> String {
                 "locations": [{"physicalLocation": {"artifactLocation": artifact(&e.path)}}],
             })
         })
+        .chain(t.unanalysed.iter().map(|path| {
+            json!({
+                "level": "error",
+                "message": {"text": format!("{path}: not analysed: the file is not a policy document (see its PC0xx result)")},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact(path)}}],
+            })
+        }))
         .collect();
+    if notifications.len() > MAX_NOTIFICATIONS {
+        let more = notifications.len() - MAX_NOTIFICATIONS;
+        notifications.truncate(MAX_NOTIFICATIONS);
+        notifications.push(json!({
+            "level": "error",
+            "message": {"text": format!("and {more} more files not read or not analysed")},
+        }));
+    }
     let invocations = json!([{
-        "executionSuccessful": t.input_errors.is_empty(),
+        "executionSuccessful": t.input_errors.is_empty() && t.unanalysed.is_empty(),
         "toolExecutionNotifications": notifications,
     }]);
     format!(
@@ -170,6 +212,18 @@ pub fn footer(t: &Totals) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri_encode("policies/a-b_c.json"), "policies/a-b_c.json");
+        assert_eq!(
+            uri_encode("esc/my policy ü#1.json"),
+            "esc/my%20policy%20%C3%BC%231.json"
+        );
+        assert_eq!(uri_encode("p%20x.json"), "p%2520x.json");
+        assert_eq!(uri_encode("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(artifact("/tmp/a b.json")["uri"], "file:///tmp/a%20b.json");
+    }
 
     #[test]
     fn fingerprints_are_stable_and_distinct() {

@@ -61,8 +61,17 @@ pub fn summary(t: &Totals) -> String {
         t.unknown,
         t.not_public,
     );
-    if t.baselined > 0 {
-        s.push_str(&format!("; {} baselined", t.baselined));
+    if t.invalid > 0 {
+        s.push_str(&format!(
+            "; {} not valid (always fails)",
+            plural(t.invalid, "policy file")
+        ));
+    }
+    if t.baselined > 0 || t.resolved > 0 {
+        s.push_str(&format!(
+            "; {} baselined, {} resolved",
+            t.baselined, t.resolved
+        ));
     }
     if t.suppressed > 0 {
         s.push_str(&format!("; {} suppressed", t.suppressed));
