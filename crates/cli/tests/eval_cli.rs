@@ -330,3 +330,78 @@ fn parse_error_snapshot() {
     assert!(out.stdout.is_empty());
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
 }
+
+/// A request that cannot happen (a pattern for an action, an S3 action that does not
+/// exist, a resource that is not an ARN) is bad input (exit 2), never "denied".
+#[test]
+fn impossible_requests_are_bad_input() {
+    let root = root();
+    let policy = "policies/public-website.json";
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "--action",
+                "s3:GetObjet",
+                "--resource",
+                "arn:aws:s3:::example-website/x",
+            ],
+            "did you mean `s3:GetObject`",
+        ),
+        (
+            &[
+                "--action",
+                "s3:Get*",
+                "--resource",
+                "arn:aws:s3:::example-website/x",
+            ],
+            "not a pattern",
+        ),
+        (
+            &["--action", "s3:GetObject", "--resource", "notanarn"],
+            "is not an ARN",
+        ),
+        (
+            &["--action", "GetObject", "--resource", "arn:aws:s3:::b/x"],
+            "service:ActionName",
+        ),
+    ];
+    for (flags, want) in cases {
+        let out = run(&[&["eval", policy][..], flags].concat(), &root);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(stderr.contains(want), "{flags:?}: {stderr}");
+        let json = run(
+            &[&["eval", policy, "--format", "json"][..], flags].concat(),
+            &root,
+        );
+        let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        assert!(v["decision"].is_null() && v["error"].is_string(), "{v}");
+    }
+    // A `*` in an object key is a character of the key: answered, with a warning.
+    let out = run(
+        &[
+            "eval",
+            policy,
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::example-website/*",
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not wildcards"));
+    // Actions of other services are not checked against the S3 catalogue.
+    let out = run(
+        &[
+            "eval",
+            policy,
+            "--action",
+            "kms:Decrypt",
+            "--resource",
+            "arn:aws:s3:::example-website/x",
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -218,6 +218,13 @@ pub fn run(args: &EvalArgs) -> ExitCode {
             return fail(&e);
         }
     }
+    if let Err(e) = check_names(&action, &resource) {
+        if args.format == EvalFormat::Json {
+            let out = serde_json::json!({"decision": null, "error": e});
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        return fail(&e);
+    }
     let request = Request::new(caller, &action, &resource, context);
     let (mode, identity, bucket_account) = match rf {
         Some(r) => (r.mode, r.identity_policies, r.bucket_account),
@@ -283,6 +290,51 @@ pub fn run(args: &EvalArgs) -> ExitCode {
         ),
     }
     exit_code(&ev, errors)
+}
+
+/// A request names one action and one resource: reject what cannot be one (a pattern,
+/// an S3 action that does not exist, a resource that is not an ARN) rather than answer
+/// "denied" for a request that cannot happen. A `*` or `?` in a resource is a literal
+/// character of an object key (warned about: it is easy to mean a wildcard).
+fn check_names(action: &str, resource: &str) -> Result<(), String> {
+    let well_formed = action.split_once(':').is_some_and(|(svc, name)| {
+        !svc.is_empty()
+            && !name.is_empty()
+            && svc.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    if !well_formed {
+        let why = if action.contains(['*', '?']) {
+            "a request names one action, not a pattern"
+        } else {
+            "expected `service:ActionName`"
+        };
+        return Err(format!(
+            "`{action}` is not an action: {why} (e.g. s3:GetObject; `policycheck lint` checks patterns in policies)"
+        ));
+    }
+    if action
+        .split_once(':')
+        .is_some_and(|(svc, _)| svc.eq_ignore_ascii_case("s3"))
+        && policycheck_core::catalog::s3_action(action).is_none()
+    {
+        let hint = policycheck_core::catalog::suggest_s3_action(action)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Err(format!("`{action}` is not an S3 action{hint}"));
+    }
+    let arn_parts = resource.splitn(6, ':').count();
+    if !resource.starts_with("arn:") || arn_parts < 6 {
+        return Err(format!(
+            "`{resource}` is not an ARN: a request names one resource, such as arn:aws:s3:::my-bucket or arn:aws:s3:::my-bucket/path/key"
+        ));
+    }
+    if resource.contains(['*', '?']) {
+        eprintln!(
+            "warning: `{resource}`: in a request `*` and `?` are characters of the object key, not wildcards; this asks about the object named so"
+        );
+    }
+    Ok(())
 }
 
 /// 0 allowed, 1 denied, 2 uncertain or invalid policy.
