@@ -176,12 +176,32 @@ pub fn parse(text: &str) -> Parsed<'_> {
             // After a syntax error the rest is unreliable: keep only duplicate-key
             // reports that came before it, then the syntax error.
             let mut diagnostics = p.diagnostics;
-            diagnostics.push(*e);
+            let mut e = *e;
+            if e.help.is_none() {
+                e.help = Some(syntax_help(&e.message).to_string());
+            }
+            diagnostics.push(e);
             Parsed {
                 value: None,
                 diagnostics,
             }
         }
+    }
+}
+
+/// How to fix a syntax error that has no more specific advice.
+fn syntax_help(message: &str) -> &'static str {
+    if message.starts_with("unexpected end of file")
+        || message.starts_with("unclosed")
+        || message.starts_with("unterminated")
+    {
+        "the file ends before the JSON does: add the missing closing `\"`, `]` or `}` (an editor's bracket matching shows where it belongs)"
+    } else if message.starts_with("expected `:`") {
+        "inside an object, every member is a \"key\": value pair"
+    } else if message.starts_with("expected a value") {
+        "a JSON value is a \"string\", a number, true, false, null, an array [ … ] or an object { … } (lower-case literals, double-quoted strings)"
+    } else {
+        "fix the JSON syntax here; a bucket policy is one JSON object: {\"Version\": \"2012-10-17\", \"Statement\": [ … ]}"
     }
 }
 

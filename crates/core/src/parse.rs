@@ -222,7 +222,10 @@ impl Lower {
                 span,
                 format!("{subject} must be {expected}, found {}", v.type_name()),
             )
-            .with_label(format!("expected {expected}")),
+            .with_label(format!("expected {expected}"))
+            .with_help(format!(
+                "write {expected} here; `policycheck explain PC004` shows the shape of each element"
+            )),
         );
     }
 
