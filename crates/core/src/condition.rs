@@ -774,7 +774,9 @@ fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -
                         _ => "",
                     })
                     .collect();
-                let norm = |s: &str| s.trim().to_ascii_lowercase();
+                // Case-insensitive, nothing trimmed (spec §3.3: "true"/"false"): the
+                // analysis's candidates are the same strings.
+                let norm = |s: &str| s.to_ascii_lowercase();
                 let (a, b) = (norm(&text), norm(item));
                 if (a == "true" || a == "false") && (b == "true" || b == "false") {
                     Tri::from_bool(a == b)

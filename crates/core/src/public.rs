@@ -132,6 +132,9 @@ const FRESH_ACCOUNTS: &[&str] = &[
     "555544443333",
 ];
 
+/// A condition value no number, date or IP address comparison can read.
+const UNREADABLE: &str = "text";
+
 /// Search budget (DFS nodes per policy); beyond it the answer is unknown.
 const NODE_BUDGET: usize = 200_000;
 
@@ -242,6 +245,15 @@ pub fn scopes(a: &Policy, b: &Policy) -> Vec<Scope> {
     let mut accounts = VecSet::new();
     let mut services = VecSet::new();
     for st in a.statements.iter().chain(&b.statements) {
+        // Accounts a condition names (aws:PrincipalAccount, an ARN in aws:PrincipalArn, …)
+        // get their own check too: a change there can open the bucket to that account.
+        if let Some(c) = &st.condition {
+            for cond in &c.conditions {
+                for v in &cond.values {
+                    twelve_digit_runs(&v.text.value, &mut accounts);
+                }
+            }
+        }
         if let Some(PrincipalElement {
             value: PrincipalValue::Map(es),
             ..
@@ -478,11 +490,14 @@ impl<'a> Analyzer<'a> {
                 twelve_digit_runs(t, &mut named);
             }
         }
+        // Readable ones first; the policy names finitely many accounts, so one of the
+        // generated ones is free when all of those are named.
         let fresh = FRESH_ACCOUNTS
             .iter()
-            .find(|a| !named.contains(**a))
-            .map_or("999988887777", |a| *a)
-            .to_string();
+            .map(|a| (*a).to_string())
+            .chain((0u64..).map(|i| format!("{:012}", 999_988_880_000 + i)))
+            .find(|a| !named.contains(a))
+            .unwrap_or_else(|| "999988887777".to_string());
         Analyzer {
             policy,
             baseline,
@@ -829,6 +844,10 @@ impl<'a> Analyzer<'a> {
                     Compiled::Binary(_) => {
                         families.insert("string");
                         questions.push(Glob::literal(&v.text.value));
+                        // Compared as decoded bytes: other spellings of the same bytes
+                        // (padding, whitespace) are not among the string candidates.
+                        complete = false;
+                        note = Some(format!("`{display}` is compared as base64-decoded bytes"));
                     }
                     Compiled::Number(n) => {
                         families.insert("number");
@@ -1034,6 +1053,16 @@ impl<'a> Analyzer<'a> {
             scalars.extend(reps.into_iter().map(|a| a.to_string()));
         }
 
+        // A value present but unreadable as a number, date or address makes those
+        // comparisons false (true when negated): one such value, unless the key is typed
+        // so (AWS sets `aws:SourceIp` to an address, `aws:CurrentTime` to a date).
+        let typed = info.map(|i| i.ty);
+        let unreadable = (families.contains("number") && typed != Some(catalog::KeyType::Numeric))
+            || (families.contains("date") && typed != Some(catalog::KeyType::Date))
+            || (families.contains("ip") && typed != Some(catalog::KeyType::Ip));
+        if unreadable && !scalars.iter().any(|v| v == UNREADABLE) {
+            scalars.push(UNREADABLE.to_string());
+        }
         let multivalued = info.is_some_and(|i| i.multivalued) || (info.is_none() && set_ops);
         let single = !info.is_some_and(|i| i.multivalued);
         let mut cands: Vec<Option<CtxValue>> = Vec::new();
@@ -2265,9 +2294,33 @@ impl<'s, 'a> Search<'s, 'a> {
         for &dim in open {
             self.unassign(w, dim);
         }
+        // The open dimensions the baseline reads. When all their combinations fit in the
+        // budget, every one is tried: exhaustive, whatever the statements share. An
+        // answer of "none" is then only as complete as those dimensions' candidates.
+        let relevant: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|d| all_dims.iter().any(|sd| sd.contains(d)))
+            .collect();
+        let incomplete = relevant
+            .iter()
+            .any(|&d| d >= 2 && self.keys.get(d - 2).is_none_or(|k| !k.complete));
+        let combos = relevant
+            .iter()
+            .try_fold(1usize, |acc, &d| acc.checked_mul(self.cand_count(d) + 1));
+        if combos.is_some_and(|n| n <= budget) {
+            let found = self.every_combination(base, &relevant, 0, w, st);
+            if found.is_none() && incomplete {
+                st.uncertain = true;
+            }
+            return found;
+        }
         if let Some(found) = self.check_pair(base, w, st) {
             return Some(found);
         }
+        // Too many combinations: the heuristic search below may miss one, so finding
+        // nothing is not a proof.
+        st.uncertain = true;
         // (A) one Deny applies.
         for stmt in base
             .statements
@@ -2299,6 +2352,31 @@ impl<'s, 'a> Search<'s, 'a> {
             st.uncertain = true;
         }
         found
+    }
+
+    /// Every combination of values of `dims` (absent first), checking the pair at each.
+    fn every_combination(
+        &self,
+        base: &Policy,
+        dims: &[usize],
+        depth: usize,
+        w: &mut Request,
+        st: &mut DfsState,
+    ) -> Option<Request> {
+        let Some(&dim) = dims.get(depth) else {
+            return self.check_pair(base, w, st);
+        };
+        for cand in std::iter::once(None).chain((0..self.cand_count(dim)).map(Some)) {
+            match cand {
+                None => self.unassign(w, dim),
+                Some(c) => self.assign(w, dim, c),
+            }
+            if let Some(found) = self.every_combination(base, dims, depth + 1, w, st) {
+                return Some(found);
+            }
+        }
+        self.unassign(w, dim);
+        None
     }
 
     /// The pair check: the baseline does not allow `w` (for certain) and the policy does.

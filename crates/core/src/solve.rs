@@ -110,6 +110,13 @@ impl Glob {
                     for u in c.to_uppercase() {
                         out.insert(u);
                     }
+                    // Characters that lower-case to `c` but are not its upper case
+                    // (the Kelvin sign is a `k` to StringEqualsIgnoreCase).
+                    for (lower, other) in LOWERCASE_EXTRA {
+                        if lower == c {
+                            out.insert(*other);
+                        }
+                    }
                 }
                 Unit::Any { excl: Some(c) } | Unit::Star { excl: Some(c) } => {
                     out.insert(*c);
@@ -122,6 +129,61 @@ impl Glob {
     fn uses_digit(&self) -> bool {
         self.units.contains(&Unit::Digit)
     }
+}
+
+/// Every `(l, x)` where `x` lower-cases to the single character `l` and is not
+/// `l`'s upper case (Unicode 15; `lowercase_extra_is_complete` checks it against the
+/// standard library's tables).
+const LOWERCASE_EXTRA: &[(char, char)] = &[
+    ('\u{1c6}', '\u{1c5}'),
+    ('\u{1c9}', '\u{1c8}'),
+    ('\u{1cc}', '\u{1cb}'),
+    ('\u{1f3}', '\u{1f2}'),
+    ('\u{3b8}', '\u{3f4}'),
+    ('\u{df}', '\u{1e9e}'),
+    ('\u{1f80}', '\u{1f88}'),
+    ('\u{1f81}', '\u{1f89}'),
+    ('\u{1f82}', '\u{1f8a}'),
+    ('\u{1f83}', '\u{1f8b}'),
+    ('\u{1f84}', '\u{1f8c}'),
+    ('\u{1f85}', '\u{1f8d}'),
+    ('\u{1f86}', '\u{1f8e}'),
+    ('\u{1f87}', '\u{1f8f}'),
+    ('\u{1f90}', '\u{1f98}'),
+    ('\u{1f91}', '\u{1f99}'),
+    ('\u{1f92}', '\u{1f9a}'),
+    ('\u{1f93}', '\u{1f9b}'),
+    ('\u{1f94}', '\u{1f9c}'),
+    ('\u{1f95}', '\u{1f9d}'),
+    ('\u{1f96}', '\u{1f9e}'),
+    ('\u{1f97}', '\u{1f9f}'),
+    ('\u{1fa0}', '\u{1fa8}'),
+    ('\u{1fa1}', '\u{1fa9}'),
+    ('\u{1fa2}', '\u{1faa}'),
+    ('\u{1fa3}', '\u{1fab}'),
+    ('\u{1fa4}', '\u{1fac}'),
+    ('\u{1fa5}', '\u{1fad}'),
+    ('\u{1fa6}', '\u{1fae}'),
+    ('\u{1fa7}', '\u{1faf}'),
+    ('\u{1fb3}', '\u{1fbc}'),
+    ('\u{1fc3}', '\u{1fcc}'),
+    ('\u{1ff3}', '\u{1ffc}'),
+    ('\u{3c9}', '\u{2126}'),
+    ('k', '\u{212a}'),
+    ('\u{e5}', '\u{212b}'),
+];
+
+/// A character for which `used` is false: readable ones first, then any letter, digit
+/// or further code point (a policy uses finitely many, so one is always found).
+fn fresh_char(used: impl Fn(char) -> bool) -> char {
+    "xyzqjkwvXYZ_~"
+        .chars()
+        .chain('a'..='z')
+        .chain('A'..='Z')
+        .chain('0'..='9')
+        .chain('\u{a1}'..='\u{d7ff}')
+        .find(|c| !used(*c))
+        .unwrap_or('\u{e000}')
 }
 
 fn lower_unit(c: char) -> Unit {
@@ -235,9 +297,7 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
     for g in &distinct {
         g.chars(&mut alphabet);
     }
-    if let Some(fresh) = "xyzqjkwvXYZ_~".chars().find(|c| !alphabet.contains(c)) {
-        alphabet.insert(fresh);
-    }
+    alphabet.insert(fresh_char(|c| alphabet.contains(&c)));
     if distinct.iter().any(|g| g.uses_digit()) {
         if let Some(d) = "7539182640".chars().find(|c| !alphabet.contains(c)) {
             alphabet.insert(d);
@@ -394,7 +454,7 @@ fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<S
     let ms: Vec<(String, bool)> = must.iter().map(simple_form).collect::<Option<_>>()?;
     let ns: Vec<(String, bool)> = must_not.iter().map(simple_form).collect::<Option<_>>()?;
     let used = |c: char| qs.iter().chain(&ms).chain(&ns).any(|(t, _)| t.contains(c));
-    let fresh = "xyzqjkwv~_".chars().find(|c| !used(*c))?;
+    let fresh = fresh_char(used);
     let matches = |(t, prefix): &(String, bool), s: &str| {
         if *prefix {
             s.starts_with(t.as_str())
@@ -542,9 +602,7 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
         g.chars(&mut alphabet);
     }
     // Characters that appear in no pattern are interchangeable: one stands for all.
-    if let Some(fresh) = "xyzqjkwvXYZ_~".chars().find(|c| !alphabet.contains(c)) {
-        alphabet.insert(fresh);
-    }
+    alphabet.insert(fresh_char(|c| alphabet.contains(&c)));
     if all.iter().any(|g| g.uses_digit()) {
         if let Some(d) = "7539182640".chars().find(|c| !alphabet.contains(c)) {
             alphabet.insert(d);
@@ -805,6 +863,9 @@ pub fn subsets(items: &[String], max_items: usize) -> Option<Vec<Vec<String>>> {
                 .collect()
         })
         .collect();
+    // Two or more values of one class: a key with several values behaves as one with
+    // two (set operators see one value; others see "more than one").
+    out.extend(items.iter().map(|s| vec![s.clone(), s.clone()]));
     crate::collections::sort_by_key(&mut out, Vec::len);
     Some(out)
 }
@@ -825,6 +886,46 @@ mod tests {
             ),
             false,
         )
+    }
+
+    #[test]
+    fn lowercase_extra_is_complete() {
+        for x in (0..=0x10_ffffu32).filter_map(char::from_u32) {
+            let mut l = x.to_lowercase();
+            let (Some(lower), None) = (l.next(), l.next()) else {
+                continue;
+            };
+            let upper: String = lower.to_uppercase().collect();
+            let extra = lower != x && upper != x.to_string();
+            assert_eq!(
+                LOWERCASE_EXTRA.contains(&(lower, x)),
+                extra,
+                "{:x} -> {:x}",
+                x as u32,
+                lower as u32
+            );
+        }
+    }
+
+    #[test]
+    fn a_fresh_character_is_found_whatever_the_policy_uses() {
+        let used: HashSet<char> =
+            "xyzqjkwvXYZ_~abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                .chars()
+                .collect();
+        let c = fresh_char(|c| used.contains(&c));
+        assert!(!used.contains(&c));
+        // `?` against thirteen forbidden prefixes covering every readable fresh character.
+        let forbidden: Vec<Glob> = "xyzqjkwvXYZ_~"
+            .chars()
+            .map(|c| glob(&format!("{c}*")))
+            .collect();
+        let r = string_reps(&[glob("?")], &[], &forbidden);
+        assert!(
+            r.values.iter().any(|v| v.chars().count() == 1),
+            "{:?}",
+            r.values
+        );
     }
 
     fn sigs(qs: &[&str], reps: &[String]) -> HashSet<Vec<bool>> {

@@ -313,9 +313,9 @@ fn brute(
 
 #[test]
 fn the_analysis_never_misses_what_brute_force_finds() {
-    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut rng = Rng(seed(0x5eed_1234_abcd_0001));
     let (mut policies, mut public_found, mut requests) = (0, 0, 0u64);
-    for _ in 0..1500 {
+    for _ in 0..count(1500) {
         let text = policy(&mut rng);
         let parsed = parse_policy(&text);
         assert!(
@@ -359,10 +359,10 @@ fn the_analysis_never_misses_what_brute_force_finds() {
 #[test]
 fn diff_witnesses_hold_and_added_denies_open_nothing() {
     use policycheck_core::public::{analyze_new_access, scopes};
-    let mut rng = Rng(0xd1ff_5eed_0000_0042);
+    let mut rng = Rng(seed(0xd1ff_5eed_0000_0042));
     let mut found = 0;
     let (mut checked, mut undecided) = (0usize, 0usize);
-    for _ in 0..300 {
+    for _ in 0..count(300) {
         let (old_text, new_text) = (policy(&mut rng), policy(&mut rng));
         let old = parse_policy(&old_text).policy.unwrap();
         let new = parse_policy(&new_text).policy.unwrap();
@@ -469,9 +469,9 @@ fn mutate(rng: &mut Rng, sts: &mut Vec<Stmt>) {
 #[test]
 fn the_diff_never_misses_what_brute_force_finds() {
     use policycheck_core::public::{analyze_new_access, Scope};
-    let mut rng = Rng(0xd1ff_50d0_0000_0007);
+    let mut rng = Rng(seed(0xd1ff_50d0_0000_0007));
     let (mut pairs, mut new_found, mut quiet) = (0, 0, 0);
-    for _ in 0..1200 {
+    for _ in 0..count(1200) {
         let old_sts = statements(&mut rng);
         let mut new_sts = old_sts.clone();
         for _ in 0..1 + rng.below(2) {
@@ -514,4 +514,25 @@ fn the_diff_never_misses_what_brute_force_finds() {
         quiet > pairs / 4,
         "only {quiet} of {pairs} pairs were shown to open nothing"
     );
+}
+
+/// The generators' seed: the default, or one derived from `POLICYCHECK_SEED` for a longer
+/// campaign (`POLICYCHECK_SEED=9 POLICYCHECK_CASES_MULT=10 cargo test --release --test
+/// public_soundness`).
+fn seed(default: u64) -> u64 {
+    match std::env::var("POLICYCHECK_SEED")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        Some(s) => (default ^ s.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1,
+        None => default,
+    }
+}
+
+/// A loop's case count, times `POLICYCHECK_CASES_MULT` when set.
+fn count(default: usize) -> usize {
+    std::env::var("POLICYCHECK_CASES_MULT")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(default, |m| default * m)
 }
