@@ -271,6 +271,19 @@ pub fn run(args: &DiffArgs) -> ExitCode {
                 ),
                 Err(e) => return fail(&format!("git diff failed: {e}")),
             }
+            // A path that is not here must at least have been deleted since REV: a
+            // typo must not compare nothing and pass.
+            for r in &roots {
+                let p = PathBuf::from(r);
+                let prefix = r.trim_start_matches("./").trim_end_matches('/');
+                if !p.exists()
+                    && !deleted
+                        .iter()
+                        .any(|d| d == prefix || d.starts_with(&format!("{prefix}/")))
+                {
+                    return fail(&format!("`{r}`: no such file or directory here, and nothing under it was deleted since {rev}"));
+                }
+            }
             files.sort();
             files.dedup();
             let paths: Vec<String> = files.iter().map(|f| display_path(f, &cwd)).collect();
@@ -552,17 +565,24 @@ fn github(pairs: &[Pair]) -> String {
     let mut s = String::new();
     for p in pairs {
         let index = LineIndex::new(&p.new_text);
-        for (rule, a, _, msg) in findings(p) {
-            let lc = index.line_col(a);
+        for (rule, a, b, msg) in findings(p) {
+            let (start, end) = (index.line_col(a), index.line_col(b));
             let cmd = match rule.code.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Note => "notice",
             };
+            // As lint's: columns only for a one-line region (GitHub's rule).
+            let cols = if start.line == end.line {
+                format!(",col={},endColumn={}", start.column_utf16, end.column_utf16)
+            } else {
+                String::new()
+            };
             s.push_str(&format!(
-                "::{cmd} file={},line={},title={}::{}\n",
+                "::{cmd} file={},line={},endLine={}{cols},title={}::{}\n",
                 escape_property(&p.path),
-                lc.line,
+                start.line,
+                end.line,
                 escape_property(&format!("{} {}", rule.code(), rule.name())),
                 escape_data(&msg)
             ));

@@ -220,6 +220,9 @@ impl Totals {
     }
 }
 
+/// GitHub code scanning's limit on results per SARIF run.
+const GITHUB_SARIF_MAX_RESULTS: usize = 25_000;
+
 fn fail(msg: &str) -> ExitCode {
     eprintln!("error: {msg}");
     ExitCode::from(2)
@@ -358,6 +361,14 @@ pub fn run(args: &LintArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(&e),
     };
+    if (args.format == Format::Sarif || args.sarif_file.is_some())
+        && totals.findings > GITHUB_SARIF_MAX_RESULTS
+    {
+        eprintln!(
+            "warning: the SARIF log has {} results; GitHub code scanning rejects a run with more than {GITHUB_SARIF_MAX_RESULTS}: upload it per directory, or select fewer rules",
+            totals.findings
+        );
+    }
     if args.write_baseline.is_some() {
         return if totals.input_errors.is_empty() {
             ExitCode::SUCCESS

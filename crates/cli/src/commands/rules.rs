@@ -50,6 +50,18 @@ pub fn rules(args: &RulesArgs) -> ExitCode {
 }
 
 pub fn explain(args: &ExplainArgs) -> ExitCode {
+    let request = &policycheck_core::request::INVALID_REQUEST;
+    if args.rule.eq_ignore_ascii_case(request.code) || args.rule.eq_ignore_ascii_case(request.name)
+    {
+        // Not a policy rule (not in `rules` or SARIF): `eval`'s findings about its request.
+        outln!(
+            "# {} {}\n\n{}.\n\n`policycheck eval` reports it when the request file or flags cannot describe one\nrequest: not JSON, a missing or mistyped field, an unknown principal form, an action\npattern or unknown S3 action, a resource that is not an ARN. Fix the request;\n`policycheck eval --help` shows its format. Exit status 2.",
+            request.code,
+            request.name,
+            request.summary
+        );
+        return ExitCode::SUCCESS;
+    }
     match find(&args.rule) {
         Some(r) => {
             out!("{}", r.docs);

@@ -47,7 +47,7 @@ diff_rule!(
     Note,
     "the change grants an AWS service principal new access",
     "docs/PC503-new-service-access.md",
-    None
+    Some("3.0")
 );
 diff_rule!(
     NEW_ACCESS_UNKNOWN,

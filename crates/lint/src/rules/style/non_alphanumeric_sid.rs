@@ -18,9 +18,57 @@ pub const RULE: RuleMeta = RuleMeta {
     check: Some(check),
 };
 
-/// `allow read-only` → `AllowReadOnly`: the ASCII letters and digits, each run capitalised.
+/// An ASCII spelling of a common accented Latin letter (`ü` → `ue`), if it has one.
+fn ascii_letters(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ä' => "ae",
+        'ö' => "oe",
+        'ü' => "ue",
+        'Ä' => "Ae",
+        'Ö' => "Oe",
+        'Ü' => "Ue",
+        'ß' => "ss",
+        'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' => "a",
+        'À' | 'Á' | 'Â' | 'Ã' | 'Å' | 'Ā' => "A",
+        'æ' => "ae",
+        'Æ' => "Ae",
+        'ç' | 'č' | 'ć' => "c",
+        'Ç' | 'Č' | 'Ć' => "C",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
+        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ę' | 'Ě' => "E",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
+        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' => "I",
+        'ñ' | 'ń' | 'ň' => "n",
+        'Ñ' | 'Ń' | 'Ň' => "N",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ø' | 'ō' => "o",
+        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ø' | 'Ō' => "O",
+        'œ' => "oe",
+        'Œ' => "Oe",
+        'ù' | 'ú' | 'û' | 'ū' | 'ů' => "u",
+        'Ù' | 'Ú' | 'Û' | 'Ū' | 'Ů' => "U",
+        'ý' | 'ÿ' => "y",
+        'Ý' => "Y",
+        'š' | 'ś' => "s",
+        'Š' | 'Ś' => "S",
+        'ž' | 'ź' | 'ż' => "z",
+        'Ž' | 'Ź' | 'Ż' => "Z",
+        'ł' => "l",
+        'Ł' => "L",
+        'ř' => "r",
+        'Ř' => "R",
+        _ => return None,
+    })
+}
+
+/// `allow read-only` → `AllowReadOnly`, `Bücher` → `Buecher`: accented letters spelt
+/// in ASCII, then the ASCII letters and digits, each run capitalised.
 fn suggestion(sid: &str) -> String {
-    sid.split(|c: char| !c.is_ascii_alphanumeric())
+    let spelt: String = sid
+        .chars()
+        .map(|c| ascii_letters(c).map_or_else(|| c.to_string(), str::to_string))
+        .collect();
+    spelt
+        .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut cs = w.chars();
@@ -96,6 +144,13 @@ mod tests {
             .filter(|d| d.code == "PC402")
             .map(|d| (d.message, d.help))
             .collect()
+    }
+
+    #[test]
+    fn accented_letters_are_spelt_in_ascii_in_the_fix() {
+        assert_eq!(super::suggestion("Bücher😀"), "Buecher");
+        assert_eq!(super::suggestion("café read-only"), "CafeReadOnly");
+        assert_eq!(super::suggestion("😀"), "");
     }
 
     #[test]
