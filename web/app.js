@@ -97,6 +97,7 @@ function fieldOfError(requestText, err) {
 }
 
 function update(reason = 'edit') {
+  if (reason !== 'load') keepLastSession = false;
   if (!engine) return;
   const t0 = performance.now();
   const text = editor.value;
@@ -271,9 +272,13 @@ function applyState(state) {
   setView(state.view ?? 'simulator');
 }
 
+/** After a bad link, the defaults are shown but the last session stays saved until the
+ * user changes something (a bad link must not cost them their work). */
+let keepLastSession = false;
+
 async function saveNow() {
   const state = currentState();
-  saveLocal(state);
+  if (!keepLastSession) saveLocal(state);
   try {
     const frag = await encodeState(state);
     const url = `${location.pathname}${location.search}#${frag}`;
@@ -336,7 +341,9 @@ async function initialState() {
       return fromLink;
     }
   } catch (e) {
-    notify(`Could not open this link: ${e.message}. The default example is loaded instead.`, 'warning');
+    keepLastSession = loadLocal() !== null;
+    const kept = keepLastSession ? ' Your last session is kept: it opens again without a link.' : '';
+    notify(`Could not open this link: ${e.message}. The default example is loaded instead.${kept}`, 'warning');
     return defaultState();
   }
   return loadLocal() ?? defaultState();
@@ -381,7 +388,9 @@ async function main() {
       clearNotice();
       applyState(s);
     } catch (e) {
-      notify(`Could not open this link: ${e.message}. The default example is loaded instead.`, 'warning');
+      keepLastSession = loadLocal() !== null;
+      const kept = keepLastSession ? ' Your last session is kept: it opens again without a link.' : '';
+      notify(`Could not open this link: ${e.message}. The default example is loaded instead.${kept}`, 'warning');
       applyState(defaultState());
     }
   });

@@ -392,6 +392,35 @@ test('a bad or old share link shows a message and loads the defaults', async () 
   }
 });
 
+test('a bad link does not overwrite the last session in localStorage', async () => {
+  const { ctx, page, close } = await openPage();
+  try {
+    await choosePreset(page, 'org-only');
+    const edited = (await policyBox(page).inputValue()).replace('o-a1b2c3d4e5', 'o-kept');
+    await setPolicy(page, edited);
+    await page.waitForFunction(() => location.hash.startsWith('#s=2.'));
+    const bad = await openPage('#s=2.AAAA', { context: ctx });
+    try {
+      const notice = bad.page.getByRole('alert');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /last session is kept/);
+      // Give the debounced save every chance to run.
+      await bad.page.waitForTimeout(1500);
+    } finally {
+      await bad.close();
+    }
+    const again = await openPage('', { context: ctx });
+    try {
+      assert.equal(await policyBox(again.page).inputValue(), edited, 'the last session survived the bad link');
+      assert.deepEqual(again.problems, []);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    await close();
+  }
+});
+
 test('policy text is shown as text, never as HTML', async () => {
   const { page, problems, close } = await openPage();
   try {

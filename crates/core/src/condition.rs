@@ -786,7 +786,7 @@ fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -
             }
             Err(_) => Tri::False,
         },
-        (ArnEquals | ArnLike, Compiled::Arn(p)) => match p.matches(item, vars) {
+        (ArnEquals | ArnLike, Compiled::Arn(p)) => match p.matches_condition(item, vars) {
             Ok(b) => Tri::from_bool(b),
             Err(_) => Tri::False,
         },

@@ -515,7 +515,24 @@ impl ArnPattern {
         &self.toks
     }
 
+    /// Match `text` as a `Resource` does (spec §2.2): a pattern of fewer than six
+    /// components whose last ends in `*` lets that `*` absorb the rest.
     pub fn matches(&self, text: &str, vars: &dyn VarSource) -> Result<bool, VarError> {
+        self.matches_with(text, vars, true)
+    }
+
+    /// Match `text` as `ArnEquals`/`ArnLike` do (spec §3.4): both split into at most six
+    /// components, which must be as many on each side, each matched on its own.
+    pub fn matches_condition(&self, text: &str, vars: &dyn VarSource) -> Result<bool, VarError> {
+        self.matches_with(text, vars, false)
+    }
+
+    fn matches_with(
+        &self,
+        text: &str,
+        vars: &dyn VarSource,
+        absorb_allowed: bool,
+    ) -> Result<bool, VarError> {
         if self.literal_head {
             // Variables sit in the sixth component, which may hold colons: no value
             // they take can move a component boundary.
@@ -535,7 +552,7 @@ impl ArnPattern {
         }
         let (parts, absorb) = self.split();
         let k = parts.len();
-        let split_at = if *absorb { k } else { 6 };
+        let split_at = if *absorb && absorb_allowed { k } else { 6 };
         let mut cands = text.splitn(split_at, ':');
         let mut count = 0;
         let mut ok = true;

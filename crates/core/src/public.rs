@@ -839,7 +839,7 @@ impl<'a> Analyzer<'a> {
                         {
                             literals.push(v.text.value.clone());
                         }
-                        questions.push(Glob::from_arn(p));
+                        questions.push(Glob::from_arn_condition(p));
                     }
                     Compiled::Binary(_) => {
                         families.insert("string");
@@ -954,7 +954,7 @@ impl<'a> Analyzer<'a> {
                                 }
                             })
                             .collect();
-                        questions.push(Glob::from_arn(&crate::pattern::ArnPattern::new(
+                        questions.push(Glob::from_arn_condition(&crate::pattern::ArnPattern::new(
                             &text.join(":"),
                             crate::pattern::Syntax {
                                 wildcards: true,

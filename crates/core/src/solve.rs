@@ -69,10 +69,23 @@ impl Glob {
     }
 
     /// An ARN pattern as one automaton: components before the last cannot contain `:`.
+    /// The strings a `Resource` ARN pattern matches (see [`ArnPattern::matches`]).
     pub fn from_arn(p: &ArnPattern) -> Glob {
+        Glob::arn(p, true)
+    }
+
+    /// The strings an `ArnLike` condition value matches (see
+    /// [`ArnPattern::matches_condition`]: as many components on each side).
+    pub fn from_arn_condition(p: &ArnPattern) -> Glob {
+        Glob::arn(p, false)
+    }
+
+    fn arn(p: &ArnPattern, absorb_allowed: bool) -> Glob {
         let parts = p.parts();
         let k = parts.len();
-        let absorb = k < 6 && matches!(parts.last().and_then(|l| l.toks().last()), Some(Tok::Star));
+        let absorb = absorb_allowed
+            && k < 6
+            && matches!(parts.last().and_then(|l| l.toks().last()), Some(Tok::Star));
         let mut units = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             if i > 0 {

@@ -163,3 +163,24 @@ fn the_diff_never_claims_no_new_access_where_there_is_some() {
         assert!(!d.added.is_empty(), "diff {i}: {:?}", d.unknown);
     }
 }
+
+#[test]
+fn arnlike_conditions_compare_component_counts() {
+    // Spec §3.4: `arn:aws:sns:*` has four components; a six-component ARN does not match
+    // it (a Resource's trailing `*` would absorb the rest; a condition's does not).
+    let p = fixture("analysis-arnlike-components.json");
+    let six = request(
+        "anonymous",
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+        &[(
+            "aws:SourceArn",
+            one("arn:aws:sns:us-east-1:123456789012:topic"),
+        )],
+    );
+    assert_eq!(decide(&p, &six).0, Decision::ImplicitDeny);
+    // AWS sets aws:SourceArn to a real (six-component) ARN, so the statement never
+    // applies to an outsider: not public, and the evaluator agrees on such a request.
+    let a = analyze(&p);
+    assert_eq!(a.verdict, Verdict::NotPublic, "{a:?}");
+}
