@@ -687,10 +687,8 @@ fn lint_inputs(
             f.ids = Some(crate::baseline::Identifier::new(&f).all());
         }
         // The baseline: record every finding, or drop the ones it records.
-        if let (true, Some(ids)) = (
-            args.write_baseline.is_some() || baseline.is_some(),
-            f.ids.take(),
-        ) {
+        let uses_baseline = args.write_baseline.is_some() || baseline.is_some();
+        if let Some(ids) = f.ids.take_if(|_| uses_baseline) {
             let keep: Vec<bool> = f
                 .result
                 .diagnostics
