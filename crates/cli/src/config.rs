@@ -136,9 +136,12 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
             .unwrap_or((1, 1));
         let msg = e.message().to_string();
         let hint = if msg.contains("unknown field") {
-            "\n  help: known keys: fail-on, bucket, owner-account, [files] include/exclude, [rules] select/ignore/levels, [[suppress]] rule/path/sid/statement/reason/expires"
+            let guess = did_you_mean(&msg)
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            format!("\n  help: {guess}known keys: fail-on, bucket, owner-account, [files] include/exclude, [rules] select/ignore/levels, [[suppress]] rule/path/sid/statement/reason/expires")
         } else {
-            ""
+            String::new()
         };
         format!("{}:{line}:{col}: invalid config: {msg}{hint}", path.display())
     })?;
@@ -148,6 +151,18 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         path: Some(path.to_path_buf()),
         root: path.parent().map(Path::to_path_buf).unwrap_or_default(),
     })
+}
+
+/// For TOML's "unknown field `X`, expected one of `a`, `b`": the expected key nearest
+/// to `X` (at most two edits away).
+fn did_you_mean(message: &str) -> Option<String> {
+    let mut quoted = message.split('`').skip(1).step_by(2);
+    let unknown = quoted.next()?;
+    quoted
+        .map(|k| (policycheck_core::values::edit_distance(unknown, k), k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.to_string())
 }
 
 fn validate(c: &Config) -> Result<(), String> {
@@ -241,6 +256,11 @@ expires = "2030-01-01"
     fn unknown_keys_and_bad_values_are_located_errors() {
         let e = parse("fail-on = \"error\"\nfial-on = \"warning\"\n").unwrap_err();
         assert!(e.contains(":2:1:") && e.contains("unknown field"), "{e}");
+        assert!(e.contains("did you mean `fail-on`?"), "{e}");
+        let e = parse("[rules]\nignroe = [\"PC402\"]\n").unwrap_err();
+        assert!(e.contains("did you mean `ignore`?"), "{e}");
+        let e = parse("[rules]\nwhatever = 1\n").unwrap_err();
+        assert!(!e.contains("did you mean"), "{e}");
         let e = parse("[[suppress]]\nrule = \"PC101\"\npath = \"x.json\"\nreason = \"\"\n")
             .unwrap_err();
         assert!(e.contains("needs a non-empty reason"), "{e}");
