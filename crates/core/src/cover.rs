@@ -99,28 +99,13 @@ pub fn coverage(new: &Policy, old: &Policy) -> Coverage {
 /// matches falls in one pair, so one of `by` matches it too. For Denys this says the new
 /// Denys deny all `s` denies; for Allows, that the old Allows allow all `s` allows.
 fn pieces_covered(s: &Statement, by: &[&Statement]) -> bool {
-    if !s.broken.is_empty() {
-        return false;
-    }
-    let (Some(sp), Some(sa), Some(sr)) = (&s.principal, &s.action, &s.resource) else {
+    let Some((sp, sa, sr)) = plain_parts(s) else {
         return false;
     };
-    if sa.negated || sr.negated {
-        return false;
-    }
     sa.items.iter().all(|ai| {
         sr.items.iter().all(|ri| {
-            by.iter().any(|b| {
-                let (Some(bp), Some(ba), Some(br)) = (&b.principal, &b.action, &b.resource) else {
-                    return false;
-                };
-                !ba.negated
-                    && !br.negated
-                    && principal_covers(bp, sp)
-                    && action_covered(ba, ai)
-                    && resource_covered(br, ri)
-                    && conditions_subset(b, s)
-            })
+            by.iter()
+                .any(|b| piece_covered(b, s, sp, ri, |ba| action_covered(ba, ai)))
         })
     })
 }
@@ -133,15 +118,12 @@ fn pieces_covered(s: &Statement, by: &[&Statement]) -> bool {
 /// action still counts as covered when the question is read access. Like it, it says
 /// nothing about Denys ([`Coverage::covered`] checks those).
 pub fn allow_covered_for(s: &Statement, old: &Policy, actions: &[&str]) -> bool {
-    if effect(s) != Some(Effect::Allow) || !s.broken.is_empty() {
+    if effect(s) != Some(Effect::Allow) {
         return false;
     }
-    let (Some(sp), Some(sa), Some(sr)) = (&s.principal, &s.action, &s.resource) else {
+    let Some((sp, sa, sr)) = plain_parts(s) else {
         return false;
     };
-    if sa.negated || sr.negated {
-        return false;
-    }
     let old_allows: Vec<&Statement> = old
         .statements
         .iter()
@@ -150,19 +132,41 @@ pub fn allow_covered_for(s: &Statement, old: &Policy, actions: &[&str]) -> bool 
     let names = |e: &ActionElement, a: &str| e.items.iter().any(|i| i.pattern.matches_plain(a));
     actions.iter().filter(|a| names(sa, a)).all(|a| {
         sr.items.iter().all(|ri| {
-            old_allows.iter().any(|b| {
-                let (Some(bp), Some(ba), Some(br)) = (&b.principal, &b.action, &b.resource) else {
-                    return false;
-                };
-                !ba.negated
-                    && !br.negated
-                    && principal_covers(bp, sp)
-                    && names(ba, a)
-                    && resource_covered(br, ri)
-                    && conditions_subset(b, s)
-            })
+            old_allows
+                .iter()
+                .any(|b| piece_covered(b, s, sp, ri, |ba| names(ba, a)))
         })
     })
+}
+
+/// A statement's principal, action and resource when it is unbroken and names its
+/// actions and resources positively (the only form covered piece by piece).
+fn plain_parts(s: &Statement) -> Option<(&PrincipalElement, &ActionElement, &ResourceElement)> {
+    let (Some(sp), Some(sa), Some(sr)) = (&s.principal, &s.action, &s.resource) else {
+        return None;
+    };
+    (s.broken.is_empty() && !sa.negated && !sr.negated).then_some((sp, sa, sr))
+}
+
+/// Whether `b` matches every request `s` (principal `sp`) matches on resource item `ri`
+/// with an action `action_ok` says `b`'s `Action` covers: the same or a wider principal,
+/// that resource, and a subset of `s`'s conditions.
+fn piece_covered(
+    b: &Statement,
+    s: &Statement,
+    sp: &PrincipalElement,
+    ri: &ResourceItem,
+    action_ok: impl Fn(&ActionElement) -> bool,
+) -> bool {
+    let (Some(bp), Some(ba), Some(br)) = (&b.principal, &b.action, &b.resource) else {
+        return false;
+    };
+    !ba.negated
+        && !br.negated
+        && principal_covers(bp, sp)
+        && action_ok(ba)
+        && resource_covered(br, ri)
+        && conditions_subset(b, s)
 }
 
 fn effect(s: &Statement) -> Option<Effect> {
