@@ -6,30 +6,11 @@
 //! restricting keys) must never find an allowed request where the analysis says
 //! "not public". Every witness the analysis gives must be allowed (obligation 2).
 
-use policycheck_core::catalog::{s3_action, AccessLevel};
+mod common;
+
+use common::{count, seed, Probes, Rng};
 use policycheck_core::public::{analyze, Verdict};
-use policycheck_core::{decide, parse_policy, Caller, Context, CtxValue, Decision, Request};
-
-/// xorshift64*: small, seeded, reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
+use policycheck_core::{decide, parse_policy, CtxValue, Decision, Request};
 
 const PRINCIPALS: &[&str] = &[
     r#""Principal": "*""#,
@@ -266,49 +247,15 @@ fn brute(
         .copied()
         .filter(|k| text.contains(&format!("\"{k}\"")))
         .collect();
-    let (mut read, mut write, mut requests) = (None, None, 0u64);
-    for caller in CALLERS {
-        for action in PROBE_ACTIONS {
-            let info = s3_action(action).unwrap();
-            let bucket_action = info.applies_to(policycheck_core::catalog::ResourceType::Bucket);
-            let resources: Vec<&str> = if bucket_action {
-                vec!["arn:aws:s3:::b"]
-            } else {
-                PROBE_OBJECTS.to_vec()
-            };
-            for resource in resources {
-                // A sample of the context product: the all-absent context, then random picks.
-                for sample in 0..8 {
-                    let mut ctx = Context::new();
-                    for k in &keys {
-                        let pool = pool(k);
-                        let v = if sample == 0 {
-                            pool[0].clone()
-                        } else {
-                            rng.pick(&pool).clone()
-                        };
-                        if let Some(v) = v {
-                            ctx.insert(k, v);
-                        }
-                    }
-                    let req = Request::new(Caller::parse(caller).unwrap(), action, resource, ctx);
-                    requests += 1;
-                    if hit(&req) {
-                        let slot = if matches!(info.level, AccessLevel::List | AccessLevel::Read) {
-                            &mut read
-                        } else {
-                            &mut write
-                        };
-                        slot.get_or_insert(req.to_json());
-                    }
-                    if keys.is_empty() {
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    (read, write, requests)
+    let probes = Probes {
+        callers: CALLERS,
+        actions: PROBE_ACTIONS,
+        objects: PROBE_OBJECTS,
+        samples: 8,
+        stop_when_found: false,
+    };
+    let found = common::brute(rng, &probes, &keys, pool, hit);
+    (found.read, found.write, found.requests)
 }
 
 #[test]
@@ -514,25 +461,4 @@ fn the_diff_never_misses_what_brute_force_finds() {
         quiet > pairs / 4,
         "only {quiet} of {pairs} pairs were shown to open nothing"
     );
-}
-
-/// The generators' seed: the default, or one derived from `POLICYCHECK_SEED` for a longer
-/// campaign (`POLICYCHECK_SEED=9 POLICYCHECK_CASES_MULT=10 cargo test --release --test
-/// public_soundness`).
-fn seed(default: u64) -> u64 {
-    match std::env::var("POLICYCHECK_SEED")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        Some(s) => (default ^ s.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1,
-        None => default,
-    }
-}
-
-/// A loop's case count, times `POLICYCHECK_CASES_MULT` when set.
-fn count(default: usize) -> usize {
-    std::env::var("POLICYCHECK_CASES_MULT")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .map_or(default, |m| default * m)
 }
