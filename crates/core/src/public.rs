@@ -2309,7 +2309,11 @@ impl<'s, 'a> Search<'s, 'a> {
             .iter()
             .try_fold(1usize, |acc, &d| acc.checked_mul(self.cand_count(d) + 1));
         if combos.is_some_and(|n| n <= budget) {
-            let found = self.every_combination(base, &relevant, 0, w, st);
+            // Every combination fits: no budget cut short.
+            let mut unlimited = usize::MAX;
+            let found = self.combinations(&relevant, w, st, &mut unlimited, &mut |w, st| {
+                self.check_pair(base, w, st)
+            });
             if found.is_none() && incomplete {
                 st.uncertain = true;
             }
@@ -2332,8 +2336,15 @@ impl<'s, 'a> Search<'s, 'a> {
                 // Under the values already set it applies or not: checked just above.
                 continue;
             }
-            if let Some(found) = self.apply_all(base, stmt, &dims, 0, w, st, &mut budget) {
-                return Some(found);
+            // Only where this Deny applies (one statement, cheap) is the pair checked.
+            let found = self.combinations(&dims, w, st, &mut budget, &mut |w, st| {
+                match eval::eval_statement(stmt, w, base.kind, false).0 {
+                    Tri::False => None,
+                    _ => self.check_pair(base, w, st),
+                }
+            });
+            if found.is_some() {
+                return found;
             }
             for &dim in &dims {
                 self.unassign(w, dim);
@@ -2354,24 +2365,30 @@ impl<'s, 'a> Search<'s, 'a> {
         found
     }
 
-    /// Every combination of values of `dims` (absent first), checking the pair at each.
-    fn every_combination(
+    /// Every combination of values of `dims` (absent first), calling `leaf` at each until
+    /// it gives a request. Each candidate tried costs one unit of `budget`; when it runs
+    /// out the search stops (the caller decides what an unfinished search means).
+    fn combinations(
         &self,
-        base: &Policy,
         dims: &[usize],
-        depth: usize,
         w: &mut Request,
         st: &mut DfsState,
+        budget: &mut usize,
+        leaf: &mut dyn FnMut(&mut Request, &mut DfsState) -> Option<Request>,
     ) -> Option<Request> {
-        let Some(&dim) = dims.get(depth) else {
-            return self.check_pair(base, w, st);
+        let Some((&dim, rest)) = dims.split_first() else {
+            return leaf(w, st);
         };
         for cand in std::iter::once(None).chain((0..self.cand_count(dim)).map(Some)) {
+            if *budget == 0 {
+                return None;
+            }
+            *budget -= 1;
             match cand {
                 None => self.unassign(w, dim),
                 Some(c) => self.assign(w, dim, c),
             }
-            if let Some(found) = self.every_combination(base, dims, depth + 1, w, st) {
+            if let Some(found) = self.combinations(rest, w, st, budget, leaf) {
                 return Some(found);
             }
         }
@@ -2399,42 +2416,6 @@ impl<'s, 'a> Search<'s, 'a> {
         eval::decide_where(self.policy, w, |i| {
             self.sig.get(i).is_none_or(|t| *t != Tri::False)
         })
-    }
-
-    /// Every combination of values of `dims` (absent first), checking the pair at the end.
-    #[allow(clippy::too_many_arguments)] // the recursion's state, kept explicit
-    fn apply_all(
-        &self,
-        base: &Policy,
-        deny: &Statement,
-        dims: &[usize],
-        depth: usize,
-        w: &mut Request,
-        st: &mut DfsState,
-        budget: &mut usize,
-    ) -> Option<Request> {
-        let Some(&dim) = dims.get(depth) else {
-            // Only where this Deny applies (one statement, cheap) is the pair checked.
-            return match eval::eval_statement(deny, w, base.kind, false).0 {
-                Tri::False => None,
-                _ => self.check_pair(base, w, st),
-            };
-        };
-        for cand in std::iter::once(None).chain((0..self.cand_count(dim)).map(Some)) {
-            if *budget == 0 {
-                return None;
-            }
-            *budget -= 1;
-            match cand {
-                None => self.unassign(w, dim),
-                Some(c) => self.assign(w, dim, c),
-            }
-            if let Some(found) = self.apply_all(base, deny, dims, depth + 1, w, st, budget) {
-                return Some(found);
-            }
-        }
-        self.unassign(w, dim);
-        None
     }
 
     /// Make the baseline's Allows `allows[i..]` fail one by one (as [`Self::kill`] does for Denys).
