@@ -1,0 +1,113 @@
+//! Times each phase of `lint` over a directory of policies, single-threaded, with
+//! mimalloc (the binary's allocator), to see where a corpus run spends its time:
+//!
+//!     python3 bench/gen_corpus.py /tmp/c10k 10000
+//!     cargo run --release -p policycheck-lint --example phase_profile /tmp/c10k
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+use std::hint::black_box;
+use std::time::Instant;
+
+use policycheck_core::{parse_policy_bytes, public::analyze, PolicyKind};
+use policycheck_lint::{lint_bytes, LintContext, LintOptions};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: phase_profile DIR");
+    let mut files: Vec<Vec<u8>> = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    names.sort();
+    let t = Instant::now();
+    for p in &names {
+        files.push(std::fs::read(p).unwrap());
+    }
+    let read = t.elapsed();
+    let bytes: usize = files.iter().map(Vec::len).sum();
+    println!(
+        "{} files, {:.1} MB; read {:.0} ms",
+        files.len(),
+        bytes as f64 / 1e6,
+        read.as_secs_f64() * 1e3
+    );
+    let options = LintOptions::default();
+    if let Ok(phase) = std::env::var("PHASE") {
+        // One phase only, for `perf record`.
+        let parsed: Vec<_> = files
+            .iter()
+            .map(|b| parse_policy_bytes(b, PolicyKind::Resource))
+            .collect();
+        let t = Instant::now();
+        for _ in 0..3 {
+            match phase.as_str() {
+                "parse" => files.iter().for_each(|b| {
+                    black_box(parse_policy_bytes(b, PolicyKind::Resource));
+                }),
+                "analysis" => parsed.iter().for_each(|p| {
+                    black_box(p.policy.as_ref().map(analyze));
+                }),
+                _ => files.iter().for_each(|b| {
+                    black_box(lint_bytes(b, &options));
+                }),
+            }
+        }
+        println!("{phase}: {:.0} ms per pass", t.elapsed().as_secs_f64() * 1e3 / 3.0);
+        return;
+    }
+
+    let t = Instant::now();
+    let parsed: Vec<_> = files
+        .iter()
+        .map(|b| parse_policy_bytes(b, PolicyKind::Resource))
+        .collect();
+    let parse = t.elapsed();
+
+    let t = Instant::now();
+    let access: Vec<_> = parsed
+        .iter()
+        .map(|p| p.policy.as_ref().map(analyze))
+        .collect();
+    let analysis = t.elapsed();
+
+    let t = Instant::now();
+    let mut n = 0usize;
+    for ((p, a), b) in parsed.iter().zip(&access).zip(&files) {
+        if let (Some(policy), Some(access)) = (&p.policy, a) {
+            let ctx = LintContext {
+                policy,
+                text: std::str::from_utf8(b).unwrap(),
+                access,
+                options: &options,
+            };
+            let mut diags = Vec::new();
+            for rule in policycheck_lint::all_rules() {
+                if let Some(check) = rule.check {
+                    check(&ctx, &mut diags);
+                }
+            }
+            n += diags.len();
+        }
+    }
+    let rules = t.elapsed();
+    drop(black_box(access));
+    drop(black_box(parsed));
+
+    let t = Instant::now();
+    for b in &files {
+        black_box(lint_bytes(b, &options));
+    }
+    let whole = t.elapsed();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "parse {:.0} ms, analysis {:.0} ms, rules {:.0} ms ({n} findings); lint_bytes {:.0} ms ({:.1} us/file)",
+        ms(parse),
+        ms(analysis),
+        ms(rules),
+        ms(whole),
+        ms(whole) * 1e3 / files.len() as f64
+    );
+}
