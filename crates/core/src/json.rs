@@ -220,6 +220,35 @@ struct Parser<'a> {
 
 type PResult<T> = Result<T, Box<Diagnostic>>;
 
+/// The end of the run of plain string bytes starting at `i`: the position of the first
+/// `"`, `\\` or control character, or the end of the text. Eight bytes at a time (a
+/// policy is mostly strings).
+fn plain_run(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        let special = has_zero(v ^ (ONES * u64::from(b'"')))
+            | has_zero(v ^ (ONES * u64::from(b'\\')))
+            // a byte below 0x20 (exact when combined as "any": used only to stop)
+            | (v.wrapping_sub(ONES * 0x20) & !v & HIGH);
+        if special != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 fn sp(start: usize, end: usize) -> Span {
     Span::new(start as u32, end as u32)
 }
@@ -448,26 +477,16 @@ impl<'a> Parser<'a> {
         self.pos += 1; // opening quote
                        // The common case, a string without escapes, borrows from the text.
         let text: &'a str = self.text;
-        let plain_end = self.bytes[self.pos..]
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            .map(|i| self.pos + i);
-        if let Some(end) = plain_end {
-            if self.bytes.get(end) == Some(&b'"') {
-                self.pos = end + 1;
-                return Ok(Cow::Borrowed(&text[start + 1..end]));
-            }
+        let end = plain_run(self.bytes, self.pos);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(&text[start + 1..end]));
         }
         let mut out = String::new();
         loop {
             // Copy a run of plain characters at once.
             let run_start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos = plain_run(self.bytes, self.pos);
             out.push_str(&self.text[run_start..self.pos]);
             match self.peek() {
                 None => return Err(self.err(start, self.pos, "unterminated string")),
@@ -738,6 +757,35 @@ impl WithHelp for Box<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_run_stops_at_the_first_quote_backslash_or_control_byte() {
+        let naive = |b: &[u8], i: usize| {
+            b.iter()
+                .skip(i)
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .map_or(b.len(), |p| i + p)
+        };
+        // Every stop byte at every position of a 20-byte run (inside and across the
+        // 8-byte words), next to bytes that are one off from a stop byte.
+        for stop in [b'"', b'\\', 0x00, 0x1F, b'\n'] {
+            for at in 0..20 {
+                for filler in [b'a', 0x21, 0x5B, 0x5D, 0x20, 0x7F, 0x80, 0xFF] {
+                    let mut bytes = vec![filler; 20];
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = stop;
+                    }
+                    for start in 0..=bytes.len() {
+                        assert_eq!(
+                            plain_run(&bytes, start),
+                            naive(&bytes, start),
+                            "stop {stop:#x} at {at}, filler {filler:#x}, from {start}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     fn err_of(text: &str) -> Diagnostic {
         let p = parse(text);

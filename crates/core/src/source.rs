@@ -137,40 +137,83 @@ impl<'a> LineIndex<'a> {
         }];
         let (mut line, mut col_chars, mut col_utf16, mut abs_utf16) = (0u32, 0u32, 0u32, 0u32);
         let mut last = 0usize;
-        // Byte by byte: a character starts at every byte that is not a UTF-8
-        // continuation byte, and takes two UTF-16 units when it is 4 bytes long.
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            if b & 0xC0 == 0x80 {
-                continue;
+        let bytes = text.as_bytes();
+        let mut start = 0usize;
+        while start < bytes.len() {
+            // One line at a time (`find` searches for the newline with memchr).
+            let end = text
+                .get(start..)
+                .and_then(|rest| rest.find('\n'))
+                .map_or(bytes.len(), |i| start + i);
+            let body = bytes.get(start..end).unwrap_or(&[]);
+            if body.is_ascii() {
+                // ASCII: every byte is one character and one UTF-16 unit.
+                let mut i = (last + ANCHOR_EVERY).max(start);
+                while i < end {
+                    let d = sat(i - start);
+                    anchors.push(Anchor {
+                        byte: sat(i),
+                        line,
+                        col_chars: col_chars.saturating_add(d),
+                        col_utf16: col_utf16.saturating_add(d),
+                        abs_utf16: abs_utf16.saturating_add(d),
+                    });
+                    last = i;
+                    i += ANCHOR_EVERY;
+                }
+                let n = sat(body.len());
+                col_chars = col_chars.saturating_add(n);
+                col_utf16 = col_utf16.saturating_add(n);
+                abs_utf16 = abs_utf16.saturating_add(n);
+            } else {
+                // Byte by byte: a character starts at every byte that is not a UTF-8
+                // continuation byte, and takes two UTF-16 units when it is 4 bytes long.
+                for (j, &b) in body.iter().enumerate() {
+                    let i = start + j;
+                    if b & 0xC0 == 0x80 {
+                        continue;
+                    }
+                    if i - last >= ANCHOR_EVERY {
+                        anchors.push(Anchor {
+                            byte: sat(i),
+                            line,
+                            col_chars,
+                            col_utf16,
+                            abs_utf16,
+                        });
+                        last = i;
+                    }
+                    let units = if b >= 0xF0 { 2 } else { 1 };
+                    abs_utf16 = abs_utf16.saturating_add(units);
+                    col_chars = col_chars.saturating_add(1);
+                    col_utf16 = col_utf16.saturating_add(units);
+                }
             }
-            if i - last >= ANCHOR_EVERY {
-                anchors.push(Anchor {
-                    byte: sat(i),
-                    line,
-                    col_chars,
-                    col_utf16,
-                    abs_utf16,
-                });
-                last = i;
-            }
-            let units = if b >= 0xF0 { 2 } else { 1 };
-            abs_utf16 = abs_utf16.saturating_add(units);
-            if b == b'\n' {
+            if end < bytes.len() {
+                // The newline itself.
+                if end - last >= ANCHOR_EVERY {
+                    anchors.push(Anchor {
+                        byte: sat(end),
+                        line,
+                        col_chars,
+                        col_utf16,
+                        abs_utf16,
+                    });
+                }
+                abs_utf16 = abs_utf16.saturating_add(1);
                 line = line.saturating_add(1);
                 col_chars = 0;
                 col_utf16 = 0;
                 anchors.push(Anchor {
-                    byte: sat(i + 1),
+                    byte: sat(end + 1),
                     line,
                     col_chars,
                     col_utf16,
                     abs_utf16,
                 });
-                last = i + 1;
-            } else {
-                col_chars = col_chars.saturating_add(1);
-                col_utf16 = col_utf16.saturating_add(units);
+                last = end + 1;
             }
+            start = end + 1;
         }
         Self { text, anchors }
     }
@@ -239,6 +282,53 @@ mod tests {
         assert_eq!(lc.column, 7);
         assert_eq!(lc.column_utf16, 8);
         assert_eq!(idx.utf16_offset(colon), 2 + 2 + 1 + 1 + 2 + 1);
+    }
+
+    /// Line, columns and UTF-16 offset at every character boundary, counted naively.
+    fn check_against_naive(text: &str) {
+        let idx = LineIndex::new(text);
+        for (i, _) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            let before = &text[..i];
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            let col = &text[line_start..i];
+            let want = LineCol {
+                line: before.matches('\n').count() as u32 + 1,
+                column: col.chars().count() as u32 + 1,
+                column_utf16: col.encode_utf16().count() as u32 + 1,
+            };
+            assert_eq!(idx.line_col(i as u32), want, "at byte {i}");
+            assert_eq!(
+                idx.utf16_offset(i as u32),
+                before.encode_utf16().count() as u32,
+                "at byte {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_lines_ascii_or_not_agree_with_naive_counting() {
+        // Lines shorter and longer than the checkpoint distance, ASCII and not,
+        // starting and ending with newlines, CRLF, and an unterminated last line.
+        let long_ascii = "x".repeat(3 * ANCHOR_EVERY + 7);
+        let long_mixed = "aü😀".repeat(ANCHOR_EVERY);
+        for text in [
+            String::new(),
+            "\n".to_string(),
+            "\n\n".to_string(),
+            format!("{long_ascii}\n{long_mixed}\n{long_ascii}"),
+            format!("\n{long_mixed}{long_ascii}\r\n😀\n"),
+            format!(
+                "{}\n{}",
+                "y".repeat(ANCHOR_EVERY),
+                "z".repeat(ANCHOR_EVERY - 1)
+            ),
+            format!("😀{long_ascii}\n\n{long_ascii}ü"),
+        ] {
+            check_against_naive(&text);
+        }
     }
 
     #[test]
