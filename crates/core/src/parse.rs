@@ -986,16 +986,23 @@ fn looks_like_unique_id(s: &str) -> bool {
 
 /// Parse an IAM/STS principal ARN.
 pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
-    let parts: Vec<&str> = s.splitn(6, ':').collect();
-    let [arn, partition, service, region, account, resource] = parts.as_slice() else {
+    let mut parts = s.splitn(6, ':');
+    let (Some(arn), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return None;
     };
-    if *arn != "arn" || partition.is_empty() || !region.is_empty() || !is_account_id(account) {
+    if arn != "arn" || partition.is_empty() || !region.is_empty() || !is_account_id(account) {
         return None;
     }
     let account = account.to_string();
-    match (*service, resource.split_once('/')) {
-        ("iam", None) if *resource == "root" => Some(PrincipalId::Account { account }),
+    match (service, resource.split_once('/')) {
+        ("iam", None) if resource == "root" => Some(PrincipalId::Account { account }),
         ("iam", Some(("user", rest))) if !rest.is_empty() => Some(PrincipalId::User {
             account,
             arn: s.to_string(),

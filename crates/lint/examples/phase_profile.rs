@@ -55,7 +55,10 @@ fn main() {
                 }),
             }
         }
-        println!("{phase}: {:.0} ms per pass", t.elapsed().as_secs_f64() * 1e3 / 3.0);
+        println!(
+            "{phase}: {:.0} ms per pass",
+            t.elapsed().as_secs_f64() * 1e3 / 3.0
+        );
         return;
     }
 
