@@ -22,6 +22,9 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     names.sort();
+    if let Some(limit) = std::env::var("LIMIT").ok().and_then(|l| l.parse().ok()) {
+        names.truncate(limit);
+    }
     let t = Instant::now();
     for p in &names {
         files.push(std::fs::read(p).unwrap());
@@ -50,6 +53,25 @@ fn main() {
                 "analysis" => parsed.iter().for_each(|p| {
                     black_box(p.policy.as_ref().map(analyze));
                 }),
+                "rules" => parsed.iter().zip(&files).for_each(|(p, b)| {
+                    if let Some(policy) = &p.policy {
+                        let access = policycheck_core::public::PublicAccess::unknown("not analysed");
+                        let ctx = LintContext {
+                            policy,
+                            text: std::str::from_utf8(b).unwrap(),
+                            access: &access,
+                            options: &options,
+                        };
+                        let mut diags = Vec::new();
+                        for rule in policycheck_lint::all_rules() {
+                            if let Some(check) = rule.check {
+                                check(&ctx, &mut diags);
+                            }
+                        }
+                        black_box(diags);
+                    }
+                }),
+                "setup" => {}
                 _ => files.iter().for_each(|b| {
                     black_box(lint_bytes(b, &options));
                 }),
@@ -78,6 +100,8 @@ fn main() {
 
     let t = Instant::now();
     let mut n = 0usize;
+    let all = policycheck_lint::all_rules();
+    let mut per_rule = vec![std::time::Duration::ZERO; all.len()];
     for ((p, a), b) in parsed.iter().zip(&access).zip(&files) {
         if let (Some(policy), Some(access)) = (&p.policy, a) {
             let ctx = LintContext {
@@ -87,15 +111,22 @@ fn main() {
                 options: &options,
             };
             let mut diags = Vec::new();
-            for rule in policycheck_lint::all_rules() {
+            for (rule, spent) in all.iter().zip(&mut per_rule) {
                 if let Some(check) = rule.check {
+                    let t = Instant::now();
                     check(&ctx, &mut diags);
+                    *spent += t.elapsed();
                 }
             }
             n += diags.len();
         }
     }
     let rules = t.elapsed();
+    let mut slowest: Vec<_> = all.iter().zip(&per_rule).collect();
+    slowest.sort_by_key(|(_, d)| std::cmp::Reverse(**d));
+    for (rule, d) in slowest.iter().take(8) {
+        println!("  {} {}: {:.1} ms", rule.code(), rule.name(), d.as_secs_f64() * 1e3);
+    }
     drop(black_box(access));
     drop(black_box(parsed));
 
