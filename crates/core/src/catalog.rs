@@ -381,9 +381,7 @@ pub fn s3_action_index(full_name: &str) -> Option<usize> {
     if !service.eq_ignore_ascii_case("s3") {
         return None;
     }
-    S3_ACTIONS
-        .binary_search_by(|a| cmp_ignore_ascii_case(a.name, name))
-        .ok()
+    exact_index(name)
 }
 
 pub fn s3_action(full_name: &str) -> Option<&'static ActionInfo> {
@@ -420,10 +418,27 @@ pub fn suggest_s3_action(full_name: &str) -> Option<String> {
 
 /// Binary search on the name alone (no prefix), ASCII case-insensitive.
 fn exact_action(name: &str) -> Option<&'static ActionInfo> {
-    S3_ACTIONS
-        .binary_search_by(|a| cmp_ignore_ascii_case(a.name, name))
-        .ok()
-        .and_then(|i| S3_ACTIONS.get(i))
+    exact_index(name).and_then(|i| S3_ACTIONS.get(i))
+}
+
+/// The index of an action name (without `s3:`, any case) in [`S3_ACTIONS`].
+fn exact_index(name: &str) -> Option<usize> {
+    // Looked up for every action of every statement by the analysis and several rules:
+    // a hash of the lower-cased name instead of a case-insensitive binary search.
+    static BY_NAME: std::sync::LazyLock<std::collections::HashMap<String, usize>> =
+        std::sync::LazyLock::new(|| {
+            S3_ACTIONS
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.name.to_ascii_lowercase(), i))
+                .collect()
+        });
+    let mut buf = [0u8; 64];
+    let lower = buf.get_mut(..name.len())?; // longer than any action name
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower = std::str::from_utf8(lower).ok()?;
+    BY_NAME.get(lower).copied()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -823,6 +838,7 @@ pub fn suggest_condition_key(name: &str) -> Option<&'static str> {
 
 const MAX_SUGGESTION_DISTANCE: usize = 2;
 
+#[cfg(test)]
 fn cmp_ignore_ascii_case(a: &str, b: &str) -> Ordering {
     a.bytes()
         .map(|c| c.to_ascii_lowercase())
@@ -912,6 +928,37 @@ mod tests {
         assert_eq!(count(AccessLevel::PermissionsManagement), 27);
         assert_eq!(count(AccessLevel::Tagging), 12);
         assert_eq!(S3_ACTIONS.len(), 167);
+    }
+
+    #[test]
+    fn every_action_is_found_in_any_case_and_nothing_else_is() {
+        for (i, a) in S3_ACTIONS.iter().enumerate() {
+            for name in [
+                a.name.to_string(),
+                a.name.to_ascii_lowercase(),
+                a.name.to_ascii_uppercase(),
+            ] {
+                assert_eq!(s3_action_index(&format!("s3:{name}")), Some(i), "{name}");
+                assert_eq!(
+                    s3_action(&format!("S3:{name}")).map(|x| x.name),
+                    Some(a.name)
+                );
+            }
+            assert!(s3_action(&format!("s3:{}x", a.name)).is_none());
+            assert!(s3_action(&format!("s3:{}", &a.name[1..])).is_none());
+        }
+        for bad in [
+            "s3:",
+            "s3:*",
+            "s3:GetObjectß",
+            "s3:GETOBJECT\u{212A}",
+            "ec2:GetObject",
+            "GetObject",
+        ] {
+            assert!(s3_action(bad).is_none(), "{bad}");
+        }
+        assert!(s3_action(&format!("s3:{}", "a".repeat(100))).is_none());
+        assert!(s3_action(&format!("s3:{}", "é".repeat(40))).is_none());
     }
 
     #[test]

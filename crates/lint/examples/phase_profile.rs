@@ -55,7 +55,8 @@ fn main() {
                 }),
                 "rules" => parsed.iter().zip(&files).for_each(|(p, b)| {
                     if let Some(policy) = &p.policy {
-                        let access = policycheck_core::public::PublicAccess::unknown("not analysed");
+                        let access =
+                            policycheck_core::public::PublicAccess::unknown("not analysed");
                         let ctx = LintContext {
                             policy,
                             text: std::str::from_utf8(b).unwrap(),
@@ -125,7 +126,12 @@ fn main() {
     let mut slowest: Vec<_> = all.iter().zip(&per_rule).collect();
     slowest.sort_by_key(|(_, d)| std::cmp::Reverse(**d));
     for (rule, d) in slowest.iter().take(8) {
-        println!("  {} {}: {:.1} ms", rule.code(), rule.name(), d.as_secs_f64() * 1e3);
+        println!(
+            "  {} {}: {:.1} ms",
+            rule.code(),
+            rule.name(),
+            d.as_secs_f64() * 1e3
+        );
     }
     drop(black_box(access));
     drop(black_box(parsed));

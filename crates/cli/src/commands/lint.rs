@@ -753,9 +753,8 @@ fn lint_inputs(
                     let result = lint_bytes(&bytes, options);
                     // The bytes become the text without a copy when they are UTF-8 (a
                     // non-UTF-8 file is reported as such; its text is only for display).
-                    let text = String::from_utf8(bytes).unwrap_or_else(|e| {
-                        String::from_utf8_lossy(e.as_bytes()).into_owned()
-                    });
+                    let text = String::from_utf8(bytes)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                     let f = settle(FileOutcome {
                         path,
                         uri,

@@ -49,13 +49,12 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             if !well_formed {
                 continue;
             }
-            let suggestion = suggest_s3_action(text);
             let d = if !service.eq_ignore_ascii_case("s3") {
                 let d = ctx
                     .finding(&RULE, item.text.span, format!("`{text}` is not an S3 action: a bucket policy can only grant S3 actions"))
                     .with_severity(Severity::Error)
                     .with_label(format!("an action of `{service}`"));
-                match suggestion {
+                match suggest_s3_action(text) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => d.with_help(format!(
                         "remove it from `{element}`: S3 rejects the policy (\"Policy has invalid action\"); grant `{service}` actions in an IAM identity policy"
@@ -79,7 +78,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 let d = ctx
                     .finding(&RULE, item.text.span, format!("unknown S3 action `{text}`"))
                     .with_label("not an S3 action");
-                match suggestion {
+                match suggest_s3_action(text) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => d.with_help(format!("check the spelling; {REFERENCE}")),
                 }
