@@ -115,6 +115,12 @@ fn tokens(text: &str) -> Vec<Tok> {
 /// Whether `text` holds a `*` or `?` wildcard outside `${…}` (so the escapes `${*}` and
 /// `${?}` and variable defaults do not count).
 pub(crate) fn has_wildcard(text: &str) -> bool {
+    if !text.contains(['*', '?']) {
+        return false;
+    }
+    if !text.contains('$') {
+        return true; // no variable can hold an escaped `${*}` or `${?}`
+    }
     tokens(text)
         .iter()
         .any(|t| matches!(t, Tok::Star | Tok::One))
@@ -123,6 +129,10 @@ pub(crate) fn has_wildcard(text: &str) -> bool {
 /// `text` with every `${…}` variable replaced by `x`, for shape checks that must not
 /// mistake a `/` inside a variable for part of the ARN.
 pub(crate) fn without_variables(text: &str) -> String {
+    if !text.contains('$') && !text.contains("**") {
+        // Nothing to replace and no `**` to merge: the tokens spell the text back.
+        return text.to_string();
+    }
     tokens(text)
         .iter()
         .map(|t| match t {
@@ -212,5 +222,41 @@ mod tests {
             "arn:aws:s3:::b-x/*x"
         );
         assert_eq!(without_variables("a${b"), "a${b");
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_tokens() {
+        let slow_wild = |t: &str| tokens(t).iter().any(|t| matches!(t, Tok::Star | Tok::One));
+        let slow_plain = |t: &str| {
+            tokens(t)
+                .iter()
+                .map(|t| match t {
+                    Tok::Lit(s) => s.as_str(),
+                    Tok::Star => "*",
+                    Tok::One => "?",
+                    Tok::Var { .. } => "x",
+                })
+                .collect::<String>()
+        };
+        for text in [
+            "",
+            "*",
+            "**",
+            "a**b",
+            "?",
+            "a?*",
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b",
+            "${*}",
+            "$*",
+            "a$b*",
+            "${aws:username}",
+            "x${?}y*",
+            "***?**",
+            "plain-text",
+        ] {
+            assert_eq!(has_wildcard(text), slow_wild(text), "{text}");
+            assert_eq!(without_variables(text), slow_plain(text), "{text}");
+        }
     }
 }
