@@ -71,17 +71,17 @@ pub(crate) struct Coverage {
 
 impl Coverage {
     fn action_covered(&mut self, q: &ActionItem, p: &ActionItem) -> bool {
-        let (qt, pt) = (
-            q.text.value.to_ascii_lowercase(),
-            p.text.value.to_ascii_lowercase(),
-        );
-        if qt == pt {
+        if q.text.value.eq_ignore_ascii_case(&p.text.value) {
             return true;
         }
         if let Some(lit) = q.pattern.as_literal() {
             return p.pattern.matches_plain(lit);
         }
-        let key = (false, qt, pt);
+        let key = (
+            false,
+            q.text.value.to_ascii_lowercase(),
+            p.text.value.to_ascii_lowercase(),
+        );
         if let Some(known) = self.memo.get(&key) {
             return *known;
         }
