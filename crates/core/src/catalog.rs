@@ -26,7 +26,6 @@
 //! Everything here is static data and pure functions: no I/O, no allocation at start-up.
 
 use serde::Serialize;
-use std::cmp::Ordering;
 
 // ---------------------------------------------------------------------------------------
 // Actions
@@ -839,7 +838,7 @@ pub fn suggest_condition_key(name: &str) -> Option<&'static str> {
 const MAX_SUGGESTION_DISTANCE: usize = 2;
 
 #[cfg(test)]
-fn cmp_ignore_ascii_case(a: &str, b: &str) -> Ordering {
+fn cmp_ignore_ascii_case(a: &str, b: &str) -> std::cmp::Ordering {
     a.bytes()
         .map(|c| c.to_ascii_lowercase())
         .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
@@ -967,7 +966,7 @@ mod tests {
             let [a, b] = pair else { unreachable!() };
             assert_eq!(
                 cmp_ignore_ascii_case(a.name, b.name),
-                Ordering::Less,
+                std::cmp::Ordering::Less,
                 "{} !< {}",
                 a.name,
                 b.name
