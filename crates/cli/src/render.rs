@@ -57,6 +57,48 @@ pub fn handler(color: bool, width: usize) -> GraphicalReportHandler {
         .with_links(false)
 }
 
+/// A diagnostic with the source code its labels point into.
+struct WithSource<'d, S: SourceCode> {
+    diag: &'d Diagnostic,
+    source: S,
+}
+
+impl<S: SourceCode> std::fmt::Debug for WithSource<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.diag, f)
+    }
+}
+
+impl<S: SourceCode> std::fmt::Display for WithSource<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.diag, f)
+    }
+}
+
+impl<S: SourceCode> std::error::Error for WithSource<'_, S> {}
+
+impl<S: SourceCode> miette::Diagnostic for WithSource<'_, S> {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        miette::Diagnostic::code(self.diag)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        miette::Diagnostic::severity(self.diag)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        miette::Diagnostic::help(self.diag)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        miette::Diagnostic::labels(self.diag)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+}
+
 /// Render one diagnostic against its file's text.
 pub fn render(
     handler: &GraphicalReportHandler,
@@ -101,16 +143,21 @@ pub fn render_with(
         l.span = excerpt.shift(l.span);
     }
     let base = (excerpt.line, excerpt.column);
-    let report = miette::Report::new(shown).with_source_code(NamedSource::new(
-        name,
-        ExcerptSource {
-            clipped: excerpt.lead > 0,
-            data: excerpt.data,
-            base,
-        },
-    ));
+    // Rendered straight from the diagnostic and its excerpt: a `miette::Report` would
+    // build a new hook handler for every finding (a tenth of a text-format run).
+    let report = WithSource {
+        diag: &shown,
+        source: NamedSource::new(
+            name,
+            ExcerptSource {
+                clipped: excerpt.lead > 0,
+                data: excerpt.data,
+                base,
+            },
+        ),
+    };
     let mut out = String::new();
-    if handler.render_report(&mut out, report.as_ref()).is_err() {
+    if handler.render_report(&mut out, &report).is_err() {
         out = format!("{name}: {}: {}\n", diag.code, diag.message);
     }
     for l in far {
