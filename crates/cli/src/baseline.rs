@@ -99,18 +99,25 @@ pub struct Identity {
     pub pointer: String,
 }
 
-/// Identities of findings of one file; parses the file's JSON once for all of them.
+/// Identities of findings of one file. Findings carry their JSON pointer from the lint;
+/// the file's JSON is parsed again (once) only for one that does not.
 pub struct Identifier<'a> {
     file: &'a FileOutcome,
-    tree: Option<pjson::Json<'a>>,
+    tree: std::cell::OnceCell<Option<pjson::Json<'a>>>,
 }
 
 impl<'a> Identifier<'a> {
     pub fn new(file: &'a FileOutcome) -> Self {
         Identifier {
             file,
-            tree: pjson::parse(&file.text).value,
+            tree: std::cell::OnceCell::new(),
         }
+    }
+
+    fn tree(&self) -> Option<&pjson::Json<'a>> {
+        self.tree
+            .get_or_init(|| pjson::parse(&self.file.text).value)
+            .as_ref()
     }
 
     /// The identities of the file's findings, in order (see the module docs).
@@ -140,13 +147,16 @@ impl<'a> Identifier<'a> {
             .statement_at(span)
             .map(|s| s.id.clone())
             .unwrap_or_default();
-        let pointer = self
-            .tree
-            .as_ref()
-            .map(|t| pjson::pointer_at(t, span))
-            .unwrap_or_default();
+        // A finding with a pointer came from a document that is JSON.
+        let (pointer, is_json) = match &d.pointer {
+            Some(p) => (p.clone(), true),
+            None => match self.tree() {
+                Some(t) => (pjson::pointer_at(t, span), true),
+                None => (String::new(), false),
+            },
+        };
         // Without a JSON tree (a syntax error) the message identifies the finding.
-        let anchor = if self.tree.is_some() {
+        let anchor = if is_json {
             pointer.clone()
         } else {
             d.message.clone()

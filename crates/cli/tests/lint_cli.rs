@@ -1069,3 +1069,71 @@ fn nothing_to_lint_fails_and_links_are_followed() {
     let out = run_in(d, &["lint", "mixed", "-v"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("skipped mixed/notes.txt"));
 }
+
+#[test]
+fn json_findings_name_their_statement_pointer_and_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.json", PUBLIC);
+    let out = run_in(dir.path(), &["lint", "site.json", "-f", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    let findings = v["files"][0]["findings"].as_array().unwrap().clone();
+    let pc101 = findings.iter().find(|f| f["code"] == "PC101").unwrap();
+    assert_eq!(pc101["pointer"], "/Statement/0/Principal");
+    assert_eq!(pc101["statement"]["index"], 0);
+    assert_eq!(pc101["statement"]["sid"], "PublicRead");
+
+    // The same identities as SARIF's fingerprints and the baseline's, in the same order.
+    let sarif = json_of(&run_in(dir.path(), &["lint", "site.json", "-f", "sarif"]));
+    let fingerprints: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["partialFingerprints"]["policycheck/v2"])
+        .collect();
+    let from_json: Vec<&Value> = findings.iter().map(|f| &f["fingerprint"]).collect();
+    assert_eq!(from_json, fingerprints);
+    assert!(from_json
+        .iter()
+        .all(|f| f.as_str().is_some_and(|s| s.len() == 16)));
+    run_in(
+        dir.path(),
+        &["lint", "site.json", "--write-baseline", "base.json"],
+    );
+    let base: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("base.json")).unwrap())
+            .unwrap();
+    for e in base["findings"].as_array().unwrap() {
+        assert!(from_json.contains(&&e["fingerprint"]), "{e}");
+        let f = findings
+            .iter()
+            .find(|f| f["fingerprint"] == e["fingerprint"])
+            .unwrap();
+        assert_eq!(f["pointer"], e["pointer"]);
+    }
+
+    // Reformatting the file keeps every identity.
+    let reformatted =
+        serde_json::to_string(&serde_json::from_str::<Value>(PUBLIC).unwrap()).unwrap();
+    write(dir.path(), "site.json", &reformatted);
+    let again = json_of(&run_in(dir.path(), &["lint", "site.json", "-f", "json"]));
+    let again: Vec<Value> = again["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].clone())
+        .collect();
+    let mut before: Vec<Value> = from_json.into_iter().cloned().collect();
+    let mut after = again;
+    before.sort_by_key(|v| v.to_string());
+    after.sort_by_key(|v| v.to_string());
+    assert_eq!(before, after);
+
+    // Text that is not JSON has findings without a pointer.
+    write(dir.path(), "broken.json", "{\"Version\": ");
+    let broken = json_of(&run_in(dir.path(), &["lint", "broken.json", "-f", "json"]));
+    let f = &broken["files"][0]["findings"][0];
+    assert_eq!(f["code"], "PC001");
+    assert!(f.get("pointer").is_none(), "{f}");
+    assert!(f["fingerprint"].as_str().is_some());
+}

@@ -59,6 +59,10 @@ pub struct Diagnostic {
     pub message: String,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// The JSON pointer (RFC 6901) of the value or key the primary span is on, when the
+    /// linter had the document's JSON tree at hand (it identifies findings across edits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
 }
 
 impl Diagnostic {
@@ -75,6 +79,7 @@ impl Diagnostic {
                 primary: true,
             }],
             help: None,
+            pointer: None,
         }
     }
 

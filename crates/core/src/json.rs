@@ -117,7 +117,11 @@ pub fn pointer_at(root: &Json, span: Span) -> String {
 }
 
 fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1")
+    } else {
+        key.to_string()
+    }
 }
 
 /// The result of parsing: the tree (when the text is valid JSON) and the

@@ -25,7 +25,9 @@ pub use eval::{
     decide, evaluate, evaluate_full, evaluate_mode, Decision, Evaluation, MatchKind, Outcome,
 };
 pub use model::{Effect, Policy, PolicyKind, Statement, Version};
-pub use parse::{parse_policy, parse_policy_as, parse_policy_bytes, ParseOutput};
+pub use parse::{
+    parse_policy, parse_policy_as, parse_policy_bytes, parse_policy_tree, ParseOutput,
+};
 pub use request::{parse_request_file, Caller, Context, CtxValue, Mode, Request, RequestFile};
 pub use source::{LineCol, LineIndex, Span, Spanned};
 

@@ -37,6 +37,12 @@ pub fn parse_policy(text: &str) -> ParseOutput {
 
 /// Parse a policy of the given kind from text.
 pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParseOutput {
+    parse_policy_tree(text, kind).1
+}
+
+/// [`parse_policy_as`], also returning the JSON tree (`None` when the text is not JSON),
+/// for callers that locate findings by JSON pointer.
+pub fn parse_policy_tree(text: &str, kind: PolicyKind) -> (Option<Json<'_>>, ParseOutput) {
     let parsed = json::parse(text);
     let mut diagnostics = parsed.diagnostics;
     let policy = parsed.value.as_ref().and_then(|root| {
@@ -45,10 +51,13 @@ pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParseOutput {
         p
     });
     crate::collections::sort_by_key(&mut diagnostics, |d| d.primary_span());
-    ParseOutput {
-        policy,
-        diagnostics,
-    }
+    (
+        parsed.value,
+        ParseOutput {
+            policy,
+            diagnostics,
+        },
+    )
 }
 
 /// Parse raw bytes (checks UTF-8 first).

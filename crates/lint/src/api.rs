@@ -17,6 +17,26 @@ pub struct Finding {
     #[serde(flatten)]
     pub located: Located,
     pub url: String,
+    /// The JSON pointer of the value or key the finding is on (absent when the text is
+    /// not JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// The statement the finding is in, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<StatementInfo>,
+    /// The finding's stable identity (the SARIF `partialFingerprints` and baseline value),
+    /// set by the CLI: line-independent, it survives reformatting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+}
+
+/// Where a finding is, by statement.
+#[derive(Clone, Debug, Serialize)]
+pub struct StatementInfo {
+    /// Position in the `Statement` list, from 0.
+    pub index: usize,
+    /// The `Sid`, if the statement has one.
+    pub sid: Option<String>,
 }
 
 /// A witness with what it shows.
@@ -114,6 +134,14 @@ pub fn file_report(path: &str, text: &str, result: &LintResult) -> FileReport {
             .map(|d| Finding {
                 located: d.locate(&index),
                 url: registry::find(d.code).map(|r| r.url()).unwrap_or_default(),
+                pointer: d.pointer.clone(),
+                statement: result
+                    .statement_at(d.primary_span())
+                    .map(|s| StatementInfo {
+                        index: s.index,
+                        sid: s.sid.clone(),
+                    }),
+                fingerprint: None,
             })
             .collect(),
     }

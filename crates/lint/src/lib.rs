@@ -59,9 +59,22 @@ impl LintResult {
 }
 
 /// Lint raw bytes (checked for UTF-8).
+///
+/// Every finding of a JSON document gets its JSON pointer (`Diagnostic::pointer`), from
+/// the tree the parse built.
 pub fn lint_bytes(bytes: &[u8], options: &LintOptions) -> LintResult {
-    let parsed = parse_policy_bytes(bytes, PolicyKind::Resource);
-    lint_parsed(&parsed, bytes, options)
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        let parsed = parse_policy_bytes(bytes, PolicyKind::Resource);
+        return lint_parsed(&parsed, bytes, options);
+    };
+    let (tree, parsed) = policycheck_core::parse_policy_tree(text, PolicyKind::Resource);
+    let mut result = lint_parsed(&parsed, bytes, options);
+    if let Some(tree) = &tree {
+        for d in &mut result.diagnostics {
+            d.pointer = Some(policycheck_core::json::pointer_at(tree, d.primary_span()));
+        }
+    }
+    result
 }
 
 /// [`lint_bytes`] on a policy already parsed from `bytes` (the simulator parses once

@@ -31,8 +31,20 @@ pub fn fragment(f: &FileOutcome) -> String {
         message: &'a str,
         reason: &'a str,
     }
+    let mut report = file_report(&f.path, &f.text, &f.result);
+    let computed;
+    let ids = match &f.ids {
+        Some(ids) => ids,
+        None => {
+            computed = crate::baseline::Identifier::new(f).all();
+            &computed
+        }
+    };
+    for (finding, id) in report.findings.iter_mut().zip(ids) {
+        finding.fingerprint = Some(id.fingerprint.clone());
+    }
     let fragment = Fragment {
-        report: file_report(&f.path, &f.text, &f.result),
+        report,
         suppressed: f
             .suppressed
             .iter()
