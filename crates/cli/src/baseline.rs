@@ -149,7 +149,7 @@ impl<'a> Identifier<'a> {
             .unwrap_or_default();
         // A finding with a pointer came from a document that is JSON.
         let (pointer, is_json) = match &d.pointer {
-            Some(p) => (p.clone(), true),
+            Some(p) => (p.to_string(), true),
             None => match self.tree() {
                 Some(t) => (pjson::pointer_at(t, span), true),
                 None => (String::new(), false),

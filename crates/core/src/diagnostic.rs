@@ -62,7 +62,7 @@ pub struct Diagnostic {
     /// The JSON pointer (RFC 6901) of the value or key the primary span is on, when the
     /// linter had the document's JSON tree at hand (it identifies findings across edits).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
+    pub pointer: Option<Box<str>>,
 }
 
 impl Diagnostic {

@@ -133,19 +133,19 @@ pub struct Parsed<'a> {
 }
 
 /// Parse raw bytes: checks UTF-8 first (reporting the first bad byte).
-pub fn parse_bytes(bytes: &[u8]) -> Result<(&str, Parsed<'_>), Diagnostic> {
+pub fn parse_bytes(bytes: &[u8]) -> Result<(&str, Parsed<'_>), Box<Diagnostic>> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok((text, parse(text))),
         Err(e) => {
             let at = e.valid_up_to();
             let bad = bytes.get(at).copied().unwrap_or(0);
             let at32 = u32::try_from(at).unwrap_or(u32::MAX);
-            Err(Diagnostic::new(
+            Err(Box::new(Diagnostic::new(
                 &codes::INVALID_JSON,
                 Span::new(at32, at32.saturating_add(1)),
                 format!("invalid UTF-8: byte 0x{bad:02X} at offset {at} is not part of a valid UTF-8 sequence"),
             )
-            .with_help("policies must be UTF-8; re-save the file as UTF-8"))
+            .with_help("policies must be UTF-8; re-save the file as UTF-8")))
         }
     }
 }

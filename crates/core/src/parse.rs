@@ -67,7 +67,7 @@ pub fn parse_policy_bytes(bytes: &[u8], kind: PolicyKind) -> ParseOutput {
         Err(_) => match json::parse_bytes(bytes) {
             Err(d) => ParseOutput {
                 policy: None,
-                diagnostics: vec![d],
+                diagnostics: vec![*d],
             },
             Ok((text, _)) => parse_policy_as(text, kind),
         },

@@ -394,6 +394,7 @@ fn ctx_scalar(v: &Json) -> Option<String> {
 }
 
 /// Read a context object.
+#[allow(clippy::result_large_err)] // one diagnostic per bad request file, not a hot path
 pub fn parse_context(v: &Json) -> Result<Context, Diagnostic> {
     let Some(members) = v.as_object() else {
         return Err(req_err(
@@ -467,6 +468,7 @@ pub fn parse_request_file(text: &str) -> Result<RequestFile, Vec<Diagnostic>> {
 }
 
 /// Read a request from a parsed JSON value.
+#[allow(clippy::result_large_err)] // one diagnostic per bad request file, not a hot path
 pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
     let Some(members) = root.as_object() else {
         return Err(req_err(

@@ -134,7 +134,7 @@ pub fn file_report(path: &str, text: &str, result: &LintResult) -> FileReport {
             .map(|d| Finding {
                 located: d.locate(&index),
                 url: registry::find(d.code).map(|r| r.url()).unwrap_or_default(),
-                pointer: d.pointer.clone(),
+                pointer: d.pointer.as_deref().map(str::to_string),
                 statement: result
                     .statement_at(d.primary_span())
                     .map(|s| StatementInfo {

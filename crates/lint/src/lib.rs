@@ -71,7 +71,7 @@ pub fn lint_bytes(bytes: &[u8], options: &LintOptions) -> LintResult {
     let mut result = lint_parsed(&parsed, bytes, options);
     if let Some(tree) = &tree {
         for d in &mut result.diagnostics {
-            d.pointer = Some(policycheck_core::json::pointer_at(tree, d.primary_span()));
+            d.pointer = Some(policycheck_core::json::pointer_at(tree, d.primary_span()).into());
         }
     }
     result
