@@ -736,6 +736,9 @@ impl<'a> Analyzer<'a> {
             .zip(relevant)
             .filter(|(_, r)| **r)
             .map(|(st, _)| st);
+        // Only object keys are searched (a bucket candidate is its ARN); a pattern met
+        // again asks the same question, which changes no answer: asked once.
+        let mut asked: Vec<&crate::pattern::ArnPattern> = Vec::new();
         for st in mine.chain(baseline) {
             if let Some(r) = &st.resource {
                 for item in &r.items {
@@ -743,7 +746,10 @@ impl<'a> Analyzer<'a> {
                         has_vars = true;
                         with_vars.push(&item.pattern);
                     }
-                    questions.push(Glob::from_arn(&item.pattern));
+                    if ty != ResourceType::Bucket && !asked.contains(&&item.pattern) {
+                        asked.push(&item.pattern);
+                        questions.push(Glob::from_arn(&item.pattern));
+                    }
                 }
             }
         }
@@ -1544,6 +1550,8 @@ impl<'a> Analyzer<'a> {
             }
         }
 
+        // Why an Allow grants nothing does not depend on the level: explained once.
+        let mut explained: Vec<(usize, Reason)> = Vec::new();
         let read = self.level(
             &[AccessLevel::List, AccessLevel::Read],
             &per_level,
@@ -1553,6 +1561,7 @@ impl<'a> Analyzer<'a> {
             &infos,
             &callers,
             &keys,
+            &mut explained,
         );
         let write = self.level(
             &[
@@ -1567,6 +1576,7 @@ impl<'a> Analyzer<'a> {
             &infos,
             &callers,
             &keys,
+            &mut explained,
         );
         let verdict = match (read.verdict, write.verdict) {
             (Verdict::Public, _) | (_, Verdict::Public) => Verdict::Public,
@@ -1591,6 +1601,7 @@ impl<'a> Analyzer<'a> {
         infos: &[StmtInfo<'_>],
         callers: &[Caller],
         keys: &Keys<'_>,
+        explained: &mut Vec<(usize, Reason)>,
     ) -> LevelAccess {
         let witnesses: Vec<Witness> = levels
             .iter()
@@ -1640,21 +1651,39 @@ impl<'a> Analyzer<'a> {
             }
             _ => {
                 // Explain every Allow that covers actions of this level.
+                let mut of_levels = [0u64; 3];
+                let mut any_of_levels = false;
+                for (i, a) in catalog::S3_ACTIONS.iter().enumerate() {
+                    if levels.contains(&a.level) {
+                        any_of_levels = true;
+                        if let Some(w) = of_levels.get_mut(i / 64) {
+                            *w |= 1 << (i % 64);
+                        }
+                    }
+                }
                 for info in infos.iter().filter(|i| i.effect == Some(Effect::Allow)) {
                     let mask = self
                         .masks
                         .get(info.st.index)
                         .copied()
                         .unwrap_or(ActionMask::Unknown);
-                    let covers = catalog::S3_ACTIONS
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, a)| levels.contains(&a.level))
-                        .any(|(i, _)| mask.tri(i) != Tri::False);
+                    // Whether the statement matches some action of these levels (or may).
+                    let covers = match mask {
+                        ActionMask::Unknown => any_of_levels,
+                        ActionMask::Hits(b) => b.iter().zip(&of_levels).any(|(x, l)| x & l != 0),
+                    };
                     if !covers {
                         continue;
                     }
-                    reasons.push(self.why_not(info, callers, keys, pinning));
+                    let reason = match explained.iter().find(|(i, _)| *i == info.st.index) {
+                        Some((_, r)) => r.clone(),
+                        None => {
+                            let r = self.why_not(info, callers, keys, pinning);
+                            explained.push((info.st.index, r.clone()));
+                            r
+                        }
+                    };
+                    reasons.push(reason);
                 }
                 for &d in pinning {
                     if let Some(st) = self.policy.statements.get(d) {
@@ -1704,11 +1733,12 @@ impl<'a> Analyzer<'a> {
         if let Some(c) = &st.condition {
             for cond in &c.conditions {
                 if let Some(k) = keys.position(&cond.key_lc).and_then(|i| keys.get(i)) {
+                    // One context holding only this key (or nothing), its buffers reused.
                     let mut ctx = Context::new();
                     let ok = k.cands.iter().any(|v| {
-                        ctx = Context::new();
-                        if let Some(v) = v {
-                            ctx.insert(&k.display, v.clone());
+                        match v {
+                            Some(v) => ctx.insert_from(&k.name_lc, &k.display, v),
+                            None => ctx.remove(&k.name_lc),
                         }
                         condition::evaluate(cond, &ctx, false).result != Tri::False
                     });
