@@ -2232,20 +2232,25 @@ impl<'s, 'a> Search<'s, 'a> {
             let mut can_fail = false;
             let mut unknown = false;
             for (ai, a) in info.atoms.iter().enumerate() {
-                let open: Vec<usize> = a
-                    .deps
-                    .iter()
-                    .copied()
-                    .filter(|x| !st.assigned.get(*x).copied().unwrap_or(true))
-                    .collect();
-                match open.as_slice() {
-                    [] => match self.atom(d, ai, req, st) {
+                // The open dependencies (as many as listed, repeats included): none, one
+                // (`first`), or several.
+                let mut open = 0usize;
+                let mut first = 0usize;
+                for &x in &a.deps {
+                    if !st.assigned.get(x).copied().unwrap_or(true) {
+                        if open == 0 {
+                            first = x;
+                        }
+                        open += 1;
+                    }
+                }
+                match (open, first) {
+                    (0, _) => match self.atom(d, ai, req, st) {
                         Tri::False => can_fail = true,
                         Tri::Unknown => unknown = true,
                         Tri::True => {}
                     },
-                    [dim] => {
-                        let dim = *dim;
+                    (1, dim) => {
                         Self::set_assigned(st, dim, true);
                         for cand in 0..self.cand_count(dim) {
                             Self::want(st, dim, cand);

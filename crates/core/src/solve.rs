@@ -139,6 +139,26 @@ impl Glob {
         }
     }
 
+    /// [`Self::chars`] into a vector (repeats left in).
+    fn chars_into(&self, out: &mut Vec<char>) {
+        for u in &self.units {
+            match u {
+                Unit::Lit(c) => out.push(*c),
+                Unit::LitCi(c) => {
+                    out.push(*c);
+                    out.extend(c.to_uppercase());
+                    for (lower, other) in LOWERCASE_EXTRA {
+                        if lower == c {
+                            out.push(*other);
+                        }
+                    }
+                }
+                Unit::Any { excl: Some(c) } | Unit::Star { excl: Some(c) } => out.push(*c),
+                _ => {}
+            }
+        }
+    }
+
     fn uses_digit(&self) -> bool {
         self.units.contains(&Unit::Digit)
     }
@@ -306,18 +326,23 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
             }
         })
         .collect();
-    let mut alphabet: HashSet<char> = HashSet::new();
+    // The same alphabet as a `HashSet` would give, kept as a sorted vector.
+    let mut alphabet: Vec<char> = Vec::new();
     for g in &distinct {
-        g.chars(&mut alphabet);
+        g.chars_into(&mut alphabet);
     }
-    alphabet.insert(fresh_char(|c| alphabet.contains(&c)));
-    if distinct.iter().any(|g| g.uses_digit()) {
-        if let Some(d) = "7539182640".chars().find(|c| !alphabet.contains(c)) {
-            alphabet.insert(d);
-        }
-    }
-    let mut alphabet: Vec<char> = alphabet.into_iter().collect();
-    crate::collections::sort(&mut alphabet);
+    crate::collections::sort_dedup(&mut alphabet);
+    let fresh = fresh_char(|c| alphabet.binary_search(&c).is_ok());
+    let digit = if distinct.iter().any(|g| g.uses_digit()) {
+        "7539182640"
+            .chars()
+            .find(|c| alphabet.binary_search(c).is_err() && *c != fresh)
+    } else {
+        None
+    };
+    alphabet.push(fresh);
+    alphabet.extend(digit);
+    crate::collections::sort_dedup(&mut alphabet);
     let autos: Vec<BitNfa> = distinct.iter().map(|g| BitNfa::new(g, &alphabet)).collect();
 
     let nq = questions.len();
