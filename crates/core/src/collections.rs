@@ -260,6 +260,26 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 }
 
+impl<K, V> VecMap<K, V> {
+    /// The value of the entry whose key `cmp` finds (it compares an entry's key with
+    /// the wanted one, as `K::cmp` would), inserted from `make` when absent: a lookup
+    /// by a borrowed form of the key, which builds the owned key only to insert it.
+    pub fn get_or_insert_by(
+        &mut self,
+        mut cmp: impl FnMut(&K) -> Ordering,
+        make: impl FnOnce() -> (K, V),
+    ) -> &mut V {
+        let i = match self.0.binary_search_by(|(k, _)| cmp(k)) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, make());
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+}
+
 impl<K: Ord, V: Default> VecMap<K, V> {
     /// The value of `key`, inserted as `V::default()` when it is absent.
     pub fn get_or_default(&mut self, key: K) -> &mut V {

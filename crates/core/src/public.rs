@@ -305,11 +305,22 @@ impl ActionMask {
             return ActionMask::Unknown;
         };
         let mut bits = [0u64; 3];
+        let mut set = |i: usize| {
+            if let Some(w) = bits.get_mut(i / 64) {
+                *w |= 1 << (i % 64);
+            }
+        };
         for item in &a.items {
-            for &i in catalog::matching_actions(&item.pattern).iter() {
-                if let Some(w) = bits.get_mut(i / 64) {
-                    *w |= 1 << (i % 64);
+            // A literal names at most one action (what `matching_actions` answers for
+            // it too, without building a list).
+            if let Some(name) = item.pattern.as_literal() {
+                if let Some(i) = catalog::s3_action_index(name) {
+                    set(i);
                 }
+                continue;
+            }
+            for &i in catalog::matching_actions(&item.pattern).iter() {
+                set(i);
             }
         }
         if a.negated {
@@ -386,7 +397,9 @@ fn twelve_digit_runs(s: &str, out: &mut VecSet<String>) {
             }
             if i - start == 12 {
                 if let Some(run) = s.get(start..i) {
-                    out.insert(run.to_string());
+                    if !out.contains(run) {
+                        out.insert(run.to_string());
+                    }
                 }
             }
         } else {
@@ -723,6 +736,9 @@ impl<'a> Analyzer<'a> {
             .zip(relevant)
             .filter(|(_, r)| **r)
             .map(|(st, _)| st);
+        // Only object keys are searched (a bucket candidate is its ARN); a pattern met
+        // again asks the same question, which changes no answer: asked once.
+        let mut asked: Vec<&crate::pattern::ArnPattern> = Vec::new();
         for st in mine.chain(baseline) {
             if let Some(r) = &st.resource {
                 for item in &r.items {
@@ -730,7 +746,10 @@ impl<'a> Analyzer<'a> {
                         has_vars = true;
                         with_vars.push(&item.pattern);
                     }
-                    questions.push(Glob::from_arn(&item.pattern));
+                    if ty != ResourceType::Bucket && !asked.contains(&&item.pattern) {
+                        asked.push(&item.pattern);
+                        questions.push(Glob::from_arn(&item.pattern));
+                    }
                 }
             }
         }
@@ -1280,17 +1299,39 @@ impl<'a> Analyzer<'a> {
             if !bucket && !object {
                 continue; // not an action on a bucket or its objects
             }
-            let sig: Vec<Tri> = self.masks.iter().map(|m| m.tri(ai)).collect();
-            if !sig
+            if !self
+                .masks
                 .iter()
                 .zip(&reachable)
-                .any(|(t, r)| *r && *t != Tri::False)
+                .any(|(m, r)| *r && m.tri(ai) != Tri::False)
             {
                 continue; // no reachable Allow covers it
             }
-            let old_sig: Vec<Tri> = self.base_masks.iter().map(|m| m.tri(ai)).collect();
+            // Looked up by the signature's parts, built only for a new class.
+            let sig = self.masks.iter().map(|m| m.tri(ai));
+            let old_sig = self.base_masks.iter().map(|m| m.tri(ai));
             classes
-                .get_or_default((sig, old_sig, bucket, object))
+                .get_or_insert_by(
+                    |(s, o, b, ob)| {
+                        s.iter()
+                            .copied()
+                            .cmp(sig.clone())
+                            .then_with(|| o.iter().copied().cmp(old_sig.clone()))
+                            .then_with(|| b.cmp(&bucket))
+                            .then_with(|| ob.cmp(&object))
+                    },
+                    || {
+                        (
+                            (
+                                sig.clone().collect(),
+                                old_sig.clone().collect(),
+                                bucket,
+                                object,
+                            ),
+                            Vec::new(),
+                        )
+                    },
+                )
                 .push(a);
         }
 
@@ -1350,10 +1391,27 @@ impl<'a> Analyzer<'a> {
             })
             .collect();
         let n_atoms: usize = infos.iter().map(|i| i.atoms.len()).sum();
+        // Atom values per candidate, shared by every class's search (an atom's value
+        // under one candidate does not depend on the class).
+        let atom_memo = std::cell::RefCell::new(vec![Vec::new(); n_atoms]);
+        let mut both_res: Option<Vec<String>> = None;
         for ((sig, old_sig, bucket, object), actions) in &classes {
             let mut levels: VecSet<AccessLevel> = actions.iter().map(|a| a.level).collect();
-            // Resource candidates for this class.
-            let mut res: Vec<String> = Vec::new();
+            // Classes that differ only on statements the search ignores (Allows no outsider
+            // reaches) get the same answer: search once per distinct relevant signature.
+            let relevant_sig = sig.iter().enumerate().filter(|(i, t)| {
+                **t != Tri::False && relevant_stmts.get(*i).copied().unwrap_or(true)
+            });
+            let known = memo.iter().find_map(|((k, o, b, ob), out)| {
+                (k.iter()
+                    .copied()
+                    .eq(relevant_sig.clone().map(|(i, t)| (i, *t)))
+                    && o == old_sig
+                    && b == bucket
+                    && ob == object)
+                    .then_some(out)
+            });
+            // Resource candidates for this class: the object ones, then the bucket ones.
             let mut res_complete = buckets_complete;
             if *object {
                 let r = object_res.get_or_insert_with(|| {
@@ -1365,7 +1423,6 @@ impl<'a> Analyzer<'a> {
                         &keys,
                     )
                 });
-                res.extend(r.0.iter().cloned());
                 res_complete &= r.1;
             }
             if *bucket {
@@ -1378,37 +1435,52 @@ impl<'a> Analyzer<'a> {
                         &keys,
                     )
                 });
-                res.extend(r.0.iter().cloned());
                 res_complete &= r.1;
             }
+            let no_res: &[String] = &[];
+            let (res, res_obj): (&[String], usize) =
+                match (object_res.as_ref(), bucket_res.as_ref()) {
+                    (Some(o), Some(b)) if *object && *bucket => (
+                        both_res
+                            .get_or_insert_with(|| o.0.iter().chain(b.0.iter()).cloned().collect()),
+                        o.0.len(),
+                    ),
+                    (Some(o), _) if *object => (&o.0, o.0.len()),
+                    (_, Some(b)) if *bucket => (&b.0, 0),
+                    _ => (no_res, 0),
+                };
             // One search per class: every action in it is treated alike by every statement.
             // An Allow the baseline covers, when every baseline Deny that can match these
             // actions is still denied, cannot give new access to them: not searched.
-            let class_actions: Vec<String> = actions
-                .iter()
-                .map(|a| a.full_name().to_ascii_lowercase())
-                .collect();
-            let class_actions: Vec<&str> = class_actions.iter().map(String::as_str).collect();
-            let covered: Vec<bool> = (0..statements.len())
-                .map(|i| {
-                    let Some(old) = self.baseline else {
-                        return false;
-                    };
-                    let relevant = |j: usize| old_sig.get(j) != Some(&Tri::False);
-                    coverage.covered(i, relevant)
-                        || (coverage.denies_kept(relevant)
-                            && statements.get(i).is_some_and(|s| {
-                                crate::cover::allow_covered_for(s, old, &class_actions)
-                            }))
-                })
-                .collect();
+            let covered: Vec<bool> = match self.baseline {
+                None => Vec::new(),
+                Some(old) => {
+                    let class_actions: Vec<String> = actions
+                        .iter()
+                        .map(|a| a.full_name().to_ascii_lowercase())
+                        .collect();
+                    let class_actions: Vec<&str> =
+                        class_actions.iter().map(String::as_str).collect();
+                    (0..statements.len())
+                        .map(|i| {
+                            let relevant = |j: usize| old_sig.get(j) != Some(&Tri::False);
+                            coverage.covered(i, relevant)
+                                || (coverage.denies_kept(relevant)
+                                    && statements.get(i).is_some_and(|s| {
+                                        crate::cover::allow_covered_for(s, old, &class_actions)
+                                    }))
+                        })
+                        .collect()
+                }
+            };
             let s = Search {
                 infos: &infos,
                 sig,
                 old_sig,
                 covered: &covered,
                 callers: &callers,
-                resources: &res,
+                resources: res,
+                res_obj,
                 resources_complete: res_complete,
                 keys: &keys,
                 action: preferred(actions).full_name(),
@@ -1416,27 +1488,19 @@ impl<'a> Analyzer<'a> {
                 baseline: self.baseline,
                 old_dims: &old_dims,
                 base_dims: std::cell::OnceCell::new(),
-                atom_base: atom_base.clone(),
-                memo: std::cell::RefCell::new(vec![Vec::new(); n_atoms]),
+                atom_base: &atom_base,
+                memo: &atom_memo,
             };
-            // Classes that differ only on statements the search ignores (Allows no outsider
-            // reaches) get the same answer: search once per distinct relevant signature.
-            let key: SearchKey = (
-                sig.iter()
-                    .enumerate()
-                    .filter(|(i, t)| {
-                        **t != Tri::False && relevant_stmts.get(*i).copied().unwrap_or(true)
-                    })
-                    .map(|(i, t)| (i, *t))
-                    .collect(),
-                old_sig.clone(),
-                *bucket,
-                *object,
-            );
-            let out = match memo.get(&key) {
+            let out = match known {
                 Some(o) => o.clone(),
                 None => {
                     let o = s.run(&reachable, &mut budget);
+                    let key: SearchKey = (
+                        relevant_sig.map(|(i, t)| (i, *t)).collect(),
+                        old_sig.clone(),
+                        *bucket,
+                        *object,
+                    );
                     memo.insert(key, o.clone());
                     o
                 }
@@ -1486,6 +1550,8 @@ impl<'a> Analyzer<'a> {
             }
         }
 
+        // Why an Allow grants nothing does not depend on the level: explained once.
+        let mut explained: Vec<(usize, Reason)> = Vec::new();
         let read = self.level(
             &[AccessLevel::List, AccessLevel::Read],
             &per_level,
@@ -1495,6 +1561,7 @@ impl<'a> Analyzer<'a> {
             &infos,
             &callers,
             &keys,
+            &mut explained,
         );
         let write = self.level(
             &[
@@ -1509,6 +1576,7 @@ impl<'a> Analyzer<'a> {
             &infos,
             &callers,
             &keys,
+            &mut explained,
         );
         let verdict = match (read.verdict, write.verdict) {
             (Verdict::Public, _) | (_, Verdict::Public) => Verdict::Public,
@@ -1533,6 +1601,7 @@ impl<'a> Analyzer<'a> {
         infos: &[StmtInfo<'_>],
         callers: &[Caller],
         keys: &Keys<'_>,
+        explained: &mut Vec<(usize, Reason)>,
     ) -> LevelAccess {
         let witnesses: Vec<Witness> = levels
             .iter()
@@ -1582,21 +1651,39 @@ impl<'a> Analyzer<'a> {
             }
             _ => {
                 // Explain every Allow that covers actions of this level.
+                let mut of_levels = [0u64; 3];
+                let mut any_of_levels = false;
+                for (i, a) in catalog::S3_ACTIONS.iter().enumerate() {
+                    if levels.contains(&a.level) {
+                        any_of_levels = true;
+                        if let Some(w) = of_levels.get_mut(i / 64) {
+                            *w |= 1 << (i % 64);
+                        }
+                    }
+                }
                 for info in infos.iter().filter(|i| i.effect == Some(Effect::Allow)) {
                     let mask = self
                         .masks
                         .get(info.st.index)
                         .copied()
                         .unwrap_or(ActionMask::Unknown);
-                    let covers = catalog::S3_ACTIONS
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, a)| levels.contains(&a.level))
-                        .any(|(i, _)| mask.tri(i) != Tri::False);
+                    // Whether the statement matches some action of these levels (or may).
+                    let covers = match mask {
+                        ActionMask::Unknown => any_of_levels,
+                        ActionMask::Hits(b) => b.iter().zip(&of_levels).any(|(x, l)| x & l != 0),
+                    };
                     if !covers {
                         continue;
                     }
-                    reasons.push(self.why_not(info, callers, keys, pinning));
+                    let reason = match explained.iter().find(|(i, _)| *i == info.st.index) {
+                        Some((_, r)) => r.clone(),
+                        None => {
+                            let r = self.why_not(info, callers, keys, pinning);
+                            explained.push((info.st.index, r.clone()));
+                            r
+                        }
+                    };
+                    reasons.push(reason);
                 }
                 for &d in pinning {
                     if let Some(st) = self.policy.statements.get(d) {
@@ -1646,11 +1733,12 @@ impl<'a> Analyzer<'a> {
         if let Some(c) = &st.condition {
             for cond in &c.conditions {
                 if let Some(k) = keys.position(&cond.key_lc).and_then(|i| keys.get(i)) {
+                    // One context holding only this key (or nothing), its buffers reused.
                     let mut ctx = Context::new();
                     let ok = k.cands.iter().any(|v| {
-                        ctx = Context::new();
-                        if let Some(v) = v {
-                            ctx.insert(&k.display, v.clone());
+                        match v {
+                            Some(v) => ctx.insert_from(&k.name_lc, &k.display, v),
+                            None => ctx.remove(&k.name_lc),
                         }
                         condition::evaluate(cond, &ctx, false).result != Tri::False
                     });
@@ -1751,6 +1839,8 @@ struct Search<'s, 'a> {
     covered: &'s [bool],
     callers: &'s [Caller],
     resources: &'s [String],
+    /// How many of `resources` (at the start) are object candidates; the rest are bucket ones.
+    res_obj: usize,
     resources_complete: bool,
     keys: &'s Keys<'a>,
     action: String,
@@ -1762,10 +1852,12 @@ struct Search<'s, 'a> {
     /// For each baseline statement, the key dimensions it reads (built on first use).
     base_dims: std::cell::OnceCell<Vec<Vec<usize>>>,
     /// Where each statement's atoms start in `memo`.
-    atom_base: Vec<usize>,
+    atom_base: &'s [usize],
     /// An atom that depends on one dimension is a function of that dimension's candidate:
     /// its value per candidate, computed once (0 = not yet, else `1 + Tri as u8`).
-    memo: std::cell::RefCell<Vec<Vec<u8>>>,
+    /// Shared by the classes' searches: resource candidates are numbered across classes
+    /// (see [`Self::memo_index`]).
+    memo: &'s std::cell::RefCell<Vec<Vec<u8>>>,
 }
 
 impl<'s, 'a> Search<'s, 'a> {
@@ -1774,6 +1866,17 @@ impl<'s, 'a> Search<'s, 'a> {
             0 => self.callers.len(),
             1 => self.resources.len(),
             k => self.keys.get(k - 2).map_or(0, |d| d.cands.len()),
+        }
+    }
+
+    /// Where the value of a one-dimension atom under candidate `cand` of `dim` sits in
+    /// its memo row: the candidate itself, except for resources, whose candidates differ
+    /// between classes: object candidate `i` is `2i`, bucket candidate `i` is `2i + 1`.
+    fn memo_index(&self, dim: usize, cand: usize) -> usize {
+        match dim {
+            1 if cand < self.res_obj => 2 * cand,
+            1 => 2 * (cand - self.res_obj) + 1,
+            _ => cand,
         }
     }
 
@@ -1800,6 +1903,38 @@ impl<'s, 'a> Search<'s, 'a> {
         }
     }
 
+    /// Ask for candidate `cand` of `dim` in the search's request (see [`LazyReq`]).
+    fn want(st: &mut DfsState, dim: usize, cand: usize) {
+        if let Some(w) = st.want.get_mut(dim) {
+            *w = cand + 1;
+        }
+    }
+
+    /// Ask for a key dimension to be absent from the search's request (the caller and
+    /// the resource keep their value, as [`Self::unassign`] leaves them).
+    fn unwant(st: &mut DfsState, dim: usize) {
+        if dim >= 2 {
+            if let Some(w) = st.want.get_mut(dim) {
+                *w = 0;
+            }
+        }
+    }
+
+    /// Bring the search's request up to date with what was asked for.
+    fn sync(&self, req: &mut LazyReq, st: &DfsState) {
+        for (dim, (&want, has)) in st.want.iter().zip(req.has.iter_mut()).enumerate() {
+            if want == *has {
+                continue;
+            }
+            match want {
+                NOT_A_CAND => continue,
+                0 => self.unassign(&mut req.req, dim),
+                c => self.assign(&mut req.req, dim, c - 1),
+            }
+            *has = want;
+        }
+    }
+
     /// Take a key dimension out of the request (absent).
     fn unassign(&self, req: &mut Request, dim: usize) {
         if dim >= 2 {
@@ -1811,7 +1946,7 @@ impl<'s, 'a> Search<'s, 'a> {
 
     /// The value of atom `a` of statement `s` under the request being built (`st.cur`
     /// says which candidate each assigned dimension holds).
-    fn atom(&self, s: usize, a: usize, req: &Request, st: &DfsState) -> Tri {
+    fn atom(&self, s: usize, a: usize, req: &mut LazyReq, st: &DfsState) -> Tri {
         let Some(info) = self.infos.get(s) else {
             return Tri::Unknown;
         };
@@ -1820,29 +1955,34 @@ impl<'s, 'a> Search<'s, 'a> {
         };
         let (&[dim], Some(slot)) = (atom.deps.as_slice(), self.atom_base.get(s).map(|b| b + a))
         else {
-            return self.atom_eval(info, atom, req);
+            self.sync(req, st);
+            return self.atom_eval(info, atom, &req.req);
         };
         let Some(&cand) = st.cur.get(dim) else {
-            return self.atom_eval(info, atom, req);
+            self.sync(req, st);
+            return self.atom_eval(info, atom, &req.req);
         };
+        let at = self.memo_index(dim, cand);
         let known = self
             .memo
             .borrow()
             .get(slot)
-            .and_then(|m| m.get(cand).copied())
+            .and_then(|m| m.get(at).copied())
             .unwrap_or(0);
         let t = match known {
             1 => return Tri::True,
             2 => return Tri::False,
             3 => return Tri::Unknown,
-            _ => self.atom_eval(info, atom, req),
-        };
-        let n = self.cand_count(dim);
-        if let Some(m) = self.memo.borrow_mut().get_mut(slot) {
-            if m.len() < n {
-                m.resize(n, 0);
+            _ => {
+                self.sync(req, st);
+                self.atom_eval(info, atom, &req.req)
             }
-            if let Some(x) = m.get_mut(cand) {
+        };
+        if let Some(m) = self.memo.borrow_mut().get_mut(slot) {
+            if m.len() <= at {
+                m.resize((at + 1).max(self.cand_count(dim)), 0);
+            }
+            if let Some(x) = m.get_mut(at) {
                 *x = match t {
                     Tri::True => 1,
                     Tri::False => 2,
@@ -1954,11 +2094,19 @@ impl<'s, 'a> Search<'s, 'a> {
                     }
                 }
             }
-            let mut req = Request::new(Caller::Anonymous, &self.action, "", Context::new());
+            let mut req = LazyReq {
+                req: Request::new(Caller::Anonymous, &self.action, "", Context::new()),
+                has: (0..ndims)
+                    .map(|d| if d < 2 { NOT_A_CAND } else { 0 })
+                    .collect(),
+            };
             let mut st = DfsState {
                 uncertain: false,
                 assigned: vec![false; ndims],
                 cur: vec![0; ndims],
+                want: (0..ndims)
+                    .map(|d| if d < 2 { NOT_A_CAND } else { 0 })
+                    .collect(),
             };
             let found = self.dfs(
                 &own,
@@ -2021,7 +2169,7 @@ impl<'s, 'a> Search<'s, 'a> {
         depth: usize,
         s: usize,
         denies: &[usize],
-        req: &mut Request,
+        req: &mut LazyReq,
         st: &mut DfsState,
         pinned: &mut VecSet<usize>,
         budget: &mut usize,
@@ -2038,7 +2186,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 return None;
             }
             *budget -= 1;
-            self.assign(req, dim, cand);
+            Self::want(st, dim, cand);
             Self::set_assigned(st, dim, true);
             Self::set_cur(st, dim, cand);
             for (a, _) in info_s
@@ -2070,7 +2218,7 @@ impl<'s, 'a> Search<'s, 'a> {
     fn hopeless(
         &self,
         denies: &[usize],
-        req: &mut Request,
+        req: &mut LazyReq,
         st: &mut DfsState,
         pinned: &mut VecSet<usize>,
     ) -> bool {
@@ -2084,23 +2232,28 @@ impl<'s, 'a> Search<'s, 'a> {
             let mut can_fail = false;
             let mut unknown = false;
             for (ai, a) in info.atoms.iter().enumerate() {
-                let open: Vec<usize> = a
-                    .deps
-                    .iter()
-                    .copied()
-                    .filter(|x| !st.assigned.get(*x).copied().unwrap_or(true))
-                    .collect();
-                match open.as_slice() {
-                    [] => match self.atom(d, ai, req, st) {
+                // The open dependencies (as many as listed, repeats included): none, one
+                // (`first`), or several.
+                let mut open = 0usize;
+                let mut first = 0usize;
+                for &x in &a.deps {
+                    if !st.assigned.get(x).copied().unwrap_or(true) {
+                        if open == 0 {
+                            first = x;
+                        }
+                        open += 1;
+                    }
+                }
+                match (open, first) {
+                    (0, _) => match self.atom(d, ai, req, st) {
                         Tri::False => can_fail = true,
                         Tri::Unknown => unknown = true,
                         Tri::True => {}
                     },
-                    [dim] => {
-                        let dim = *dim;
+                    (1, dim) => {
                         Self::set_assigned(st, dim, true);
                         for cand in 0..self.cand_count(dim) {
-                            self.assign(req, dim, cand);
+                            Self::want(st, dim, cand);
                             Self::set_cur(st, dim, cand);
                             match self.atom(d, ai, req, st) {
                                 Tri::False => can_fail = true,
@@ -2112,7 +2265,7 @@ impl<'s, 'a> Search<'s, 'a> {
                             }
                         }
                         Self::set_assigned(st, dim, false);
-                        self.unassign(req, dim);
+                        Self::unwant(st, dim);
                     }
                     // Several open dimensions: not checked alone.
                     _ => can_fail = true,
@@ -2142,7 +2295,7 @@ impl<'s, 'a> Search<'s, 'a> {
         i: usize,
         s: usize,
         denies: &[usize],
-        req: &mut Request,
+        req: &mut LazyReq,
         st: &mut DfsState,
         pinned: &mut VecSet<usize>,
         budget: &mut usize,
@@ -2176,7 +2329,7 @@ impl<'s, 'a> Search<'s, 'a> {
                     return None;
                 }
                 *budget -= 1;
-                self.assign(req, dim, cand);
+                Self::want(st, dim, cand);
                 Self::set_assigned(st, dim, true);
                 Self::set_cur(st, dim, cand);
                 let fails = info
@@ -2191,7 +2344,7 @@ impl<'s, 'a> Search<'s, 'a> {
                     }
                 }
                 Self::set_assigned(st, dim, false);
-                self.unassign(req, dim);
+                Self::unwant(st, dim);
             }
         }
         // Nothing left to make it fail: under what is assigned, it applies (or may).
@@ -2203,7 +2356,7 @@ impl<'s, 'a> Search<'s, 'a> {
         None
     }
 
-    fn leaf(&self, s: usize, req: &mut Request, st: &mut DfsState) -> Option<Request> {
+    fn leaf(&self, s: usize, req: &mut LazyReq, st: &mut DfsState) -> Option<Request> {
         // Dimensions nobody needed stay absent.
         let unassigned: Vec<usize> = st
             .assigned
@@ -2213,10 +2366,11 @@ impl<'s, 'a> Search<'s, 'a> {
             .map(|(i, _)| i)
             .collect();
         for dim in unassigned {
-            self.unassign(req, dim);
+            Self::unwant(st, dim);
         }
+        self.sync(req, st);
         // Prove it with the ordinary evaluator, then make it read like a real request.
-        let mut w = req.clone();
+        let mut w = req.req.clone();
         w.action_lc = w.action.to_ascii_lowercase();
         if self.decide_new(&w) != (Decision::Allow, true) {
             st.uncertain = true;
@@ -2525,7 +2679,24 @@ impl<'s, 'a> Search<'s, 'a> {
     }
 }
 
+/// The search's request, updated lazily: the search only records which candidate each
+/// dimension should hold ([`DfsState::want`]); the request is brought up to date
+/// ([`Search::sync`]) when something reads it (an atom not in the memo, a leaf). Most
+/// atoms are answered from the memo, so most assignments never touch the request.
+struct LazyReq {
+    req: Request,
+    /// What the request holds per dimension, as in [`DfsState::want`].
+    has: Vec<usize>,
+}
+
+/// In [`DfsState::want`] and [`LazyReq::has`]: the initial caller or resource, which is
+/// no candidate.
+const NOT_A_CAND: usize = usize::MAX;
+
 struct DfsState {
+    /// What the request should hold per dimension: `0` absent, `c + 1` candidate `c`,
+    /// [`NOT_A_CAND`] the initial value.
+    want: Vec<usize>,
     uncertain: bool,
     /// Which dimensions have a value in the request being built.
     assigned: Vec<bool>,

@@ -139,6 +139,26 @@ impl Glob {
         }
     }
 
+    /// [`Self::chars`] into a vector (repeats left in).
+    fn chars_into(&self, out: &mut Vec<char>) {
+        for u in &self.units {
+            match u {
+                Unit::Lit(c) => out.push(*c),
+                Unit::LitCi(c) => {
+                    out.push(*c);
+                    out.extend(c.to_uppercase());
+                    for (lower, other) in LOWERCASE_EXTRA {
+                        if lower == c {
+                            out.push(*other);
+                        }
+                    }
+                }
+                Unit::Any { excl: Some(c) } | Unit::Star { excl: Some(c) } => out.push(*c),
+                _ => {}
+            }
+        }
+    }
+
     fn uses_digit(&self) -> bool {
         self.units.contains(&Unit::Digit)
     }
@@ -306,68 +326,104 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
             }
         })
         .collect();
-    let mut alphabet: HashSet<char> = HashSet::new();
+    // The same alphabet as a `HashSet` would give, kept as a sorted vector.
+    let mut alphabet: Vec<char> = Vec::new();
     for g in &distinct {
-        g.chars(&mut alphabet);
+        g.chars_into(&mut alphabet);
     }
-    alphabet.insert(fresh_char(|c| alphabet.contains(&c)));
-    if distinct.iter().any(|g| g.uses_digit()) {
-        if let Some(d) = "7539182640".chars().find(|c| !alphabet.contains(c)) {
-            alphabet.insert(d);
-        }
-    }
-    let mut alphabet: Vec<char> = alphabet.into_iter().collect();
-    crate::collections::sort(&mut alphabet);
+    crate::collections::sort_dedup(&mut alphabet);
+    let fresh = fresh_char(|c| alphabet.binary_search(&c).is_ok());
+    let digit = if distinct.iter().any(|g| g.uses_digit()) {
+        "7539182640"
+            .chars()
+            .find(|c| alphabet.binary_search(c).is_err() && *c != fresh)
+    } else {
+        None
+    };
+    alphabet.push(fresh);
+    alphabet.extend(digit);
+    crate::collections::sort_dedup(&mut alphabet);
     let autos: Vec<BitNfa> = distinct.iter().map(|g| BitNfa::new(g, &alphabet)).collect();
 
     let nq = questions.len();
     let nm = must.len();
-    let init: Vec<u128> = autos.iter().map(BitNfa::start).collect();
-    let mut seen: HashMap<Vec<u128>, (), FastBuild> = HashMap::with_hasher(FastBuild);
-    // (state, parent index, char index)
-    let mut nodes: Vec<(Vec<u128>, usize, usize)> = Vec::new();
-    let mut sigs: HashMap<Vec<bool>, usize> = HashMap::new();
-    let mut order: Vec<Vec<bool>> = Vec::new();
-    seen.insert(init.clone(), ());
-    nodes.push((init, usize::MAX, 0));
+    let k = autos.len();
+    let na = alphabet.len();
+    // Per (character, automaton): the advance and stay masks, flat for locality.
+    let mut advance: Vec<u128> = Vec::with_capacity(na * k);
+    let mut stay: Vec<u128> = Vec::with_capacity(na * k);
+    for ci in 0..na {
+        for a in &autos {
+            advance.push(a.advance.get(ci).copied().unwrap_or(0));
+            stay.push(a.stay.get(ci).copied().unwrap_or(0));
+        }
+    }
+    let stars: Vec<u128> = autos.iter().map(|a| a.stars).collect();
+    let accept: Vec<u128> = autos.iter().map(|a| a.accept).collect();
+    // The product states, node after node (`k` words each), and how each was reached
+    // (parent node, character index); a node's index is its place in the BFS order.
+    let mut states: Vec<u128> = autos.iter().map(BitNfa::start).collect();
+    let mut links: Vec<(u32, u32)> = vec![(u32::MAX, 0)];
+    let mut table = StateTable::new(k);
+    table.insert_new(&states, 0);
+    // One node per signature over the questions (bit `i` = question `i` accepts), in
+    // the order the signatures are first met.
+    let words = nq.div_ceil(64);
+    let mut sigs: HashMap<Vec<u64>, usize, FastBuild> = HashMap::with_hasher(FastBuild);
+    let mut order: Vec<usize> = Vec::new();
+    let mut acc_d: Vec<bool> = vec![false; k];
+    let mut sig: Vec<u64> = vec![0; words];
+    let mut next: Vec<u128> = vec![0; k];
+    let mut cur: Vec<u128> = vec![0; k];
     let mut head = 0;
     let mut complete = true;
-    while let Some((state, _, _)) = nodes.get(head) {
-        let state = state.clone();
-        let acc: Vec<bool> = slot
-            .iter()
-            .map(|&i| {
-                autos
-                    .get(i)
-                    .zip(state.get(i))
-                    .is_some_and(|(a, s)| a.accepts(*s))
-            })
-            .collect();
-        let ok_must = acc.get(nq..nq + nm).is_some_and(|m| m.iter().all(|b| *b));
-        let ok_not = acc.get(nq + nm..).is_some_and(|m| m.iter().all(|b| !*b));
+    while head < links.len() {
+        let base = head * k;
+        let Some(node) = states.get(base..base + k) else {
+            break;
+        };
+        cur.copy_from_slice(node);
+        let state = cur.as_slice();
+        for ((a, s), acc) in acc_d.iter_mut().zip(state).zip(&accept) {
+            *a = s & acc != 0;
+        }
+        let accepts = |i: usize| slot.get(i).and_then(|&d| acc_d.get(d)).copied() == Some(true);
+        let ok_must = (nq..nq + nm).all(accepts);
+        let ok_not = (nq + nm..slot.len()).all(|i| !accepts(i));
         if ok_must && ok_not {
-            let sig: Vec<bool> = acc.get(..nq).map(<[bool]>::to_vec).unwrap_or_default();
-            if let std::collections::hash_map::Entry::Vacant(e) = sigs.entry(sig.clone()) {
-                order.push(sig);
-                e.insert(head);
+            for w in sig.iter_mut() {
+                *w = 0;
+            }
+            for i in (0..nq).filter(|&i| accepts(i)) {
+                if let Some(w) = sig.get_mut(i / 64) {
+                    *w |= 1 << (i % 64);
+                }
+            }
+            if !sigs.contains_key(sig.as_slice()) {
+                sigs.insert(sig.clone(), head);
+                order.push(head);
             }
         }
         if state.iter().any(|s| *s != 0) {
-            for ci in 0..alphabet.len() {
-                let next: Vec<u128> = autos
-                    .iter()
-                    .zip(&state)
-                    .map(|(a, s)| a.step(*s, ci))
-                    .collect();
-                if seen.contains_key(&next) {
-                    continue;
+            for ci in 0..na {
+                let row = ci * k;
+                for (j, (n, s)) in next.iter_mut().zip(state).enumerate() {
+                    let adv = advance.get(row + j).copied().unwrap_or(0);
+                    let st = stay.get(row + j).copied().unwrap_or(0);
+                    let star = stars.get(j).copied().unwrap_or(0);
+                    *n = closure_bits(((s & adv) << 1) | (s & st), star);
                 }
-                if seen.len() >= MAX_STATES {
+                let Some(slot_at) = table.find(&states, &next) else {
+                    continue;
+                };
+                if links.len() >= MAX_STATES {
                     complete = false;
                     break;
                 }
-                seen.insert(next.clone(), ());
-                nodes.push((next, head, ci));
+                let id = links.len();
+                states.extend_from_slice(&next);
+                links.push((u32::try_from(head).unwrap_or(u32::MAX), ci as u32));
+                table.insert_at(&states, slot_at, id);
             }
         }
         if !complete {
@@ -377,24 +433,118 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
     }
     let text_of = |mut i: usize| {
         let mut chars = Vec::new();
-        while let Some((_, parent, ci)) = nodes.get(i) {
-            if *parent == usize::MAX {
+        while let Some(&(parent, ci)) = links.get(i) {
+            if parent == u32::MAX {
                 break;
             }
-            if let Some(c) = alphabet.get(*ci) {
+            if let Some(c) = alphabet.get(ci as usize) {
                 chars.push(*c);
             }
-            i = *parent;
+            i = parent as usize;
         }
         chars.iter().rev().collect::<String>()
     };
     StringReps {
-        values: order
-            .iter()
-            .filter_map(|s| sigs.get(s))
-            .map(|&i| text_of(i))
-            .collect(),
+        values: order.iter().map(|&i| text_of(i)).collect(),
         complete,
+    }
+}
+
+/// The closure of a state set under skipping `*` positions (`stars`).
+fn closure_bits(mut s: u128, stars: u128) -> u128 {
+    loop {
+        let next = s | ((s & stars) << 1);
+        if next == s {
+            return s;
+        }
+        s = next;
+    }
+}
+
+/// An open-addressing set of product states, each stored as a node index into a flat
+/// array of `k` words per node (the BFS's own node list): no allocation per state.
+struct StateTable {
+    k: usize,
+    /// Node index + 1 per slot; 0 = empty. The length is a power of two.
+    slots: Vec<u32>,
+    len: usize,
+}
+
+impl StateTable {
+    fn new(k: usize) -> StateTable {
+        StateTable {
+            k,
+            slots: vec![0; 64],
+            len: 0,
+        }
+    }
+
+    fn hash(state: &[u128]) -> u64 {
+        let mut h: u64 = 0x9e37_79b9_7f4a_7c15;
+        for w in state {
+            // Truncations intended: the two halves of the word.
+            let lo = *w as u64;
+            let hi = (*w >> 64) as u64;
+            h = (h ^ lo).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(29);
+            h = (h ^ hi).wrapping_mul(0xc4ce_b9fe_1a85_ec53).rotate_left(31);
+        }
+        h ^ (h >> 33)
+    }
+
+    fn node<'s>(&self, states: &'s [u128], id: usize) -> &'s [u128] {
+        states.get(id * self.k..(id + 1) * self.k).unwrap_or(&[])
+    }
+
+    /// `None` when `state` is already in the set; else the slot where it goes.
+    fn find(&self, states: &[u128], state: &[u128]) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        // Truncation intended: the hash picks a slot.
+        let mut i = Self::hash(state) as usize & mask;
+        loop {
+            match self.slots.get(i).copied() {
+                Some(0) | None => return Some(i),
+                Some(id) => {
+                    if self.node(states, id as usize - 1) == state {
+                        return None;
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Record node `id` (its state already at the end of `states`) at `slot`, which
+    /// [`Self::find`] just returned.
+    fn insert_at(&mut self, states: &[u128], slot: usize, id: usize) {
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = u32::try_from(id + 1).unwrap_or(u32::MAX);
+        }
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            self.grow(states);
+        }
+    }
+
+    fn insert_new(&mut self, states: &[u128], id: usize) {
+        let state = self.node(states, id);
+        if let Some(slot) = self.find(states, state) {
+            self.insert_at(states, slot, id);
+        }
+    }
+
+    fn grow(&mut self, states: &[u128]) {
+        let doubled = vec![0; self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        let mask = self.slots.len() - 1;
+        for id in old.into_iter().filter(|&x| x != 0) {
+            let mut i = Self::hash(self.node(states, id as usize - 1)) as usize & mask;
+            while self.slots.get(i).is_some_and(|&x| x != 0) {
+                i = (i + 1) & mask;
+            }
+            if let Some(s) = self.slots.get_mut(i) {
+                *s = id;
+            }
+        }
     }
 }
 
@@ -415,11 +565,49 @@ fn simple_form(g: &Glob) -> Option<(String, bool)> {
 
 /// Whether `g` matches `text`.
 fn glob_matches(g: &Glob, text: &str) -> bool {
+    if g.len() < 127 {
+        return glob_matches_bits(g, text);
+    }
     let mut st = start(g);
     for c in text.chars() {
         st = step(g, &st, c);
     }
     accepts(g, &st)
+}
+
+/// [`glob_matches`] for a glob of fewer than 127 units: its state set in one `u128`.
+fn glob_matches_bits(g: &Glob, text: &str) -> bool {
+    let stars = g
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| matches!(u, Unit::Star { .. }))
+        .fold(0u128, |m, (i, _)| m | 1 << i);
+    let mut s = closure_bits(1, stars);
+    for c in text.chars() {
+        let mut next = 0u128;
+        let mut live = s;
+        while live != 0 {
+            let i = live.trailing_zeros() as usize;
+            live &= live - 1;
+            let bit = 1u128 << i;
+            match g.units.get(i) {
+                Some(Unit::Lit(x)) if *x == c => next |= bit << 1,
+                Some(Unit::LitCi(x)) if c.to_lowercase().eq(std::iter::once(*x)) => {
+                    next |= bit << 1
+                }
+                Some(Unit::Any { excl }) if *excl != Some(c) => next |= bit << 1,
+                Some(Unit::Digit) if c.is_ascii_digit() => next |= bit << 1,
+                Some(Unit::Star { excl }) if *excl != Some(c) => next |= bit,
+                _ => {}
+            }
+        }
+        s = closure_bits(next, stars);
+        if s == 0 {
+            return false;
+        }
+    }
+    s & (1u128 << g.len()) != 0
 }
 
 /// Literal questions (`StringEquals` values such as a full ARN) need not enter the
@@ -551,28 +739,8 @@ impl BitNfa {
         }
     }
 
-    fn closure(&self, mut s: u128) -> u128 {
-        loop {
-            let next = s | ((s & self.stars) << 1);
-            if next == s {
-                return s;
-            }
-            s = next;
-        }
-    }
-
     fn start(&self) -> u128 {
-        self.closure(1)
-    }
-
-    fn step(&self, s: u128, ci: usize) -> u128 {
-        let adv = self.advance.get(ci).copied().unwrap_or(0);
-        let stay = self.stay.get(ci).copied().unwrap_or(0);
-        self.closure(((s & adv) << 1) | (s & stay))
-    }
-
-    fn accepts(&self, s: u128) -> bool {
-        s & self.accept != 0
+        closure_bits(1, self.stars)
     }
 }
 
