@@ -128,13 +128,15 @@ struct Anchor {
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let sat = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        let mut anchors = vec![Anchor {
+        // About one checkpoint per line: sized for pretty-printed JSON's short lines.
+        let mut anchors = Vec::with_capacity((text.len() / 24 + 1).min(1 << 16));
+        anchors.push(Anchor {
             byte: 0,
             line: 0,
             col_chars: 0,
             col_utf16: 0,
             abs_utf16: 0,
-        }];
+        });
         let (mut line, mut col_chars, mut col_utf16, mut abs_utf16) = (0u32, 0u32, 0u32, 0u32);
         let mut last = 0usize;
         let bytes = text.as_bytes();

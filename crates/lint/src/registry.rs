@@ -69,9 +69,16 @@ pub fn rules() -> &'static [RuleMeta] {
 
 /// Find a rule by code (`PC101`) or name (`public-read`), case-insensitively.
 pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
-    rules().iter().find(|r| {
-        r.code().eq_ignore_ascii_case(code_or_name) || r.name().eq_ignore_ascii_case(code_or_name)
-    })
+    // Reports look up the exact code of every finding: try that first.
+    rules()
+        .iter()
+        .find(|r| r.code() == code_or_name)
+        .or_else(|| {
+            rules().iter().find(|r| {
+                r.code().eq_ignore_ascii_case(code_or_name)
+                    || r.name().eq_ignore_ascii_case(code_or_name)
+            })
+        })
 }
 
 /// Whether `selector` (a code, a name, or a code prefix such as `PC1` or `PC`) selects `rule`.
