@@ -42,6 +42,10 @@ impl FailOn {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
+    /// The policycheck versions this config is written for: comparisons such as
+    /// `">=0.1"` or `">=0.1, <0.3"` (all must hold); a bare version (`"0.1"`) matches
+    /// that version and its patch releases.
+    pub required_version: Option<toml::Spanned<String>>,
     pub fail_on: Option<FailOn>,
     /// The bucket the policies are for (resources naming others are errors).
     pub bucket: Option<String>,
@@ -139,18 +143,73 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
             let guess = did_you_mean(&msg)
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
-            format!("\n  help: {guess}known keys: fail-on, bucket, owner-account, [files] include/exclude, [rules] select/ignore/levels, [[suppress]] rule/path/sid/statement/reason/expires")
+            format!("\n  help: {guess}known keys: required-version, fail-on, bucket, owner-account, [files] include/exclude, [rules] select/ignore/levels, [[suppress]] rule/path/sid/statement/reason/expires")
         } else {
             String::new()
         };
         format!("{}:{line}:{col}: invalid config: {msg}{hint}", path.display())
     })?;
+    if let Some(req) = &config.required_version {
+        let span = req.span();
+        let before = text.get(..span.start).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        check_required_version(req.get_ref(), policycheck_core::VERSION)
+            .map_err(|e| format!("{}:{line}:{col}: {e}", path.display()))?;
+    }
     validate(&config).map_err(|e| format!("{}: invalid config: {e}", path.display()))?;
     Ok(Loaded {
         config,
         path: Some(path.to_path_buf()),
         root: path.parent().map(Path::to_path_buf).unwrap_or_default(),
     })
+}
+
+/// A version as numbers (`0.1` is `[0, 1]`).
+fn version_parts(text: &str) -> Option<Vec<u64>> {
+    let parts: Option<Vec<u64>> = text.trim().split('.').map(|p| p.parse().ok()).collect();
+    parts.filter(|p| (1..=3).contains(&p.len()))
+}
+
+/// Whether `version` satisfies `requirement` (`required-version`); the error says why not.
+pub fn check_required_version(requirement: &str, version: &str) -> Result<(), String> {
+    let have = version_parts(version.split(['-', '+']).next().unwrap_or(version))
+        .ok_or_else(|| format!("cannot read policycheck's own version `{version}`"))?;
+    let padded = |mut v: Vec<u64>| {
+        v.resize(3, 0);
+        v
+    };
+    for item in requirement.split(',') {
+        let item = item.trim();
+        let (op, rest) = [">=", "<=", "==", ">", "<", "="]
+            .iter()
+            .find_map(|op| item.strip_prefix(op).map(|r| (*op, r)))
+            .unwrap_or(("", item));
+        let Some(want) = version_parts(rest) else {
+            return Err(format!(
+                "invalid config: `required-version = \"{requirement}\"`: `{item}` is not a comparison such as `>=0.1` or `<1.0`"
+            ));
+        };
+        let ok = match op {
+            // A bare or `=` version matches every release that starts with it.
+            "" | "=" | "==" => have.iter().zip(&want).all(|(h, w)| h == w),
+            _ => {
+                let (h, w) = (padded(have.clone()), padded(want));
+                match op {
+                    ">=" => h >= w,
+                    ">" => h > w,
+                    "<=" => h <= w,
+                    _ => h < w,
+                }
+            }
+        };
+        if !ok {
+            return Err(format!(
+                "this is policycheck {version}, but the config asks for `required-version = \"{requirement}\"`; install a matching version (`cargo install policycheck --version ...`) or update the requirement"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// For TOML's "unknown field `X`, expected one of `a`, `b`": the expected key nearest
@@ -216,6 +275,43 @@ fn validate(c: &Config) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn required_version_comparisons() {
+        use super::check_required_version as check;
+        for ok in [
+            ">=0.1",
+            ">=0.1.0",
+            ">0.0.9",
+            "<0.2",
+            "<=0.1.0",
+            "0.1",
+            "0",
+            "=0.1.0",
+            "==0.1",
+            ">=0.1, <1",
+            " >= 0.1 ,< 0.2 ",
+        ] {
+            assert_eq!(check(ok, "0.1.0"), Ok(()), "{ok}");
+        }
+        for no in [
+            ">=0.2",
+            ">0.1.0",
+            "<0.1",
+            "0.2",
+            "=0.1.1",
+            ">=0.1, <0.1.0",
+            "1",
+        ] {
+            let e = check(no, "0.1.0").unwrap_err();
+            assert!(e.contains("this is policycheck 0.1.0"), "{no}: {e}");
+        }
+        for bad in ["", "latest", ">=", "~0.1", "^0.1", ">=0.1.0.0", ">=a.b"] {
+            let e = check(bad, "0.1.0").unwrap_err();
+            assert!(e.contains("is not a comparison"), "{bad}: {e}");
+        }
+        assert_eq!(check(">=0.1", "0.2.0-beta.1"), Ok(()));
+    }
+
     use super::*;
 
     fn parse(text: &str) -> Result<Loaded, String> {

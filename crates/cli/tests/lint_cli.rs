@@ -1137,3 +1137,31 @@ fn json_findings_name_their_statement_pointer_and_fingerprint() {
     assert!(f.get("pointer").is_none(), "{f}");
     assert!(f["fingerprint"].as_str().is_some());
 }
+
+#[test]
+fn required_version_is_checked_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.json", PUBLIC);
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "fail-on = \"never\"\nrequired-version = \">=0.1\"\n",
+    );
+    let out = run_in(dir.path(), &["lint", "site.json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "fail-on = \"never\"\nrequired-version = \">=99.0\"\n",
+    );
+    let out = run_in(dir.path(), &["lint", "site.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("policycheck.toml:2:20:"), "{err}");
+    assert!(err.contains("required-version = \">=99.0\""), "{err}");
+}
