@@ -1165,3 +1165,50 @@ fn required_version_is_checked_with_its_location() {
     assert!(err.contains("policycheck.toml:2:20:"), "{err}");
     assert!(err.contains("required-version = \">=99.0\""), "{err}");
 }
+
+#[test]
+fn show_settings_says_what_a_run_uses_and_where_from() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "fail-on = \"warning\"\n[rules]\nignore = [\"PC402\"]\nlevels = { PC205 = \"error\" }\n",
+    );
+    let out = run_in(
+        dir.path(),
+        &["lint", "--show-settings", "--select", "PC2,PC4"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    for want in [
+        "config: ",
+        "fail-on: warning (config)",
+        "rules.select: PC2, PC4 (command line)",
+        "rules.ignore: PC402 (config)",
+        "  PC205 account-wide-grant error (default note; rules.levels)",
+        "  PC001 invalid-json error (always on",
+    ] {
+        assert!(text.contains(want), "missing `{want}` in:\n{text}");
+    }
+    let off = text.lines().find(|l| l.starts_with("rules off: ")).unwrap();
+    assert!(
+        off.contains("PC101") && off.contains("PC402") && !off.contains("PC204"),
+        "{off}"
+    );
+    // The same selection the run applies: PC402 is not reported, PC204 is.
+    write(dir.path(), "p.json", PUBLIC);
+    let run = json_of(&run_in(
+        dir.path(),
+        &["lint", "p.json", "-f", "json", "--select", "PC2,PC4"],
+    ));
+    let codes: Vec<&str> = run["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"PC204") && !codes.contains(&"PC101"),
+        "{codes:?}"
+    );
+}

@@ -97,6 +97,10 @@ pub struct LintArgs {
     /// More output: -v lists the files checked, skipped and excluded, and suppressed findings
     #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Print the settings a run would use (config file, fail-on, rules on and their
+    /// levels, excludes, suppressions) and where each comes from; lint nothing
+    #[arg(long)]
+    pub show_settings: bool,
 }
 
 /// One linted file, after filtering, severity overrides and suppressions.
@@ -313,6 +317,10 @@ pub fn run(args: &LintArgs) -> ExitCode {
             );
         }
     }
+    if args.show_settings {
+        print!("{}", show_settings(args, &loaded));
+        return ExitCode::SUCCESS;
+    }
     if args.verbose > 0 {
         match &loaded.path {
             Some(p) => eprintln!("policycheck: using config {}", p.display()),
@@ -383,6 +391,200 @@ pub fn run(args: &LintArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The settings a run uses, from the command line over the config over the defaults.
+struct Settings {
+    options: LintOptions,
+    fail_on: FailOn,
+    select: Vec<String>,
+    ignore: Vec<String>,
+    levels: Vec<(&'static str, Severity)>,
+}
+
+impl Settings {
+    fn of(args: &LintArgs, loaded: &Loaded) -> Settings {
+        let cfg = &loaded.config;
+        let mut ignore = cfg.rules.ignore.clone();
+        ignore.extend(args.ignore.iter().cloned());
+        Settings {
+            options: LintOptions {
+                bucket: args.bucket.clone().or_else(|| cfg.bucket.clone()),
+                owner_account: cfg.owner_account.clone(),
+            },
+            fail_on: args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error),
+            select: if args.select.is_empty() {
+                cfg.rules.select.clone()
+            } else {
+                args.select.clone()
+            },
+            ignore,
+            levels: cfg
+                .rules
+                .levels
+                .iter()
+                .filter_map(|(r, l)| Some((registry::find(r)?.code(), Severity::parse(l)?)))
+                .collect(),
+        }
+    }
+
+    /// The level a rule reports at, or `None` when it is not selected.
+    fn level_of(&self, r: &policycheck_lint::RuleMeta) -> Option<Severity> {
+        if !invalid_policy(r.code()) && !rule_selected(&self.select, &self.ignore, r) {
+            return None;
+        }
+        let own = self.levels.iter().find(|(c, _)| *c == r.code());
+        Some(match own {
+            Some((_, sev)) if !invalid_policy(r.code()) => *sev,
+            _ => r.code.severity,
+        })
+    }
+}
+
+fn rule_selected(select: &[String], ignore: &[String], r: &policycheck_lint::RuleMeta) -> bool {
+    (select.is_empty() || select.iter().any(|s| registry::selects(s, r)))
+        && !ignore.iter().any(|s| registry::selects(s, r))
+}
+
+/// `--show-settings`: what a run would use, and where each setting comes from.
+fn show_settings(args: &LintArgs, loaded: &Loaded) -> String {
+    let cfg = &loaded.config;
+    let settings = Settings::of(args, loaded);
+    let from = |cli: bool, config: bool| {
+        if cli {
+            "command line"
+        } else if config {
+            "config"
+        } else {
+            "default"
+        }
+    };
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "(none)".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    line(format!("policycheck {}", policycheck_core::VERSION));
+    line(match (&loaded.path, args.no_config) {
+        (Some(p), _) => format!("config: {}", p.display()),
+        (None, true) => "config: none (--no-config)".into(),
+        (None, false) => "config: none found (searched up from the working directory)".into(),
+    });
+    line(format!(
+        "project root (paths in reports): {}",
+        loaded.root.display()
+    ));
+    if let Some(r) = &cfg.required_version {
+        line(format!(
+            "required-version: \"{}\" (config; satisfied)",
+            r.get_ref()
+        ));
+    }
+    line(format!(
+        "fail-on: {} ({})",
+        settings.fail_on.as_str(),
+        from(args.fail_on.is_some(), cfg.fail_on.is_some())
+    ));
+    line(format!(
+        "bucket: {} ({})",
+        settings
+            .options
+            .bucket
+            .as_deref()
+            .unwrap_or("(none: the bucket most resources name)"),
+        from(args.bucket.is_some(), cfg.bucket.is_some())
+    ));
+    line(format!(
+        "owner-account: {} ({})",
+        settings
+            .options
+            .owner_account
+            .as_deref()
+            .unwrap_or("(none)"),
+        from(false, cfg.owner_account.is_some())
+    ));
+    line(format!(
+        "files.include: {} ({})",
+        if cfg.files.include.is_empty() {
+            "every *.json".to_string()
+        } else {
+            cfg.files.include.join(", ")
+        },
+        from(false, !cfg.files.include.is_empty())
+    ));
+    line(format!(
+        "files.exclude: {} (config) + {} (--exclude){}",
+        list(&cfg.files.exclude),
+        list(&args.exclude),
+        if args.force_exclude {
+            ", also for files named explicitly (--force-exclude)"
+        } else {
+            ""
+        }
+    ));
+    line(format!(
+        "rules.select: {} ({})",
+        if settings.select.is_empty() {
+            "every rule".to_string()
+        } else {
+            settings.select.join(", ")
+        },
+        from(!args.select.is_empty(), !cfg.rules.select.is_empty())
+    ));
+    line(format!(
+        "rules.ignore: {} (config) + {} (--ignore)",
+        list(&cfg.rules.ignore),
+        list(&args.ignore)
+    ));
+    let rules = registry::rules();
+    let on: Vec<_> = rules
+        .iter()
+        .filter_map(|r| settings.level_of(r).map(|sev| (r, sev)))
+        .collect();
+    line(format!("rules on: {} of {}", on.len(), rules.len()));
+    for (r, sev) in &on {
+        let note = if *sev != r.code.severity {
+            format!(" (default {}; rules.levels)", r.code.severity)
+        } else if invalid_policy(r.code()) {
+            " (always on: an invalid policy always fails)".to_string()
+        } else {
+            String::new()
+        };
+        line(format!("  {} {} {sev}{note}", r.code(), r.name()));
+    }
+    let off: Vec<&str> = rules
+        .iter()
+        .filter(|r| settings.level_of(r).is_none())
+        .map(|r| r.code())
+        .collect();
+    if !off.is_empty() {
+        line(format!("rules off: {}", off.join(", ")));
+    }
+    line(format!("suppressions: {}", cfg.suppress.len()));
+    for s in &cfg.suppress {
+        let which = match (&s.sid, s.statement) {
+            (Some(sid), _) => format!(" sid {sid}"),
+            (None, Some(i)) => format!(" statement {i}"),
+            _ => String::new(),
+        };
+        let expires = s
+            .expires
+            .as_ref()
+            .map(|e| format!(", expires {e}"))
+            .unwrap_or_default();
+        line(format!(
+            "  {} in {}{which}: {}{expires}",
+            s.rule, s.path, s.reason
+        ));
+    }
+    out
 }
 
 /// An input to lint.
@@ -558,24 +760,13 @@ fn lint_inputs(
     baseline: Option<&crate::baseline::Baseline>,
 ) -> Result<Totals, String> {
     let cfg = &loaded.config;
-    let options = LintOptions {
-        bucket: args.bucket.clone().or_else(|| cfg.bucket.clone()),
-        owner_account: cfg.owner_account.clone(),
-    };
-    let fail_on = args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error);
-    let select: Vec<String> = if args.select.is_empty() {
-        cfg.rules.select.clone()
-    } else {
-        args.select.clone()
-    };
-    let mut ignore = cfg.rules.ignore.clone();
-    ignore.extend(args.ignore.iter().cloned());
-    let levels: Vec<(&'static str, Severity)> = cfg
-        .rules
-        .levels
-        .iter()
-        .filter_map(|(r, l)| Some((registry::find(r)?.code(), Severity::parse(l)?)))
-        .collect();
+    let Settings {
+        options,
+        fail_on,
+        select,
+        ignore,
+        levels,
+    } = Settings::of(args, loaded);
     let color = args.output.is_none()
         && crate::render::use_color(args.color, crate::render::stdout_is_tty());
     let today = chrono::Local::now().date_naive();
@@ -632,10 +823,7 @@ fn lint_inputs(
                 continue;
             }
             let rule = registry::find(d.code);
-            let selected = rule.is_none_or(|r| {
-                (select.is_empty() || select.iter().any(|s| registry::selects(s, r)))
-                    && !ignore.iter().any(|s| registry::selects(s, r))
-            });
+            let selected = rule.is_none_or(|r| rule_selected(&select, &ignore, r));
             if !selected {
                 continue;
             }
