@@ -444,6 +444,17 @@ fn exact_index(name: &str) -> Option<usize> {
 // ARNs
 // ---------------------------------------------------------------------------------------
 
+/// The six `:`-separated parts of an ARN (the last keeps any further `:`), or `None`
+/// when there are fewer.
+pub fn arn_parts(arn: &str) -> Option<[&str; 6]> {
+    let mut parts = arn.splitn(6, ':');
+    let mut out = [""; 6];
+    for slot in &mut out {
+        *slot = parts.next()?;
+    }
+    Some(out)
+}
+
 /// Which resource type an S3 ARN denotes, from its shape:
 ///
 /// | ARN | type |
@@ -469,15 +480,7 @@ fn exact_index(name: &str) -> Option<usize> {
 /// also matches `/`, it matches object ARNs too. `None` if the text is not recognisably
 /// one of the shapes above (including the bare `"*"`).
 pub fn resource_type_of_arn(arn: &str) -> Option<ResourceType> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let ["arn", partition, service, region, account, resource] = arn_parts(arn)? else {
         return None;
     };
     if !is_aws_partition(partition) {

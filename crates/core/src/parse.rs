@@ -995,17 +995,7 @@ fn looks_like_unique_id(s: &str) -> bool {
 
 /// Parse an IAM/STS principal ARN.
 pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
-    let mut parts = s.splitn(6, ':');
-    let (Some(arn), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
+    let [arn, partition, service, region, account, resource] = crate::catalog::arn_parts(s)?;
     if arn != "arn" || partition.is_empty() || !region.is_empty() || !is_account_id(account) {
         return None;
     }

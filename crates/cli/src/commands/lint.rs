@@ -393,6 +393,16 @@ pub fn run(args: &LintArgs) -> ExitCode {
     }
 }
 
+impl FileOutcome {
+    /// The findings' identities: computed with the baseline, else now.
+    pub fn identities(&self) -> std::borrow::Cow<'_, [crate::baseline::Identity]> {
+        match &self.ids {
+            Some(ids) => std::borrow::Cow::Borrowed(ids),
+            None => std::borrow::Cow::Owned(crate::baseline::Identifier::new(self).all()),
+        }
+    }
+}
+
 /// The settings a run uses, from the command line over the config over the defaults.
 struct Settings {
     options: LintOptions,

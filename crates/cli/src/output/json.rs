@@ -32,15 +32,8 @@ pub fn fragment(f: &FileOutcome) -> String {
         reason: &'a str,
     }
     let mut report = file_report(&f.path, &f.text, &f.result);
-    let computed;
-    let ids = match &f.ids {
-        Some(ids) => ids,
-        None => {
-            computed = crate::baseline::Identifier::new(f).all();
-            &computed
-        }
-    };
-    for (finding, id) in report.findings.iter_mut().zip(ids) {
+    let ids = f.identities();
+    for (finding, id) in report.findings.iter_mut().zip(ids.iter()) {
         finding.fingerprint = Some(id.fingerprint.clone());
     }
     let fragment = Fragment {

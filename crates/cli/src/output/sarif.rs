@@ -104,14 +104,7 @@ pub fn header() -> String {
 pub fn fragment(f: &FileOutcome) -> String {
     let rules = all_rules();
     let index = LineIndex::new(&f.text);
-    let computed;
-    let ids = match &f.ids {
-        Some(ids) => ids,
-        None => {
-            computed = crate::baseline::Identifier::new(f).all();
-            &computed
-        }
-    };
+    let ids = f.identities();
     let mut results = Vec::new();
     for (d, id) in f.result.diagnostics.iter().zip(ids.iter().cloned()) {
         let span = d.primary_span();
