@@ -373,7 +373,7 @@ async function main() {
     notify(`The policy engine (WebAssembly) could not be loaded: ${e?.message ?? e}. Serve this folder over HTTP (e.g. python3 -m http.server); file:// does not work.`, 'error');
     return;
   }
-  $('engine-version').textContent = `Engine: policycheck ${engine.version}`;
+  $('engine-version').textContent = `Engine: policycheck ${engine.version} · Rules: ${engine.rules}`;
   const actions = engine.actions();
   builder.setActions(actions?.type === 'success' ? actions.actions : []);
 

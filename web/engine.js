@@ -251,6 +251,7 @@ import init, * as wasm from './pkg/policycheck_wasm.js';
 /**
  * @typedef {object} Engine
  * @property {string} version
+ * @property {string} rules  the rule set, e.g. "52 rules, 0.1.0"
  * @property {(name: string, text: string) => LintAnswer} lintPolicy
  * @property {(policyText: string, request: Request|string) => EvaluateAnswer} evaluate
  * @property {() => ActionsAnswer} actions
@@ -314,6 +315,7 @@ let cachedActions = null;
 /** @type {Engine} */
 const engine = {
   version: '',
+  rules: '',
   lintPolicy(name, text) {
     return call(wasm.lintPolicy, toText(name), toText(text));
   },
@@ -367,6 +369,7 @@ export function loadEngine(moduleOrPath) {
     loading = init(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath })
       .then(() => {
         engine.version = wasm.version();
+        engine.rules = wasm.rulesVersion();
         return engine;
       })
       .catch((e) => {

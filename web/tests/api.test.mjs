@@ -31,6 +31,9 @@ test('version is the workspace version', () => {
   const want = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/.exec(cargo)?.[1];
   assert.ok(want, 'workspace version in Cargo.toml');
   assert.equal(wasm.version(), want);
+  // The rule set: as many rules as `policycheck rules` lists, versioned with the engine.
+  assert.match(wasm.rulesVersion(), new RegExp(`^\\d+ rules, ${want.replace(/\./g, '\\.')}$`));
+  assert.ok(Number(wasm.rulesVersion().split(' ')[0]) >= 50);
 });
 
 test('public read: PC101 with a UTF-16 span on "*" after an emoji', () => {

@@ -451,7 +451,7 @@ test('keyboard and labels: every control is named; witness loads with the keyboa
     await nextUpdate(page, () => page.keyboard.press('Enter'));
     assert.equal(await decision(page).getAttribute('data-decision'), 'Allow');
     assert.equal(await decision(page).getAttribute('aria-live'), 'polite');
-    assert.match(await page.locator('footer').textContent(), /Engine: policycheck \d+\.\d+\.\d+/);
+    assert.match(await page.locator('footer').textContent(), /Engine: policycheck \d+\.\d+\.\d+ · Rules: \d+ rules, \d+\.\d+\.\d+/);
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -16,6 +16,10 @@ pub use registry::{find, rules as all_rules, RuleMeta};
 use policycheck_core::public::{analyze, PublicAccess, Verdict};
 use policycheck_core::{parse_policy_bytes, Diagnostic, PolicyKind, Severity};
 
+/// The version of the rule set (rules ship with the engine; each rule records the
+/// release it came in, `RuleMeta::since`).
+pub const RULES_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// Policies larger than this are checked for their grammar and size only (S3's own
 /// limit is 20 KB): the semantic analysis is skipped and public access is `unknown`.
 pub const MAX_ANALYSED_BYTES: usize = 256 * 1024;

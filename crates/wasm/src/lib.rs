@@ -25,6 +25,16 @@ pub fn version() -> String {
     policycheck_core::VERSION.to_string()
 }
 
+/// `rulesVersion()`: the rule set, e.g. `"52 rules, 0.1.0"` (for the page's footer).
+#[wasm_bindgen(js_name = "rulesVersion")]
+pub fn rules_version() -> String {
+    format!(
+        "{} rules, {}",
+        policycheck_lint::all_rules().len(),
+        policycheck_lint::RULES_VERSION
+    )
+}
+
 /// `lintPolicy(name, text)`: `{type: "success", report, engine}` (see `api::lint_answer`).
 #[wasm_bindgen(js_name = "lintPolicy")]
 pub fn lint_policy(name: &str, text: &str) -> String {
