@@ -3,8 +3,8 @@
 
 use clap::ValueEnum;
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, MietteSpanContents, NamedSource, SourceCode,
-    SpanContents,
+    GraphicalReportHandler, GraphicalTheme, MietteSpanContents, NamedSource,
+    NarratableReportHandler, SourceCode, SpanContents,
 };
 use policycheck_core::source::{ceil_char_boundary, floor_char_boundary};
 use policycheck_core::{Diagnostic, LineIndex, Span};
@@ -43,18 +43,40 @@ pub fn stderr_is_tty() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// A report handler with fixed settings: colour or not, unicode, a given width.
-pub fn handler(color: bool, width: usize) -> GraphicalReportHandler {
-    let theme = if std::env::var_os("NO_GRAPHICS").is_some_and(|v| !v.is_empty()) {
-        GraphicalTheme::none()
-    } else if color {
+/// How findings are drawn for people.
+pub enum Handler {
+    /// miette's graphical report: the JSON excerpt with the span underlined.
+    Graphical(GraphicalReportHandler),
+    /// `NO_GRAPHICS`: plain sentences for screen readers ("label at line 7, columns 20
+    /// to 22"), no box drawing.
+    Narrated(NarratableReportHandler),
+}
+
+impl Handler {
+    fn render_report(&self, out: &mut String, diag: &dyn miette::Diagnostic) -> std::fmt::Result {
+        match self {
+            Handler::Graphical(h) => h.render_report(out, diag),
+            Handler::Narrated(h) => h.render_report(out, diag),
+        }
+    }
+}
+
+/// A report handler with fixed settings: colour or not, unicode, a given width; narrated
+/// when `NO_GRAPHICS` is set (to anything but the empty string).
+pub fn handler(color: bool, width: usize) -> Handler {
+    if std::env::var_os("NO_GRAPHICS").is_some_and(|v| !v.is_empty()) {
+        return Handler::Narrated(NarratableReportHandler::new());
+    }
+    let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    GraphicalReportHandler::new_themed(theme)
-        .with_width(width)
-        .with_links(false)
+    Handler::Graphical(
+        GraphicalReportHandler::new_themed(theme)
+            .with_width(width)
+            .with_links(false),
+    )
 }
 
 /// A diagnostic with the source code its labels point into.
@@ -100,12 +122,7 @@ impl<S: SourceCode> miette::Diagnostic for WithSource<'_, S> {
 }
 
 /// Render one diagnostic against its file's text.
-pub fn render(
-    handler: &GraphicalReportHandler,
-    name: &str,
-    text: &str,
-    diag: &Diagnostic,
-) -> String {
+pub fn render(handler: &Handler, name: &str, text: &str, diag: &Diagnostic) -> String {
     render_with(handler, name, text, &LineIndex::new(text), diag)
 }
 
@@ -123,7 +140,7 @@ const MAX_EXCERPT: usize = 64 * 1024;
 /// miette is handed only an excerpt: the labelled lines with one line of context,
 /// numbered as in the file. Rendering is proportional to the excerpt, not the file.
 pub fn render_with(
-    handler: &GraphicalReportHandler,
+    handler: &Handler,
     name: &str,
     text: &str,
     index: &LineIndex<'_>,

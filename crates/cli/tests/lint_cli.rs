@@ -1212,3 +1212,40 @@ fn show_settings_says_what_a_run_uses_and_where_from() {
         "{codes:?}"
     );
 }
+
+#[test]
+fn no_graphics_narrates_findings_for_screen_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.json", PUBLIC);
+    let run = |no_graphics: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_policycheck"));
+        cmd.args(["lint", "site.json", "--no-config"])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .env_remove("NO_GRAPHICS");
+        if let Some(v) = no_graphics {
+            cmd.env("NO_GRAPHICS", v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let narrated = run(Some("1"));
+    assert!(
+        narrated
+            .contains("label at line 7, columns 20 to 22: reaches callers outside your accounts"),
+        "{narrated}"
+    );
+    assert!(
+        narrated.contains("diagnostic code: PC101(public-read)"),
+        "{narrated}"
+    );
+    assert!(!narrated.contains(['╭', '│', '─']), "{narrated}");
+    // Unset or empty: the graphical report.
+    for graphical in [run(None), run(Some(""))] {
+        assert!(
+            graphical.contains('╭') && !graphical.contains("label at line"),
+            "{graphical}"
+        );
+    }
+}
