@@ -46,7 +46,7 @@ pub fn stderr_is_tty() -> bool {
 /// How findings are drawn for people.
 pub enum Handler {
     /// miette's graphical report: the JSON excerpt with the span underlined.
-    Graphical(GraphicalReportHandler),
+    Graphical(Box<GraphicalReportHandler>),
     /// `NO_GRAPHICS`: plain sentences for screen readers ("label at line 7, columns 20
     /// to 22"), no box drawing.
     Narrated(NarratableReportHandler),
@@ -72,11 +72,11 @@ pub fn handler(color: bool, width: usize) -> Handler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    Handler::Graphical(
+    Handler::Graphical(Box::new(
         GraphicalReportHandler::new_themed(theme)
             .with_width(width)
             .with_links(false),
-    )
+    ))
 }
 
 /// A diagnostic with the source code its labels point into.
