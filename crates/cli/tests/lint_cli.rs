@@ -1249,3 +1249,32 @@ fn no_graphics_narrates_findings_for_screen_readers() {
         );
     }
 }
+
+#[test]
+fn double_verbose_traces_the_public_access_answer_by_statement() {
+    let dir = root().join("policies");
+    let out = run_in(
+        &dir,
+        &[
+            "lint",
+            "public-website.json",
+            "vpc-endpoint-only.json",
+            "-vv",
+            "--no-config",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    for want in [
+        "public-website.json: public read access: public",
+        "  witness (Read): anonymous `s3:GetObject` on `arn:aws:s3:::example-website/",
+        "  statement PublicReadForWebsite (#0) grants: ",
+        "public-website.json: public write access: not-public",
+        "vpc-endpoint-only.json: public read access: not-public",
+        "  statement AllowReadFromOurVpcEndpoint (#0) restricted-by-condition: ",
+    ] {
+        assert!(text.contains(want), "missing `{want}` in:\n{text}");
+    }
+    // Not with a single -v.
+    let out = run_in(&dir, &["lint", "public-website.json", "-v", "--no-config"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("public read access"));
+}

@@ -24,12 +24,48 @@ pub fn fragment(args: &LintArgs, f: &FileOutcome, color: bool) -> String {
             out.push('\n');
         }
     }
+    if args.verbose > 1 {
+        out.push_str(&access_trace(f));
+    }
     if args.verbose > 0 {
         for (d, reason) in &f.suppressed {
             out.push_str(&format!(
                 "{}: suppressed {} ({}): {}\n",
                 f.path, d.code, d.name, reason
             ));
+        }
+    }
+    out
+}
+
+/// `-vv`: how the public-access answer came about, statement by statement: the verdict
+/// per level, the witnesses, and what each statement contributes.
+fn access_trace(f: &FileOutcome) -> String {
+    let Some(access) = &f.result.access else {
+        return format!("{}: public access: not analysed (not a policy)\n", f.path);
+    };
+    let mut out = String::new();
+    for (name, level) in [("read", &access.read), ("write", &access.write)] {
+        out.push_str(&format!(
+            "{}: public {name} access: {}\n",
+            f.path,
+            level.verdict.as_str()
+        ));
+        for w in &level.witnesses {
+            out.push_str(&format!(
+                "  witness ({}): {}\n",
+                w.level.as_str(),
+                policycheck_lint::rules::public::describe_witness(w)
+            ));
+        }
+        for r in &level.reasons {
+            out.push_str(&format!(
+                "  statement {} (#{}) {}: {}\n",
+                r.statement, r.index, r.role, r.detail
+            ));
+        }
+        for u in &level.unknown {
+            out.push_str(&format!("  cannot tell: {u}\n"));
         }
     }
     out
