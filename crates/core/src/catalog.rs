@@ -424,14 +424,15 @@ fn exact_action(name: &str) -> Option<&'static ActionInfo> {
 fn exact_index(name: &str) -> Option<usize> {
     // Looked up for every action of every statement by the analysis and several rules:
     // a hash of the lower-cased name instead of a case-insensitive binary search.
-    static BY_NAME: std::sync::LazyLock<std::collections::HashMap<String, usize>> =
-        std::sync::LazyLock::new(|| {
-            S3_ACTIONS
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (a.name.to_ascii_lowercase(), i))
-                .collect()
-        });
+    static BY_NAME: std::sync::LazyLock<
+        std::collections::HashMap<String, usize, crate::collections::FastBuild>,
+    > = std::sync::LazyLock::new(|| {
+        S3_ACTIONS
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.to_ascii_lowercase(), i))
+            .collect()
+    });
     let mut buf = [0u8; 64];
     let lower = buf.get_mut(..name.len())?; // longer than any action name
     lower.copy_from_slice(name.as_bytes());
@@ -787,9 +788,26 @@ fn all_keys() -> impl Iterator<Item = &'static ConditionKeyInfo> {
 /// tag families by prefix: `"AWS:principaltag/Team"` gives the `aws:PrincipalTag/` entry.
 /// The part after a family's slash is not checked (it may even be empty). `None` if unknown.
 pub fn condition_key(name: &str) -> Option<&'static ConditionKeyInfo> {
-    all_keys()
-        .find(|k| !k.prefix && k.name.eq_ignore_ascii_case(name))
-        .or_else(|| all_keys().find(|k| k.prefix && starts_with_ignore_ascii_case(name, k.name)))
+    // Exact names by hash of the lower-cased name (the analysis and several rules look
+    // up every condition's key); the first entry of a name wins, as in a scan.
+    static EXACT: std::sync::LazyLock<
+        std::collections::HashMap<String, &'static ConditionKeyInfo, crate::collections::FastBuild>,
+    > = std::sync::LazyLock::new(|| {
+        let mut m = std::collections::HashMap::with_hasher(crate::collections::FastBuild);
+        for k in all_keys().filter(|k| !k.prefix) {
+            m.entry(k.name.to_ascii_lowercase()).or_insert(k);
+        }
+        m
+    });
+    let mut buf = [0u8; 128];
+    let exact = buf.get_mut(..name.len()).and_then(|lower| {
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower)
+            .ok()
+            .and_then(|l| EXACT.get(l).copied())
+    });
+    exact.or_else(|| all_keys().find(|k| k.prefix && starts_with_ignore_ascii_case(name, k.name)))
 }
 
 /// For a key that [`condition_key`] does not know, the documented name it most likely
@@ -930,6 +948,37 @@ mod tests {
         assert_eq!(count(AccessLevel::PermissionsManagement), 27);
         assert_eq!(count(AccessLevel::Tagging), 12);
         assert_eq!(S3_ACTIONS.len(), 167);
+    }
+
+    #[test]
+    fn condition_keys_by_hash_agree_with_a_scan() {
+        let scan = |name: &str| {
+            all_keys()
+                .find(|k| !k.prefix && k.name.eq_ignore_ascii_case(name))
+                .or_else(|| {
+                    all_keys().find(|k| k.prefix && starts_with_ignore_ascii_case(name, k.name))
+                })
+                .map(|k| k.name)
+        };
+        let mut names: Vec<String> = Vec::new();
+        for k in all_keys() {
+            names.push(k.name.to_string());
+            names.push(k.name.to_ascii_uppercase());
+            names.push(format!("{}x", k.name));
+            names.push(format!("{}Team", k.name));
+            names.push(k.name.get(1..).unwrap_or("").to_string());
+        }
+        names.extend([
+            String::new(),
+            "aws:".to_string(),
+            "x".repeat(200),
+            "aws:SourceIp\u{212A}".to_string(),
+            "é".repeat(70),
+            format!("aws:PrincipalTag/{}", "t".repeat(200)),
+        ]);
+        for n in &names {
+            assert_eq!(condition_key(n).map(|k| k.name), scan(n), "{n}");
+        }
     }
 
     #[test]

@@ -326,6 +326,38 @@ impl<K, V> IntoIterator for VecMap<K, V> {
     }
 }
 
+/// FNV-style hashing, far cheaper than SipHash, for maps whose keys are not
+/// attacker-chosen in a way that matters: the string solver's product states (the search
+/// is bounded anyway) and the catalogue's fixed tables.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FastBuild;
+
+impl std::hash::BuildHasher for FastBuild {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+pub(crate) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            for (d, s) in w.iter_mut().zip(chunk) {
+                *d = *s;
+            }
+            self.0 = (self.0 ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x0100_0000_01b3)
+                .rotate_left(23);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -16,6 +16,7 @@
 //! Where a generator cannot guarantee completeness (too many states, numbers beyond
 //! 128-bit range) it says so, and the analysis answers "unknown" instead of "not public".
 
+use crate::collections::FastBuild;
 use crate::pattern::{ArnPattern, Pattern, Tok};
 use crate::values::Decimal;
 use ipnet::IpNet;
@@ -741,37 +742,6 @@ impl BitNfa {
 
     fn start(&self) -> u128 {
         closure_bits(1, self.stars)
-    }
-}
-
-/// FNV-style hashing for the product states: far cheaper than SipHash, and the keys
-/// are not attacker-chosen in a way that matters (the search is bounded anyway).
-#[derive(Clone, Copy, Default)]
-struct FastBuild;
-
-impl std::hash::BuildHasher for FastBuild {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            for (d, s) in w.iter_mut().zip(chunk) {
-                *d = *s;
-            }
-            self.0 = (self.0 ^ u64::from_le_bytes(w))
-                .wrapping_mul(0x0100_0000_01b3)
-                .rotate_left(23);
-        }
     }
 }
 
