@@ -433,12 +433,20 @@ fn exact_index(name: &str) -> Option<usize> {
             .map(|(i, a)| (a.name.to_ascii_lowercase(), i))
             .collect()
     });
-    let mut buf = [0u8; 64];
-    let lower = buf.get_mut(..name.len())?; // longer than any action name
+    get_ignore_ascii_case(&BY_NAME, name)
+}
+
+/// A table keyed by lower-cased names, looked up ASCII case-insensitively: `name` is
+/// lower-cased on the stack (a name longer than any key is simply not found).
+fn get_ignore_ascii_case<V: Copy>(
+    table: &std::collections::HashMap<String, V, crate::collections::FastBuild>,
+    name: &str,
+) -> Option<V> {
+    let mut buf = [0u8; 128];
+    let lower = buf.get_mut(..name.len())?;
     lower.copy_from_slice(name.as_bytes());
     lower.make_ascii_lowercase();
-    let lower = std::str::from_utf8(lower).ok()?;
-    BY_NAME.get(lower).copied()
+    table.get(std::str::from_utf8(lower).ok()?).copied()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -799,15 +807,8 @@ pub fn condition_key(name: &str) -> Option<&'static ConditionKeyInfo> {
         }
         m
     });
-    let mut buf = [0u8; 128];
-    let exact = buf.get_mut(..name.len()).and_then(|lower| {
-        lower.copy_from_slice(name.as_bytes());
-        lower.make_ascii_lowercase();
-        std::str::from_utf8(lower)
-            .ok()
-            .and_then(|l| EXACT.get(l).copied())
-    });
-    exact.or_else(|| all_keys().find(|k| k.prefix && starts_with_ignore_ascii_case(name, k.name)))
+    get_ignore_ascii_case(&EXACT, name)
+        .or_else(|| all_keys().find(|k| k.prefix && starts_with_ignore_ascii_case(name, k.name)))
 }
 
 /// For a key that [`condition_key`] does not know, the documented name it most likely
