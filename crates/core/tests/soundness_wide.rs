@@ -7,7 +7,7 @@
 mod common;
 
 use common::{count, seed, Probes, Rng};
-use policycheck_core::public::{analyze, analyze_new_access, Scope, Verdict};
+use policycheck_core::public::{analyze, analyze_new_access, PublicAccess, Scope, Verdict};
 use policycheck_core::{decide, parse_policy, CtxValue, Decision, Request};
 use std::net::IpAddr;
 
@@ -475,6 +475,26 @@ fn brute(
     (found.read, found.write)
 }
 
+/// Levels where the brute force found an allowed request (`found`: read, write) but the
+/// analysis said not public: each is printed (`what` names the case) and counted.
+fn unsound(
+    pa: &PublicAccess,
+    found: (&Option<serde_json::Value>, &Option<serde_json::Value>),
+    kind: &str,
+    what: &str,
+) -> usize {
+    let mut failures = 0;
+    for (name, level, request) in [("read", &pa.read, found.0), ("write", &pa.write, found.1)] {
+        if let Some(req) = request {
+            if level.verdict == Verdict::NotPublic {
+                eprintln!("UNSOUND {kind}{name}\n{what}\n{req}");
+                failures += 1;
+            }
+        }
+    }
+    failures
+}
+
 #[test]
 fn extra_soundness() {
     let mut rng = Rng(seed(WIDE_SEED));
@@ -500,18 +520,7 @@ fn extra_soundness() {
         let (r, w) = brute(&mut rng, &text, |req| {
             decide(&p, req) == (Decision::Allow, true)
         });
-        if let Some(r) = &r {
-            if pa.read.verdict == Verdict::NotPublic {
-                eprintln!("UNSOUND read\n{text}\n{r}");
-                failures += 1;
-            }
-        }
-        if let Some(w) = &w {
-            if pa.write.verdict == Verdict::NotPublic {
-                eprintln!("UNSOUND write\n{text}\n{w}");
-                failures += 1;
-            }
-        }
+        failures += unsound(&pa, (&r, &w), "", &text);
         n += 1;
         match pa.verdict {
             Verdict::Public => public += 1,
@@ -574,18 +583,7 @@ fn extra_diff_soundness() {
             decide(&np, req) == (Decision::Allow, true)
                 && decide(&op, req) != (Decision::Allow, true)
         });
-        if let Some(r) = &r {
-            if pa.read.verdict == Verdict::NotPublic {
-                eprintln!("UNSOUND diff read\nOLD {ot}\nNEW {nt}\n{r}");
-                failures += 1;
-            }
-        }
-        if let Some(w) = &w {
-            if pa.write.verdict == Verdict::NotPublic {
-                eprintln!("UNSOUND diff write\nOLD {ot}\nNEW {nt}\n{w}");
-                failures += 1;
-            }
-        }
+        failures += unsound(&pa, (&r, &w), "diff ", &format!("OLD {ot}\nNEW {nt}"));
         quiet += usize::from(pa.verdict == Verdict::NotPublic);
         n += 1;
     }
