@@ -108,6 +108,9 @@ pub struct LineIndex<'a> {
     /// long line, so locating a position counts at most that many bytes: a minified
     /// 1 MB one-line policy with 100,000 findings stays fast.
     anchors: Vec<Anchor>,
+    /// The whole text is ASCII: the anchors are the line starts only, and a column is
+    /// a byte difference (no counting at all).
+    ascii: bool,
 }
 
 /// Bytes between two checkpoints inside one line.
@@ -125,10 +128,54 @@ struct Anchor {
     abs_utf16: u32,
 }
 
+/// The line starts of `bytes` (after the first) and whether it is all ASCII, eight
+/// bytes at a time: a policy is mostly short lines, where one `memchr` call per line
+/// costs more than the line.
+fn ascii_line_starts(bytes: &[u8], anchors: &mut Vec<Anchor>) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    const LOW7: u64 = ONES * 0x7F;
+    let mut seen = 0u64;
+    let mut line = 0u32;
+    let mut push = |at: usize| {
+        line = line.saturating_add(1);
+        let byte = u32::try_from(at + 1).unwrap_or(u32::MAX);
+        anchors.push(Anchor {
+            byte,
+            line,
+            col_chars: 0,
+            col_utf16: 0,
+            abs_utf16: byte,
+        });
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        seen |= v;
+        // Exactly the bytes equal to `\n` (no borrow between bytes: the high bit is
+        // handled apart), so every flagged byte is a newline.
+        let x = v ^ (ONES * u64::from(b'\n'));
+        let mut hits = !(((x & LOW7) + LOW7) | x | LOW7);
+        while hits != 0 {
+            push(base + (hits.trailing_zeros() / 8) as usize);
+            hits &= hits - 1;
+        }
+        base += 8;
+    }
+    for (j, &b) in chunks.remainder().iter().enumerate() {
+        seen |= u64::from(b);
+        if b == b'\n' {
+            push(base + j);
+        }
+    }
+    seen & HIGH == 0
+}
+
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let sat = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        // About one checkpoint per line: sized for pretty-printed JSON's short lines.
         let mut anchors = Vec::with_capacity((text.len() / 24 + 1).min(1 << 16));
         anchors.push(Anchor {
             byte: 0,
@@ -137,6 +184,21 @@ impl<'a> LineIndex<'a> {
             col_utf16: 0,
             abs_utf16: 0,
         });
+        if ascii_line_starts(text.as_bytes(), &mut anchors) {
+            return Self {
+                text,
+                anchors,
+                ascii: true,
+            };
+        }
+        anchors.truncate(1);
+        Self::general(text, anchors)
+    }
+
+    /// Any text: checkpoints at line starts and inside long lines, columns counted in
+    /// characters and UTF-16 units.
+    fn general(text: &'a str, mut anchors: Vec<Anchor>) -> Self {
+        let sat = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let (mut line, mut col_chars, mut col_utf16, mut abs_utf16) = (0u32, 0u32, 0u32, 0u32);
         let mut last = 0usize;
         let bytes = text.as_bytes();
@@ -217,7 +279,11 @@ impl<'a> LineIndex<'a> {
             }
             start = end + 1;
         }
-        Self { text, anchors }
+        Self {
+            text,
+            anchors,
+            ascii: false,
+        }
     }
 
     /// The offset moved back to a character boundary, its checkpoint, and the text between.
@@ -240,7 +306,7 @@ impl<'a> LineIndex<'a> {
 
     pub fn line_col(&self, offset: u32) -> LineCol {
         let (a, prefix) = self.locate(offset);
-        let (chars, units) = if prefix.is_ascii() {
+        let (chars, units) = if self.ascii || prefix.is_ascii() {
             (prefix.len() as u32, prefix.len() as u32)
         } else {
             (
@@ -256,6 +322,9 @@ impl<'a> LineIndex<'a> {
     }
 
     pub fn utf16_offset(&self, offset: u32) -> u32 {
+        if self.ascii {
+            return offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        }
         let (a, prefix) = self.locate(offset);
         a.abs_utf16 + prefix.encode_utf16().count() as u32
     }
@@ -331,6 +400,33 @@ mod tests {
         ] {
             check_against_naive(&text);
         }
+    }
+
+    #[test]
+    fn ascii_texts_agree_with_naive_counting() {
+        // The all-ASCII path: newlines at every position inside and across the 8-byte
+        // words, runs of newlines, CRLF, bytes one off from a newline, no final newline.
+        for len in 0..40usize {
+            for every in 1..12usize {
+                let text: String = (0..len)
+                    .map(|i| match i % every {
+                        0 => '\n',
+                        1 => '\r',
+                        2 => '\u{b}',
+                        3 => '\t',
+                        _ => 'x',
+                    })
+                    .collect();
+                check_against_naive(&text);
+            }
+        }
+        let long = format!("{}\n{}", "a".repeat(5 * ANCHOR_EVERY + 3), "b".repeat(17));
+        check_against_naive(&long);
+        // Past the end: clamped.
+        let idx = LineIndex::new("ab\ncd");
+        assert_eq!(idx.utf16_offset(99), 5);
+        assert_eq!(idx.line_col(99).line, 2);
+        assert_eq!(idx.line_col(99).column, 3);
     }
 
     #[test]

@@ -39,6 +39,15 @@ fn first_variable(text: &str) -> Option<&str> {
 
 /// PC401
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    if ctx
+        .policy
+        .version
+        .as_ref()
+        .is_some_and(|v| v.value == Version::V2012_10_17)
+    {
+        return;
+    }
+    // Searched only for a policy this rule reports (most policies are 2012-10-17).
     let first_var = first_variable(ctx.text);
     let uses_vars = first_var.is_some();
     let consequence = |when: &str| match first_var {
