@@ -938,16 +938,18 @@ fn lint_inputs(
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(inputs.len().max(1));
+    // Workers take the inputs in runs of `batch` and hand over a whole run at once: one
+    // channel message (and one wake-up of this thread) per run instead of per file.
+    // Small enough runs that both workers stay busy to the end on a small input.
+    let batch = (inputs.len() / (workers * 8)).clamp(1, 16);
     let next = AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Done)>(workers * 16);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Done>)>(workers * 2);
     std::thread::scope(|s| {
         for _ in 0..workers {
             let tx = tx.clone();
             let (next, inputs, read, settle, options) = (&next, &inputs, &read, &settle, &options);
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(input) = inputs.get(i) else { break };
-                let done = read(input).map(|(path, uri, bytes)| {
+            let lint_one = move |input: &Input| -> Done {
+                read(input).map(|(path, uri, bytes)| {
                     let result = lint_bytes(&bytes, options);
                     // The bytes become the text without a copy when they are UTF-8 (a
                     // non-UTF-8 file is reported as such; its text is only for display).
@@ -965,37 +967,51 @@ fn lint_inputs(
                     let mut t = Totals::default();
                     t.add(&f, fail_on);
                     (crate::output::fragment(args, &f, color), t)
-                });
-                if tx.send((i, done)).is_err() {
+                })
+            };
+            s.spawn(move || loop {
+                let first = next.fetch_add(batch, Ordering::Relaxed);
+                let Some(run) = inputs.get(first..(first + batch).min(inputs.len())) else {
+                    break;
+                };
+                if run.is_empty() {
+                    break;
+                }
+                if tx
+                    .send((first, run.iter().map(lint_one).collect()))
+                    .is_err()
+                {
                     break;
                 }
             });
         }
         drop(tx);
         // Write in input order; hold back what arrives early.
-        let mut pending: std::collections::BTreeMap<usize, Done> =
+        let mut pending: std::collections::BTreeMap<usize, Vec<Done>> =
             std::collections::BTreeMap::new();
         let mut expected = 0usize;
-        for (i, done) in rx {
-            pending.insert(i, done);
-            while let Some(done) = pending.remove(&expected) {
-                match done {
-                    Ok((frag, t)) => {
-                        if args.verbose > 0 {
-                            if let Some(input) = inputs.get(expected) {
-                                let name = match input {
-                                    Input::Stdin(n) => n.clone(),
-                                    Input::File(p) => display_path(p, cwd),
-                                };
-                                eprintln!("policycheck: checked {name}");
+        for (first, run) in rx {
+            pending.insert(first, run);
+            while let Some(run) = pending.remove(&expected) {
+                for done in run {
+                    match done {
+                        Ok((frag, t)) => {
+                            if args.verbose > 0 {
+                                if let Some(input) = inputs.get(expected) {
+                                    let name = match input {
+                                        Input::Stdin(n) => n.clone(),
+                                        Input::File(p) => display_path(p, cwd),
+                                    };
+                                    eprintln!("policycheck: checked {name}");
+                                }
                             }
+                            writer.file(frag);
+                            totals.merge(t);
                         }
-                        writer.file(frag);
-                        totals.merge(t);
+                        Err(e) => totals.input_errors.push(e),
                     }
-                    Err(e) => totals.input_errors.push(e),
+                    expected += 1;
                 }
-                expected += 1;
             }
         }
     });

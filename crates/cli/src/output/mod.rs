@@ -64,7 +64,11 @@ impl Writer {
                 std::fs::File::create(p)
                     .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?,
             )),
-            None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+            // Large writes: a report is megabytes, written in a few hundred system calls.
+            None => Box::new(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout(),
+            )),
         };
         let sarif = match &args.sarif_file {
             Some(p) => Some(std::io::BufWriter::new(
