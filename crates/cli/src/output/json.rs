@@ -49,7 +49,7 @@ pub fn fragment(f: &FileOutcome) -> String {
             })
             .collect(),
     };
-    serde_json::to_string_pretty(&fragment).unwrap_or_default()
+    super::pretty::to_string(&fragment, 8192)
 }
 
 pub fn footer(t: &Totals) -> String {

@@ -154,7 +154,7 @@ pub fn fragment(f: &FileOutcome) -> String {
                     .collect::<Vec<_>>());
             }
         }
-        results.push(serde_json::to_string_pretty(&result).unwrap_or_default());
+        results.push(super::pretty::to_string(&result, 2048));
     }
     results.join(",\n")
 }
