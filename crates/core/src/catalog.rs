@@ -456,10 +456,27 @@ fn get_ignore_ascii_case<V: Copy>(
 /// The six `:`-separated parts of an ARN (the last keeps any further `:`), or `None`
 /// when there are fewer.
 pub fn arn_parts(arn: &str) -> Option<[&str; 6]> {
-    let mut parts = arn.splitn(6, ':');
+    // A byte loop: ARNs are short, and `splitn` sets up a searcher for every part.
     let mut out = [""; 6];
-    for slot in &mut out {
-        *slot = parts.next()?;
+    let mut start = 0usize;
+    let mut k = 0usize;
+    for (i, &b) in arn.as_bytes().iter().enumerate() {
+        if b == b':' {
+            if let Some(slot) = out.get_mut(k) {
+                *slot = arn.get(start..i)?;
+            }
+            start = i + 1;
+            k += 1;
+            if k == 5 {
+                break;
+            }
+        }
+    }
+    if k < 5 {
+        return None;
+    }
+    if let Some(last) = out.get_mut(5) {
+        *last = arn.get(start..)?;
     }
     Some(out)
 }
@@ -932,6 +949,35 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn arn_parts_split_like_splitn() {
+        let naive = |s: &str| -> Option<Vec<String>> {
+            let parts: Vec<String> = s.splitn(6, ':').map(str::to_string).collect();
+            (parts.len() == 6).then_some(parts)
+        };
+        for arn in [
+            "",
+            ":",
+            ":::::",
+            "::::",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::bucket/a:b:c",
+            "arn:aws:iam::111122223333:role/r",
+            "arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/k",
+            "arn:aws:s3",
+            "arn:aws:s3::",
+            "arn:aws:s3:::",
+            "ärn:äws:s3:::b/ü",
+            "arn:aws:sts::1:assumed-role/r/s",
+        ] {
+            assert_eq!(
+                arn_parts(arn).map(|p| p.iter().map(|x| x.to_string()).collect::<Vec<_>>()),
+                naive(arn),
+                "{arn:?}"
+            );
+        }
+    }
 
     fn count(level: AccessLevel) -> usize {
         S3_ACTIONS.iter().filter(|a| a.level == level).count()

@@ -57,12 +57,12 @@ fn main() {
                     if let Some(policy) = &p.policy {
                         let access =
                             policycheck_core::public::PublicAccess::unknown("not analysed");
-                        let ctx = LintContext {
+                        let ctx = LintContext::new(
                             policy,
-                            text: std::str::from_utf8(b).unwrap(),
-                            access: &access,
-                            options: &options,
-                        };
+                            std::str::from_utf8(b).unwrap(),
+                            &access,
+                            &options,
+                        );
                         let mut diags = Vec::new();
                         for rule in policycheck_lint::all_rules() {
                             if let Some(check) = rule.check {
@@ -105,12 +105,7 @@ fn main() {
     let mut per_rule = vec![std::time::Duration::ZERO; all.len()];
     for ((p, a), b) in parsed.iter().zip(&access).zip(&files) {
         if let (Some(policy), Some(access)) = (&p.policy, a) {
-            let ctx = LintContext {
-                policy,
-                text: std::str::from_utf8(b).unwrap(),
-                access,
-                options: &options,
-            };
+            let ctx = LintContext::new(policy, std::str::from_utf8(b).unwrap(), access, &options);
             let mut diags = Vec::new();
             for (rule, spent) in all.iter().zip(&mut per_rule) {
                 if let Some(check) = rule.check {

@@ -20,9 +20,33 @@ pub struct LintContext<'a> {
     pub text: &'a str,
     pub access: &'a PublicAccess,
     pub options: &'a LintOptions,
+    /// [`LintContext::policy_bucket`], worked out once for all the rules that ask.
+    bucket: std::cell::OnceCell<Option<(String, Option<Span>)>>,
 }
 
-impl LintContext<'_> {
+impl<'a> LintContext<'a> {
+    pub fn new(
+        policy: &'a Policy,
+        text: &'a str,
+        access: &'a PublicAccess,
+        options: &'a LintOptions,
+    ) -> Self {
+        Self {
+            policy,
+            text,
+            access,
+            options,
+            bucket: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The bucket this policy is about (see [`crate::rules::correctness::policy_bucket`]).
+    pub fn policy_bucket(&self) -> Option<&(String, Option<Span>)> {
+        self.bucket
+            .get_or_init(|| crate::rules::correctness::policy_bucket(self))
+            .as_ref()
+    }
+
     /// A finding for `rule` at `span`, with the rule's default severity.
     pub fn finding(&self, rule: &RuleMeta, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(&rule.code, span, message)

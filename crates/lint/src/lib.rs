@@ -106,12 +106,7 @@ pub fn lint_parsed(
                 bytes.len() / 1024,
                 MAX_ANALYSED_BYTES / 1024
             ));
-            let ctx = LintContext {
-                policy,
-                text,
-                access: &access,
-                options,
-            };
+            let ctx = LintContext::new(policy, text, &access, options);
             for rule in registry::rules().iter().filter(|r| matches!(r.code(), "PC103" | "PC310")) {
                 if let Some(check) = rule.check {
                     check(&ctx, &mut diagnostics);
@@ -134,12 +129,7 @@ pub fn lint_parsed(
                 access.verdict = Verdict::Unknown;
             }
         }
-        let ctx = LintContext {
-            policy,
-            text,
-            access: &access,
-            options,
-        };
+        let ctx = LintContext::new(policy, text, &access, options);
         for rule in registry::rules() {
             if let Some(check) = rule.check {
                 check(&ctx, &mut diagnostics);

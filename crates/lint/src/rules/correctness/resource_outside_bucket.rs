@@ -3,7 +3,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::{policy_bucket, s3_arn};
+use crate::rules::correctness::s3_arn;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -22,7 +22,7 @@ pub const RULE: RuleMeta = RuleMeta {
 
 /// PC312
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((main, main_span)) = policy_bucket(ctx) else {
+    let Some((main, main_span)) = ctx.policy_bucket() else {
         return;
     };
     let attached = ctx.options.bucket.is_some();
@@ -52,7 +52,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 )
             };
             d = d.with_label(format!("names the bucket `{name}`"));
-            if let Some(span) = main_span {
+            if let Some(span) = *main_span {
                 d = d.and_label(span, "taken as the policy's bucket (named most often)");
             }
             out.push(d.with_help(format!(

@@ -3,7 +3,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::{has_wildcard, is_allow, policy_bucket, s3_arn};
+use crate::rules::correctness::{has_wildcard, is_allow, s3_arn};
 use policycheck_core::pattern::{Pattern, Syntax};
 use policycheck_core::{Code, Diagnostic, Severity};
 
@@ -23,7 +23,7 @@ pub const RULE: RuleMeta = RuleMeta {
 
 /// PC206
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let main = policy_bucket(ctx).map(|(b, _)| b);
+    let main = ctx.policy_bucket().map(|(b, _)| b.as_str());
     for st in &ctx.policy.statements {
         if !is_allow(st) {
             continue;
@@ -62,7 +62,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 .take_while(|c| *c != '*' && *c != '?')
                 .collect();
             let name = match &main {
-                Some(m) if pattern.matches_plain(m) => m.clone(),
+                Some(m) if pattern.matches_plain(m) => m.to_string(),
                 _ if !prefix.is_empty() && !prefix.contains("${") => {
                     prefix.trim_end_matches(['-', '.']).to_string()
                 }

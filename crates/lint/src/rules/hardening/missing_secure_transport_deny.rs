@@ -2,7 +2,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::{policy_bucket, s3_arn};
+use crate::rules::correctness::s3_arn;
 use crate::rules::hardening::allow_not_action::principal_is_everyone;
 use policycheck_core::condition::{BaseOp, Condition};
 use policycheck_core::pattern::NoVars;
@@ -101,7 +101,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.policy.statements.is_empty() {
         return;
     }
-    let bucket = policy_bucket(ctx).map(|(b, _)| b);
+    let bucket = ctx.policy_bucket().map(|(b, _)| b.as_str());
     let partition = ctx
         .policy
         .statements
@@ -110,7 +110,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         .flat_map(|r| r.items.iter())
         .find_map(|i| s3_arn(&i.text.value).map(|a| a.partition.to_string()))
         .unwrap_or_else(|| "aws".to_string());
-    let name = bucket.as_deref().unwrap_or("BUCKET");
+    let name = bucket.unwrap_or("BUCKET");
     let bucket_arn = format!("arn:{partition}:s3:::{name}");
     let objects = format!("{bucket_arn}/*");
     let probe = bucket
