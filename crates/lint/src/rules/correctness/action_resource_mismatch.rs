@@ -3,8 +3,10 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::{expand_s3, has_wildcard, s3_arn, without_variables};
-use policycheck_core::catalog::{resource_type_of_arn, s3_action, ActionInfo, ResourceType};
+use crate::rules::correctness::{has_wildcard, s3_arn, without_variables};
+use policycheck_core::catalog::{
+    matching_actions, resource_type_of_arn, s3_action_index, ActionInfo, ResourceType, S3_ACTIONS,
+};
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -94,36 +96,34 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let mut misses = Vec::new();
         let mut all_checked_and_missed = true;
         for item in &action.items {
-            let infos: Vec<&'static ActionInfo> = if item.pattern.has_wildcards() {
+            // The catalogue indices of the S3 actions the item names (the expansion of a
+            // wildcard is cached by the catalogue; nothing is copied here).
+            let found: std::rc::Rc<[usize]> = if item.pattern.has_wildcards() {
                 if item
                     .text
                     .value
                     .split_once(':')
                     .is_some_and(|(s, _)| s.eq_ignore_ascii_case("s3"))
                 {
-                    expand_s3(item)
+                    matching_actions(&item.pattern)
                 } else {
-                    Vec::new()
+                    std::rc::Rc::from([])
                 }
             } else {
-                s3_action(&item.text.value).into_iter().collect()
+                s3_action_index(&item.text.value).into_iter().collect()
             };
-            if infos.is_empty() {
+            let infos = || found.iter().filter_map(|i| S3_ACTIONS.get(*i));
+            if found.is_empty() {
                 // `*`, another service or an unknown name: it may apply, so no error.
                 all_checked_and_missed = false;
                 continue;
             }
-            if infos
-                .iter()
-                .any(|a| present.iter().any(|r| a.applies_to(*r)))
-            {
+            if infos().any(|a: &ActionInfo| present.iter().any(|r| a.applies_to(*r))) {
                 all_checked_and_missed = false;
                 continue;
             }
-            let mut wanted: Vec<ResourceType> = infos
-                .iter()
-                .flat_map(|a| a.resources.iter().copied())
-                .collect();
+            let mut wanted: Vec<ResourceType> =
+                infos().flat_map(|a| a.resources.iter().copied()).collect();
             policycheck_core::collections::sort_dedup(&mut wanted);
             misses.push((item, wanted));
         }

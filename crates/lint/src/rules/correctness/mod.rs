@@ -5,8 +5,6 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use policycheck_core::catalog::{ActionInfo, S3_ACTIONS};
-use policycheck_core::model::ActionItem;
 use policycheck_core::pattern::{tokenize, Syntax, Tok};
 use policycheck_core::{Effect, Span, Statement};
 
@@ -186,15 +184,6 @@ pub(crate) fn policy_bucket(ctx: &LintContext<'_>) -> Option<(String, Option<Spa
         }
     }
     best.map(|(name, _, span)| (name.to_string(), Some(span)))
-}
-
-/// The catalogue actions an `s3:` action pattern grants (`s3:Get*` → every `Get…`
-/// action). Empty for other services, unknown names and patterns matching nothing.
-pub(crate) fn expand_s3(item: &ActionItem) -> Vec<&'static ActionInfo> {
-    policycheck_core::catalog::matching_actions(&item.pattern)
-        .iter()
-        .filter_map(|i| S3_ACTIONS.get(*i))
-        .collect()
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::expand_s3;
 use policycheck_core::catalog::{s3_action, suggest_s3_action};
 use policycheck_core::{Code, Diagnostic, Severity};
 
@@ -61,7 +60,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     )),
                 }
             } else if item.pattern.has_wildcards() {
-                if !expand_s3(item).is_empty() {
+                if !policycheck_core::catalog::matching_actions(&item.pattern).is_empty() {
                     continue;
                 }
                 ctx.finding(
