@@ -425,28 +425,29 @@ fn exact_index(name: &str) -> Option<usize> {
     // Looked up for every action of every statement by the analysis and several rules:
     // a hash of the lower-cased name instead of a case-insensitive binary search.
     static BY_NAME: std::sync::LazyLock<
-        std::collections::HashMap<String, usize, crate::collections::FastBuild>,
+        std::collections::HashMap<Vec<u8>, usize, crate::collections::FastBuild>,
     > = std::sync::LazyLock::new(|| {
         S3_ACTIONS
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.name.to_ascii_lowercase(), i))
+            .map(|(i, a)| (a.name.to_ascii_lowercase().into_bytes(), i))
             .collect()
     });
     get_ignore_ascii_case(&BY_NAME, name)
 }
 
-/// A table keyed by lower-cased names, looked up ASCII case-insensitively: `name` is
-/// lower-cased on the stack (a name longer than any key is simply not found).
+/// A table keyed by lower-cased names (as bytes, so the lookup needs no UTF-8 check),
+/// looked up ASCII case-insensitively: `name` is lower-cased on the stack (a name longer
+/// than any key is simply not found).
 fn get_ignore_ascii_case<V: Copy>(
-    table: &std::collections::HashMap<String, V, crate::collections::FastBuild>,
+    table: &std::collections::HashMap<Vec<u8>, V, crate::collections::FastBuild>,
     name: &str,
 ) -> Option<V> {
     let mut buf = [0u8; 128];
     let lower = buf.get_mut(..name.len())?;
     lower.copy_from_slice(name.as_bytes());
     lower.make_ascii_lowercase();
-    table.get(std::str::from_utf8(lower).ok()?).copied()
+    table.get(&*lower).copied()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -456,14 +457,23 @@ fn get_ignore_ascii_case<V: Copy>(
 /// The six `:`-separated parts of an ARN (the last keeps any further `:`), or `None`
 /// when there are fewer.
 pub fn arn_parts(arn: &str) -> Option<[&str; 6]> {
-    // A byte loop: ARNs are short, and `splitn` sets up a searcher for every part.
+    match split_arn(arn) {
+        (parts, 6) => Some(parts),
+        _ => None,
+    }
+}
+
+/// The first up to six `:`-separated parts of a text (the sixth keeps any further `:`)
+/// and how many there are: `splitn(6, ':')` without a searcher per part (ARNs are
+/// short), as one byte loop.
+pub fn split_arn(text: &str) -> ([&str; 6], usize) {
     let mut out = [""; 6];
     let mut start = 0usize;
     let mut k = 0usize;
-    for (i, &b) in arn.as_bytes().iter().enumerate() {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
         if b == b':' {
             if let Some(slot) = out.get_mut(k) {
-                *slot = arn.get(start..i)?;
+                *slot = text.get(start..i).unwrap_or("");
             }
             start = i + 1;
             k += 1;
@@ -472,13 +482,10 @@ pub fn arn_parts(arn: &str) -> Option<[&str; 6]> {
             }
         }
     }
-    if k < 5 {
-        return None;
+    if let Some(last) = out.get_mut(k) {
+        *last = text.get(start..).unwrap_or("");
     }
-    if let Some(last) = out.get_mut(5) {
-        *last = arn.get(start..)?;
-    }
-    Some(out)
+    (out, k + 1)
 }
 
 /// Which resource type an S3 ARN denotes, from its shape:
@@ -816,11 +823,16 @@ pub fn condition_key(name: &str) -> Option<&'static ConditionKeyInfo> {
     // Exact names by hash of the lower-cased name (the analysis and several rules look
     // up every condition's key); the first entry of a name wins, as in a scan.
     static EXACT: std::sync::LazyLock<
-        std::collections::HashMap<String, &'static ConditionKeyInfo, crate::collections::FastBuild>,
+        std::collections::HashMap<
+            Vec<u8>,
+            &'static ConditionKeyInfo,
+            crate::collections::FastBuild,
+        >,
     > = std::sync::LazyLock::new(|| {
         let mut m = std::collections::HashMap::with_hasher(crate::collections::FastBuild);
         for k in all_keys().filter(|k| !k.prefix) {
-            m.entry(k.name.to_ascii_lowercase()).or_insert(k);
+            m.entry(k.name.to_ascii_lowercase().into_bytes())
+                .or_insert(k);
         }
         m
     });
@@ -949,6 +961,24 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn split_arn_is_splitn_six() {
+        for text in [
+            "",
+            "a",
+            ":",
+            "a:b",
+            "a:b:c:d:e",
+            "a:b:c:d:e:f",
+            "a:b:c:d:e:f:g:h",
+            "ü:€::😀",
+        ] {
+            let want: Vec<&str> = text.splitn(6, ':').collect();
+            let (parts, n) = split_arn(text);
+            assert_eq!(parts.get(..n), Some(want.as_slice()), "{text:?}");
+        }
+    }
 
     #[test]
     fn arn_parts_split_like_splitn() {

@@ -741,12 +741,7 @@ impl Lower {
 
     fn check_resource(&mut self, text: &Spanned<String>) {
         let s = text.value.as_str();
-        let mut parts = [""; 6];
-        let mut n = 0;
-        for (slot, part) in parts.iter_mut().zip(s.splitn(6, ':')) {
-            *slot = part;
-            n += 1;
-        }
+        let (parts, n) = crate::catalog::split_arn(s);
         let parts = parts.get(..n).unwrap_or(&[]);
         let bad = |this: &mut Self, msg: String, help: &str| {
             this.push(

@@ -71,8 +71,13 @@ pub fn lint_bytes(bytes: &[u8], options: &LintOptions) -> LintResult {
         let parsed = parse_policy_bytes(bytes, PolicyKind::Resource);
         return lint_parsed(&parsed, bytes, options);
     };
+    lint(text, options)
+}
+
+/// Lint a text (already UTF-8: not checked again).
+pub fn lint(text: &str, options: &LintOptions) -> LintResult {
     let (tree, parsed) = policycheck_core::parse_policy_tree(text, PolicyKind::Resource);
-    let mut result = lint_parsed(&parsed, bytes, options);
+    let mut result = lint_parsed_text(&parsed, text, options);
     if let Some(tree) = &tree {
         for d in &mut result.diagnostics {
             d.pointer = Some(policycheck_core::json::pointer_at(tree, d.primary_span()).into());
@@ -89,21 +94,42 @@ pub fn lint_parsed(
     bytes: &[u8],
     options: &LintOptions,
 ) -> LintResult {
-    let text = std::str::from_utf8(bytes).unwrap_or("");
+    match std::str::from_utf8(bytes) {
+        Ok(text) => lint_parsed_text(parsed, text, options),
+        // Not UTF-8: the parse reported it; the rules see no text.
+        Err(_) => lint_parsed_sized(parsed, "", bytes.len(), options),
+    }
+}
+
+fn lint_parsed_text(
+    parsed: &policycheck_core::ParseOutput,
+    text: &str,
+    options: &LintOptions,
+) -> LintResult {
+    lint_parsed_sized(parsed, text, text.len(), options)
+}
+
+/// The lint of a parsed policy whose text (empty when it is not UTF-8) is `len` bytes.
+fn lint_parsed_sized(
+    parsed: &policycheck_core::ParseOutput,
+    text: &str,
+    len: usize,
+    options: &LintOptions,
+) -> LintResult {
     let mut diagnostics = parsed.diagnostics.clone();
     // With duplicate keys, AWS tools disagree on which copy wins: our reading of the
     // document is one of several. (Other errors are modelled as not-evaluable parts.)
     let ambiguous = diagnostics
         .iter()
         .any(|d| d.code == policycheck_core::codes::DUPLICATE_KEY.code);
-    let too_big = bytes.len() > MAX_ANALYSED_BYTES;
+    let too_big = len > MAX_ANALYSED_BYTES;
     let access = parsed.policy.as_ref().map(|policy| {
         if too_big {
             // Far past what S3 accepts: report the size (and the grammar), but do not run
             // the analysis or pairwise rules, whose cost grows faster than the input.
             let access = PublicAccess::unknown(&format!(
                 "the policy is {} KB, too large to analyse (S3 accepts 20 KB; policycheck analyses up to {} KB)",
-                bytes.len() / 1024,
+                len / 1024,
                 MAX_ANALYSED_BYTES / 1024
             ));
             let ctx = LintContext::new(policy, text, &access, options);
@@ -162,9 +188,4 @@ pub fn lint_parsed(
         access,
         statements,
     }
-}
-
-/// Lint a text.
-pub fn lint(text: &str, options: &LintOptions) -> LintResult {
-    lint_bytes(text.as_bytes(), options)
 }

@@ -950,11 +950,18 @@ fn lint_inputs(
             let (next, inputs, read, settle, options) = (&next, &inputs, &read, &settle, &options);
             let lint_one = move |input: &Input| -> Done {
                 read(input).map(|(path, uri, bytes)| {
-                    let result = lint_bytes(&bytes, options);
-                    // The bytes become the text without a copy when they are UTF-8 (a
-                    // non-UTF-8 file is reported as such; its text is only for display).
-                    let text = String::from_utf8(bytes)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    // The bytes become the text without a copy when they are UTF-8, checked
+                    // once (a non-UTF-8 file is reported as such; its text is only for display).
+                    let (text, result) = match String::from_utf8(bytes) {
+                        Ok(text) => {
+                            let result = policycheck_lint::lint(&text, options);
+                            (text, result)
+                        }
+                        Err(e) => (
+                            String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                            lint_bytes(e.as_bytes(), options),
+                        ),
+                    };
                     let f = settle(FileOutcome {
                         path,
                         uri,

@@ -30,7 +30,8 @@ fn resource_types(text: &str) -> Option<Vec<ResourceType>> {
     let plain = without_variables(text);
     let ty = resource_type_of_arn(&plain)?;
     // Variables may appear only after the fifth `:`, so splitting the text as written is safe.
-    let resource_part = text.splitn(6, ':').nth(5).unwrap_or("");
+    let (parts, _) = policycheck_core::catalog::split_arn(text);
+    let resource_part = parts[5];
     let mut types = vec![ty];
     if has_wildcard(resource_part)
         && matches!(
