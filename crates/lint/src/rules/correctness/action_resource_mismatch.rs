@@ -23,25 +23,27 @@ pub const RULE: RuleMeta = RuleMeta {
     check: Some(check),
 };
 
-/// The resource types an ARN pattern can match, or `None` when it cannot be typed.
-/// A wildcard in the resource part of a bucket or access-point ARN also reaches
+/// Add the resource types an ARN pattern can match to `out`; `false` when it cannot be
+/// typed. A wildcard in the resource part of a bucket or access-point ARN also reaches
 /// objects, since `*` matches `/`.
-fn resource_types(text: &str) -> Option<Vec<ResourceType>> {
+fn resource_types(text: &str, out: &mut Vec<ResourceType>) -> bool {
     let plain = without_variables(text);
-    let ty = resource_type_of_arn(&plain)?;
+    let Some(ty) = resource_type_of_arn(&plain) else {
+        return false;
+    };
     // Variables may appear only after the fifth `:`, so splitting the text as written is safe.
     let (parts, _) = policycheck_core::catalog::split_arn(text);
     let resource_part = parts[5];
-    let mut types = vec![ty];
+    out.push(ty);
     if has_wildcard(resource_part)
         && matches!(
             ty,
             ResourceType::Bucket | ResourceType::AccessPoint | ResourceType::MultiRegionAccessPoint
         )
     {
-        types.push(ResourceType::Object);
+        out.push(ResourceType::Object);
     }
-    Some(types)
+    true
 }
 
 /// "objects", "buckets", …
@@ -82,13 +84,10 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut present: Vec<ResourceType> = Vec::new();
-        let mut typed = true;
-        for item in &resource.items {
-            match resource_types(&item.text.value) {
-                Some(types) => present.extend(types),
-                None => typed = false,
-            }
-        }
+        let typed = resource
+            .items
+            .iter()
+            .all(|item| resource_types(&item.text.value, &mut present));
         if !typed || present.is_empty() {
             continue;
         }
@@ -99,19 +98,23 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         for item in &action.items {
             // The catalogue indices of the S3 actions the item names (the expansion of a
             // wildcard is cached by the catalogue; nothing is copied here).
-            let found: std::rc::Rc<[usize]> = if item.pattern.has_wildcards() {
+            let expanded;
+            let literal;
+            let found: &[usize] = if item.pattern.has_wildcards() {
                 if item
                     .text
                     .value
                     .split_once(':')
                     .is_some_and(|(s, _)| s.eq_ignore_ascii_case("s3"))
                 {
-                    matching_actions(&item.pattern)
+                    expanded = matching_actions(&item.pattern);
+                    &expanded
                 } else {
-                    std::rc::Rc::from([])
+                    &[]
                 }
             } else {
-                s3_action_index(&item.text.value).into_iter().collect()
+                literal = s3_action_index(&item.text.value);
+                literal.as_slice()
             };
             let infos = || found.iter().filter_map(|i| S3_ACTIONS.get(*i));
             if found.is_empty() {
