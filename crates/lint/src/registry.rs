@@ -69,10 +69,12 @@ pub fn rules() -> &'static [RuleMeta] {
 
 /// Find a rule by code (`PC101`) or name (`public-read`), case-insensitively.
 pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
-    // Reports look up the exact code of every finding: try that first.
-    rules()
-        .iter()
-        .find(|r| r.code() == code_or_name)
+    // Reports look up the exact code of every finding: try that first (the list is
+    // sorted by code, as a test checks).
+    let all = rules();
+    all.binary_search_by(|r| r.code().cmp(code_or_name))
+        .ok()
+        .and_then(|i| all.get(i))
         .or_else(|| {
             rules().iter().find(|r| {
                 r.code().eq_ignore_ascii_case(code_or_name)
@@ -173,6 +175,22 @@ mod tests {
             assert_eq!(r.name(), c.name);
             assert!(r.check.is_none());
         }
+    }
+
+    #[test]
+    fn every_rule_is_found_by_code_and_name_in_any_case() {
+        for r in rules() {
+            for key in [
+                r.code().to_string(),
+                r.code().to_ascii_lowercase(),
+                r.name().to_string(),
+                r.name().to_ascii_uppercase(),
+            ] {
+                assert!(find(&key).is_some_and(|f| std::ptr::eq(f, r)), "{key}");
+            }
+        }
+        assert!(find("PC999").is_none());
+        assert!(find("").is_none());
     }
 
     #[test]
