@@ -126,7 +126,11 @@ impl Lower {
     ) -> Vec<Known<'a>> {
         let mut out: Vec<Known<'a>> = Vec::with_capacity(members.len());
         for m in members {
-            let canonical = known.iter().find(|k| k.eq_ignore_ascii_case(&m.key));
+            // Exact spelling first (the usual case, a plain compare), then any case.
+            let canonical = known
+                .iter()
+                .find(|k| **k == m.key)
+                .or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(&m.key)));
             match canonical {
                 Some(c) => {
                     if *c != m.key {
