@@ -2071,6 +2071,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 own.extend(a.deps.iter().copied());
             }
             let own: Vec<usize> = own.into_iter().collect();
+            let plan = Plan::new(&own, &info_s.atoms);
             let mut used: VecSet<usize> = own.iter().copied().collect();
             for &d in &denies {
                 if let Some(info) = self.infos.get(d) {
@@ -2108,8 +2109,16 @@ impl<'s, 'a> Search<'s, 'a> {
                     .map(|d| if d < 2 { NOT_A_CAND } else { 0 })
                     .collect(),
             };
+            let mut dead = DeadCands {
+                cands: own
+                    .iter()
+                    .map(|&d| vec![CAND_UNSEEN; self.cand_count(d)])
+                    .collect(),
+                count: vec![0; own.len()],
+            };
             let found = self.dfs(
-                &own,
+                &plan,
+                &mut dead,
                 0,
                 s,
                 &denies,
@@ -2161,11 +2170,15 @@ impl<'s, 'a> Search<'s, 'a> {
         }
     }
 
-    /// Assign the Allow's own dimensions (`own`), pruning as soon as one of its atoms fails.
+    /// Assign the Allow's own dimensions (`plan.own`), pruning as soon as one of its atoms
+    /// fails. A candidate that fails on its own (see [`Plan::pure`]) fails wherever it is
+    /// tried: [`DeadCands`] remembers it, and a depth whose every candidate is so is left
+    /// at once, with the budget charged as trying them would.
     #[allow(clippy::too_many_arguments)] // the recursion's state, kept explicit
     fn dfs(
         &self,
-        own: &[usize],
+        plan: &Plan,
+        dead: &mut DeadCands,
         depth: usize,
         s: usize,
         denies: &[usize],
@@ -2174,37 +2187,60 @@ impl<'s, 'a> Search<'s, 'a> {
         pinned: &mut VecSet<usize>,
         budget: &mut usize,
     ) -> Option<Request> {
-        let Some(&dim) = own.get(depth) else {
+        let Some(&dim) = plan.own.get(depth) else {
             if self.hopeless(denies, req, st, pinned) {
                 return None;
             }
             return self.kill(0, s, denies, req, st, pinned, budget);
         };
-        let info_s = self.infos.get(s)?;
-        'cands: for cand in 0..self.cand_count(dim) {
+        let n = self.cand_count(dim);
+        if dead.count.get(depth).is_some_and(|&c| c >= n) {
+            // Every candidate fails here whatever the others hold: trying them would only
+            // spend the budget.
+            *budget = budget.saturating_sub(n);
+            return None;
+        }
+        let checks = plan.checks.get(depth).map_or(&[][..], Vec::as_slice);
+        let pure = plan.pure.get(depth).copied().unwrap_or(0);
+        'cands: for cand in 0..n {
             if *budget == 0 {
                 return None;
             }
             *budget -= 1;
+            let seen = dead
+                .cands
+                .get(depth)
+                .and_then(|d| d.get(cand))
+                .copied()
+                .unwrap_or(CAND_LIVE);
+            if seen == CAND_DEAD {
+                continue;
+            }
             Self::want(st, dim, cand);
             Self::set_assigned(st, dim, true);
             Self::set_cur(st, dim, cand);
-            for (a, _) in info_s
-                .atoms
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.deps.contains(&dim) && Self::decided(a, st))
-            {
+            for (j, &a) in checks.iter().enumerate() {
                 match self.atom(s, a, req, st) {
                     Tri::True => {}
-                    Tri::False => continue 'cands,
+                    Tri::False => {
+                        if seen == CAND_UNSEEN {
+                            dead.mark(depth, cand, j < pure);
+                        }
+                        continue 'cands;
+                    }
                     Tri::Unknown => {
+                        if seen == CAND_UNSEEN {
+                            dead.mark(depth, cand, false);
+                        }
                         st.uncertain = true;
                         continue 'cands;
                     }
                 }
             }
-            if let Some(w) = self.dfs(own, depth + 1, s, denies, req, st, pinned, budget) {
+            if seen == CAND_UNSEEN {
+                dead.mark(depth, cand, false);
+            }
+            if let Some(w) = self.dfs(plan, dead, depth + 1, s, denies, req, st, pinned, budget) {
                 return Some(w);
             }
         }
@@ -2692,6 +2728,86 @@ struct LazyReq {
 /// In [`DfsState::want`] and [`LazyReq::has`]: the initial caller or resource, which is
 /// no candidate.
 const NOT_A_CAND: usize = usize::MAX;
+
+/// The order in which an Allow's search assigns its dimensions, and what it checks
+/// at each depth.
+struct Plan {
+    /// The Allow's own dimensions, in the order they are assigned.
+    own: Vec<usize>,
+    /// Per depth: the Allow's atoms decided once `own[depth]` is assigned (those that
+    /// read it and no later dimension), in the statement's order.
+    checks: Vec<Vec<usize>>,
+    /// Per depth: how many of the first `checks` read `own[depth]` only. Their values are
+    /// a function of its candidate: a candidate one of them rejects (before any other
+    /// check says no) is rejected wherever it is tried.
+    pure: Vec<usize>,
+}
+
+impl Plan {
+    fn new(own: &[usize], atoms: &[Atom]) -> Plan {
+        let depth_of = |d: usize| own.iter().position(|&x| x == d);
+        let mut checks: Vec<Vec<usize>> = vec![Vec::new(); own.len()];
+        for (ai, a) in atoms.iter().enumerate() {
+            // An atom with a dimension outside `own`, or none, is never decided in `dfs`.
+            let mut last: Option<usize> = None;
+            let mut inside = !a.deps.is_empty();
+            for &d in &a.deps {
+                match depth_of(d) {
+                    Some(k) => last = Some(last.map_or(k, |l: usize| l.max(k))),
+                    None => inside = false,
+                }
+            }
+            if let (true, Some(k)) = (inside, last) {
+                if let Some(c) = checks.get_mut(k) {
+                    c.push(ai);
+                }
+            }
+        }
+        let pure = checks
+            .iter()
+            .zip(own)
+            .map(|(c, &dim)| {
+                c.iter()
+                    .take_while(|&&ai| {
+                        atoms
+                            .get(ai)
+                            .is_some_and(|a| a.deps.iter().all(|&d| d == dim))
+                    })
+                    .count()
+            })
+            .collect();
+        Plan {
+            own: own.to_vec(),
+            checks,
+            pure,
+        }
+    }
+}
+
+/// Per depth of an Allow's search, what is known of each candidate: [`CAND_UNSEEN`],
+/// [`CAND_DEAD`] (rejected by a check that reads only its own dimension, so rejected
+/// wherever it is tried, with no other effect) or [`CAND_LIVE`]; and how many are dead.
+struct DeadCands {
+    cands: Vec<Vec<u8>>,
+    count: Vec<usize>,
+}
+
+const CAND_UNSEEN: u8 = 0;
+const CAND_DEAD: u8 = 1;
+const CAND_LIVE: u8 = 2;
+
+impl DeadCands {
+    fn mark(&mut self, depth: usize, cand: usize, is_dead: bool) {
+        if let Some(x) = self.cands.get_mut(depth).and_then(|d| d.get_mut(cand)) {
+            *x = if is_dead { CAND_DEAD } else { CAND_LIVE };
+            if is_dead {
+                if let Some(c) = self.count.get_mut(depth) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+}
 
 struct DfsState {
     /// What the request should hold per dimension: `0` absent, `c + 1` candidate `c`,
