@@ -27,7 +27,7 @@ use crate::eval::{self, Decision};
 use crate::model::*;
 use crate::pattern::Tok;
 use crate::request::{AwsCaller, Caller, CallerKind, Context, CtxValue, Request};
-use crate::solve::{self, Glob, Unit};
+use crate::solve::{self, ArnPiece, Glob, Unit};
 use crate::values::Decimal;
 use ipnet::IpNet;
 use serde::Serialize;
@@ -383,6 +383,34 @@ fn var_instances(toks: &[Tok], keys: &Keys<'_>) -> Vec<String> {
     out
 }
 
+/// The variable names of an ARN pattern: those of its components (`parts()`), in the
+/// same order, read from its tokens without splitting it.
+fn arn_var_names(p: &crate::pattern::ArnPattern) -> impl Iterator<Item = &str> {
+    p.toks().iter().filter_map(|t| match t {
+        Tok::Var { name, .. } => Some(name.as_str()),
+        _ => None,
+    })
+}
+
+/// An ARN component seen through [`solve::arn_pieces`], as `Pattern::as_literal` sees it:
+/// no piece (the empty text), one literal piece, or anything else (not literal).
+#[derive(Clone, Copy)]
+enum PartLit<'t> {
+    Empty,
+    Lit(&'t str),
+    Other,
+}
+
+impl<'t> PartLit<'t> {
+    fn as_literal(self) -> Option<&'t str> {
+        match self {
+            PartLit::Empty => Some(""),
+            PartLit::Lit(s) => Some(s),
+            PartLit::Other => None,
+        }
+    }
+}
+
 /// Most texts [`var_instances`] builds for one pattern.
 const MAX_VAR_INSTANCES: usize = 8;
 
@@ -654,42 +682,55 @@ impl<'a> Analyzer<'a> {
         for st in self.all_statements() {
             let Some(r) = &st.resource else { continue };
             for item in &r.items {
-                let parts = item.pattern.parts();
-                if parts.len() != 6 {
+                // The components as `parts()` splits them, without building them.
+                let toks = item.pattern.toks();
+                let mut lits = [PartLit::Empty; 6];
+                let k = solve::arn_pieces(toks, |i, piece| {
+                    if let Some(l) = lits.get_mut(i) {
+                        *l = match (*l, piece) {
+                            (PartLit::Empty, ArnPiece::Lit(s)) => PartLit::Lit(s),
+                            _ => PartLit::Other,
+                        };
+                    }
+                });
+                if k != 6 {
                     continue;
                 }
-                let service = parts.get(2).and_then(|p| p.as_literal());
+                let service = lits.get(2).and_then(|l| l.as_literal());
                 if service.is_some_and(|s| s != "s3") {
                     continue;
                 }
-                let partition = parts
+                let partition = lits
                     .get(1)
-                    .and_then(|p| p.as_literal())
+                    .and_then(|l| l.as_literal())
                     .unwrap_or("aws")
                     .to_string();
-                let Some(res) = parts.get(5) else { continue };
                 let mut name = String::new();
                 let mut wild = false;
-                'outer: for t in res.toks() {
-                    match t {
-                        Tok::Lit(s) => {
-                            for c in s.chars() {
-                                if c == '/' {
-                                    break 'outer;
-                                }
-                                name.push(c);
+                let mut done = false;
+                solve::arn_pieces(toks, |i, piece| {
+                    if i != 5 || done {
+                        return;
+                    }
+                    match piece {
+                        ArnPiece::Lit(s) => match s.split_once('/') {
+                            Some((head, _)) => {
+                                name.push_str(head);
+                                done = true;
                             }
-                        }
-                        Tok::Star => {
+                            None => name.push_str(s),
+                        },
+                        ArnPiece::Tok(Tok::Star) => {
                             wild = true;
-                            break;
+                            done = true;
                         }
-                        Tok::One | Tok::Var { .. } => {
+                        ArnPiece::Tok(Tok::One | Tok::Var { .. }) => {
                             wild = true;
                             name.push('x');
                         }
+                        ArnPiece::Tok(Tok::Lit(_)) => {}
                     }
-                }
+                });
                 if name.is_empty() {
                     continue;
                 }
@@ -852,10 +893,8 @@ impl<'a> Analyzer<'a> {
                             complete = false;
                             note = Some(format!("values of `{display}` use policy variables"));
                         }
-                        if p.parts()
-                            .iter()
-                            .all(|x| !x.has_wildcards() && !x.has_vars())
-                        {
+                        // No component has a wildcard or a variable: only literal tokens.
+                        if p.toks().iter().all(|t| matches!(t, Tok::Lit(_))) {
                             literals.push(v.text.value.clone());
                         }
                         questions.push(Glob::from_arn_condition(p));
@@ -1195,10 +1234,8 @@ impl<'a> Analyzer<'a> {
                             }
                         }
                         if let Compiled::Arn(p) = &v.compiled {
-                            for part in p.parts() {
-                                for n in part.var_names() {
-                                    key_names.get_or_insert_with(n.to_string(), || n.to_string());
-                                }
+                            for n in arn_var_names(p) {
+                                key_names.get_or_insert_with(n.to_string(), || n.to_string());
                             }
                         }
                     }
@@ -1206,10 +1243,8 @@ impl<'a> Analyzer<'a> {
             }
             if let Some(r) = &st.resource {
                 for item in &r.items {
-                    for part in item.pattern.parts() {
-                        for n in part.var_names() {
-                            key_names.get_or_insert_with(n.to_string(), || n.to_string());
-                        }
+                    for n in arn_var_names(&item.pattern) {
+                        key_names.get_or_insert_with(n.to_string(), || n.to_string());
                     }
                 }
             }
@@ -1246,9 +1281,7 @@ impl<'a> Analyzer<'a> {
                 } else if let Some(r) = &st.resource {
                     let mut deps = vec![1];
                     for item in &r.items {
-                        for part in item.pattern.parts() {
-                            deps.extend(part.var_names().filter_map(key_index));
-                        }
+                        deps.extend(arn_var_names(&item.pattern).filter_map(key_index));
                     }
                     atoms.push(Atom {
                         kind: AtomKind::Resource,
@@ -1270,9 +1303,7 @@ impl<'a> Analyzer<'a> {
                                     deps.extend(p.var_names().filter_map(key_index))
                                 }
                                 Compiled::Arn(p) => {
-                                    for part in p.parts() {
-                                        deps.extend(part.var_names().filter_map(key_index));
-                                    }
+                                    deps.extend(arn_var_names(p).filter_map(key_index))
                                 }
                                 _ => {}
                             }
@@ -1373,9 +1404,7 @@ impl<'a> Analyzer<'a> {
                     }
                     if let Some(r) = &st.resource {
                         for item in &r.items {
-                            for part in item.pattern.parts() {
-                                d.extend(part.var_names().filter_map(key_index));
-                            }
+                            d.extend(arn_var_names(&item.pattern).filter_map(key_index));
                         }
                     }
                 }
@@ -2445,12 +2474,10 @@ impl<'s, 'a> Search<'s, 'a> {
         }
         if let Some(r) = &stmt.resource {
             for item in &r.items {
-                for part in item.pattern.parts() {
-                    d.extend(
-                        part.var_names()
-                            .filter_map(|n| self.keys.position(n).map(|i| i + 2)),
-                    );
-                }
+                d.extend(
+                    arn_var_names(&item.pattern)
+                        .filter_map(|n| self.keys.position(n).map(|i| i + 2)),
+                );
             }
         }
         d.into_iter().collect()
