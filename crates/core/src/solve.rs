@@ -453,6 +453,12 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
             if !sigs.contains_key(sig.as_slice()) {
                 sigs.insert(sig.clone(), head);
                 order.push(head);
+                if nq == 0 {
+                    // Without questions every value behaves alike: the one signature is
+                    // found (the first value in BFS order, as a full search would keep),
+                    // and nothing further can be learnt.
+                    break;
+                }
             }
         }
         if state.iter().any(|s| *s != 0) {
