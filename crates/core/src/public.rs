@@ -511,6 +511,30 @@ fn is_narrow(net: &IpNet) -> bool {
     }
 }
 
+/// An address as `to_string` writes it; IPv4 ones written directly (the standard
+/// library's `Display` goes through a formatting buffer, slow for many addresses).
+fn ip_text(a: IpAddr) -> String {
+    match a {
+        IpAddr::V4(v4) => {
+            let mut s = String::with_capacity(15);
+            for (i, o) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    s.push('.');
+                }
+                if o >= 100 {
+                    s.push(char::from(b'0' + o / 100));
+                }
+                if o >= 10 {
+                    s.push(char::from(b'0' + o / 10 % 10));
+                }
+                s.push(char::from(b'0' + o % 10));
+            }
+            s
+        }
+        IpAddr::V6(_) => a.to_string(),
+    }
+}
+
 /// Keys that are always in a real request: witnesses set them rather than leave them out.
 const ALWAYS_PRESENT: &[&str] = &[
     "aws:securetransport",
@@ -682,9 +706,13 @@ impl<'a> Analyzer<'a> {
         for st in self.all_statements() {
             let Some(r) = &st.resource else { continue };
             for item in &r.items {
-                // The components as `parts()` splits them, without building them.
+                // The components as `parts()` splits them, without building them; the
+                // bucket read from the sixth (only a six-component ARN has pieces there).
                 let toks = item.pattern.toks();
                 let mut lits = [PartLit::Empty; 6];
+                let mut name = String::new();
+                let mut wild = false;
+                let mut done = false;
                 let k = solve::arn_pieces(toks, |i, piece| {
                     if let Some(l) = lits.get_mut(i) {
                         *l = match (*l, piece) {
@@ -692,23 +720,6 @@ impl<'a> Analyzer<'a> {
                             _ => PartLit::Other,
                         };
                     }
-                });
-                if k != 6 {
-                    continue;
-                }
-                let service = lits.get(2).and_then(|l| l.as_literal());
-                if service.is_some_and(|s| s != "s3") {
-                    continue;
-                }
-                let partition = lits
-                    .get(1)
-                    .and_then(|l| l.as_literal())
-                    .unwrap_or("aws")
-                    .to_string();
-                let mut name = String::new();
-                let mut wild = false;
-                let mut done = false;
-                solve::arn_pieces(toks, |i, piece| {
                     if i != 5 || done {
                         return;
                     }
@@ -731,6 +742,18 @@ impl<'a> Analyzer<'a> {
                         ArnPiece::Tok(Tok::Lit(_)) => {}
                     }
                 });
+                if k != 6 {
+                    continue;
+                }
+                let service = lits.get(2).and_then(|l| l.as_literal());
+                if service.is_some_and(|s| s != "s3") {
+                    continue;
+                }
+                let partition = lits
+                    .get(1)
+                    .and_then(|l| l.as_literal())
+                    .unwrap_or("aws")
+                    .to_string();
                 if name.is_empty() {
                     continue;
                 }
@@ -1108,7 +1131,7 @@ impl<'a> Analyzer<'a> {
                 // The outsider's address is outside every narrow range the policy lists.
                 reps.retain(|a| !nets.iter().any(|n| is_narrow(n) && n.contains(a)));
             }
-            scalars.extend(reps.into_iter().map(|a| a.to_string()));
+            scalars.extend(reps.into_iter().map(ip_text));
         }
 
         // A value present but unreadable as a number, date or address makes those
@@ -2872,6 +2895,31 @@ mod tests {
 
     fn verdicts(pa: &PublicAccess) -> (Verdict, Verdict) {
         (pa.read.verdict, pa.write.verdict)
+    }
+
+    #[test]
+    fn ip_text_writes_what_display_does() {
+        for a in [
+            0u32,
+            1,
+            9,
+            10,
+            99,
+            100,
+            199,
+            255,
+            256,
+            0x0a00_0001,
+            0xc633_6400,
+            u32::MAX,
+        ] {
+            for x in [a, a.rotate_left(8), a.wrapping_mul(2_654_435_761)] {
+                let ip = IpAddr::V4(std::net::Ipv4Addr::from(x));
+                assert_eq!(ip_text(ip), ip.to_string());
+            }
+        }
+        let v6: IpAddr = "2001:db8::1".parse().unwrap();
+        assert_eq!(ip_text(v6), v6.to_string());
     }
 
     #[test]
