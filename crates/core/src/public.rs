@@ -1975,16 +1975,30 @@ impl<'s, 'a> Search<'s, 'a> {
     /// Bring the search's request up to date with what was asked for.
     fn sync(&self, req: &mut LazyReq, st: &DfsState) {
         for (dim, (&want, has)) in st.want.iter().zip(req.has.iter_mut()).enumerate() {
-            if want == *has {
-                continue;
-            }
-            match want {
-                NOT_A_CAND => continue,
-                0 => self.unassign(&mut req.req, dim),
-                c => self.assign(&mut req.req, dim, c - 1),
-            }
-            *has = want;
+            self.sync_one(&mut req.req, dim, want, has);
         }
+    }
+
+    /// [`Self::sync`] for the dimensions `dims` only: enough for an atom, which reads
+    /// nothing but its dependencies (the others are brought up to date when read).
+    fn sync_dims(&self, req: &mut LazyReq, st: &DfsState, dims: &[usize]) {
+        for &dim in dims {
+            if let (Some(&want), Some(has)) = (st.want.get(dim), req.has.get_mut(dim)) {
+                self.sync_one(&mut req.req, dim, want, has);
+            }
+        }
+    }
+
+    fn sync_one(&self, req: &mut Request, dim: usize, want: usize, has: &mut usize) {
+        if want == *has {
+            return;
+        }
+        match want {
+            NOT_A_CAND => return,
+            0 => self.unassign(req, dim),
+            c => self.assign(req, dim, c - 1),
+        }
+        *has = want;
     }
 
     /// Take a key dimension out of the request (absent).
@@ -2007,11 +2021,11 @@ impl<'s, 'a> Search<'s, 'a> {
         };
         let (&[dim], Some(slot)) = (atom.deps.as_slice(), self.atom_base.get(s).map(|b| b + a))
         else {
-            self.sync(req, st);
+            self.sync_dims(req, st, &atom.deps);
             return self.atom_eval(info, atom, &req.req);
         };
         let Some(&cand) = st.cur.get(dim) else {
-            self.sync(req, st);
+            self.sync_dims(req, st, &atom.deps);
             return self.atom_eval(info, atom, &req.req);
         };
         let at = self.memo_index(dim, cand);
@@ -2025,10 +2039,21 @@ impl<'s, 'a> Search<'s, 'a> {
             1 => return Tri::True,
             2 => return Tri::False,
             3 => return Tri::Unknown,
-            _ => {
-                self.sync(req, st);
-                self.atom_eval(info, atom, &req.req)
-            }
+            // An atom on the caller alone reads only the caller, one on the resource alone
+            // only the resource (no variable): read from the candidate itself, without
+            // copying it into the request.
+            _ => match (dim, self.callers.get(cand), self.resources.get(cand)) {
+                (0, Some(caller), _) => {
+                    self.atom_eval_with(info, atom, caller, &req.req.resource, &req.req.context)
+                }
+                (1, _, Some(resource)) => {
+                    self.atom_eval_with(info, atom, &req.req.caller, resource, &req.req.context)
+                }
+                _ => {
+                    self.sync_dims(req, st, &atom.deps);
+                    self.atom_eval(info, atom, &req.req)
+                }
+            },
         };
         if let Some(m) = self.memo.borrow_mut().get_mut(slot) {
             if m.len() <= at {
@@ -2046,19 +2071,32 @@ impl<'s, 'a> Search<'s, 'a> {
     }
 
     fn atom_eval(&self, info: &StmtInfo<'_>, atom: &Atom, req: &Request) -> Tri {
+        self.atom_eval_with(info, atom, &req.caller, &req.resource, &req.context)
+    }
+
+    /// [`Self::atom_eval`] on a request given by its parts (a principal atom reads only
+    /// the caller, a resource atom the resource and the variables, a condition the context).
+    fn atom_eval_with(
+        &self,
+        info: &StmtInfo<'_>,
+        atom: &Atom,
+        caller: &Caller,
+        resource: &str,
+        context: &Context,
+    ) -> Tri {
         let st = info.st;
         match atom.kind {
             AtomKind::Broken => Tri::Unknown,
             AtomKind::Principal => match &st.principal {
-                Some(p) => principal_tri(p, &req.caller),
+                Some(p) => principal_tri(p, caller),
                 None => Tri::Unknown,
             },
             AtomKind::Resource => match &st.resource {
                 Some(r) => {
-                    let vars = &req.context;
+                    let vars = context;
                     let mut hit = false;
                     for item in &r.items {
-                        if let Ok(true) = item.pattern.matches(&req.resource, vars) {
+                        if let Ok(true) = item.pattern.matches(resource, vars) {
                             hit = true;
                             break;
                         }
@@ -2068,7 +2106,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 None => Tri::Unknown,
             },
             AtomKind::Cond(i) => match st.condition.as_ref().and_then(|c| c.conditions.get(i)) {
-                Some(cond) => condition::evaluate(cond, &req.context, false).result,
+                Some(cond) => condition::evaluate(cond, context, false).result,
                 None => Tri::Unknown,
             },
         }
