@@ -394,6 +394,13 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
     alphabet.push(fresh);
     alphabet.extend(digit);
     crate::collections::sort_dedup(&mut alphabet);
+    if let ([], [g], []) = (questions, must, must_not) {
+        // One value wanted, for one glob: what the search below would find first.
+        return StringReps {
+            values: first_match(g, &alphabet).into_iter().collect(),
+            complete: true,
+        };
+    }
     let autos: Vec<BitNfa> = distinct.iter().map(|g| BitNfa::new(g, &alphabet)).collect();
 
     let nq = questions.len();
@@ -505,6 +512,28 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
         values: order.iter().map(|&i| text_of(i)).collect(),
         complete,
     }
+}
+
+/// The value [`string_reps`]'s search finds first for a single `must` glob, no question
+/// and nothing forbidden (`None`: no value). The search meets values shortest first and,
+/// among those, in the alphabet's order. The shortest values are those whose `*`s take
+/// nothing, every other unit taking one character: each unit takes the first character
+/// of the alphabet it accepts.
+fn first_match(g: &Glob, alphabet: &[char]) -> Option<String> {
+    let mut out = String::new();
+    for u in &g.units {
+        let c = match u {
+            Unit::Star { .. } => continue,
+            Unit::Lit(x) => alphabet.iter().find(|&&c| c == *x),
+            Unit::LitCi(x) => alphabet
+                .iter()
+                .find(|&&c| c.to_lowercase().eq(std::iter::once(*x))),
+            Unit::Any { excl } => alphabet.iter().find(|&&c| *excl != Some(c)),
+            Unit::Digit => alphabet.iter().find(|c| c.is_ascii_digit()),
+        };
+        out.push(*c?);
+    }
+    Some(out)
 }
 
 /// The closure of a state set under skipping `*` positions (`stars`).
@@ -1174,6 +1203,44 @@ mod tests {
                     assert_eq!(Glob::arn(&p, absorb), arn_by_parts(&p, absorb), "{text}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn first_match_is_what_the_search_finds() {
+        // The same constraint with a second, match-all glob goes through the search.
+        let all = Glob {
+            units: vec![Unit::Star { excl: None }],
+        };
+        let units = [
+            Unit::Lit('a'),
+            Unit::Lit(':'),
+            Unit::Lit('7'),
+            Unit::LitCi('k'),
+            Unit::LitCi('x'),
+            Unit::Any { excl: None },
+            Unit::Any { excl: Some(':') },
+            Unit::Any { excl: Some('x') },
+            Unit::Star { excl: None },
+            Unit::Star { excl: Some(':') },
+            Unit::Digit,
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let len = next(9);
+            let g = Glob {
+                units: (0..len).map(|_| units[next(units.len())].clone()).collect(),
+            };
+            let direct = string_reps(&[], std::slice::from_ref(&g), &[]);
+            let searched = string_reps(&[], &[g.clone(), all.clone()], &[]);
+            assert_eq!(direct.values, searched.values, "{g:?}");
+            assert!(direct.complete && searched.complete);
         }
     }
 
