@@ -642,7 +642,7 @@ pub fn evaluate(cond: &Condition, ctx: &Context, explain: bool) -> CondOutcome {
             let (hit, hit_value) = match_one(cond, base, item, ctx);
             let result = if negated { hit.negate() } else { hit };
             outcome(result, explain, || {
-                describe(cond, base, item, hit, hit_value.as_deref())
+                describe(cond, base, item, hit, hit_value)
             })
         }
     }
@@ -729,18 +729,60 @@ fn describe(
 
 /// Whether request value `item` matches any policy value under the *positive* form of
 /// `base`. Returns the first matching policy value's text.
-fn match_one(cond: &Condition, base: BaseOp, item: &str, ctx: &Context) -> (Tri, Option<String>) {
+fn match_one<'c>(
+    cond: &'c Condition,
+    base: BaseOp,
+    item: &str,
+    ctx: &Context,
+) -> (Tri, Option<&'c str>) {
     let pos = base.positive();
     let vars: &dyn VarSource = ctx;
     let mut result = Tri::False;
+    // The request's address, read once for all the values (not once per CIDR).
+    let mut ip: Option<RequestIp> = None;
     for v in &cond.values {
-        let r = compare(pos, &v.compiled, item, vars);
+        let r = match (pos, &v.compiled) {
+            (BaseOp::IpAddress, Compiled::Ip(net)) => compare_ip(
+                net.as_ref(),
+                ip.get_or_insert_with(|| RequestIp::parse(item)),
+            ),
+            _ => compare(pos, &v.compiled, item, vars),
+        };
         if r == Tri::True {
-            return (Tri::True, Some(v.text.value.clone()));
+            return (Tri::True, Some(v.text.value.as_str()));
         }
         result = result.or(r);
     }
     (result, None)
+}
+
+/// A request value for `IpAddress`: an address, a range, or neither.
+enum RequestIp {
+    Addr(IpAddr),
+    Net(IpNet),
+    Unreadable,
+}
+
+impl RequestIp {
+    fn parse(item: &str) -> RequestIp {
+        match item.trim().parse::<IpAddr>() {
+            Ok(addr) => RequestIp::Addr(addr),
+            Err(_) => match item.trim().parse::<IpNet>() {
+                Ok(rnet) => RequestIp::Net(rnet),
+                Err(_) => RequestIp::Unreadable,
+            },
+        }
+    }
+}
+
+/// [`compare`] for `IpAddress` and a CIDR value, the request value already read.
+fn compare_ip(net: Option<&IpNet>, item: &RequestIp) -> Tri {
+    let Some(net) = net else { return Tri::False };
+    match item {
+        RequestIp::Addr(addr) => Tri::from_bool(net.contains(addr)),
+        RequestIp::Net(rnet) => Tri::from_bool(net.contains(rnet)),
+        RequestIp::Unreadable => Tri::False,
+    }
 }
 
 /// Compare one request value with one compiled policy value under a positive operator.

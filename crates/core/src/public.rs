@@ -27,7 +27,7 @@ use crate::eval::{self, Decision};
 use crate::model::*;
 use crate::pattern::Tok;
 use crate::request::{AwsCaller, Caller, CallerKind, Context, CtxValue, Request};
-use crate::solve::{self, Glob, Unit};
+use crate::solve::{self, ArnPiece, Glob, Unit};
 use crate::values::Decimal;
 use ipnet::IpNet;
 use serde::Serialize;
@@ -383,6 +383,34 @@ fn var_instances(toks: &[Tok], keys: &Keys<'_>) -> Vec<String> {
     out
 }
 
+/// The variable names of an ARN pattern: those of its components (`parts()`), in the
+/// same order, read from its tokens without splitting it.
+fn arn_var_names(p: &crate::pattern::ArnPattern) -> impl Iterator<Item = &str> {
+    p.toks().iter().filter_map(|t| match t {
+        Tok::Var { name, .. } => Some(name.as_str()),
+        _ => None,
+    })
+}
+
+/// An ARN component seen through [`solve::arn_pieces`], as `Pattern::as_literal` sees it:
+/// no piece (the empty text), one literal piece, or anything else (not literal).
+#[derive(Clone, Copy)]
+enum PartLit<'t> {
+    Empty,
+    Lit(&'t str),
+    Other,
+}
+
+impl<'t> PartLit<'t> {
+    fn as_literal(self) -> Option<&'t str> {
+        match self {
+            PartLit::Empty => Some(""),
+            PartLit::Lit(s) => Some(s),
+            PartLit::Other => None,
+        }
+    }
+}
+
 /// Most texts [`var_instances`] builds for one pattern.
 const MAX_VAR_INSTANCES: usize = 8;
 
@@ -480,6 +508,30 @@ fn is_narrow(net: &IpNet) -> bool {
             n.prefix_len() >= 8 || private.iter().any(|p| p.contains(net))
         }
         IpNet::V6(n) => n.prefix_len() >= 32,
+    }
+}
+
+/// An address as `to_string` writes it; IPv4 ones written directly (the standard
+/// library's `Display` goes through a formatting buffer, slow for many addresses).
+fn ip_text(a: IpAddr) -> String {
+    match a {
+        IpAddr::V4(v4) => {
+            let mut s = String::with_capacity(15);
+            for (i, o) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    s.push('.');
+                }
+                if o >= 100 {
+                    s.push(char::from(b'0' + o / 100));
+                }
+                if o >= 10 {
+                    s.push(char::from(b'0' + o / 10 % 10));
+                }
+                s.push(char::from(b'0' + o % 10));
+            }
+            s
+        }
+        IpAddr::V6(_) => a.to_string(),
     }
 }
 
@@ -654,42 +706,54 @@ impl<'a> Analyzer<'a> {
         for st in self.all_statements() {
             let Some(r) = &st.resource else { continue };
             for item in &r.items {
-                let parts = item.pattern.parts();
-                if parts.len() != 6 {
-                    continue;
-                }
-                let service = parts.get(2).and_then(|p| p.as_literal());
-                if service.is_some_and(|s| s != "s3") {
-                    continue;
-                }
-                let partition = parts
-                    .get(1)
-                    .and_then(|p| p.as_literal())
-                    .unwrap_or("aws")
-                    .to_string();
-                let Some(res) = parts.get(5) else { continue };
+                // The components as `parts()` splits them, without building them; the
+                // bucket read from the sixth (only a six-component ARN has pieces there).
+                let toks = item.pattern.toks();
+                let mut lits = [PartLit::Empty; 6];
                 let mut name = String::new();
                 let mut wild = false;
-                'outer: for t in res.toks() {
-                    match t {
-                        Tok::Lit(s) => {
-                            for c in s.chars() {
-                                if c == '/' {
-                                    break 'outer;
-                                }
-                                name.push(c);
+                let mut done = false;
+                let k = solve::arn_pieces(toks, |i, piece| {
+                    if let Some(l) = lits.get_mut(i) {
+                        *l = match (*l, piece) {
+                            (PartLit::Empty, ArnPiece::Lit(s)) => PartLit::Lit(s),
+                            _ => PartLit::Other,
+                        };
+                    }
+                    if i != 5 || done {
+                        return;
+                    }
+                    match piece {
+                        ArnPiece::Lit(s) => match s.split_once('/') {
+                            Some((head, _)) => {
+                                name.push_str(head);
+                                done = true;
                             }
-                        }
-                        Tok::Star => {
+                            None => name.push_str(s),
+                        },
+                        ArnPiece::Tok(Tok::Star) => {
                             wild = true;
-                            break;
+                            done = true;
                         }
-                        Tok::One | Tok::Var { .. } => {
+                        ArnPiece::Tok(Tok::One | Tok::Var { .. }) => {
                             wild = true;
                             name.push('x');
                         }
+                        ArnPiece::Tok(Tok::Lit(_)) => {}
                     }
+                });
+                if k != 6 {
+                    continue;
                 }
+                let service = lits.get(2).and_then(|l| l.as_literal());
+                if service.is_some_and(|s| s != "s3") {
+                    continue;
+                }
+                let partition = lits
+                    .get(1)
+                    .and_then(|l| l.as_literal())
+                    .unwrap_or("aws")
+                    .to_string();
                 if name.is_empty() {
                     continue;
                 }
@@ -852,10 +916,8 @@ impl<'a> Analyzer<'a> {
                             complete = false;
                             note = Some(format!("values of `{display}` use policy variables"));
                         }
-                        if p.parts()
-                            .iter()
-                            .all(|x| !x.has_wildcards() && !x.has_vars())
-                        {
+                        // No component has a wildcard or a variable: only literal tokens.
+                        if p.toks().iter().all(|t| matches!(t, Tok::Lit(_))) {
                             literals.push(v.text.value.clone());
                         }
                         questions.push(Glob::from_arn_condition(p));
@@ -1069,7 +1131,7 @@ impl<'a> Analyzer<'a> {
                 // The outsider's address is outside every narrow range the policy lists.
                 reps.retain(|a| !nets.iter().any(|n| is_narrow(n) && n.contains(a)));
             }
-            scalars.extend(reps.into_iter().map(|a| a.to_string()));
+            scalars.extend(reps.into_iter().map(ip_text));
         }
 
         // A value present but unreadable as a number, date or address makes those
@@ -1195,10 +1257,8 @@ impl<'a> Analyzer<'a> {
                             }
                         }
                         if let Compiled::Arn(p) = &v.compiled {
-                            for part in p.parts() {
-                                for n in part.var_names() {
-                                    key_names.get_or_insert_with(n.to_string(), || n.to_string());
-                                }
+                            for n in arn_var_names(p) {
+                                key_names.get_or_insert_with(n.to_string(), || n.to_string());
                             }
                         }
                     }
@@ -1206,10 +1266,8 @@ impl<'a> Analyzer<'a> {
             }
             if let Some(r) = &st.resource {
                 for item in &r.items {
-                    for part in item.pattern.parts() {
-                        for n in part.var_names() {
-                            key_names.get_or_insert_with(n.to_string(), || n.to_string());
-                        }
+                    for n in arn_var_names(&item.pattern) {
+                        key_names.get_or_insert_with(n.to_string(), || n.to_string());
                     }
                 }
             }
@@ -1246,9 +1304,7 @@ impl<'a> Analyzer<'a> {
                 } else if let Some(r) = &st.resource {
                     let mut deps = vec![1];
                     for item in &r.items {
-                        for part in item.pattern.parts() {
-                            deps.extend(part.var_names().filter_map(key_index));
-                        }
+                        deps.extend(arn_var_names(&item.pattern).filter_map(key_index));
                     }
                     atoms.push(Atom {
                         kind: AtomKind::Resource,
@@ -1270,9 +1326,7 @@ impl<'a> Analyzer<'a> {
                                     deps.extend(p.var_names().filter_map(key_index))
                                 }
                                 Compiled::Arn(p) => {
-                                    for part in p.parts() {
-                                        deps.extend(part.var_names().filter_map(key_index));
-                                    }
+                                    deps.extend(arn_var_names(p).filter_map(key_index))
                                 }
                                 _ => {}
                             }
@@ -1373,9 +1427,7 @@ impl<'a> Analyzer<'a> {
                     }
                     if let Some(r) = &st.resource {
                         for item in &r.items {
-                            for part in item.pattern.parts() {
-                                d.extend(part.var_names().filter_map(key_index));
-                            }
+                            d.extend(arn_var_names(&item.pattern).filter_map(key_index));
                         }
                     }
                 }
@@ -1923,16 +1975,30 @@ impl<'s, 'a> Search<'s, 'a> {
     /// Bring the search's request up to date with what was asked for.
     fn sync(&self, req: &mut LazyReq, st: &DfsState) {
         for (dim, (&want, has)) in st.want.iter().zip(req.has.iter_mut()).enumerate() {
-            if want == *has {
-                continue;
-            }
-            match want {
-                NOT_A_CAND => continue,
-                0 => self.unassign(&mut req.req, dim),
-                c => self.assign(&mut req.req, dim, c - 1),
-            }
-            *has = want;
+            self.sync_one(&mut req.req, dim, want, has);
         }
+    }
+
+    /// [`Self::sync`] for the dimensions `dims` only: enough for an atom, which reads
+    /// nothing but its dependencies (the others are brought up to date when read).
+    fn sync_dims(&self, req: &mut LazyReq, st: &DfsState, dims: &[usize]) {
+        for &dim in dims {
+            if let (Some(&want), Some(has)) = (st.want.get(dim), req.has.get_mut(dim)) {
+                self.sync_one(&mut req.req, dim, want, has);
+            }
+        }
+    }
+
+    fn sync_one(&self, req: &mut Request, dim: usize, want: usize, has: &mut usize) {
+        if want == *has {
+            return;
+        }
+        match want {
+            NOT_A_CAND => return,
+            0 => self.unassign(req, dim),
+            c => self.assign(req, dim, c - 1),
+        }
+        *has = want;
     }
 
     /// Take a key dimension out of the request (absent).
@@ -1955,11 +2021,11 @@ impl<'s, 'a> Search<'s, 'a> {
         };
         let (&[dim], Some(slot)) = (atom.deps.as_slice(), self.atom_base.get(s).map(|b| b + a))
         else {
-            self.sync(req, st);
+            self.sync_dims(req, st, &atom.deps);
             return self.atom_eval(info, atom, &req.req);
         };
         let Some(&cand) = st.cur.get(dim) else {
-            self.sync(req, st);
+            self.sync_dims(req, st, &atom.deps);
             return self.atom_eval(info, atom, &req.req);
         };
         let at = self.memo_index(dim, cand);
@@ -1973,10 +2039,21 @@ impl<'s, 'a> Search<'s, 'a> {
             1 => return Tri::True,
             2 => return Tri::False,
             3 => return Tri::Unknown,
-            _ => {
-                self.sync(req, st);
-                self.atom_eval(info, atom, &req.req)
-            }
+            // An atom on the caller alone reads only the caller, one on the resource alone
+            // only the resource (no variable): read from the candidate itself, without
+            // copying it into the request.
+            _ => match (dim, self.callers.get(cand), self.resources.get(cand)) {
+                (0, Some(caller), _) => {
+                    self.atom_eval_with(info, atom, caller, &req.req.resource, &req.req.context)
+                }
+                (1, _, Some(resource)) => {
+                    self.atom_eval_with(info, atom, &req.req.caller, resource, &req.req.context)
+                }
+                _ => {
+                    self.sync_dims(req, st, &atom.deps);
+                    self.atom_eval(info, atom, &req.req)
+                }
+            },
         };
         if let Some(m) = self.memo.borrow_mut().get_mut(slot) {
             if m.len() <= at {
@@ -1994,19 +2071,32 @@ impl<'s, 'a> Search<'s, 'a> {
     }
 
     fn atom_eval(&self, info: &StmtInfo<'_>, atom: &Atom, req: &Request) -> Tri {
+        self.atom_eval_with(info, atom, &req.caller, &req.resource, &req.context)
+    }
+
+    /// [`Self::atom_eval`] on a request given by its parts (a principal atom reads only
+    /// the caller, a resource atom the resource and the variables, a condition the context).
+    fn atom_eval_with(
+        &self,
+        info: &StmtInfo<'_>,
+        atom: &Atom,
+        caller: &Caller,
+        resource: &str,
+        context: &Context,
+    ) -> Tri {
         let st = info.st;
         match atom.kind {
             AtomKind::Broken => Tri::Unknown,
             AtomKind::Principal => match &st.principal {
-                Some(p) => principal_tri(p, &req.caller),
+                Some(p) => principal_tri(p, caller),
                 None => Tri::Unknown,
             },
             AtomKind::Resource => match &st.resource {
                 Some(r) => {
-                    let vars = &req.context;
+                    let vars = context;
                     let mut hit = false;
                     for item in &r.items {
-                        if let Ok(true) = item.pattern.matches(&req.resource, vars) {
+                        if let Ok(true) = item.pattern.matches(resource, vars) {
                             hit = true;
                             break;
                         }
@@ -2016,7 +2106,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 None => Tri::Unknown,
             },
             AtomKind::Cond(i) => match st.condition.as_ref().and_then(|c| c.conditions.get(i)) {
-                Some(cond) => condition::evaluate(cond, &req.context, false).result,
+                Some(cond) => condition::evaluate(cond, context, false).result,
                 None => Tri::Unknown,
             },
         }
@@ -2071,6 +2161,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 own.extend(a.deps.iter().copied());
             }
             let own: Vec<usize> = own.into_iter().collect();
+            let plan = Plan::new(&own, &info_s.atoms);
             let mut used: VecSet<usize> = own.iter().copied().collect();
             for &d in &denies {
                 if let Some(info) = self.infos.get(d) {
@@ -2108,8 +2199,16 @@ impl<'s, 'a> Search<'s, 'a> {
                     .map(|d| if d < 2 { NOT_A_CAND } else { 0 })
                     .collect(),
             };
+            let mut dead = DeadCands {
+                cands: own
+                    .iter()
+                    .map(|&d| vec![CAND_UNSEEN; self.cand_count(d)])
+                    .collect(),
+                count: vec![0; own.len()],
+            };
             let found = self.dfs(
-                &own,
+                &plan,
+                &mut dead,
                 0,
                 s,
                 &denies,
@@ -2161,11 +2260,15 @@ impl<'s, 'a> Search<'s, 'a> {
         }
     }
 
-    /// Assign the Allow's own dimensions (`own`), pruning as soon as one of its atoms fails.
+    /// Assign the Allow's own dimensions (`plan.own`), pruning as soon as one of its atoms
+    /// fails. A candidate that fails on its own (see [`Plan::pure`]) fails wherever it is
+    /// tried: [`DeadCands`] remembers it, and a depth whose every candidate is so is left
+    /// at once, with the budget charged as trying them would.
     #[allow(clippy::too_many_arguments)] // the recursion's state, kept explicit
     fn dfs(
         &self,
-        own: &[usize],
+        plan: &Plan,
+        dead: &mut DeadCands,
         depth: usize,
         s: usize,
         denies: &[usize],
@@ -2174,37 +2277,60 @@ impl<'s, 'a> Search<'s, 'a> {
         pinned: &mut VecSet<usize>,
         budget: &mut usize,
     ) -> Option<Request> {
-        let Some(&dim) = own.get(depth) else {
+        let Some(&dim) = plan.own.get(depth) else {
             if self.hopeless(denies, req, st, pinned) {
                 return None;
             }
             return self.kill(0, s, denies, req, st, pinned, budget);
         };
-        let info_s = self.infos.get(s)?;
-        'cands: for cand in 0..self.cand_count(dim) {
+        let n = self.cand_count(dim);
+        if dead.count.get(depth).is_some_and(|&c| c >= n) {
+            // Every candidate fails here whatever the others hold: trying them would only
+            // spend the budget.
+            *budget = budget.saturating_sub(n);
+            return None;
+        }
+        let checks = plan.checks.get(depth).map_or(&[][..], Vec::as_slice);
+        let pure = plan.pure.get(depth).copied().unwrap_or(0);
+        'cands: for cand in 0..n {
             if *budget == 0 {
                 return None;
             }
             *budget -= 1;
+            let seen = dead
+                .cands
+                .get(depth)
+                .and_then(|d| d.get(cand))
+                .copied()
+                .unwrap_or(CAND_LIVE);
+            if seen == CAND_DEAD {
+                continue;
+            }
             Self::want(st, dim, cand);
             Self::set_assigned(st, dim, true);
             Self::set_cur(st, dim, cand);
-            for (a, _) in info_s
-                .atoms
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.deps.contains(&dim) && Self::decided(a, st))
-            {
+            for (j, &a) in checks.iter().enumerate() {
                 match self.atom(s, a, req, st) {
                     Tri::True => {}
-                    Tri::False => continue 'cands,
+                    Tri::False => {
+                        if seen == CAND_UNSEEN {
+                            dead.mark(depth, cand, j < pure);
+                        }
+                        continue 'cands;
+                    }
                     Tri::Unknown => {
+                        if seen == CAND_UNSEEN {
+                            dead.mark(depth, cand, false);
+                        }
                         st.uncertain = true;
                         continue 'cands;
                     }
                 }
             }
-            if let Some(w) = self.dfs(own, depth + 1, s, denies, req, st, pinned, budget) {
+            if seen == CAND_UNSEEN {
+                dead.mark(depth, cand, false);
+            }
+            if let Some(w) = self.dfs(plan, dead, depth + 1, s, denies, req, st, pinned, budget) {
                 return Some(w);
             }
         }
@@ -2409,12 +2535,10 @@ impl<'s, 'a> Search<'s, 'a> {
         }
         if let Some(r) = &stmt.resource {
             for item in &r.items {
-                for part in item.pattern.parts() {
-                    d.extend(
-                        part.var_names()
-                            .filter_map(|n| self.keys.position(n).map(|i| i + 2)),
-                    );
-                }
+                d.extend(
+                    arn_var_names(&item.pattern)
+                        .filter_map(|n| self.keys.position(n).map(|i| i + 2)),
+                );
             }
         }
         d.into_iter().collect()
@@ -2693,6 +2817,86 @@ struct LazyReq {
 /// no candidate.
 const NOT_A_CAND: usize = usize::MAX;
 
+/// The order in which an Allow's search assigns its dimensions, and what it checks
+/// at each depth.
+struct Plan {
+    /// The Allow's own dimensions, in the order they are assigned.
+    own: Vec<usize>,
+    /// Per depth: the Allow's atoms decided once `own[depth]` is assigned (those that
+    /// read it and no later dimension), in the statement's order.
+    checks: Vec<Vec<usize>>,
+    /// Per depth: how many of the first `checks` read `own[depth]` only. Their values are
+    /// a function of its candidate: a candidate one of them rejects (before any other
+    /// check says no) is rejected wherever it is tried.
+    pure: Vec<usize>,
+}
+
+impl Plan {
+    fn new(own: &[usize], atoms: &[Atom]) -> Plan {
+        let depth_of = |d: usize| own.iter().position(|&x| x == d);
+        let mut checks: Vec<Vec<usize>> = vec![Vec::new(); own.len()];
+        for (ai, a) in atoms.iter().enumerate() {
+            // An atom with a dimension outside `own`, or none, is never decided in `dfs`.
+            let mut last: Option<usize> = None;
+            let mut inside = !a.deps.is_empty();
+            for &d in &a.deps {
+                match depth_of(d) {
+                    Some(k) => last = Some(last.map_or(k, |l: usize| l.max(k))),
+                    None => inside = false,
+                }
+            }
+            if let (true, Some(k)) = (inside, last) {
+                if let Some(c) = checks.get_mut(k) {
+                    c.push(ai);
+                }
+            }
+        }
+        let pure = checks
+            .iter()
+            .zip(own)
+            .map(|(c, &dim)| {
+                c.iter()
+                    .take_while(|&&ai| {
+                        atoms
+                            .get(ai)
+                            .is_some_and(|a| a.deps.iter().all(|&d| d == dim))
+                    })
+                    .count()
+            })
+            .collect();
+        Plan {
+            own: own.to_vec(),
+            checks,
+            pure,
+        }
+    }
+}
+
+/// Per depth of an Allow's search, what is known of each candidate: [`CAND_UNSEEN`],
+/// [`CAND_DEAD`] (rejected by a check that reads only its own dimension, so rejected
+/// wherever it is tried, with no other effect) or [`CAND_LIVE`]; and how many are dead.
+struct DeadCands {
+    cands: Vec<Vec<u8>>,
+    count: Vec<usize>,
+}
+
+const CAND_UNSEEN: u8 = 0;
+const CAND_DEAD: u8 = 1;
+const CAND_LIVE: u8 = 2;
+
+impl DeadCands {
+    fn mark(&mut self, depth: usize, cand: usize, is_dead: bool) {
+        if let Some(x) = self.cands.get_mut(depth).and_then(|d| d.get_mut(cand)) {
+            *x = if is_dead { CAND_DEAD } else { CAND_LIVE };
+            if is_dead {
+                if let Some(c) = self.count.get_mut(depth) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+}
+
 struct DfsState {
     /// What the request should hold per dimension: `0` absent, `c + 1` candidate `c`,
     /// [`NOT_A_CAND`] the initial value.
@@ -2729,6 +2933,31 @@ mod tests {
 
     fn verdicts(pa: &PublicAccess) -> (Verdict, Verdict) {
         (pa.read.verdict, pa.write.verdict)
+    }
+
+    #[test]
+    fn ip_text_writes_what_display_does() {
+        for a in [
+            0u32,
+            1,
+            9,
+            10,
+            99,
+            100,
+            199,
+            255,
+            256,
+            0x0a00_0001,
+            0xc633_6400,
+            u32::MAX,
+        ] {
+            for x in [a, a.rotate_left(8), a.wrapping_mul(2_654_435_761)] {
+                let ip = IpAddr::V4(std::net::Ipv4Addr::from(x));
+                assert_eq!(ip_text(ip), ip.to_string());
+            }
+        }
+        let v6: IpAddr = "2001:db8::1".parse().unwrap();
+        assert_eq!(ip_text(v6), v6.to_string());
     }
 
     #[test]

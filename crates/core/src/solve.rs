@@ -81,24 +81,36 @@ impl Glob {
         Glob::arn(p, false)
     }
 
+    /// Read from the pattern's tokens as [`arn_pieces`] splits them: the components'
+    /// units joined by `:` are the tokens' units, each wildcard excluding `:` unless it
+    /// is in the last component and that one may take colons.
     fn arn(p: &ArnPattern, absorb_allowed: bool) -> Glob {
-        let parts = p.parts();
-        let k = parts.len();
-        let absorb = absorb_allowed
-            && k < 6
-            && matches!(parts.last().and_then(|l| l.toks().last()), Some(Tok::Star));
-        let mut units = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                units.push(Unit::Lit(':'));
-            }
-            let last = i + 1 == k;
-            let excl = if !last || (k < 6 && !absorb) {
+        let toks = p.toks();
+        let k = arn_pieces(toks, |_, _| {});
+        // The last component's last token is the pattern's last one (when it is a `*`).
+        let absorb = absorb_allowed && k < 6 && matches!(toks.last(), Some(Tok::Star));
+        let excl = |i: usize| {
+            if i + 1 != k || (k < 6 && !absorb) {
                 Some(':')
             } else {
                 None
-            };
-            units.extend(Glob::from_toks(part.toks(), excl, false).units);
+            }
+        };
+        let mut units = Vec::new();
+        let mut part = 0;
+        for t in toks {
+            match t {
+                Tok::Lit(s) => {
+                    for c in s.chars() {
+                        units.push(Unit::Lit(c));
+                        if c == ':' && part < 5 {
+                            part += 1;
+                        }
+                    }
+                }
+                Tok::Star | Tok::Var { .. } => units.push(Unit::Star { excl: excl(part) }),
+                Tok::One => units.push(Unit::Any { excl: excl(part) }),
+            }
         }
         Glob { units }
     }
@@ -228,6 +240,44 @@ fn lower_unit(c: char) -> Unit {
     }
 }
 
+/// A piece of an ARN pattern's component: a run of literal text or another token.
+#[derive(Clone, Copy, Debug)]
+pub enum ArnPiece<'t> {
+    Lit(&'t str),
+    Tok(&'t Tok),
+}
+
+/// The components of an ARN pattern as [`ArnPattern::parts`] splits its tokens (the
+/// first five `:` in literal text end a component; later ones stay in the sixth),
+/// without building them: `f(component, piece)` for each non-empty piece, in order.
+/// Returns the number of components. Tokens are merged (no two literals in a row), so a
+/// component is literal exactly when it has no piece or one literal piece.
+pub fn arn_pieces<'t>(toks: &'t [Tok], mut f: impl FnMut(usize, ArnPiece<'t>)) -> usize {
+    let mut part = 0;
+    for t in toks {
+        match t {
+            Tok::Lit(s) => {
+                let mut rest = s.as_str();
+                while part < 5 {
+                    let Some((head, tail)) = rest.split_once(':') else {
+                        break;
+                    };
+                    if !head.is_empty() {
+                        f(part, ArnPiece::Lit(head));
+                    }
+                    part += 1;
+                    rest = tail;
+                }
+                if !rest.is_empty() {
+                    f(part, ArnPiece::Lit(rest));
+                }
+            }
+            t => f(part, ArnPiece::Tok(t)),
+        }
+    }
+    part + 1
+}
+
 /// A set of automaton states, packed in bits.
 type States = Vec<u64>;
 
@@ -344,6 +394,13 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
     alphabet.push(fresh);
     alphabet.extend(digit);
     crate::collections::sort_dedup(&mut alphabet);
+    if let ([], [g], []) = (questions, must, must_not) {
+        // One value wanted, for one glob: what the search below would find first.
+        return StringReps {
+            values: first_match(g, &alphabet).into_iter().collect(),
+            complete: true,
+        };
+    }
     let autos: Vec<BitNfa> = distinct.iter().map(|g| BitNfa::new(g, &alphabet)).collect();
 
     let nq = questions.len();
@@ -403,6 +460,12 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
             if !sigs.contains_key(sig.as_slice()) {
                 sigs.insert(sig.clone(), head);
                 order.push(head);
+                if nq == 0 {
+                    // Without questions every value behaves alike: the one signature is
+                    // found (the first value in BFS order, as a full search would keep),
+                    // and nothing further can be learnt.
+                    break;
+                }
             }
         }
         if state.iter().any(|s| *s != 0) {
@@ -449,6 +512,28 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
         values: order.iter().map(|&i| text_of(i)).collect(),
         complete,
     }
+}
+
+/// The value [`string_reps`]'s search finds first for a single `must` glob, no question
+/// and nothing forbidden (`None`: no value). The search meets values shortest first and,
+/// among those, in the alphabet's order. The shortest values are those whose `*`s take
+/// nothing, every other unit taking one character: each unit takes the first character
+/// of the alphabet it accepts.
+fn first_match(g: &Glob, alphabet: &[char]) -> Option<String> {
+    let mut out = String::new();
+    for u in &g.units {
+        let c = match u {
+            Unit::Star { .. } => continue,
+            Unit::Lit(x) => alphabet.iter().find(|&&c| c == *x),
+            Unit::LitCi(x) => alphabet
+                .iter()
+                .find(|&&c| c.to_lowercase().eq(std::iter::once(*x))),
+            Unit::Any { excl } => alphabet.iter().find(|&&c| *excl != Some(c)),
+            Unit::Digit => alphabet.iter().find(|c| c.is_ascii_digit()),
+        };
+        out.push(*c?);
+    }
+    Some(out)
 }
 
 /// The closure of a state set under skipping `*` positions (`stars`).
@@ -1037,6 +1122,126 @@ mod tests {
             ),
             false,
         )
+    }
+
+    /// `Glob::arn` as it was built from `ArnPattern::parts`.
+    fn arn_by_parts(p: &ArnPattern, absorb_allowed: bool) -> Glob {
+        let parts = p.parts();
+        let k = parts.len();
+        let absorb = absorb_allowed
+            && k < 6
+            && matches!(parts.last().and_then(|l| l.toks().last()), Some(Tok::Star));
+        let mut units = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                units.push(Unit::Lit(':'));
+            }
+            let last = i + 1 == k;
+            let excl = if !last || (k < 6 && !absorb) {
+                Some(':')
+            } else {
+                None
+            };
+            units.extend(Glob::from_toks(part.toks(), excl, false).units);
+        }
+        Glob { units }
+    }
+
+    #[test]
+    fn arn_pieces_and_globs_agree_with_parts() {
+        const FRAGMENTS: &[&str] = &[
+            "arn",
+            ":",
+            "aws",
+            "*",
+            "?",
+            "${aws:username}",
+            "${s3:prefix, 'd:x'}",
+            "s3",
+            "b/x",
+            "::",
+            "a:b",
+            ":::",
+            "iam",
+            "/",
+            "x",
+            "${*}",
+            "**",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let len = next(12);
+            let text: String = (0..len).map(|_| FRAGMENTS[next(FRAGMENTS.len())]).collect();
+            for syntax in [
+                Syntax {
+                    wildcards: true,
+                    variables: true,
+                },
+                Syntax {
+                    wildcards: true,
+                    variables: false,
+                },
+            ] {
+                let p = ArnPattern::new(&text, syntax);
+                let mut rebuilt: Vec<Vec<Tok>> = vec![Vec::new(); 6];
+                let k = arn_pieces(p.toks(), |i, piece| {
+                    rebuilt[i].push(match piece {
+                        ArnPiece::Lit(s) => Tok::Lit(s.to_string()),
+                        ArnPiece::Tok(t) => t.clone(),
+                    })
+                });
+                rebuilt.truncate(k);
+                let parts: Vec<Vec<Tok>> = p.parts().iter().map(|x| x.toks().to_vec()).collect();
+                assert_eq!(rebuilt, parts, "{text}");
+                for absorb in [true, false] {
+                    assert_eq!(Glob::arn(&p, absorb), arn_by_parts(&p, absorb), "{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_match_is_what_the_search_finds() {
+        // The same constraint with a second, match-all glob goes through the search.
+        let all = Glob {
+            units: vec![Unit::Star { excl: None }],
+        };
+        let units = [
+            Unit::Lit('a'),
+            Unit::Lit(':'),
+            Unit::Lit('7'),
+            Unit::LitCi('k'),
+            Unit::LitCi('x'),
+            Unit::Any { excl: None },
+            Unit::Any { excl: Some(':') },
+            Unit::Any { excl: Some('x') },
+            Unit::Star { excl: None },
+            Unit::Star { excl: Some(':') },
+            Unit::Digit,
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let len = next(9);
+            let g = Glob {
+                units: (0..len).map(|_| units[next(units.len())].clone()).collect(),
+            };
+            let direct = string_reps(&[], std::slice::from_ref(&g), &[]);
+            let searched = string_reps(&[], &[g.clone(), all.clone()], &[]);
+            assert_eq!(direct.values, searched.values, "{g:?}");
+            assert!(direct.complete && searched.complete);
+        }
     }
 
     #[test]
