@@ -765,6 +765,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn whitespace_runs_of_every_length_and_mix_are_skipped() {
+        // Space runs shorter and longer than a word, mixed with tabs, CR and LF, at
+        // every offset; the key and value spans must land on the tokens.
+        for n in 0..20 {
+            for mix in ["", "\n", "\t", "\r\n", " \t\n "] {
+                let pad = format!("{mix}{}{mix}", " ".repeat(n));
+                let text = format!("{pad}{{{pad}\"a\"{pad}:{pad}[{pad}1{pad}]{pad}}}{pad}");
+                let parsed = parse(&text);
+                assert!(parsed.diagnostics.is_empty(), "{text:?}");
+                let Some(JsonKind::Object(members)) = parsed.value.map(|v| v.kind) else {
+                    panic!("{text:?}")
+                };
+                let m = &members[0];
+                assert_eq!(&text[m.key_span.range()], "\"a\"");
+                assert_eq!(text[m.value.span.range()].chars().next(), Some('['));
+            }
+        }
+        // A comment after spaces is still an error.
+        let text = format!("{{{}// x\n}}", " ".repeat(11));
+        assert!(!parse(&text).diagnostics.is_empty());
+    }
+
+    #[test]
     fn plain_run_stops_at_the_first_quote_backslash_or_control_byte() {
         let naive = |b: &[u8], i: usize| {
             b.iter()
