@@ -544,10 +544,16 @@ fn is_segment(s: &str) -> bool {
 }
 
 fn bucket_or_object(resource: &str) -> Option<ResourceType> {
-    match resource.split_once('/') {
-        None => (!resource.is_empty() && !resource.contains(':')).then_some(ResourceType::Bucket),
-        Some((bucket, key)) => (!bucket.is_empty() && !bucket.contains(':') && !key.is_empty())
-            .then_some(ResourceType::Object),
+    // Byte scans: the bucket part is short, and a `str` searcher costs more to set up.
+    let b = resource.as_bytes();
+    let slash = b.iter().position(|&c| c == b'/');
+    let bucket = b.get(..slash.unwrap_or(b.len())).unwrap_or_default();
+    if bucket.is_empty() || bucket.contains(&b':') {
+        return None;
+    }
+    match slash {
+        None => Some(ResourceType::Bucket),
+        Some(i) => (i + 1 < b.len()).then_some(ResourceType::Object),
     }
 }
 
@@ -1279,6 +1285,15 @@ mod tests {
     fn arn_classification() {
         use ResourceType as R;
         let cases: &[(&str, Option<ResourceType>)] = &[
+            // The bucket part: non-empty, no `:`; an object needs a non-empty key.
+            ("arn:aws:s3:::b/", None),
+            ("arn:aws:s3:::/k", None),
+            ("arn:aws:s3:::/", None),
+            ("arn:aws:s3:::a:b", None),
+            ("arn:aws:s3:::a:b/k", None),
+            ("arn:aws:s3:::a/b:c", Some(ResourceType::Object)),
+            ("arn:aws:s3:::a//", Some(ResourceType::Object)),
+            ("arn:aws:s3:::ü/😀", Some(ResourceType::Object)),
             ("arn:aws:s3:::bucket", Some(R::Bucket)),
             ("arn:aws:s3:::bucket/key", Some(R::Object)),
             ("arn:aws:s3:::bucket/*", Some(R::Object)),
