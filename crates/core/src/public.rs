@@ -1194,12 +1194,18 @@ impl<'a> Analyzer<'a> {
             .baseline
             .map(|b| crate::cover::coverage(self.policy, b))
             .unwrap_or_default();
+        // Whether each statement's principal can match a caller, asked once.
+        let applies: Vec<bool> = statements
+            .iter()
+            .map(|st| could_apply(st, &callers))
+            .collect();
         let reachable: Vec<bool> = statements
             .iter()
+            .zip(&applies)
             .enumerate()
-            .map(|(i, st)| {
+            .map(|(i, (st, &applies))| {
                 st.effect.as_ref().is_none_or(|e| e.value == Effect::Allow)
-                    && could_apply(st, &callers)
+                    && applies
                     && !coverage.covered(i, |_| true)
             })
             .collect();
@@ -1394,9 +1400,9 @@ impl<'a> Analyzer<'a> {
         let relevant_stmts: Vec<bool> = statements
             .iter()
             .zip(&reachable)
-            .map(|(st, r)| {
-                *r || (st.effect.as_ref().is_none_or(|e| e.value != Effect::Allow)
-                    && could_apply(st, &callers))
+            .zip(&applies)
+            .map(|((st, r), &applies)| {
+                *r || (st.effect.as_ref().is_none_or(|e| e.value != Effect::Allow) && applies)
             })
             .collect();
         let mut bucket_res: Option<(Vec<String>, bool)> = None;
@@ -1604,6 +1610,11 @@ impl<'a> Analyzer<'a> {
 
         // Why an Allow grants nothing does not depend on the level: explained once.
         let mut explained: Vec<(usize, Reason)> = Vec::new();
+        let searched = Searched {
+            applies: &applies,
+            atom_base: &atom_base,
+            memo: &atom_memo,
+        };
         let read = self.level(
             &[AccessLevel::List, AccessLevel::Read],
             &per_level,
@@ -1613,6 +1624,7 @@ impl<'a> Analyzer<'a> {
             &infos,
             &callers,
             &keys,
+            &searched,
             &mut explained,
         );
         let write = self.level(
@@ -1628,6 +1640,7 @@ impl<'a> Analyzer<'a> {
             &infos,
             &callers,
             &keys,
+            &searched,
             &mut explained,
         );
         let verdict = match (read.verdict, write.verdict) {
@@ -1653,6 +1666,7 @@ impl<'a> Analyzer<'a> {
         infos: &[StmtInfo<'_>],
         callers: &[Caller],
         keys: &Keys<'_>,
+        searched: &Searched<'_>,
         explained: &mut Vec<(usize, Reason)>,
     ) -> LevelAccess {
         let witnesses: Vec<Witness> = levels
@@ -1713,7 +1727,11 @@ impl<'a> Analyzer<'a> {
                         }
                     }
                 }
-                for info in infos.iter().filter(|i| i.effect == Some(Effect::Allow)) {
+                for (s, info) in infos
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| i.effect == Some(Effect::Allow))
+                {
                     let mask = self
                         .masks
                         .get(info.st.index)
@@ -1730,7 +1748,7 @@ impl<'a> Analyzer<'a> {
                     let reason = match explained.iter().find(|(i, _)| *i == info.st.index) {
                         Some((_, r)) => r.clone(),
                         None => {
-                            let r = self.why_not(info, callers, keys, pinning);
+                            let r = self.why_not(s, info, callers, keys, searched, pinning);
                             explained.push((info.st.index, r.clone()));
                             r
                         }
@@ -1762,12 +1780,26 @@ impl<'a> Analyzer<'a> {
 
     fn why_not(
         &self,
+        s: usize,
         info: &StmtInfo<'_>,
         callers: &[Caller],
         keys: &Keys<'_>,
+        searched: &Searched<'_>,
         pinning: &VecSet<usize>,
     ) -> Reason {
         let st = info.st;
+        // What the searches found of this statement's one-key conditions, per candidate.
+        let memo = searched.memo.borrow();
+        let row = |ci: usize, dim: usize| -> &[u8] {
+            info.atoms
+                .iter()
+                .position(|a| {
+                    matches!(a.kind, AtomKind::Cond(j) if j == ci) && a.deps.as_slice() == [dim]
+                })
+                .and_then(|a| searched.atom_base.get(s).map(|b| b + a))
+                .and_then(|slot| memo.get(slot))
+                .map_or(&[][..], Vec::as_slice)
+        };
         let mk = |role: &'static str, detail: String| Reason {
             statement: st.id(),
             index: st.index,
@@ -1775,7 +1807,13 @@ impl<'a> Analyzer<'a> {
             detail,
         };
         if let Some(p) = &st.principal {
-            if callers.iter().all(|c| principal_tri(p, c) == Tri::False) {
+            // Every caller rejected: what `could_apply` denies (it was asked) unless the
+            // principal is broken (then it did not look).
+            let rejected = match searched.applies.get(s) {
+                Some(&applies) if !st.broken.contains(&"Principal") => !applies,
+                _ => callers.iter().all(|c| principal_tri(p, c) == Tri::False),
+            };
+            if rejected {
                 return mk(
                     "restricted-by-principal",
                     "its principal names only specific accounts, roles, users or services".into(),
@@ -1783,17 +1821,25 @@ impl<'a> Analyzer<'a> {
             }
         }
         if let Some(c) = &st.condition {
-            for cond in &c.conditions {
-                if let Some(k) = keys.position(&cond.key_lc).and_then(|i| keys.get(i)) {
+            for (ci, cond) in c.conditions.iter().enumerate() {
+                let pos = keys.position(&cond.key_lc);
+                if let Some(k) = pos.and_then(|i| keys.get(i)) {
+                    // The condition reads only this key (its one dimension): what the
+                    // search found of it under a candidate is what it is here.
+                    let known = pos.map_or(&[][..], |i| row(ci, i + 2));
                     // One context holding only this key (or nothing), its buffers reused.
                     let mut ctx = Context::new();
-                    let ok = k.cands.iter().any(|v| {
-                        match v {
-                            Some(v) => ctx.insert_from(&k.name_lc, &k.display, v),
-                            None => ctx.remove(&k.name_lc),
-                        }
-                        condition::evaluate(cond, &ctx, false).result != Tri::False
-                    });
+                    let ok = known.iter().any(|&m| m == MEMO_TRUE || m == MEMO_UNKNOWN)
+                        || k.cands.iter().enumerate().any(|(i, v)| {
+                            if known.get(i) == Some(&MEMO_FALSE) {
+                                return false;
+                            }
+                            match v {
+                                Some(v) => ctx.insert_from(&k.name_lc, &k.display, v),
+                                None => ctx.remove(&k.name_lc),
+                            }
+                            condition::evaluate(cond, &ctx, false).result != Tri::False
+                        });
                     if !ok {
                         return mk(
                             "restricted-by-condition",
@@ -1872,6 +1918,20 @@ type SearchKey = (Vec<(usize, Tri)>, Vec<Tri>, bool, bool);
 /// An action class: how each statement of the policy and of the baseline treats its
 /// actions, and whether they apply to the bucket and to objects.
 type ClassKey = (Vec<Tri>, Vec<Tri>, bool, bool);
+
+/// An atom's value under a candidate in the searches' memo (0: not computed).
+const MEMO_TRUE: u8 = 1;
+const MEMO_FALSE: u8 = 2;
+const MEMO_UNKNOWN: u8 = 3;
+
+/// The searches' memo of one-dimension atoms (see [`Search::memo`]), for the
+/// explanations, which ask the same questions of the same candidates.
+struct Searched<'m> {
+    /// [`could_apply`] per statement.
+    applies: &'m [bool],
+    atom_base: &'m [usize],
+    memo: &'m std::cell::RefCell<Vec<Vec<u8>>>,
+}
 
 #[derive(Clone)]
 struct SearchOut {
@@ -2036,9 +2096,9 @@ impl<'s, 'a> Search<'s, 'a> {
             .and_then(|m| m.get(at).copied())
             .unwrap_or(0);
         let t = match known {
-            1 => return Tri::True,
-            2 => return Tri::False,
-            3 => return Tri::Unknown,
+            MEMO_TRUE => return Tri::True,
+            MEMO_FALSE => return Tri::False,
+            MEMO_UNKNOWN => return Tri::Unknown,
             // An atom on the caller alone reads only the caller, one on the resource alone
             // only the resource (no variable): read from the candidate itself, without
             // copying it into the request.
@@ -2061,9 +2121,9 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             if let Some(x) = m.get_mut(at) {
                 *x = match t {
-                    Tri::True => 1,
-                    Tri::False => 2,
-                    Tri::Unknown => 3,
+                    Tri::True => MEMO_TRUE,
+                    Tri::False => MEMO_FALSE,
+                    Tri::Unknown => MEMO_UNKNOWN,
                 };
             }
         }
