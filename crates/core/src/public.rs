@@ -1353,19 +1353,29 @@ impl<'a> Analyzer<'a> {
 
         // Action classes: actions every statement treats alike, per access level.
         let mut classes: VecMap<ClassKey, Vec<&'static catalog::ActionInfo>> = VecMap::new();
+        // The actions some reachable Allow matches or may match (`tri` not False): the
+        // union of their masks, all of them when one is unknown.
+        let mut reached = ActionMask::Hits([0; 3]);
+        for (m, _) in self.masks.iter().zip(&reachable).filter(|(_, r)| **r) {
+            reached = match (reached, m) {
+                (ActionMask::Hits(a), ActionMask::Hits(b)) => {
+                    let mut u = a;
+                    for (x, y) in u.iter_mut().zip(b) {
+                        *x |= y;
+                    }
+                    ActionMask::Hits(u)
+                }
+                _ => ActionMask::Unknown,
+            };
+        }
         for (ai, a) in catalog::S3_ACTIONS.iter().enumerate() {
+            if reached.tri(ai) == Tri::False {
+                continue; // no reachable Allow covers it
+            }
             let bucket = a.applies_to(ResourceType::Bucket);
             let object = a.applies_to(ResourceType::Object);
             if !bucket && !object {
                 continue; // not an action on a bucket or its objects
-            }
-            if !self
-                .masks
-                .iter()
-                .zip(&reachable)
-                .any(|(m, r)| *r && m.tri(ai) != Tri::False)
-            {
-                continue; // no reachable Allow covers it
             }
             // Looked up by the signature's parts, built only for a new class.
             let sig = self.masks.iter().map(|m| m.tri(ai));
