@@ -414,25 +414,38 @@ impl<'t> PartLit<'t> {
 /// Most texts [`var_instances`] builds for one pattern.
 const MAX_VAR_INSTANCES: usize = 8;
 
+/// Every run of exactly twelve ASCII digits in `s` (an account id), into `out`.
+///
+/// A run of twelve or more digits starting in `i..i + 12` covers byte `i + 11`: when that
+/// byte is no digit, the scan moves on by twelve at once (most texts have few digits).
+/// Invariant: `i` is 0 or byte `i - 1` is no digit.
 fn twelve_digit_runs(s: &str, out: &mut VecSet<String>) {
     let b = s.as_bytes();
+    let digit = |j: usize| b.get(j).is_some_and(u8::is_ascii_digit);
     let mut i = 0;
-    while i < b.len() {
-        if b.get(i).is_some_and(u8::is_ascii_digit) {
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i - start == 12 {
-                if let Some(run) = s.get(start..i) {
-                    if !out.contains(run) {
-                        out.insert(run.to_string());
-                    }
+    while i + 12 <= b.len() {
+        if !digit(i + 11) {
+            i += 12;
+            continue;
+        }
+        // The run through byte `i + 11`: it starts at or after `i` (the invariant).
+        let mut start = i + 11;
+        while start > i && digit(start - 1) {
+            start -= 1;
+        }
+        let mut end = i + 12;
+        while digit(end) {
+            end += 1;
+        }
+        if end - start == 12 {
+            if let Some(run) = s.get(start..end) {
+                if !out.contains(run) {
+                    out.insert(run.to_string());
                 }
             }
-        } else {
-            i += 1;
         }
+        // Byte `end` is no digit (or the end).
+        i = end + 1;
     }
 }
 
@@ -3003,6 +3016,46 @@ mod tests {
 
     fn verdicts(pa: &PublicAccess) -> (Verdict, Verdict) {
         (pa.read.verdict, pa.write.verdict)
+    }
+
+    #[test]
+    fn twelve_digit_runs_finds_every_run_of_twelve() {
+        // The plain scan: every maximal run of digits, kept when twelve long.
+        fn plain(s: &str) -> VecSet<String> {
+            let mut out = VecSet::new();
+            let mut run = String::new();
+            for c in s.chars().chain(std::iter::once(' ')) {
+                if c.is_ascii_digit() {
+                    run.push(c);
+                } else {
+                    if run.len() == 12 {
+                        out.insert(run.clone());
+                    }
+                    run.clear();
+                }
+            }
+            out
+        }
+        let mut seed: u64 = 0x853c_49e6_748f_ea9b;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = ["1", "2", "x", ":", "é", "111122223333", "12345678901", "/"];
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..next(40) {
+                let p = pieces[next(pieces.len())];
+                for _ in 0..1 + next(3) {
+                    s.push_str(p);
+                }
+            }
+            let mut fast = VecSet::new();
+            twelve_digit_runs(&s, &mut fast);
+            assert_eq!(fast.as_slice(), plain(&s).as_slice(), "{s}");
+        }
     }
 
     #[test]
