@@ -2392,18 +2392,21 @@ impl<'s, 'a> Search<'s, 'a> {
             Self::want(st, dim, cand);
             Self::set_assigned(st, dim, true);
             Self::set_cur(st, dim, cand);
-            for (j, &a) in checks.iter().enumerate() {
+            // A candidate the pure checks all passed passes them again (they read only
+            // its own dimension, and a True has no other effect): not asked again.
+            let from = if seen == CAND_PURE_OK { pure } else { 0 };
+            for (j, &a) in checks.iter().enumerate().skip(from) {
                 match self.atom(s, a, req, st) {
                     Tri::True => {}
                     Tri::False => {
                         if seen == CAND_UNSEEN {
-                            dead.mark(depth, cand, j < pure);
+                            dead.mark_at(depth, cand, j, pure, true);
                         }
                         continue 'cands;
                     }
                     Tri::Unknown => {
                         if seen == CAND_UNSEEN {
-                            dead.mark(depth, cand, false);
+                            dead.mark_at(depth, cand, j, pure, false);
                         }
                         st.uncertain = true;
                         continue 'cands;
@@ -2411,7 +2414,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 }
             }
             if seen == CAND_UNSEEN {
-                dead.mark(depth, cand, false);
+                dead.mark_at(depth, cand, checks.len(), pure, false);
             }
             if let Some(w) = self.dfs(plan, dead, depth + 1, s, denies, req, st, pinned, budget) {
                 return Some(w);
@@ -2957,7 +2960,8 @@ impl Plan {
 
 /// Per depth of an Allow's search, what is known of each candidate: [`CAND_UNSEEN`],
 /// [`CAND_DEAD`] (rejected by a check that reads only its own dimension, so rejected
-/// wherever it is tried, with no other effect) or [`CAND_LIVE`]; and how many are dead.
+/// wherever it is tried, with no other effect), [`CAND_PURE_OK`] (every such check
+/// said True) or [`CAND_LIVE`]; and how many are dead.
 struct DeadCands {
     cands: Vec<Vec<u8>>,
     count: Vec<usize>,
@@ -2966,8 +2970,20 @@ struct DeadCands {
 const CAND_UNSEEN: u8 = 0;
 const CAND_DEAD: u8 = 1;
 const CAND_LIVE: u8 = 2;
+const CAND_PURE_OK: u8 = 3;
 
 impl DeadCands {
+    /// Record what the first visit of `cand` learnt: check `j` (of which the first `pure`
+    /// read only this depth's dimension) said False (`failed`) or Unknown, or, with `j`
+    /// past the last check, every check said True.
+    fn mark_at(&mut self, depth: usize, cand: usize, j: usize, pure: usize, failed: bool) {
+        if j < pure {
+            self.mark(depth, cand, failed);
+        } else if let Some(x) = self.cands.get_mut(depth).and_then(|d| d.get_mut(cand)) {
+            *x = CAND_PURE_OK;
+        }
+    }
+
     fn mark(&mut self, depth: usize, cand: usize, is_dead: bool) {
         if let Some(x) = self.cands.get_mut(depth).and_then(|d| d.get_mut(cand)) {
             *x = if is_dead { CAND_DEAD } else { CAND_LIVE };
