@@ -1742,12 +1742,11 @@ impl<'a> Analyzer<'a> {
                 // Explain every Allow that covers actions of this level.
                 let mut of_levels = [0u64; 3];
                 let mut any_of_levels = false;
-                for (i, a) in catalog::S3_ACTIONS.iter().enumerate() {
-                    if levels.contains(&a.level) {
-                        any_of_levels = true;
-                        if let Some(w) = of_levels.get_mut(i / 64) {
-                            *w |= 1 << (i % 64);
-                        }
+                for level in levels {
+                    let (bits, any) = level_actions(*level);
+                    any_of_levels |= any;
+                    for (w, b) in of_levels.iter_mut().zip(bits) {
+                        *w |= b;
                     }
                 }
                 for (s, info) in infos
@@ -1891,6 +1890,36 @@ impl<'a> Analyzer<'a> {
             "no outsider request on this bucket's resources meets all of its conditions".into(),
         )
     }
+}
+
+/// The catalogue actions of access level `level`, as bits by index in `S3_ACTIONS`, and
+/// whether it has any (a table built once).
+fn level_actions(level: AccessLevel) -> ([u64; 3], bool) {
+    type Table = Vec<(AccessLevel, [u64; 3], bool)>;
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: Table = Vec::new();
+        for (i, a) in catalog::S3_ACTIONS.iter().enumerate() {
+            let at = match t.iter().position(|(l, _, _)| *l == a.level) {
+                Some(at) => at,
+                None => {
+                    t.push((a.level, [0; 3], false));
+                    t.len() - 1
+                }
+            };
+            if let Some((_, bits, any)) = t.get_mut(at) {
+                *any = true;
+                if let Some(w) = bits.get_mut(i / 64) {
+                    *w |= 1 << (i % 64);
+                }
+            }
+        }
+        t
+    });
+    table
+        .iter()
+        .find(|(l, _, _)| *l == level)
+        .map_or(([0; 3], false), |(_, bits, any)| (*bits, *any))
 }
 
 /// The most telling action of a class, for witnesses.
