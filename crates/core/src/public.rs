@@ -544,7 +544,25 @@ fn ip_text(a: IpAddr) -> String {
             }
             s
         }
-        IpAddr::V6(_) => a.to_string(),
+        IpAddr::V6(v6) => {
+            // `ip_reps` offers the same few IPv6 addresses for every key: their texts
+            // (`to_string`'s own) are kept.
+            static COMMON: std::sync::OnceLock<Vec<(std::net::Ipv6Addr, String)>> =
+                std::sync::OnceLock::new();
+            let common = COMMON.get_or_init(|| {
+                solve::ip_reps(&[])
+                    .into_iter()
+                    .filter_map(|a| match a {
+                        IpAddr::V6(v) => Some((v, v.to_string())),
+                        IpAddr::V4(_) => None,
+                    })
+                    .collect()
+            });
+            match common.iter().find(|(c, _)| *c == v6) {
+                Some((_, text)) => text.clone(),
+                None => a.to_string(),
+            }
+        }
     }
 }
 
@@ -1142,7 +1160,8 @@ impl<'a> Analyzer<'a> {
             let mut reps: Vec<IpAddr> = solve::ip_reps(&nets);
             if name_lc == "aws:sourceip" {
                 // The outsider's address is outside every narrow range the policy lists.
-                reps.retain(|a| !nets.iter().any(|n| is_narrow(n) && n.contains(a)));
+                let narrow: Vec<&IpNet> = nets.iter().filter(|n| is_narrow(n)).collect();
+                reps.retain(|a| !narrow.iter().any(|n| n.contains(a)));
             }
             scalars.extend(reps.into_iter().map(ip_text));
         }
@@ -3126,6 +3145,12 @@ mod tests {
         }
         let v6: IpAddr = "2001:db8::1".parse().unwrap();
         assert_eq!(ip_text(v6), v6.to_string());
+        for a in solve::ip_reps(&[
+            "2001:db8::/32".parse().unwrap(),
+            "10.0.0.0/8".parse().unwrap(),
+        ]) {
+            assert_eq!(ip_text(a), a.to_string());
+        }
     }
 
     #[test]
