@@ -933,12 +933,8 @@ impl<'a> Analyzer<'a> {
                         }
                         questions.push(Glob::from_pattern(p, ci));
                         if op.base == BaseOp::Bool {
-                            questions.push(Glob::from_toks(&[Tok::Lit("true".into())], None, true));
-                            questions.push(Glob::from_toks(
-                                &[Tok::Lit("false".into())],
-                                None,
-                                true,
-                            ));
+                            questions.push(Glob::literal_ci("true"));
+                            questions.push(Glob::literal_ci("false"));
                         }
                     }
                     Compiled::Arn(p) => {
@@ -1115,8 +1111,8 @@ impl<'a> Analyzer<'a> {
         let bool_key = info.is_some_and(|i| i.ty == catalog::KeyType::Bool);
         if bool_key {
             // A boolean key only ever holds `true` or `false` in a real request.
-            questions.push(Glob::from_toks(&[Tok::Lit("true".into())], None, true));
-            questions.push(Glob::from_toks(&[Tok::Lit("false".into())], None, true));
+            questions.push(Glob::literal_ci("true"));
+            questions.push(Glob::literal_ci("false"));
         }
         let mut scalars: Vec<String> = Vec::new();
         if bool_key && (families.contains("string") || families.is_empty()) {
@@ -1160,8 +1156,17 @@ impl<'a> Analyzer<'a> {
             let mut reps: Vec<IpAddr> = solve::ip_reps(&nets);
             if name_lc == "aws:sourceip" {
                 // The outsider's address is outside every narrow range the policy lists.
-                let narrow: Vec<&IpNet> = nets.iter().filter(|n| is_narrow(n)).collect();
-                reps.retain(|a| !narrow.iter().any(|n| n.contains(a)));
+                // Each narrow range as its first and last address (what `contains` compares).
+                let narrow: Vec<(IpAddr, IpAddr)> = nets
+                    .iter()
+                    .filter(|n| is_narrow(n))
+                    .map(|n| (n.network(), n.broadcast()))
+                    .collect();
+                reps.retain(|a| {
+                    !narrow
+                        .iter()
+                        .any(|(lo, hi)| a.is_ipv4() == lo.is_ipv4() && lo <= a && a <= hi)
+                });
             }
             scalars.extend(reps.into_iter().map(ip_text));
         }

@@ -115,6 +115,14 @@ impl Glob {
         Glob { units }
     }
 
+    /// `s` compared ignoring case: what [`Glob::from_toks`] makes of the one literal token
+    /// `s` with `ci`.
+    pub fn literal_ci(s: &str) -> Glob {
+        let mut units = Vec::with_capacity(s.len());
+        units.extend(s.chars().map(lower_unit));
+        Glob { units }
+    }
+
     pub fn literal(s: &str) -> Glob {
         let mut units = Vec::with_capacity(s.len());
         units.extend(s.chars().map(Unit::Lit));
