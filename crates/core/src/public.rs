@@ -414,25 +414,38 @@ impl<'t> PartLit<'t> {
 /// Most texts [`var_instances`] builds for one pattern.
 const MAX_VAR_INSTANCES: usize = 8;
 
+/// Every run of exactly twelve ASCII digits in `s` (an account id), into `out`.
+///
+/// A run of twelve or more digits starting in `i..i + 12` covers byte `i + 11`: when that
+/// byte is no digit, the scan moves on by twelve at once (most texts have few digits).
+/// Invariant: `i` is 0 or byte `i - 1` is no digit.
 fn twelve_digit_runs(s: &str, out: &mut VecSet<String>) {
     let b = s.as_bytes();
+    let digit = |j: usize| b.get(j).is_some_and(u8::is_ascii_digit);
     let mut i = 0;
-    while i < b.len() {
-        if b.get(i).is_some_and(u8::is_ascii_digit) {
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i - start == 12 {
-                if let Some(run) = s.get(start..i) {
-                    if !out.contains(run) {
-                        out.insert(run.to_string());
-                    }
+    while i + 12 <= b.len() {
+        if !digit(i + 11) {
+            i += 12;
+            continue;
+        }
+        // The run through byte `i + 11`: it starts at or after `i` (the invariant).
+        let mut start = i + 11;
+        while start > i && digit(start - 1) {
+            start -= 1;
+        }
+        let mut end = i + 12;
+        while digit(end) {
+            end += 1;
+        }
+        if end - start == 12 {
+            if let Some(run) = s.get(start..end) {
+                if !out.contains(run) {
+                    out.insert(run.to_string());
                 }
             }
-        } else {
-            i += 1;
         }
+        // Byte `end` is no digit (or the end).
+        i = end + 1;
     }
 }
 
@@ -531,7 +544,25 @@ fn ip_text(a: IpAddr) -> String {
             }
             s
         }
-        IpAddr::V6(_) => a.to_string(),
+        IpAddr::V6(v6) => {
+            // `ip_reps` offers the same few IPv6 addresses for every key: their texts
+            // (`to_string`'s own) are kept.
+            static COMMON: std::sync::OnceLock<Vec<(std::net::Ipv6Addr, String)>> =
+                std::sync::OnceLock::new();
+            let common = COMMON.get_or_init(|| {
+                solve::ip_reps(&[])
+                    .into_iter()
+                    .filter_map(|a| match a {
+                        IpAddr::V6(v) => Some((v, v.to_string())),
+                        IpAddr::V4(_) => None,
+                    })
+                    .collect()
+            });
+            match common.iter().find(|(c, _)| *c == v6) {
+                Some((_, text)) => text.clone(),
+                None => a.to_string(),
+            }
+        }
     }
 }
 
@@ -902,12 +933,8 @@ impl<'a> Analyzer<'a> {
                         }
                         questions.push(Glob::from_pattern(p, ci));
                         if op.base == BaseOp::Bool {
-                            questions.push(Glob::from_toks(&[Tok::Lit("true".into())], None, true));
-                            questions.push(Glob::from_toks(
-                                &[Tok::Lit("false".into())],
-                                None,
-                                true,
-                            ));
+                            questions.push(Glob::literal_ci("true"));
+                            questions.push(Glob::literal_ci("false"));
                         }
                     }
                     Compiled::Arn(p) => {
@@ -1084,8 +1111,8 @@ impl<'a> Analyzer<'a> {
         let bool_key = info.is_some_and(|i| i.ty == catalog::KeyType::Bool);
         if bool_key {
             // A boolean key only ever holds `true` or `false` in a real request.
-            questions.push(Glob::from_toks(&[Tok::Lit("true".into())], None, true));
-            questions.push(Glob::from_toks(&[Tok::Lit("false".into())], None, true));
+            questions.push(Glob::literal_ci("true"));
+            questions.push(Glob::literal_ci("false"));
         }
         let mut scalars: Vec<String> = Vec::new();
         if bool_key && (families.contains("string") || families.is_empty()) {
@@ -1129,7 +1156,17 @@ impl<'a> Analyzer<'a> {
             let mut reps: Vec<IpAddr> = solve::ip_reps(&nets);
             if name_lc == "aws:sourceip" {
                 // The outsider's address is outside every narrow range the policy lists.
-                reps.retain(|a| !nets.iter().any(|n| is_narrow(n) && n.contains(a)));
+                // Each narrow range as its first and last address (what `contains` compares).
+                let narrow: Vec<(IpAddr, IpAddr)> = nets
+                    .iter()
+                    .filter(|n| is_narrow(n))
+                    .map(|n| (n.network(), n.broadcast()))
+                    .collect();
+                reps.retain(|a| {
+                    !narrow
+                        .iter()
+                        .any(|(lo, hi)| a.is_ipv4() == lo.is_ipv4() && lo <= a && a <= hi)
+                });
             }
             scalars.extend(reps.into_iter().map(ip_text));
         }
@@ -1194,12 +1231,18 @@ impl<'a> Analyzer<'a> {
             .baseline
             .map(|b| crate::cover::coverage(self.policy, b))
             .unwrap_or_default();
+        // Whether each statement's principal can match a caller, asked once.
+        let applies: Vec<bool> = statements
+            .iter()
+            .map(|st| could_apply(st, &callers))
+            .collect();
         let reachable: Vec<bool> = statements
             .iter()
+            .zip(&applies)
             .enumerate()
-            .map(|(i, st)| {
+            .map(|(i, (st, &applies))| {
                 st.effect.as_ref().is_none_or(|e| e.value == Effect::Allow)
-                    && could_apply(st, &callers)
+                    && applies
                     && !coverage.covered(i, |_| true)
             })
             .collect();
@@ -1347,19 +1390,29 @@ impl<'a> Analyzer<'a> {
 
         // Action classes: actions every statement treats alike, per access level.
         let mut classes: VecMap<ClassKey, Vec<&'static catalog::ActionInfo>> = VecMap::new();
+        // The actions some reachable Allow matches or may match (`tri` not False): the
+        // union of their masks, all of them when one is unknown.
+        let mut reached = ActionMask::Hits([0; 3]);
+        for (m, _) in self.masks.iter().zip(&reachable).filter(|(_, r)| **r) {
+            reached = match (reached, m) {
+                (ActionMask::Hits(a), ActionMask::Hits(b)) => {
+                    let mut u = a;
+                    for (x, y) in u.iter_mut().zip(b) {
+                        *x |= y;
+                    }
+                    ActionMask::Hits(u)
+                }
+                _ => ActionMask::Unknown,
+            };
+        }
         for (ai, a) in catalog::S3_ACTIONS.iter().enumerate() {
+            if reached.tri(ai) == Tri::False {
+                continue; // no reachable Allow covers it
+            }
             let bucket = a.applies_to(ResourceType::Bucket);
             let object = a.applies_to(ResourceType::Object);
             if !bucket && !object {
                 continue; // not an action on a bucket or its objects
-            }
-            if !self
-                .masks
-                .iter()
-                .zip(&reachable)
-                .any(|(m, r)| *r && m.tri(ai) != Tri::False)
-            {
-                continue; // no reachable Allow covers it
             }
             // Looked up by the signature's parts, built only for a new class.
             let sig = self.masks.iter().map(|m| m.tri(ai));
@@ -1394,9 +1447,9 @@ impl<'a> Analyzer<'a> {
         let relevant_stmts: Vec<bool> = statements
             .iter()
             .zip(&reachable)
-            .map(|(st, r)| {
-                *r || (st.effect.as_ref().is_none_or(|e| e.value != Effect::Allow)
-                    && could_apply(st, &callers))
+            .zip(&applies)
+            .map(|((st, r), &applies)| {
+                *r || (st.effect.as_ref().is_none_or(|e| e.value != Effect::Allow) && applies)
             })
             .collect();
         let mut bucket_res: Option<(Vec<String>, bool)> = None;
@@ -1604,6 +1657,11 @@ impl<'a> Analyzer<'a> {
 
         // Why an Allow grants nothing does not depend on the level: explained once.
         let mut explained: Vec<(usize, Reason)> = Vec::new();
+        let searched = Searched {
+            applies: &applies,
+            atom_base: &atom_base,
+            memo: &atom_memo,
+        };
         let read = self.level(
             &[AccessLevel::List, AccessLevel::Read],
             &per_level,
@@ -1613,6 +1671,7 @@ impl<'a> Analyzer<'a> {
             &infos,
             &callers,
             &keys,
+            &searched,
             &mut explained,
         );
         let write = self.level(
@@ -1628,6 +1687,7 @@ impl<'a> Analyzer<'a> {
             &infos,
             &callers,
             &keys,
+            &searched,
             &mut explained,
         );
         let verdict = match (read.verdict, write.verdict) {
@@ -1653,6 +1713,7 @@ impl<'a> Analyzer<'a> {
         infos: &[StmtInfo<'_>],
         callers: &[Caller],
         keys: &Keys<'_>,
+        searched: &Searched<'_>,
         explained: &mut Vec<(usize, Reason)>,
     ) -> LevelAccess {
         let witnesses: Vec<Witness> = levels
@@ -1705,15 +1766,18 @@ impl<'a> Analyzer<'a> {
                 // Explain every Allow that covers actions of this level.
                 let mut of_levels = [0u64; 3];
                 let mut any_of_levels = false;
-                for (i, a) in catalog::S3_ACTIONS.iter().enumerate() {
-                    if levels.contains(&a.level) {
-                        any_of_levels = true;
-                        if let Some(w) = of_levels.get_mut(i / 64) {
-                            *w |= 1 << (i % 64);
-                        }
+                for level in levels {
+                    let (bits, any) = level_actions(*level);
+                    any_of_levels |= any;
+                    for (w, b) in of_levels.iter_mut().zip(bits) {
+                        *w |= b;
                     }
                 }
-                for info in infos.iter().filter(|i| i.effect == Some(Effect::Allow)) {
+                for (s, info) in infos
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| i.effect == Some(Effect::Allow))
+                {
                     let mask = self
                         .masks
                         .get(info.st.index)
@@ -1730,7 +1794,7 @@ impl<'a> Analyzer<'a> {
                     let reason = match explained.iter().find(|(i, _)| *i == info.st.index) {
                         Some((_, r)) => r.clone(),
                         None => {
-                            let r = self.why_not(info, callers, keys, pinning);
+                            let r = self.why_not(s, info, callers, keys, searched, pinning);
                             explained.push((info.st.index, r.clone()));
                             r
                         }
@@ -1762,12 +1826,26 @@ impl<'a> Analyzer<'a> {
 
     fn why_not(
         &self,
+        s: usize,
         info: &StmtInfo<'_>,
         callers: &[Caller],
         keys: &Keys<'_>,
+        searched: &Searched<'_>,
         pinning: &VecSet<usize>,
     ) -> Reason {
         let st = info.st;
+        // What the searches found of this statement's one-key conditions, per candidate.
+        let memo = searched.memo.borrow();
+        let row = |ci: usize, dim: usize| -> &[u8] {
+            info.atoms
+                .iter()
+                .position(|a| {
+                    matches!(a.kind, AtomKind::Cond(j) if j == ci) && a.deps.as_slice() == [dim]
+                })
+                .and_then(|a| searched.atom_base.get(s).map(|b| b + a))
+                .and_then(|slot| memo.get(slot))
+                .map_or(&[][..], Vec::as_slice)
+        };
         let mk = |role: &'static str, detail: String| Reason {
             statement: st.id(),
             index: st.index,
@@ -1775,7 +1853,13 @@ impl<'a> Analyzer<'a> {
             detail,
         };
         if let Some(p) = &st.principal {
-            if callers.iter().all(|c| principal_tri(p, c) == Tri::False) {
+            // Every caller rejected: what `could_apply` denies (it was asked) unless the
+            // principal is broken (then it did not look).
+            let rejected = match searched.applies.get(s) {
+                Some(&applies) if !st.broken.contains(&"Principal") => !applies,
+                _ => callers.iter().all(|c| principal_tri(p, c) == Tri::False),
+            };
+            if rejected {
                 return mk(
                     "restricted-by-principal",
                     "its principal names only specific accounts, roles, users or services".into(),
@@ -1783,17 +1867,25 @@ impl<'a> Analyzer<'a> {
             }
         }
         if let Some(c) = &st.condition {
-            for cond in &c.conditions {
-                if let Some(k) = keys.position(&cond.key_lc).and_then(|i| keys.get(i)) {
+            for (ci, cond) in c.conditions.iter().enumerate() {
+                let pos = keys.position(&cond.key_lc);
+                if let Some(k) = pos.and_then(|i| keys.get(i)) {
+                    // The condition reads only this key (its one dimension): what the
+                    // search found of it under a candidate is what it is here.
+                    let known = pos.map_or(&[][..], |i| row(ci, i + 2));
                     // One context holding only this key (or nothing), its buffers reused.
                     let mut ctx = Context::new();
-                    let ok = k.cands.iter().any(|v| {
-                        match v {
-                            Some(v) => ctx.insert_from(&k.name_lc, &k.display, v),
-                            None => ctx.remove(&k.name_lc),
-                        }
-                        condition::evaluate(cond, &ctx, false).result != Tri::False
-                    });
+                    let ok = known.iter().any(|&m| m == MEMO_TRUE || m == MEMO_UNKNOWN)
+                        || k.cands.iter().enumerate().any(|(i, v)| {
+                            if known.get(i) == Some(&MEMO_FALSE) {
+                                return false;
+                            }
+                            match v {
+                                Some(v) => ctx.insert_from(&k.name_lc, &k.display, v),
+                                None => ctx.remove(&k.name_lc),
+                            }
+                            condition::evaluate(cond, &ctx, false).result != Tri::False
+                        });
                     if !ok {
                         return mk(
                             "restricted-by-condition",
@@ -1822,6 +1914,36 @@ impl<'a> Analyzer<'a> {
             "no outsider request on this bucket's resources meets all of its conditions".into(),
         )
     }
+}
+
+/// The catalogue actions of access level `level`, as bits by index in `S3_ACTIONS`, and
+/// whether it has any (a table built once).
+fn level_actions(level: AccessLevel) -> ([u64; 3], bool) {
+    type Table = Vec<(AccessLevel, [u64; 3], bool)>;
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: Table = Vec::new();
+        for (i, a) in catalog::S3_ACTIONS.iter().enumerate() {
+            let at = match t.iter().position(|(l, _, _)| *l == a.level) {
+                Some(at) => at,
+                None => {
+                    t.push((a.level, [0; 3], false));
+                    t.len() - 1
+                }
+            };
+            if let Some((_, bits, any)) = t.get_mut(at) {
+                *any = true;
+                if let Some(w) = bits.get_mut(i / 64) {
+                    *w |= 1 << (i % 64);
+                }
+            }
+        }
+        t
+    });
+    table
+        .iter()
+        .find(|(l, _, _)| *l == level)
+        .map_or(([0; 3], false), |(_, bits, any)| (*bits, *any))
 }
 
 /// The most telling action of a class, for witnesses.
@@ -1872,6 +1994,20 @@ type SearchKey = (Vec<(usize, Tri)>, Vec<Tri>, bool, bool);
 /// An action class: how each statement of the policy and of the baseline treats its
 /// actions, and whether they apply to the bucket and to objects.
 type ClassKey = (Vec<Tri>, Vec<Tri>, bool, bool);
+
+/// An atom's value under a candidate in the searches' memo (0: not computed).
+const MEMO_TRUE: u8 = 1;
+const MEMO_FALSE: u8 = 2;
+const MEMO_UNKNOWN: u8 = 3;
+
+/// The searches' memo of one-dimension atoms (see [`Search::memo`]), for the
+/// explanations, which ask the same questions of the same candidates.
+struct Searched<'m> {
+    /// [`could_apply`] per statement.
+    applies: &'m [bool],
+    atom_base: &'m [usize],
+    memo: &'m std::cell::RefCell<Vec<Vec<u8>>>,
+}
 
 #[derive(Clone)]
 struct SearchOut {
@@ -2036,9 +2172,9 @@ impl<'s, 'a> Search<'s, 'a> {
             .and_then(|m| m.get(at).copied())
             .unwrap_or(0);
         let t = match known {
-            1 => return Tri::True,
-            2 => return Tri::False,
-            3 => return Tri::Unknown,
+            MEMO_TRUE => return Tri::True,
+            MEMO_FALSE => return Tri::False,
+            MEMO_UNKNOWN => return Tri::Unknown,
             // An atom on the caller alone reads only the caller, one on the resource alone
             // only the resource (no variable): read from the candidate itself, without
             // copying it into the request.
@@ -2061,9 +2197,9 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             if let Some(x) = m.get_mut(at) {
                 *x = match t {
-                    Tri::True => 1,
-                    Tri::False => 2,
-                    Tri::Unknown => 3,
+                    Tri::True => MEMO_TRUE,
+                    Tri::False => MEMO_FALSE,
+                    Tri::Unknown => MEMO_UNKNOWN,
                 };
             }
         }
@@ -2309,18 +2445,21 @@ impl<'s, 'a> Search<'s, 'a> {
             Self::want(st, dim, cand);
             Self::set_assigned(st, dim, true);
             Self::set_cur(st, dim, cand);
-            for (j, &a) in checks.iter().enumerate() {
+            // A candidate the pure checks all passed passes them again (they read only
+            // its own dimension, and a True has no other effect): not asked again.
+            let from = if seen == CAND_PURE_OK { pure } else { 0 };
+            for (j, &a) in checks.iter().enumerate().skip(from) {
                 match self.atom(s, a, req, st) {
                     Tri::True => {}
                     Tri::False => {
                         if seen == CAND_UNSEEN {
-                            dead.mark(depth, cand, j < pure);
+                            dead.mark_at(depth, cand, j, pure, true);
                         }
                         continue 'cands;
                     }
                     Tri::Unknown => {
                         if seen == CAND_UNSEEN {
-                            dead.mark(depth, cand, false);
+                            dead.mark_at(depth, cand, j, pure, false);
                         }
                         st.uncertain = true;
                         continue 'cands;
@@ -2328,7 +2467,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 }
             }
             if seen == CAND_UNSEEN {
-                dead.mark(depth, cand, false);
+                dead.mark_at(depth, cand, checks.len(), pure, false);
             }
             if let Some(w) = self.dfs(plan, dead, depth + 1, s, denies, req, st, pinned, budget) {
                 return Some(w);
@@ -2874,7 +3013,8 @@ impl Plan {
 
 /// Per depth of an Allow's search, what is known of each candidate: [`CAND_UNSEEN`],
 /// [`CAND_DEAD`] (rejected by a check that reads only its own dimension, so rejected
-/// wherever it is tried, with no other effect) or [`CAND_LIVE`]; and how many are dead.
+/// wherever it is tried, with no other effect), [`CAND_PURE_OK`] (every such check
+/// said True) or [`CAND_LIVE`]; and how many are dead.
 struct DeadCands {
     cands: Vec<Vec<u8>>,
     count: Vec<usize>,
@@ -2883,8 +3023,20 @@ struct DeadCands {
 const CAND_UNSEEN: u8 = 0;
 const CAND_DEAD: u8 = 1;
 const CAND_LIVE: u8 = 2;
+const CAND_PURE_OK: u8 = 3;
 
 impl DeadCands {
+    /// Record what the first visit of `cand` learnt: check `j` (of which the first `pure`
+    /// read only this depth's dimension) said False (`failed`) or Unknown, or, with `j`
+    /// past the last check, every check said True.
+    fn mark_at(&mut self, depth: usize, cand: usize, j: usize, pure: usize, failed: bool) {
+        if j < pure {
+            self.mark(depth, cand, failed);
+        } else if let Some(x) = self.cands.get_mut(depth).and_then(|d| d.get_mut(cand)) {
+            *x = CAND_PURE_OK;
+        }
+    }
+
     fn mark(&mut self, depth: usize, cand: usize, is_dead: bool) {
         if let Some(x) = self.cands.get_mut(depth).and_then(|d| d.get_mut(cand)) {
             *x = if is_dead { CAND_DEAD } else { CAND_LIVE };
@@ -2936,6 +3088,46 @@ mod tests {
     }
 
     #[test]
+    fn twelve_digit_runs_finds_every_run_of_twelve() {
+        // The plain scan: every maximal run of digits, kept when twelve long.
+        fn plain(s: &str) -> VecSet<String> {
+            let mut out = VecSet::new();
+            let mut run = String::new();
+            for c in s.chars().chain(std::iter::once(' ')) {
+                if c.is_ascii_digit() {
+                    run.push(c);
+                } else {
+                    if run.len() == 12 {
+                        out.insert(run.clone());
+                    }
+                    run.clear();
+                }
+            }
+            out
+        }
+        let mut seed: u64 = 0x853c_49e6_748f_ea9b;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = ["1", "2", "x", ":", "é", "111122223333", "12345678901", "/"];
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..next(40) {
+                let p = pieces[next(pieces.len())];
+                for _ in 0..1 + next(3) {
+                    s.push_str(p);
+                }
+            }
+            let mut fast = VecSet::new();
+            twelve_digit_runs(&s, &mut fast);
+            assert_eq!(fast.as_slice(), plain(&s).as_slice(), "{s}");
+        }
+    }
+
+    #[test]
     fn ip_text_writes_what_display_does() {
         for a in [
             0u32,
@@ -2958,6 +3150,12 @@ mod tests {
         }
         let v6: IpAddr = "2001:db8::1".parse().unwrap();
         assert_eq!(ip_text(v6), v6.to_string());
+        for a in solve::ip_reps(&[
+            "2001:db8::/32".parse().unwrap(),
+            "10.0.0.0/8".parse().unwrap(),
+        ]) {
+            assert_eq!(ip_text(a), a.to_string());
+        }
     }
 
     #[test]

@@ -50,7 +50,7 @@ impl Glob {
     /// From pattern tokens. Variables become `*` (an over-approximation); the caller
     /// learns about it through `has_vars`.
     pub fn from_toks(toks: &[Tok], star_excl: Option<char>, ci: bool) -> Glob {
-        let mut units = Vec::new();
+        let mut units = Vec::with_capacity(units_bound(toks));
         for t in toks {
             match t {
                 Tok::Lit(s) => {
@@ -96,7 +96,7 @@ impl Glob {
                 None
             }
         };
-        let mut units = Vec::new();
+        let mut units = Vec::with_capacity(units_bound(toks));
         let mut part = 0;
         for t in toks {
             match t {
@@ -115,10 +115,18 @@ impl Glob {
         Glob { units }
     }
 
+    /// `s` compared ignoring case: what [`Glob::from_toks`] makes of the one literal token
+    /// `s` with `ci`.
+    pub fn literal_ci(s: &str) -> Glob {
+        let mut units = Vec::with_capacity(s.len());
+        units.extend(s.chars().map(lower_unit));
+        Glob { units }
+    }
+
     pub fn literal(s: &str) -> Glob {
-        Glob {
-            units: s.chars().map(Unit::Lit).collect(),
-        }
+        let mut units = Vec::with_capacity(s.len());
+        units.extend(s.chars().map(Unit::Lit));
+        Glob { units }
     }
 
     fn len(&self) -> usize {
@@ -221,6 +229,16 @@ const LOWERCASE_EXTRA: &[(char, char)] = &[
 
 /// A character for which `used` is false: readable ones first, then any letter, digit
 /// or further code point (a policy uses finitely many, so one is always found).
+/// At least as many units as the tokens make (a literal's bytes bound its characters).
+fn units_bound(toks: &[Tok]) -> usize {
+    toks.iter()
+        .map(|t| match t {
+            Tok::Lit(s) => s.len(),
+            _ => 1,
+        })
+        .sum()
+}
+
 fn fresh_char(used: impl Fn(char) -> bool) -> char {
     "xyzqjkwvXYZ_~"
         .chars()
@@ -401,6 +419,16 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
             complete: true,
         };
     }
+    if let ([], [g], [_, ..]) = (questions, must, must_not) {
+        // One value wanted, for one glob and some forbidden ones: when one of the
+        // shortest values is allowed, what the search below would find first.
+        if let Some(v) = first_allowed(g, must_not, &alphabet) {
+            return StringReps {
+                values: vec![v],
+                complete: true,
+            };
+        }
+    }
     let autos: Vec<BitNfa> = distinct.iter().map(|g| BitNfa::new(g, &alphabet)).collect();
 
     let nq = questions.len();
@@ -536,6 +564,68 @@ fn first_match(g: &Glob, alphabet: &[char]) -> Option<String> {
     Some(out)
 }
 
+/// Whether unit `u` (not a `*`) consumes `c`.
+fn unit_accepts(u: &Unit, c: char) -> bool {
+    match u {
+        Unit::Lit(x) => *x == c,
+        Unit::LitCi(x) => c.to_lowercase().eq(std::iter::once(*x)),
+        Unit::Any { excl } | Unit::Star { excl } => *excl != Some(c),
+        Unit::Digit => c.is_ascii_digit(),
+    }
+}
+
+/// The value [`string_reps`]'s search finds first for a single `must` glob, no question
+/// and the forbidden globs `must_not`, when it is one of the shortest values of `g`
+/// (`None`: not found among the first few of those; the search then decides). The
+/// search meets values shortest first and, among those, in the alphabet's order (a
+/// node holds the first string reaching its state, so the first node accepted holds
+/// the first string accepted). The shortest values of `g` are those whose `*`s take
+/// nothing, every other unit taking one character it accepts: in that order, each
+/// unit's characters in the alphabet's order, the last unit's varying fastest.
+fn first_allowed(g: &Glob, must_not: &[Glob], alphabet: &[char]) -> Option<String> {
+    let lists: Vec<Vec<char>> = g
+        .units
+        .iter()
+        .filter(|u| !matches!(u, Unit::Star { .. }))
+        .map(|u| {
+            alphabet
+                .iter()
+                .copied()
+                .filter(|&c| unit_accepts(u, c))
+                .collect()
+        })
+        .collect();
+    if lists.iter().any(Vec::is_empty) {
+        return None;
+    }
+    let mut idx = vec![0usize; lists.len()];
+    let mut text = String::with_capacity(lists.len());
+    // Each forbidden literal rules out one value: enough tries for literals, a few more.
+    for _ in 0..must_not.len() + 16 {
+        text.clear();
+        for (l, &i) in lists.iter().zip(&idx) {
+            text.push(*l.get(i)?);
+        }
+        if !must_not.iter().any(|n| glob_matches(n, &text)) {
+            return Some(text);
+        }
+        // The next value of the same length, if any.
+        let mut j = lists.len();
+        loop {
+            j = j.checked_sub(1)?;
+            let (Some(i), Some(l)) = (idx.get_mut(j), lists.get(j)) else {
+                return None;
+            };
+            *i += 1;
+            if *i < l.len() {
+                break;
+            }
+            *i = 0;
+        }
+    }
+    None
+}
+
 /// The closure of a state set under skipping `*` positions (`stars`).
 fn closure_bits(mut s: u128, stars: u128) -> u128 {
     loop {
@@ -637,7 +727,7 @@ impl StateTable {
 /// A glob that is a literal (`abc`) or a literal prefix (`abc*`): its text and whether
 /// it is a prefix.
 fn simple_form(g: &Glob) -> Option<(String, bool)> {
-    let mut text = String::new();
+    let mut text = String::with_capacity(g.units.len());
     let n = g.units.len();
     for (i, u) in g.units.iter().enumerate() {
         match u {
@@ -753,19 +843,30 @@ fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<S
     for (t, prefix) in qs.iter().chain(&ms) {
         candidates.push(t.clone());
         if *prefix {
-            candidates.push(format!("{t}{fresh}"));
+            let mut c = String::with_capacity(t.len() + fresh.len_utf8());
+            c.push_str(t);
+            c.push(fresh);
+            candidates.push(c);
         }
     }
     candidates.push(fresh.to_string());
     // Shortest first, so each behaviour is represented by its simplest value.
     crate::collections::sort_by_key(&mut candidates, String::len);
-    let mut seen: HashSet<Vec<bool>> = HashSet::new();
+    // Signatures packed in bits (bit `i` = question `i` matches).
+    let mut seen: HashSet<Vec<u64>, FastBuild> = HashSet::with_hasher(FastBuild);
     let mut values = Vec::new();
     for c in candidates {
         if !ms.iter().all(|m| matches(m, &c)) || ns.iter().any(|n| matches(n, &c)) {
             continue;
         }
-        let sig: Vec<bool> = qs.iter().map(|q| matches(q, &c)).collect();
+        let mut sig: Vec<u64> = vec![0; qs.len().div_ceil(64)];
+        for (i, q) in qs.iter().enumerate() {
+            if matches(q, &c) {
+                if let Some(w) = sig.get_mut(i / 64) {
+                    *w |= 1 << (i % 64);
+                }
+            }
+        }
         if seen.insert(sig) {
             values.push(c);
         }
@@ -1242,6 +1343,66 @@ mod tests {
             assert_eq!(direct.values, searched.values, "{g:?}");
             assert!(direct.complete && searched.complete);
         }
+    }
+
+    #[test]
+    fn first_allowed_is_what_the_search_finds() {
+        // The same constraints with a second, match-all glob go through the search.
+        let all = Glob {
+            units: vec![Unit::Star { excl: None }],
+        };
+        let units = [
+            Unit::Lit('a'),
+            Unit::Lit(':'),
+            Unit::Lit('7'),
+            Unit::LitCi('k'),
+            Unit::Any { excl: None },
+            Unit::Any { excl: Some(':') },
+            Unit::Star { excl: None },
+            Unit::Star { excl: Some(':') },
+            Unit::Digit,
+        ];
+        let chars = ['a', ':', '7', 'k', 'K', 'x', 'y', 'z', '0', '1', 'b'];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut fast = 0;
+        for _ in 0..4_000 {
+            let len = next(7);
+            let g = Glob {
+                units: (0..len).map(|_| units[next(units.len())].clone()).collect(),
+            };
+            let short = g
+                .units
+                .iter()
+                .filter(|u| !matches!(u, Unit::Star { .. }))
+                .count();
+            let mut forbid = Vec::new();
+            for _ in 0..1 + next(12) {
+                if next(4) == 0 {
+                    let n = next(5);
+                    forbid.push(Glob {
+                        units: (0..n).map(|_| units[next(units.len())].clone()).collect(),
+                    });
+                } else {
+                    let n = if next(3) == 0 { next(4) } else { short };
+                    let text: String = (0..n).map(|_| chars[next(chars.len())]).collect();
+                    forbid.push(Glob::literal(&text));
+                }
+            }
+            let direct = string_reps(&[], std::slice::from_ref(&g), &forbid);
+            let searched = string_reps(&[], &[g.clone(), all.clone()], &forbid);
+            assert_eq!(direct.values, searched.values, "{g:?} {forbid:?}");
+            assert_eq!(direct.complete, searched.complete, "{g:?} {forbid:?}");
+            if !direct.values.is_empty() {
+                fast += 1;
+            }
+        }
+        assert!(fast > 1_000);
     }
 
     #[test]
