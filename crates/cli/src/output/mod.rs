@@ -31,6 +31,8 @@ pub fn fragment(args: &LintArgs, f: &FileOutcome, color: bool) -> Fragment {
         github: Vec::new(),
     };
     match args.format {
+        // -qq: the exit code only, so nothing to render.
+        Format::Text if args.quiet >= 2 => {}
         Format::Text => frag.main = text::fragment(args, f, color),
         Format::Json => frag.main = json::fragment(f),
         Format::Sarif => frag.main = sarif_part(),
