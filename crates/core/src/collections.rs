@@ -358,6 +358,18 @@ impl std::hash::Hasher for FastHasher {
     }
 }
 
+/// A small deterministic generator for the unit tests' random cases (xorshift64):
+/// `next(n)` is a number below `n` (`n` > 0).
+#[cfg(test)]
+pub(crate) fn test_rng(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

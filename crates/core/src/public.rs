@@ -3105,13 +3105,7 @@ mod tests {
             }
             out
         }
-        let mut seed: u64 = 0x853c_49e6_748f_ea9b;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::collections::test_rng(0x853c_49e6_748f_ea9b);
         let pieces = ["1", "2", "x", ":", "é", "111122223333", "12345678901", "/"];
         for _ in 0..20_000 {
             let mut s = String::new();

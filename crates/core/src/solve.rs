@@ -1269,13 +1269,7 @@ mod tests {
             "${*}",
             "**",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::collections::test_rng(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
             let len = next(12);
             let text: String = (0..len).map(|_| FRAGMENTS[next(FRAGMENTS.len())]).collect();
@@ -1307,32 +1301,33 @@ mod tests {
         }
     }
 
+    /// The units the fast-path tests build random globs from.
+    const SAMPLE_UNITS: [Unit; 11] = [
+        Unit::Lit('a'),
+        Unit::Lit(':'),
+        Unit::Lit('7'),
+        Unit::LitCi('k'),
+        Unit::LitCi('x'),
+        Unit::Any { excl: None },
+        Unit::Any { excl: Some(':') },
+        Unit::Any { excl: Some('x') },
+        Unit::Star { excl: None },
+        Unit::Star { excl: Some(':') },
+        Unit::Digit,
+    ];
+
+    /// A glob matching everything: added beside another, it sends a question through
+    /// the full search instead of a fast path.
+    fn match_all() -> Glob {
+        Glob {
+            units: vec![Unit::Star { excl: None }],
+        }
+    }
+
     #[test]
     fn first_match_is_what_the_search_finds() {
-        // The same constraint with a second, match-all glob goes through the search.
-        let all = Glob {
-            units: vec![Unit::Star { excl: None }],
-        };
-        let units = [
-            Unit::Lit('a'),
-            Unit::Lit(':'),
-            Unit::Lit('7'),
-            Unit::LitCi('k'),
-            Unit::LitCi('x'),
-            Unit::Any { excl: None },
-            Unit::Any { excl: Some(':') },
-            Unit::Any { excl: Some('x') },
-            Unit::Star { excl: None },
-            Unit::Star { excl: Some(':') },
-            Unit::Digit,
-        ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let (all, units) = (match_all(), SAMPLE_UNITS);
+        let mut next = crate::collections::test_rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..3_000 {
             let len = next(9);
             let g = Glob {
@@ -1347,29 +1342,9 @@ mod tests {
 
     #[test]
     fn first_allowed_is_what_the_search_finds() {
-        // The same constraints with a second, match-all glob go through the search.
-        let all = Glob {
-            units: vec![Unit::Star { excl: None }],
-        };
-        let units = [
-            Unit::Lit('a'),
-            Unit::Lit(':'),
-            Unit::Lit('7'),
-            Unit::LitCi('k'),
-            Unit::Any { excl: None },
-            Unit::Any { excl: Some(':') },
-            Unit::Star { excl: None },
-            Unit::Star { excl: Some(':') },
-            Unit::Digit,
-        ];
+        let (all, units) = (match_all(), SAMPLE_UNITS);
         let chars = ['a', ':', '7', 'k', 'K', 'x', 'y', 'z', '0', '1', 'b'];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::collections::test_rng(0x2545_f491_4f6c_dd1d);
         let mut fast = 0;
         for _ in 0..4_000 {
             let len = next(7);
