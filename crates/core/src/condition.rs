@@ -872,16 +872,7 @@ fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -
                 _ => ord.is_ge(),
             })
         }
-        (IpAddress, Compiled::Ip(p)) => {
-            let Some(net) = p else { return Tri::False };
-            match item.trim().parse::<IpAddr>() {
-                Ok(addr) => Tri::from_bool(net.contains(&addr)),
-                Err(_) => match item.trim().parse::<IpNet>() {
-                    Ok(rnet) => Tri::from_bool(net.contains(&rnet)),
-                    Err(_) => Tri::False,
-                },
-            }
-        }
+        (IpAddress, Compiled::Ip(p)) => compare_ip(p.as_ref(), &RequestIp::parse(item)),
         (BinaryEquals, Compiled::Binary(p)) => {
             let (Some(p), Some(r)) = (p, parse_base64(item)) else {
                 return Tri::False;
