@@ -78,13 +78,19 @@ build() {
   # --target nodejs is CommonJS, and web/package.json says "type": "module".
   printf '{"type": "commonjs"}\n' > web/pkg-node/package.json
 
-  step "wasm-opt -Oz (binaryen $(web/node_modules/.bin/wasm-opt --version | awk '{print $3}'))"
+  # --converge: repeat -Oz until it stops shrinking the module.
+  # --low-memory-unused: let binaryen fold constant offsets into loads and stores,
+  # assuming the first 1 KiB of memory is never addressed. Rust's wasm32 layout puts
+  # the stack first (data from 1 MiB, the stack growing down from there), so only a
+  # stack within 1 KiB of overflowing reaches it; our recursion is depth-limited.
+  local opt_flags=(-Oz --converge --low-memory-unused)
+  step "wasm-opt ${opt_flags[*]} (binaryen $(web/node_modules/.bin/wasm-opt --version | awk '{print $3}'))"
   local before_opt
   before_opt=$(wc -c < web/pkg/policycheck_wasm_bg.wasm)
   # Both builds, in parallel; the Node tests then run the very code the page runs.
   local f pids=()
   for f in web/pkg/policycheck_wasm_bg.wasm web/pkg-node/policycheck_wasm_bg.wasm; do
-    web/node_modules/.bin/wasm-opt -Oz "$f" -o "$f.opt" && mv "$f.opt" "$f" &
+    web/node_modules/.bin/wasm-opt "${opt_flags[@]}" "$f" -o "$f.opt" && mv "$f.opt" "$f" &
     pids+=($!)
   done
   for f in "${pids[@]}"; do wait "$f"; done
