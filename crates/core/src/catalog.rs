@@ -415,7 +415,7 @@ pub fn suggest_s3_action(full_name: &str) -> Option<String> {
     None
 }
 
-/// Binary search on the name alone (no prefix), ASCII case-insensitive.
+/// The action of a name alone (no prefix), ASCII case-insensitive.
 fn exact_action(name: &str) -> Option<&'static ActionInfo> {
     exact_index(name).and_then(|i| S3_ACTIONS.get(i))
 }

@@ -87,10 +87,10 @@ impl Caller {
                 kind: CallerKind::Root,
             }));
         }
-        let parts: Vec<&str> = t.splitn(6, ':').collect();
-        let [arn, partition, service, region, account, resource] = parts.as_slice() else {
+        let Some(parts) = crate::catalog::arn_parts(t) else {
             return Err(format!("`{t}` is not a principal: use an IAM/STS ARN, `anonymous`, `service:<name>` or a 12-digit account id"));
         };
+        let [arn, partition, service, region, account, resource] = &parts;
         if *arn != "arn" || partition.is_empty() || !region.is_empty() || !is_account_id(account) {
             return Err(format!("`{t}` is not an IAM or STS principal ARN"));
         }

@@ -323,8 +323,7 @@ fn check_names(action: &str, resource: &str) -> Result<(), String> {
             .unwrap_or_default();
         return Err(format!("`{action}` is not an S3 action{hint}"));
     }
-    let arn_parts = resource.splitn(6, ':').count();
-    if !resource.starts_with("arn:") || arn_parts < 6 {
+    if !resource.starts_with("arn:") || policycheck_core::catalog::arn_parts(resource).is_none() {
         return Err(format!(
             "`{resource}` is not an ARN: a request names one resource, such as arn:aws:s3:::my-bucket or arn:aws:s3:::my-bucket/path/key"
         ));
