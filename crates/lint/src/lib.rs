@@ -77,7 +77,7 @@ pub fn lint_bytes(bytes: &[u8], options: &LintOptions) -> LintResult {
 /// Lint a text (already UTF-8: not checked again).
 pub fn lint(text: &str, options: &LintOptions) -> LintResult {
     let (tree, parsed) = policycheck_core::parse_policy_tree(text, PolicyKind::Resource);
-    let mut result = lint_parsed_text(&parsed, text, options);
+    let mut result = lint_parsed_sized(&parsed, text, text.len(), options);
     if let Some(tree) = &tree {
         for d in &mut result.diagnostics {
             d.pointer = Some(policycheck_core::json::pointer_at(tree, d.primary_span()).into());
@@ -95,18 +95,10 @@ pub fn lint_parsed(
     options: &LintOptions,
 ) -> LintResult {
     match std::str::from_utf8(bytes) {
-        Ok(text) => lint_parsed_text(parsed, text, options),
+        Ok(text) => lint_parsed_sized(parsed, text, text.len(), options),
         // Not UTF-8: the parse reported it; the rules see no text.
         Err(_) => lint_parsed_sized(parsed, "", bytes.len(), options),
     }
-}
-
-fn lint_parsed_text(
-    parsed: &policycheck_core::ParseOutput,
-    text: &str,
-    options: &LintOptions,
-) -> LintResult {
-    lint_parsed_sized(parsed, text, text.len(), options)
 }
 
 /// The lint of a parsed policy whose text (empty when it is not UTF-8) is `len` bytes.
