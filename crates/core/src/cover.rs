@@ -193,14 +193,12 @@ pub fn same_condition(c: &Condition, d: &Condition) -> bool {
 /// Whether every condition of `a` is also one of `b`'s: conditions are ANDed, so then
 /// `a`'s hold whenever `b`'s do (`a` without conditions always qualifies).
 pub fn conditions_subset(a: &Statement, b: &Statement) -> bool {
-    let theirs: Vec<&Condition> = b
-        .condition
+    let Some(ours) = &a.condition else {
+        return true;
+    };
+    let theirs: &[Condition] = b.condition.as_ref().map_or(&[], |c| &c.conditions);
+    ours.conditions
         .iter()
-        .flat_map(|c| c.conditions.iter())
-        .collect();
-    a.condition
-        .iter()
-        .flat_map(|c| c.conditions.iter())
         .all(|c| theirs.iter().any(|d| same_condition(c, d)))
 }
 

@@ -23,27 +23,49 @@ pub const RULE: RuleMeta = RuleMeta {
     check: Some(check),
 };
 
-/// Add the resource types an ARN pattern can match to `out`; `false` when it cannot be
-/// typed. A wildcard in the resource part of a bucket or access-point ARN also reaches
-/// objects, since `*` matches `/`.
-fn resource_types(text: &str, out: &mut Vec<ResourceType>) -> bool {
+/// The resource types an ARN pattern can match (one, or two when a wildcard reaches
+/// objects too); `None` when it cannot be typed. A wildcard in the resource part of a
+/// bucket or access-point ARN also reaches objects, since `*` matches `/`.
+fn resource_types(text: &str) -> Option<[Option<ResourceType>; 2]> {
     let plain = without_variables(text);
-    let Some(ty) = resource_type_of_arn(&plain) else {
-        return false;
+    let ty = resource_type_of_arn(&plain)?;
+    let reaches_objects = matches!(
+        ty,
+        ResourceType::Bucket | ResourceType::AccessPoint | ResourceType::MultiRegionAccessPoint
+    ) && {
+        // Variables may appear only after the fifth `:`, so splitting the text as written is safe.
+        let (parts, _) = policycheck_core::catalog::split_arn(text);
+        has_wildcard(parts[5])
     };
-    // Variables may appear only after the fifth `:`, so splitting the text as written is safe.
-    let (parts, _) = policycheck_core::catalog::split_arn(text);
-    let resource_part = parts[5];
-    out.push(ty);
-    if has_wildcard(resource_part)
-        && matches!(
-            ty,
-            ResourceType::Bucket | ResourceType::AccessPoint | ResourceType::MultiRegionAccessPoint
-        )
-    {
-        out.push(ResourceType::Object);
+    Some([Some(ty), reaches_objects.then_some(ResourceType::Object)])
+}
+
+/// [`resource_types`] for each distinct resource text of a policy, worked out once: most
+/// policies name the same one or two ARNs in statement after statement.
+#[derive(Default)]
+struct TypeMemo<'a> {
+    known: Vec<(&'a str, Option<[Option<ResourceType>; 2]>)>,
+}
+
+impl<'a> TypeMemo<'a> {
+    /// Add the types `text` can match to `out`; `false` when it cannot be typed.
+    fn add(&mut self, text: &'a str, out: &mut Vec<ResourceType>) -> bool {
+        let types = match self.known.iter().find(|(t, _)| *t == text) {
+            Some((_, types)) => *types,
+            None => {
+                let types = resource_types(text);
+                self.known.push((text, types));
+                types
+            }
+        };
+        match types {
+            Some(types) => {
+                out.extend(types.into_iter().flatten());
+                true
+            }
+            None => false,
+        }
     }
-    true
 }
 
 /// "objects", "buckets", …
@@ -76,6 +98,7 @@ fn kinds(types: &[ResourceType]) -> String {
 
 /// PC303
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut memo = TypeMemo::default();
     for st in &ctx.policy.statements {
         let (Some(action), Some(resource)) = (&st.action, &st.resource) else {
             continue;
@@ -87,7 +110,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let typed = resource
             .items
             .iter()
-            .all(|item| resource_types(&item.text.value, &mut present));
+            .all(|item| memo.add(&item.text.value, &mut present));
         if !typed || present.is_empty() {
             continue;
         }

@@ -63,25 +63,23 @@ fn glob_covers(q: &Glob, p: &Glob) -> bool {
     inclusion::included(q, p)
 }
 
-/// Pattern-inclusion answers, memoised for one rule run (policies repeat patterns a lot).
+/// Pattern-inclusion answers, memoised for one rule run (policies repeat patterns a lot),
+/// keyed by the texts as written (two spellings of one action pattern get two entries
+/// with the same answer; no key is copied).
 #[derive(Default)]
-pub(crate) struct Coverage {
-    memo: HashMap<(bool, String, String), bool>,
+pub(crate) struct Coverage<'a> {
+    memo: HashMap<(bool, &'a str, &'a str), bool>,
 }
 
-impl Coverage {
-    fn action_covered(&mut self, q: &ActionItem, p: &ActionItem) -> bool {
+impl<'a> Coverage<'a> {
+    fn action_covered(&mut self, q: &'a ActionItem, p: &'a ActionItem) -> bool {
         if q.text.value.eq_ignore_ascii_case(&p.text.value) {
             return true;
         }
         if let Some(lit) = q.pattern.as_literal() {
             return p.pattern.matches_plain(lit);
         }
-        let key = (
-            false,
-            q.text.value.to_ascii_lowercase(),
-            p.text.value.to_ascii_lowercase(),
-        );
+        let key = (false, q.text.value.as_str(), p.text.value.as_str());
         if let Some(known) = self.memo.get(&key) {
             return *known;
         }
@@ -94,26 +92,33 @@ impl Coverage {
     }
 
     /// A pattern with a policy variable covers only the same text: its glob over-approximates.
-    fn resource_covered(&mut self, q: &ResourceItem, p: &ResourceItem) -> bool {
+    fn resource_covered(&mut self, q: &'a ResourceItem, p: &'a ResourceItem) -> bool {
         if q.text.value == p.text.value {
             return true;
         }
         if p.pattern.has_vars() {
             return false;
         }
-        let literal: Option<Vec<&str>> = q
-            .pattern
+        if q.pattern
             .parts()
             .iter()
-            .map(|part| part.as_literal())
-            .collect();
-        if let Some(parts) = literal {
-            return p
-                .pattern
-                .matches(&parts.join(":"), &NoVars)
-                .unwrap_or(false);
+            .all(|part| part.as_literal().is_some())
+        {
+            // A literal ARN: without `$` (no `${*}`-style escape) the text is its value.
+            let text = if q.text.value.contains('$') {
+                let parts: Vec<&str> = q
+                    .pattern
+                    .parts()
+                    .iter()
+                    .filter_map(|x| x.as_literal())
+                    .collect();
+                std::borrow::Cow::Owned(parts.join(":"))
+            } else {
+                std::borrow::Cow::Borrowed(q.text.value.as_str())
+            };
+            return p.pattern.matches(&text, &NoVars).unwrap_or(false);
         }
-        let key = (true, q.text.value.clone(), p.text.value.clone());
+        let key = (true, q.text.value.as_str(), p.text.value.as_str());
         if let Some(known) = self.memo.get(&key) {
             return *known;
         }
@@ -123,7 +128,7 @@ impl Coverage {
     }
 
     /// Whether `a`'s `Action` list matches every action `b`'s does (both plain `Action`).
-    fn actions_cover(&mut self, a: &ActionElement, b: &ActionElement) -> bool {
+    fn actions_cover(&mut self, a: &'a ActionElement, b: &'a ActionElement) -> bool {
         if a.negated || b.negated || b.items.is_empty() {
             return false;
         }
@@ -133,7 +138,7 @@ impl Coverage {
     }
 
     /// Whether `a`'s `Resource` list matches every resource `b`'s does (both plain `Resource`).
-    fn resources_cover(&mut self, a: &ResourceElement, b: &ResourceElement) -> bool {
+    fn resources_cover(&mut self, a: &'a ResourceElement, b: &'a ResourceElement) -> bool {
         if a.negated || b.negated || b.items.is_empty() {
             return false;
         }
@@ -143,7 +148,7 @@ impl Coverage {
     }
 
     /// Whether statement `a` applies to every request statement `b` applies to, ignoring effects.
-    pub(crate) fn covers(&mut self, a: &Statement, b: &Statement) -> bool {
+    pub(crate) fn covers(&mut self, a: &'a Statement, b: &'a Statement) -> bool {
         let (Some(pa), Some(pb)) = (parts(a), parts(b)) else {
             return false;
         };
