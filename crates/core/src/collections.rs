@@ -341,19 +341,32 @@ impl std::hash::BuildHasher for FastBuild {
 
 pub(crate) struct FastHasher(u64);
 
+impl FastHasher {
+    fn mix(&mut self, w: u64) {
+        self.0 = (self.0 ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
+    }
+}
+
 impl std::hash::Hasher for FastHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
+        // Whole words straight from the bytes; the tail zero-padded (the same words as
+        // padding every chunk would give).
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
             let mut w = [0u8; 8];
-            for (d, s) in w.iter_mut().zip(chunk) {
-                *d = *s;
+            w.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(w));
+        }
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            let mut w = [0u8; 8];
+            if let Some(d) = w.get_mut(..tail.len()) {
+                d.copy_from_slice(tail);
             }
-            self.0 = (self.0 ^ u64::from_le_bytes(w))
-                .wrapping_mul(0x0100_0000_01b3)
-                .rotate_left(23);
+            self.mix(u64::from_le_bytes(w));
         }
     }
 }

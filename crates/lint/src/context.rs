@@ -1,8 +1,10 @@
 //! What a rule sees: the parsed policy, its text, the public-access answer and the options.
 
 use crate::registry::RuleMeta;
+use policycheck_core::catalog::{condition_key, s3_action_index, ConditionKeyInfo};
+use policycheck_core::condition::Condition;
 use policycheck_core::public::PublicAccess;
-use policycheck_core::{Diagnostic, Policy, Span};
+use policycheck_core::{Diagnostic, Policy, Span, Statement};
 
 /// Options that change what rules report.
 #[derive(Clone, Debug, Default)]
@@ -22,6 +24,11 @@ pub struct LintContext<'a> {
     pub options: &'a LintOptions,
     /// [`LintContext::policy_bucket`], worked out once for all the rules that ask.
     bucket: std::cell::OnceCell<Option<(String, Option<Span>)>>,
+    /// The catalogue entry of every condition's key, in [`LintContext::conditions`]
+    /// order, looked up once for all the rules that ask.
+    keys: std::cell::OnceCell<Vec<Option<&'static ConditionKeyInfo>>>,
+    /// [`LintContext::action_indices`] of every statement, looked up once.
+    actions: std::cell::OnceCell<Vec<Vec<Option<usize>>>>,
 }
 
 impl<'a> LintContext<'a> {
@@ -37,6 +44,8 @@ impl<'a> LintContext<'a> {
             access,
             options,
             bucket: std::cell::OnceCell::new(),
+            keys: std::cell::OnceCell::new(),
+            actions: std::cell::OnceCell::new(),
         }
     }
 
@@ -45,6 +54,50 @@ impl<'a> LintContext<'a> {
         self.bucket
             .get_or_init(|| crate::rules::correctness::policy_bucket(self))
             .as_ref()
+    }
+
+    /// Every condition of the policy, statement by statement, with the catalogue entry
+    /// of its key (`None` for a key the catalogue does not know).
+    pub fn conditions(
+        &self,
+    ) -> impl Iterator<Item = (&'a Condition, Option<&'static ConditionKeyInfo>)> + '_ {
+        let all = || {
+            self.policy
+                .statements
+                .iter()
+                .filter_map(|st| st.condition.as_ref())
+                .flat_map(|block| block.conditions.iter())
+        };
+        let keys = self
+            .keys
+            .get_or_init(|| all().map(|c| condition_key(&c.key.value)).collect());
+        all().zip(keys.iter().copied())
+    }
+
+    /// For each item of the statement's `Action`/`NotAction`, the catalogue index of the
+    /// S3 action it names: `None` for a pattern with wildcards and for a name the
+    /// catalogue does not know.
+    pub fn action_indices(&self, st: &Statement) -> &[Option<usize>] {
+        let all = self.actions.get_or_init(|| {
+            self.policy
+                .statements
+                .iter()
+                .map(|st| {
+                    st.action
+                        .iter()
+                        .flat_map(|a| a.items.iter())
+                        .map(|item| {
+                            if item.pattern.has_wildcards() {
+                                None
+                            } else {
+                                s3_action_index(&item.text.value)
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        all.get(st.index).map_or(&[], Vec::as_slice)
     }
 
     /// A finding for `rule` at `span`, with the rule's default severity.

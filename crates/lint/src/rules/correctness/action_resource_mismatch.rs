@@ -5,7 +5,7 @@ use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use crate::rules::correctness::{has_wildcard, s3_arn, without_variables};
 use policycheck_core::catalog::{
-    matching_actions, resource_type_of_arn, s3_action_index, ActionInfo, ResourceType, S3_ACTIONS,
+    matching_actions, resource_type_of_arn, ActionInfo, ResourceType, S3_ACTIONS,
 };
 use policycheck_core::{Code, Diagnostic, Severity};
 
@@ -118,7 +118,8 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         // (action item, the types its actions apply to) for each action that applies to none.
         let mut misses = Vec::new();
         let mut all_checked_and_missed = true;
-        for item in &action.items {
+        let indices = ctx.action_indices(st);
+        for (k, item) in action.items.iter().enumerate() {
             // The catalogue indices of the S3 actions the item names (the expansion of a
             // wildcard is cached by the catalogue; nothing is copied here).
             let expanded;
@@ -136,7 +137,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     &[]
                 }
             } else {
-                literal = s3_action_index(&item.text.value);
+                literal = indices.get(k).copied().flatten();
                 literal.as_slice()
             };
             let infos = || found.iter().filter_map(|i| S3_ACTIONS.get(*i));

@@ -3,7 +3,6 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use policycheck_core::catalog::condition_key;
 use policycheck_core::condition::{BaseOp, Operator, SetOp};
 use policycheck_core::{Code, Diagnostic, Severity};
 
@@ -23,26 +22,22 @@ pub const RULE: RuleMeta = RuleMeta {
 
 /// PC308
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for st in &ctx.policy.statements {
-        let Some(block) = &st.condition else {
+    for (cond, info) in ctx.conditions() {
+        let (Some(op), Some(info)) = (cond.op, info) else {
             continue;
         };
-        for cond in &block.conditions {
-            let (Some(op), Some(info)) = (cond.op, condition_key(&cond.key.value)) else {
-                continue;
-            };
-            if op.set.is_some() || op.base == BaseOp::Null || !info.multivalued {
-                continue;
-            }
-            let any = Operator {
-                set: Some(SetOp::ForAnyValue),
-                ..op
-            };
-            let all = Operator {
-                set: Some(SetOp::ForAllValues),
-                ..op
-            };
-            out.push(
+        if op.set.is_some() || op.base == BaseOp::Null || !info.multivalued {
+            continue;
+        }
+        let any = Operator {
+            set: Some(SetOp::ForAnyValue),
+            ..op
+        };
+        let all = Operator {
+            set: Some(SetOp::ForAllValues),
+            ..op
+        };
+        out.push(
                 ctx.finding(
                     &RULE,
                     cond.operator.span,
@@ -57,7 +52,6 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     if op.base.is_negated() { "always matches" } else { "never matches" }
                 )),
             );
-        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use policycheck_core::catalog::{condition_key, KeyType};
+use policycheck_core::catalog::KeyType;
 use policycheck_core::condition::Family;
 use policycheck_core::{Code, Diagnostic, Severity};
 
@@ -78,52 +78,47 @@ fn operators_for(t: KeyType) -> &'static str {
 
 /// PC305
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for st in &ctx.policy.statements {
-        let Some(block) = &st.condition else {
+    for (cond, info) in ctx.conditions() {
+        let (Some(op), Some(info)) = (cond.op, info) else {
             continue;
         };
-        for cond in &block.conditions {
-            let (Some(op), Some(info)) = (cond.op, condition_key(&cond.key.value)) else {
-                continue;
-            };
-            let family = op.base.family();
-            if fits(family, info.ty, &cond.key_lc) {
-                continue;
-            }
-            let label = match (family, info.ty) {
-                (Family::String | Family::Arn, KeyType::Ip) => {
-                    "compares text: CIDR ranges are not understood".to_string()
-                }
-                (Family::String | Family::Arn, KeyType::Numeric) => {
-                    "compares text, not numbers: `1.2` and `1.20` differ".to_string()
-                }
-                (Family::String | Family::Arn, KeyType::Date) => {
-                    "compares text, not points in time".to_string()
-                }
-                (Family::String | Family::Arn, _) => "compares text, not booleans".to_string(),
-                _ => format!("expects {}", family_values(family)),
-            };
-            out.push(
-                ctx.finding(
-                    &RULE,
-                    cond.operator.span,
-                    format!(
-                        "`{}` compares {}, but `{}` holds {}",
-                        cond.operator.value,
-                        family_values(family),
-                        cond.key.value,
-                        key_values(info.ty)
-                    ),
-                )
-                .with_label(label)
-                .and_label(cond.key.span, format!("{} key", info.ty.as_str()))
-                .with_help(format!(
-                    "use an operator for {} keys: {}",
-                    info.ty.as_str(),
-                    operators_for(info.ty)
-                )),
-            );
+        let family = op.base.family();
+        if fits(family, info.ty, &cond.key_lc) {
+            continue;
         }
+        let label = match (family, info.ty) {
+            (Family::String | Family::Arn, KeyType::Ip) => {
+                "compares text: CIDR ranges are not understood".to_string()
+            }
+            (Family::String | Family::Arn, KeyType::Numeric) => {
+                "compares text, not numbers: `1.2` and `1.20` differ".to_string()
+            }
+            (Family::String | Family::Arn, KeyType::Date) => {
+                "compares text, not points in time".to_string()
+            }
+            (Family::String | Family::Arn, _) => "compares text, not booleans".to_string(),
+            _ => format!("expects {}", family_values(family)),
+        };
+        out.push(
+            ctx.finding(
+                &RULE,
+                cond.operator.span,
+                format!(
+                    "`{}` compares {}, but `{}` holds {}",
+                    cond.operator.value,
+                    family_values(family),
+                    cond.key.value,
+                    key_values(info.ty)
+                ),
+            )
+            .with_label(label)
+            .and_label(cond.key.span, format!("{} key", info.ty.as_str()))
+            .with_help(format!(
+                "use an operator for {} keys: {}",
+                info.ty.as_str(),
+                operators_for(info.ty)
+            )),
+        );
     }
 }
 

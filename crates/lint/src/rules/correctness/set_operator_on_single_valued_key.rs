@@ -3,7 +3,6 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use policycheck_core::catalog::condition_key;
 use policycheck_core::condition::{Operator, SetOp};
 use policycheck_core::{Code, Diagnostic, Severity};
 
@@ -23,26 +22,22 @@ pub const RULE: RuleMeta = RuleMeta {
 
 /// PC307
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for st in &ctx.policy.statements {
-        let Some(block) = &st.condition else {
+    for (cond, info) in ctx.conditions() {
+        let (Some(op), Some(info)) = (cond.op, info) else {
             continue;
         };
-        for cond in &block.conditions {
-            let (Some(op), Some(info)) = (cond.op, condition_key(&cond.key.value)) else {
-                continue;
-            };
-            let Some(set) = op.set else {
-                continue;
-            };
-            if info.multivalued {
-                continue;
-            }
-            let plain = Operator { set: None, ..op };
-            let why = match set {
+        let Some(set) = op.set else {
+            continue;
+        };
+        if info.multivalued {
+            continue;
+        }
+        let plain = Operator { set: None, ..op };
+        let why = match set {
                 SetOp::ForAllValues => "; `ForAllValues:` is also true when the key is absent, which in an `Allow` admits requests without it",
                 SetOp::ForAnyValue => ": a request carries at most one value, so the set operator adds nothing",
             };
-            out.push(
+        out.push(
                 ctx.finding(
                     &RULE,
                     cond.operator.span,
@@ -52,7 +47,6 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 .and_label(cond.key.span, "holds at most one value")
                 .with_help(format!("write `{plain}`{why}")),
             );
-        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use policycheck_core::catalog::{s3_action, suggest_s3_action};
+use policycheck_core::catalog::suggest_s3_action;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -33,7 +33,8 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             "Action"
         };
-        for item in &action.items {
+        let indices = ctx.action_indices(st);
+        for (k, item) in action.items.iter().enumerate() {
             let text = item.text.value.as_str();
             // `*` is every action; text that is not `service:Name` is reported by the parser (PC014).
             let Some((service, name)) = text.split_once(':') else {
@@ -71,7 +72,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 .with_label("matches nothing")
                 .with_help(format!("check the spelling of the pattern; {REFERENCE}"))
             } else {
-                if s3_action(text).is_some() {
+                if indices.get(k).copied().flatten().is_some() {
                     continue;
                 }
                 let d = ctx

@@ -22,45 +22,40 @@ pub const RULE: RuleMeta = RuleMeta {
 
 /// PC304
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for st in &ctx.policy.statements {
-        let Some(block) = &st.condition else {
+    for (cond, info) in ctx.conditions() {
+        let key = cond.key.value.as_str();
+        if info.is_some() {
             continue;
-        };
-        for cond in &block.conditions {
-            let key = cond.key.value.as_str();
-            if condition_key(key).is_some() {
-                continue;
-            }
-            let service = key.split_once(':').map(|(s, _)| s);
-            let message = match service {
+        }
+        let service = key.split_once(':').map(|(s, _)| s);
+        let message = match service {
                 Some(s) if !s.eq_ignore_ascii_case("aws") && !s.eq_ignore_ascii_case("s3") && !s.is_empty() => {
                     format!("`{key}` is a condition key of `{s}`: S3 never sets it")
                 }
                 Some(_) => format!("unknown condition key `{key}`"),
                 None => format!("unknown condition key `{key}`: condition keys start with a service prefix such as `aws:` or `s3:`"),
             };
-            let suggestion = suggest_condition_key(key).map(str::to_string).or_else(|| {
-                // A known key written without its prefix: `SourceIp`.
-                if service.is_some() {
-                    return None;
-                }
-                ["aws:", "s3:"].iter().find_map(|p| {
-                    let full = format!("{p}{key}");
-                    condition_key(&full).map(|k| if k.prefix { full } else { k.name.to_string() })
-                })
-            });
-            let help = match suggestion {
+        let suggestion = suggest_condition_key(key).map(str::to_string).or_else(|| {
+            // A known key written without its prefix: `SourceIp`.
+            if service.is_some() {
+                return None;
+            }
+            ["aws:", "s3:"].iter().find_map(|p| {
+                let full = format!("{p}{key}");
+                condition_key(&full).map(|k| if k.prefix { full } else { k.name.to_string() })
+            })
+        });
+        let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "S3 requests carry only global `aws:` keys and `s3:` keys, so this key is always absent: \
                          positive operators on it are false and negated ones true; use a documented key or remove the condition"
                     .to_string(),
             };
-            out.push(
-                ctx.finding(&RULE, cond.key.span, message)
-                    .with_label("never present in S3 requests")
-                    .with_help(help),
-            );
-        }
+        out.push(
+            ctx.finding(&RULE, cond.key.span, message)
+                .with_label("never present in S3 requests")
+                .with_help(help),
+        );
     }
 }
 
