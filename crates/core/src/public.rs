@@ -734,9 +734,20 @@ impl<'a> Analyzer<'a> {
     fn buckets(&self) -> (Vec<(String, String)>, bool) {
         let mut literal: VecSet<(String, String)> = VecSet::new();
         let mut guessed: VecSet<(String, String)> = VecSet::new();
-        for st in self.all_statements() {
-            let Some(r) = &st.resource else { continue };
-            for item in &r.items {
+        for policy in std::iter::once(self.policy).chain(self.baseline) {
+            // Statements repeat the same few ARNs: a text met again in the same policy
+            // (so read under the same `Version`) adds nothing to the sets.
+            let mut seen: Vec<&str> = Vec::new();
+            let items = policy
+                .statements
+                .iter()
+                .filter_map(|st| st.resource.as_ref())
+                .flat_map(|r| r.items.iter());
+            for item in items {
+                if seen.contains(&item.text.value.as_str()) {
+                    continue;
+                }
+                seen.push(&item.text.value);
                 // The components as `parts()` splits them, without building them; the
                 // bucket read from the sixth (only a six-component ARN has pieces there).
                 let toks = item.pattern.toks();
