@@ -1,6 +1,7 @@
 //! What a rule sees: the parsed policy, its text, the public-access answer and the options.
 
 use crate::registry::RuleMeta;
+use crate::rules::correctness::{s3_arn, S3Arn};
 use policycheck_core::catalog::{condition_key, s3_action_index, ConditionKeyInfo};
 use policycheck_core::condition::Condition;
 use policycheck_core::public::PublicAccess;
@@ -29,6 +30,8 @@ pub struct LintContext<'a> {
     keys: std::cell::OnceCell<Vec<Option<&'static ConditionKeyInfo>>>,
     /// [`LintContext::action_indices`] of every statement, looked up once.
     actions: std::cell::OnceCell<Vec<Vec<Option<usize>>>>,
+    /// [`LintContext::resource_arns`] of every statement, read once.
+    arns: std::cell::OnceCell<Vec<Vec<Option<S3Arn<'a>>>>>,
 }
 
 impl<'a> LintContext<'a> {
@@ -46,6 +49,7 @@ impl<'a> LintContext<'a> {
             bucket: std::cell::OnceCell::new(),
             keys: std::cell::OnceCell::new(),
             actions: std::cell::OnceCell::new(),
+            arns: std::cell::OnceCell::new(),
         }
     }
 
@@ -93,6 +97,26 @@ impl<'a> LintContext<'a> {
                                 s3_action_index(&item.text.value)
                             }
                         })
+                        .collect()
+                })
+                .collect()
+        });
+        all.get(st.index).map_or(&[], Vec::as_slice)
+    }
+
+    /// For each item of the statement's `Resource`/`NotResource`, the item read as an S3
+    /// bucket or object ARN ([`s3_arn`]), worked out once for all the rules that ask.
+    pub(crate) fn resource_arns(&self, st: &Statement) -> &[Option<S3Arn<'a>>] {
+        let policy: &'a Policy = self.policy;
+        let all = self.arns.get_or_init(|| {
+            policy
+                .statements
+                .iter()
+                .map(|st| {
+                    st.resource
+                        .iter()
+                        .flat_map(|r| r.items.iter())
+                        .map(|item| s3_arn(&item.text.value))
                         .collect()
                 })
                 .collect()

@@ -165,23 +165,12 @@ pub(crate) fn policy_bucket(ctx: &LintContext<'_>) -> Option<(String, Option<Spa
         return Some((b.clone(), None));
     }
     let mut counts: Vec<(&str, usize, Span)> = Vec::new();
-    // The bucket of each distinct resource text: statements repeat the same few ARNs.
-    let mut seen: Vec<(&str, Option<&str>)> = Vec::new();
     for st in &ctx.policy.statements {
         let Some(res) = st.resource.as_ref().filter(|r| !r.negated) else {
             continue;
         };
-        for item in &res.items {
-            let text = item.text.value.as_str();
-            let name = match seen.iter().find(|(t, _)| *t == text) {
-                Some((_, name)) => *name,
-                None => {
-                    let name = s3_arn(text).and_then(|a| a.literal_bucket());
-                    seen.push((text, name));
-                    name
-                }
-            };
-            let Some(name) = name else {
+        for (item, arn) in res.items.iter().zip(ctx.resource_arns(st)) {
+            let Some(name) = arn.and_then(|a| a.literal_bucket()) else {
                 continue;
             };
             match counts.iter_mut().find(|(n, _, _)| *n == name) {

@@ -3,7 +3,6 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::s3_arn;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -30,8 +29,8 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(resource) = st.resource.as_ref().filter(|r| !r.negated) else {
             continue;
         };
-        for item in &resource.items {
-            let Some(name) = s3_arn(&item.text.value).and_then(|a| a.literal_bucket()) else {
+        for (item, arn) in resource.items.iter().zip(ctx.resource_arns(st)) {
+            let Some(name) = arn.and_then(|a| a.literal_bucket()) else {
                 continue;
             };
             if name == main {

@@ -3,7 +3,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::{has_wildcard, is_allow, s3_arn};
+use crate::rules::correctness::{has_wildcard, is_allow};
 use policycheck_core::pattern::{Pattern, Syntax};
 use policycheck_core::{Code, Diagnostic, Severity};
 
@@ -31,9 +31,9 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(resource) = st.resource.as_ref().filter(|r| !r.negated) else {
             continue;
         };
-        for item in &resource.items {
+        for (item, arn) in resource.items.iter().zip(ctx.resource_arns(st)) {
             let text = item.text.value.as_str();
-            let Some(arn) = s3_arn(text) else {
+            let Some(arn) = arn else {
                 continue;
             };
             if !has_wildcard(arn.bucket) {

@@ -2,7 +2,6 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::s3_arn;
 use crate::rules::hardening::allow_not_action::principal_is_everyone;
 use policycheck_core::condition::{BaseOp, Condition};
 use policycheck_core::pattern::NoVars;
@@ -106,9 +105,8 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         .policy
         .statements
         .iter()
-        .filter_map(|st| st.resource.as_ref())
-        .flat_map(|r| r.items.iter())
-        .find_map(|i| s3_arn(&i.text.value).map(|a| a.partition.to_string()))
+        .flat_map(|st| ctx.resource_arns(st))
+        .find_map(|a| a.map(|a| a.partition.to_string()))
         .unwrap_or_else(|| "aws".to_string());
     let name = bucket.unwrap_or("BUCKET");
     let bucket_arn = format!("arn:{partition}:s3:::{name}");
