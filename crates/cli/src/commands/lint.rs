@@ -629,10 +629,13 @@ fn walk_in(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::Hash
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
-    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for e in entries {
-        let name = e.file_name();
+    // Each name read once (`sort_by_key(DirEntry::file_name)` builds one per comparison).
+    let mut entries: Vec<_> = rd
+        .filter_map(Result::ok)
+        .map(|e| (e.file_name(), e))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, e) in entries {
         let name = name.to_string_lossy();
         let Ok(ft) = e.file_type() else { continue };
         let path = e.path();
@@ -667,8 +670,11 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
     excludes.extend(args.exclude.iter().cloned());
     // Config globs are relative to the config's directory.
     let rel_cfg = |p: &Path| display_path(&normalize(&cwd.join(p)), &loaded.root);
+    // The relative paths are built only when there are patterns to match them against
+    // (a directory of 10,000 files is walked before any worker starts).
     let excluded = |p: &Path| {
-        matches_any(&excludes, &rel_cfg(p)) || matches_any(&args.exclude, &display_path(p, cwd))
+        (!excludes.is_empty() && matches_any(&excludes, &rel_cfg(p)))
+            || (!args.exclude.is_empty() && matches_any(&args.exclude, &display_path(p, cwd)))
     };
     let mut out: Vec<Input> = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
@@ -700,11 +706,10 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
             let mut found = Vec::new();
             walk(&p, &mut found);
             for f in found {
-                let rel = rel_cfg(&f);
                 let included = if cfg.include.is_empty() {
                     f.extension().is_some_and(|e| e == "json")
                 } else {
-                    matches_any(&cfg.include, &rel)
+                    matches_any(&cfg.include, &rel_cfg(&f))
                 };
                 if included && !excluded(&f) {
                     files.push(f);
@@ -751,7 +756,11 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
             return Err(format!("`{raw}`: no such file or directory"));
         }
     }
-    files.sort();
+    // One directory's walk is already in order (names sorted at each level is the order
+    // of `Path`): checking costs one comparison per file, sorting many.
+    if !files.is_sorted() {
+        files.sort();
+    }
     files.dedup();
     out.extend(files.into_iter().map(Input::File));
     Ok(out)
