@@ -14,7 +14,7 @@ use policycheck_core::model::{
     ActionElement, ActionItem, PrincipalElement, PrincipalEntry, PrincipalId, PrincipalType,
     PrincipalValue, ResourceElement, ResourceItem,
 };
-use policycheck_core::pattern::NoVars;
+use policycheck_core::pattern::{NoVars, Tok};
 use policycheck_core::solve::{Glob, Unit};
 use policycheck_core::Statement;
 use std::collections::HashMap;
@@ -99,20 +99,17 @@ impl<'a> Coverage<'a> {
         if p.pattern.has_vars() {
             return false;
         }
-        if q.pattern
-            .parts()
-            .iter()
-            .all(|part| part.as_literal().is_some())
-        {
-            // A literal ARN: without `$` (no `${*}`-style escape) the text is its value.
+        // A literal ARN (no wildcard, no variable: every component literal, read from the
+        // tokens without splitting the pattern into components). Without `$` (no
+        // `${*}`-style escape) the text is its value, else the literal tokens spell it.
+        let toks = q.pattern.toks();
+        if toks.iter().all(|t| matches!(t, Tok::Lit(_))) {
             let text = if q.text.value.contains('$') {
-                let parts: Vec<&str> = q
-                    .pattern
-                    .parts()
-                    .iter()
-                    .filter_map(|x| x.as_literal())
-                    .collect();
-                std::borrow::Cow::Owned(parts.join(":"))
+                let lits = toks.iter().filter_map(|t| match t {
+                    Tok::Lit(l) => Some(l.as_str()),
+                    _ => None,
+                });
+                std::borrow::Cow::Owned(lits.collect::<String>())
             } else {
                 std::borrow::Cow::Borrowed(q.text.value.as_str())
             };
