@@ -4,6 +4,9 @@
 //! separate `write_all` per level). A lint report is tens of megabytes of deeply
 //! nested objects, where that loop was a sixth of the serialisation; this formatter
 //! writes the line break and the whole indentation as one slice.
+//!
+//! [`Out`] writes the same layout without `serde` at all, for the JSON lint report
+//! (see `json::fragment`).
 
 use serde::Serialize;
 use serde_json::ser::Formatter;
