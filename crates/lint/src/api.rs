@@ -82,6 +82,10 @@ pub struct AccessDetails {
 }
 
 /// The report for one file.
+///
+/// `policycheck lint --format json` writes this shape by hand, straight from the lint
+/// result (`output::json::fragment` in the CLI); a test there checks its text against
+/// this type serialised, so a field added here shows up as a difference.
 #[derive(Clone, Debug, Serialize)]
 pub struct FileReport {
     pub path: String,
