@@ -785,6 +785,15 @@ fn compare_ip(net: Option<&IpNet>, item: &RequestIp) -> Tri {
     }
 }
 
+/// The text of a value without wildcards or variables: what resolving it and joining the
+/// literal tokens gives.
+fn literal_text(p: &crate::pattern::Pattern) -> Option<&str> {
+    if p.has_vars() {
+        return None;
+    }
+    p.as_literal()
+}
+
 /// Compare one request value with one compiled policy value under a positive operator.
 /// Unparseable policy values and unresolvable variables never match (spec §3.4, §4).
 fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -> Tri {
@@ -794,6 +803,23 @@ fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -
             Ok(b) => Tri::from_bool(b),
             Err(VarError::Unresolved(_)) => Tri::False,
         },
+        // A plain value and plain ASCII: compared in place (the search and the evaluator
+        // ask this for every candidate; the general path below builds four strings).
+        (StringEqualsIgnoreCase, Compiled::Text(p))
+            if literal_text(p).is_some_and(|l| l.is_ascii() && item.is_ascii()) =>
+        {
+            Tri::from_bool(literal_text(p).is_some_and(|l| l.eq_ignore_ascii_case(item)))
+        }
+        (Bool, Compiled::Text(p)) if literal_text(p).is_some() => {
+            let is_bool =
+                |s: &str| s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false");
+            match literal_text(p) {
+                Some(l) if is_bool(l) && is_bool(item) => {
+                    Tri::from_bool(l.eq_ignore_ascii_case(item))
+                }
+                _ => Tri::False,
+            }
+        }
         (StringEqualsIgnoreCase, Compiled::Text(p)) => match p.resolve(vars) {
             Ok(toks) => {
                 let text: String = toks
@@ -927,6 +953,36 @@ mod tests {
             "2001:db8::1/128"
         );
         assert!(parse_cidr("10.0.0.0/33").is_none());
+    }
+
+    /// `Bool` and `StringEqualsIgnoreCase` compare plain values in place; the answers
+    /// are those of the general path (resolve, join, lower-case), Unicode included.
+    #[test]
+    fn case_insensitive_comparisons_of_plain_values() {
+        let check = |op: &str, value: &str, item: &str| {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {{"{op}": {{"aws:Key": "{value}"}}}}}}]}}"#
+            );
+            let policy = crate::parse_policy(&text).policy.unwrap();
+            let cond = &policy.statements[0].condition.as_ref().unwrap().conditions[0];
+            let mut ctx = Context::new();
+            ctx.insert("aws:key", CtxValue::One(item.to_string()));
+            evaluate(cond, &ctx, false).result
+        };
+        assert_eq!(check("Bool", "TRUE", "true"), Tri::True);
+        assert_eq!(check("Bool", "true", "False"), Tri::False);
+        assert_eq!(check("Bool", "false", "FaLsE"), Tri::True);
+        assert_eq!(check("Bool", "yes", "yes"), Tri::False);
+        assert_eq!(check("Bool", "true", " true"), Tri::False);
+        assert_eq!(check("Bool", "${aws:Key}", "true"), Tri::True);
+        assert_eq!(check("StringEqualsIgnoreCase", "ABC-d", "abc-D"), Tri::True);
+        assert_eq!(check("StringEqualsIgnoreCase", "abc", "abd"), Tri::False);
+        assert_eq!(check("StringEqualsIgnoreCase", "ÄB", "äb"), Tri::True);
+        assert_eq!(
+            check("StringEqualsIgnoreCase", "straße", "STRASSE"),
+            Tri::False
+        );
+        assert_eq!(check("StringNotEqualsIgnoreCase", "ABC", "abc"), Tri::False);
     }
 
     #[test]
