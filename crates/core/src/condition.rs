@@ -785,6 +785,21 @@ fn compare_ip(net: Option<&IpNet>, item: &RequestIp) -> Tri {
     }
 }
 
+/// `…IgnoreCase` equality (spec §3, [UNSURE] beyond ASCII): the texts are equal under
+/// Unicode simple lowercase, character by character. `char::to_lowercase` is the simple
+/// mapping for every character but U+0130 `İ` (full mapping `i̇`, simple `i`); no
+/// context rules (a final `Σ` lowers to `σ`, as any `Σ`).
+fn eq_ignore_case(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    let lower = |c: char| match c {
+        '\u{130}' => 'i',
+        c => c.to_lowercase().next().unwrap_or(c),
+    };
+    a.chars().map(lower).eq(b.chars().map(lower))
+}
+
 /// The text of a value without wildcards or variables: what resolving it and joining the
 /// literal tokens gives.
 fn literal_text(p: &crate::pattern::Pattern) -> Option<&str> {
@@ -805,10 +820,8 @@ fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -
         },
         // A plain value and plain ASCII: compared in place (the search and the evaluator
         // ask this for every candidate; the general path below builds four strings).
-        (StringEqualsIgnoreCase, Compiled::Text(p))
-            if literal_text(p).is_some_and(|l| l.is_ascii() && item.is_ascii()) =>
-        {
-            Tri::from_bool(literal_text(p).is_some_and(|l| l.eq_ignore_ascii_case(item)))
+        (StringEqualsIgnoreCase, Compiled::Text(p)) if literal_text(p).is_some() => {
+            Tri::from_bool(literal_text(p).is_some_and(|l| eq_ignore_case(l, item)))
         }
         (Bool, Compiled::Text(p)) if literal_text(p).is_some() => {
             let is_bool =
@@ -829,7 +842,7 @@ fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -
                         _ => "",
                     })
                     .collect();
-                Tri::from_bool(text.to_lowercase() == item.to_lowercase())
+                Tri::from_bool(eq_ignore_case(&text, item))
             }
             Err(_) => Tri::False,
         },
@@ -955,8 +968,9 @@ mod tests {
         assert!(parse_cidr("10.0.0.0/33").is_none());
     }
 
-    /// `Bool` and `StringEqualsIgnoreCase` compare plain values in place; the answers
-    /// are those of the general path (resolve, join, lower-case), Unicode included.
+    /// `Bool` and `StringEqualsIgnoreCase` compare plain values in place, with the answers
+    /// of the general path (resolve, join, compare); `…IgnoreCase` under Unicode simple
+    /// lowercase (spec §3).
     #[test]
     fn case_insensitive_comparisons_of_plain_values() {
         let check = |op: &str, value: &str, item: &str| {
@@ -983,6 +997,13 @@ mod tests {
             Tri::False
         );
         assert_eq!(check("StringNotEqualsIgnoreCase", "ABC", "abc"), Tri::False);
+        // Simple lowercase, character by character: `Σ` is `σ` wherever it stands, `ς`
+        // stays `ς`, and `İ` is `i`.
+        let ic = |value: &str, item: &str| check("StringEqualsIgnoreCase", value, item);
+        assert_eq!(ic("ΟΔΟΣ", "οδοσ"), Tri::True);
+        assert_eq!(ic("ΟΔΟΣ", "οδος"), Tri::False);
+        assert_eq!(ic("İSTANBUL", "istanbul"), Tri::True);
+        assert_eq!(ic("${aws:Key}", "x"), Tri::True);
     }
 
     #[test]
