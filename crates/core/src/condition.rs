@@ -470,6 +470,17 @@ pub struct CondOutcome {
 
 /// Evaluate one condition. With `explain`, the outcome carries a one-line reason.
 pub fn evaluate(cond: &Condition, ctx: &Context, explain: bool) -> CondOutcome {
+    evaluate_value(cond, ctx.get(&cond.key_lc), ctx, explain)
+}
+
+/// [`evaluate`] with the request's value of the condition's key given (`None`: absent);
+/// `ctx` answers only the policy variables in the condition's values.
+pub fn evaluate_value(
+    cond: &Condition,
+    req: Option<&CtxValue>,
+    ctx: &Context,
+    explain: bool,
+) -> CondOutcome {
     let key = &cond.key.value;
     let Some(op) = cond.op else {
         return CondOutcome {
@@ -482,7 +493,6 @@ pub fn evaluate(cond: &Condition, ctx: &Context, explain: bool) -> CondOutcome {
             }),
         };
     };
-    let req = ctx.get(&cond.key_lc);
     let base = op.base;
 
     if base == BaseOp::Null {

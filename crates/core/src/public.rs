@@ -2196,6 +2196,27 @@ impl<'s, 'a> Search<'s, 'a> {
                 (1, _, Some(resource)) => {
                     self.atom_eval_with(info, atom, &req.req.caller, resource, &req.req.context)
                 }
+                // A condition on one key alone (no variable of another key in its values):
+                // evaluated on the candidate value itself, without writing it into the
+                // request's context first.
+                (k, _, _) if k >= 2 => {
+                    match (&atom.kind, info.st.condition.as_ref(), self.keys.get(k - 2)) {
+                        (AtomKind::Cond(i), Some(block), Some(kd)) => {
+                            match block.conditions.get(*i) {
+                                Some(cond) => {
+                                    let value = kd.cands.get(cand).and_then(Option::as_ref);
+                                    condition::evaluate_value(cond, value, &req.req.context, false)
+                                        .result
+                                }
+                                None => Tri::Unknown,
+                            }
+                        }
+                        _ => {
+                            self.sync_dims(req, st, &atom.deps);
+                            self.atom_eval(info, atom, &req.req)
+                        }
+                    }
+                }
                 _ => {
                     self.sync_dims(req, st, &atom.deps);
                     self.atom_eval(info, atom, &req.req)
