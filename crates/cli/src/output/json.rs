@@ -480,13 +480,7 @@ mod tests {
             "😀",
             "\t",
         ];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::output::test_rng(0x2545_F491_4F6C_DD1Du64);
         let mut counted = 0;
         for round in 0..3000 {
             // Two texts in three ASCII only.

@@ -172,3 +172,14 @@ impl Writer {
         Ok(())
     }
 }
+
+/// A xorshift generator for the output tests' random texts (seeded: runs repeat).
+#[cfg(test)]
+pub(crate) fn test_rng(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}

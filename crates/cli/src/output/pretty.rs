@@ -434,13 +434,7 @@ mod tests {
             "a", "Z", " ", "~", "\x7f", "\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{c}", "\u{0}",
             "\u{1f}", "\u{1}", "ü", "→", "😀", "\u{80}", "\u{7ff}", "\u{ffff}", "abcdefgh",
         ];
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::output::test_rng(0x9E37_79B9_7F4A_7C15u64);
         for _ in 0..20_000 {
             let len = next() % 40;
             let s: String = (0..len)
