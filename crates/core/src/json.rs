@@ -289,18 +289,47 @@ impl<'a> Parser<'a> {
             .unwrap_or(0)
     }
 
+    #[inline]
     fn skip_ws(&mut self) -> PResult<()> {
-        while let Some(b) = self.peek() {
-            match b {
-                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
-                b'/' if matches!(self.bytes.get(self.pos + 1), Some(b'/') | Some(b'*')) => {
+        // Most calls stand on a token already (a printable byte other than `/`).
+        match self.peek() {
+            Some(b) if b > b' ' && b != b'/' => Ok(()),
+            None => Ok(()),
+            Some(_) => self.skip_ws_run(),
+        }
+    }
+
+    /// Skip a run of whitespace. Pretty-printed policies indent with runs of spaces:
+    /// eight at a time.
+    fn skip_ws_run(&mut self) -> PResult<()> {
+        let bytes = self.bytes;
+        let mut i = self.pos;
+        loop {
+            match bytes.get(i) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => {
+                    i += 1;
+                    while let Some(chunk) = bytes.get(i..i + 8) {
+                        let mut word = [0u8; 8];
+                        word.copy_from_slice(chunk);
+                        let other = u64::from_le_bytes(word) ^ u64::from_le_bytes(*b"        ");
+                        if other != 0 {
+                            // Past the spaces before the first other byte.
+                            i += (other.trailing_zeros() / 8) as usize;
+                            break;
+                        }
+                        i += 8;
+                    }
+                }
+                Some(b'/') if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
+                    self.pos = i;
                     return Err(self
-                        .err(self.pos, self.pos + 2, "comments are not allowed in JSON")
-                        .with_help("remove the comment; keep notes in the statement's `Sid` or beside the file"))
+                        .err(i, i + 2, "comments are not allowed in JSON")
+                        .with_help("remove the comment; keep notes in the statement's `Sid` or beside the file"));
                 }
                 _ => break,
             }
         }
+        self.pos = i;
         Ok(())
     }
 
@@ -684,7 +713,14 @@ impl<'a> Parser<'a> {
             // This object's members so far (nested objects have already been closed).
             let members = &self.members[base..];
             let first = if members.len() < 16 {
-                members.iter().find(|m| m.key == key).map(|m| m.key_span)
+                // Length and first byte first: a call to `memcmp` only for a likely match.
+                let (len, head) = (key.len(), key.as_bytes().first());
+                members
+                    .iter()
+                    .find(|m| {
+                        m.key.len() == len && m.key.as_bytes().first() == head && m.key == key
+                    })
+                    .map(|m| m.key_span)
             } else {
                 let index = index.get_or_insert_with(|| {
                     members
