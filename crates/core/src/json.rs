@@ -507,16 +507,24 @@ impl<'a> Parser<'a> {
     }
 
     /// Parse a string starting at `"`; returns the unescaped text.
+    #[inline]
     fn string(&mut self) -> PResult<Cow<'a, str>> {
         let start = self.pos;
-        self.pos += 1; // opening quote
-                       // The common case, a string without escapes, borrows from the text.
+        // The common case, a string without escapes, borrows from the text.
         let text: &'a str = self.text;
-        let end = plain_run(self.bytes, self.pos);
+        let end = plain_run(self.bytes, start + 1);
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
             return Ok(Cow::Borrowed(&text[start + 1..end]));
         }
+        self.escaped_string(start)
+    }
+
+    /// [`Self::string`] past its fast path: a string with escapes (or an error). Kept
+    /// out of line so the fast path stays small.
+    #[inline(never)]
+    fn escaped_string(&mut self, start: usize) -> PResult<Cow<'a, str>> {
+        self.pos = start + 1; // opening quote
         let mut out = String::new();
         loop {
             // Copy a run of plain characters at once.
