@@ -79,10 +79,7 @@ impl Pattern {
     /// Compile an owned `text` under `syntax`, reusing its buffer when it has no
     /// wildcard and no variable.
     pub fn from_string(text: String, syntax: Syntax) -> Self {
-        let plain = !text.bytes().any(|b| {
-            (syntax.wildcards && (b == b'*' || b == b'?')) || (syntax.variables && b == b'$')
-        });
-        if plain {
+        if plain_len(&text, syntax) == text.len() {
             let toks = if text.is_empty() {
                 Vec::new()
             } else {
