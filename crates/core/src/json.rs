@@ -407,6 +407,21 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An item or member value inside a container at `depth`: [`Self::value`] at
+    /// `depth + 1`, with strings (the usual leaf) read here, without the recursive call.
+    #[inline]
+    fn child(&mut self, depth: usize) -> PResult<Json<'a>> {
+        if self.peek() == Some(b'"') && depth + 1 < MAX_DEPTH {
+            let start = self.pos;
+            let s = self.string()?;
+            return Ok(Json {
+                kind: JsonKind::String(s),
+                span: sp(start, self.pos),
+            });
+        }
+        self.value(depth + 1)
+    }
+
     fn literal(&mut self, word: &str, kind: JsonKind<'a>) -> PResult<Json<'a>> {
         let start = self.pos;
         if self
@@ -629,7 +644,7 @@ impl<'a> Parser<'a> {
         let base = self.items.len();
         loop {
             self.skip_ws()?;
-            let item = self.value(depth + 1)?;
+            let item = self.child(depth)?;
             self.items.push(item);
             self.skip_ws()?;
             match self.peek() {
@@ -715,7 +730,7 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws()?;
-            let value = self.value(depth + 1)?;
+            let value = self.child(depth)?;
             // Small objects are searched; a big one gets an index, so a hostile object
             // with 100,000 keys stays linear.
             // This object's members so far (nested objects have already been closed).
@@ -932,6 +947,19 @@ mod tests {
         assert!(e.message.contains("nested deeper"), "{}", e.message);
         let text = "{\"a\":".repeat(100_000);
         assert!(err_of(&text).message.contains("nested deeper"));
+    }
+
+    #[test]
+    fn the_depth_limit_counts_string_leaves_too() {
+        // MAX_DEPTH levels: the leaf inside 128 brackets is too deep, string or not.
+        for n in MAX_DEPTH - 3..MAX_DEPTH + 3 {
+            for leaf in ["\"x\"", "1"] {
+                let text = format!("{}{leaf}{}", "[".repeat(n), "]".repeat(n));
+                assert_eq!(parse(&text).value.is_none(), n >= MAX_DEPTH, "{n} {leaf}");
+                let text = format!("{}{leaf}{}", "{\"a\":".repeat(n), "}".repeat(n));
+                assert_eq!(parse(&text).value.is_none(), n >= MAX_DEPTH, "{n} {leaf}");
+            }
+        }
     }
 
     #[test]
