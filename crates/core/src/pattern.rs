@@ -285,7 +285,14 @@ pub fn tokenize(text: &str, syntax: Syntax) -> Vec<Tok> {
     let mut lit = String::new();
     let mut plain = plain;
     loop {
-        lit.push_str(plain);
+        if lit.is_empty() && (rest.is_empty() || rest.starts_with(['*', '?'])) {
+            // A literal that ends at a wildcard or at the end: one exact allocation.
+            if !plain.is_empty() {
+                toks.push(Tok::Lit(plain.to_string()));
+            }
+        } else {
+            lit.push_str(plain);
+        }
         let Some(c) = rest.bytes().next() else {
             break;
         };
