@@ -722,7 +722,7 @@ impl Lower {
                 if s == "*" {
                     return PrincipalId::AnyAws;
                 }
-                if s.contains(['*', '?']) {
+                if has_wildcard(s) {
                     return invalid(
                         self,
                         format!("`{s}` has a wildcard inside a principal; only the whole value \"*\" may be a wildcard"),
@@ -747,7 +747,7 @@ impl Lower {
                 }
             }
             PrincipalType::Service => {
-                if s.contains(['*', '?']) || s.is_empty() {
+                if has_wildcard(s) || s.is_empty() {
                     return invalid(
                         self,
                         format!("`{s}` is not a service principal name"),
@@ -788,11 +788,11 @@ impl Lower {
             let text = Spanned::new(it.as_str().unwrap_or_default().to_string(), it.span);
             let s = text.value.as_str();
             let ok = s == "*"
-                || s.split_once(':').is_some_and(|(svc, name)| {
+                || split_byte(s, b':').is_some_and(|(svc, name)| {
                     !svc.is_empty()
                         && !name.is_empty()
                         && svc.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                        && !name.contains(':')
+                        && !name.bytes().any(|b| b == b':')
                 });
             if !ok {
                 self.push(
@@ -870,7 +870,7 @@ impl Lower {
             );
             return;
         }
-        if parts.get(2).is_some_and(|svc| svc.contains(['*', '?'])) {
+        if parts.get(2).is_some_and(|svc| has_wildcard(svc)) {
             bad(
                 self,
                 format!("`{s}` has a wildcard in the service part of the ARN"),
@@ -1098,6 +1098,26 @@ fn list(known: &[&str]) -> String {
         .join(", ")
 }
 
+/// Whether `s` has a `*` or `?` (bytes: cheaper than a `char` pattern on short texts).
+fn has_wildcard(s: &str) -> bool {
+    s.bytes().any(|b| b == b'*' || b == b'?')
+}
+
+/// `s.split_once(c)` for an ASCII `c`, as a byte loop (the texts are short: a searcher's
+/// setup costs more than the search).
+fn split_byte(s: &str, c: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == c)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// What follows the last `/` of `s` (all of it without one): `rsplit('/').next()`.
+fn last_segment(s: &str) -> &str {
+    s.bytes()
+        .rposition(|b| b == b'/')
+        .and_then(|i| s.get(i + 1..))
+        .unwrap_or(s)
+}
+
 /// Whether `s` contains `${` (a byte loop: the parts of an ARN are short, and the
 /// substring searcher's setup costs more than the search).
 fn has_var_open(s: &str) -> bool {
@@ -1122,7 +1142,7 @@ pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
         return None;
     }
     let account = account.to_string();
-    match (service, resource.split_once('/')) {
+    match (service, split_byte(resource, b'/')) {
         ("iam", None) if resource == "root" => Some(PrincipalId::Account { account }),
         ("iam", Some(("user", rest))) if !rest.is_empty() => Some(PrincipalId::User {
             account,
@@ -1130,11 +1150,11 @@ pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
         }),
         ("iam", Some(("role", rest))) if !rest.is_empty() => Some(PrincipalId::Role {
             account,
-            name: rest.rsplit('/').next().unwrap_or(rest).to_string(),
+            name: last_segment(rest).to_string(),
             arn: s.to_string(),
         }),
         ("sts", Some(("assumed-role", rest))) => {
-            let (role, session) = rest.split_once('/')?;
+            let (role, session) = split_byte(rest, b'/')?;
             (!role.is_empty() && !session.is_empty()).then(|| PrincipalId::Session {
                 account,
                 role: role.to_string(),
@@ -1220,6 +1240,21 @@ mod tests {
         let out = parse_policy(text);
         let st = &out.policy.unwrap().statements[0];
         assert_eq!(st.effect.as_ref().map(|e| e.value), Some(Effect::Allow));
+    }
+
+    #[test]
+    fn byte_helpers_agree_with_str_methods() {
+        for s in ["", "/", "a", "a/b", "/a/", "a//b/c", "ü/€", "s3:Get:x", ":"] {
+            assert_eq!(split_byte(s, b'/'), s.split_once('/'), "{s}");
+            assert_eq!(split_byte(s, b':'), s.split_once(':'), "{s}");
+            assert_eq!(Some(last_segment(s)), s.rsplit('/').next(), "{s}");
+            assert_eq!(has_wildcard(s), s.contains(['*', '?']), "{s}");
+            assert_eq!(has_var_open(s), s.contains("${"), "{s}");
+        }
+        for s in ["*", "a?", "${", "a${b}", "$", "{$"] {
+            assert_eq!(has_wildcard(s), s.contains(['*', '?']), "{s}");
+            assert_eq!(has_var_open(s), s.contains("${"), "{s}");
+        }
     }
 
     #[test]
