@@ -407,21 +407,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// An item or member value inside a container at `depth`: [`Self::value`] at
-    /// `depth + 1`, with strings (the usual leaf) read here, without the recursive call.
-    #[inline]
-    fn child(&mut self, depth: usize) -> PResult<Json<'a>> {
-        if self.peek() == Some(b'"') && depth + 1 < MAX_DEPTH {
-            let start = self.pos;
-            let s = self.string()?;
-            return Ok(Json {
-                kind: JsonKind::String(s),
-                span: sp(start, self.pos),
-            });
-        }
-        self.value(depth + 1)
-    }
-
     fn literal(&mut self, word: &str, kind: JsonKind<'a>) -> PResult<Json<'a>> {
         let start = self.pos;
         if self
@@ -644,8 +629,20 @@ impl<'a> Parser<'a> {
         let base = self.items.len();
         loop {
             self.skip_ws()?;
-            let item = self.child(depth)?;
-            self.items.push(item);
+            // Strings (the usual item) are written straight into the stack of items: a
+            // value of unknown kind moved through a `Result` is copied piecewise and
+            // read back whole, which stalls the store-to-load forwarding.
+            if self.peek() == Some(b'"') && depth + 1 < MAX_DEPTH {
+                let start = self.pos;
+                let s = self.string()?;
+                self.items.push(Json {
+                    kind: JsonKind::String(s),
+                    span: sp(start, self.pos),
+                });
+            } else {
+                let item = self.value(depth + 1)?;
+                self.items.push(item);
+            }
             self.skip_ws()?;
             match self.peek() {
                 Some(b',') => {
@@ -730,11 +727,10 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws()?;
-            let value = self.child(depth)?;
             // Small objects are searched; a big one gets an index, so a hostile object
             // with 100,000 keys stays linear.
-            // This object's members so far (nested objects have already been closed).
-            let members = &self.members[base..];
+            // This object's members so far (the value's own are pushed later).
+            let members = self.members.get(base..).unwrap_or(&[]);
             let first = if members.len() < 16 {
                 // Length and first byte first: a call to `memcmp` only for a likely match.
                 let (len, head) = (key.len(), key.as_bytes().first());
@@ -760,19 +756,39 @@ impl<'a> Parser<'a> {
                     }
                 }
             };
-            if let Some(first) = first {
-                self.diagnostics.push(
-                    Diagnostic::new(&codes::DUPLICATE_KEY, key_span, format!("duplicate key `{key}` in one JSON object"))
-                        .with_label("and again here")
-                        .and_label(first, "first written here")
-                        .with_help("remove one of them; tools disagree on which copy wins, and S3 rejects the policy"),
-                );
-            }
-            self.members.push(Member {
-                key,
-                key_span,
-                value,
+            // Reported once the value has been read (after what the value holds; not at
+            // all when it is malformed), as before.
+            let duplicate = first.map(|first| {
+                Diagnostic::new(&codes::DUPLICATE_KEY, key_span, format!("duplicate key `{key}` in one JSON object"))
+                    .with_label("and again here")
+                    .and_label(first, "first written here")
+                    .with_help("remove one of them; tools disagree on which copy wins, and S3 rejects the policy")
             });
+            // A string value (the usual one) is written straight into the member: a value
+            // of unknown kind moved through a `Result` is copied piecewise and read back
+            // whole, which stalls the store-to-load forwarding.
+            if self.peek() == Some(b'"') && depth + 1 < MAX_DEPTH {
+                let start = self.pos;
+                let s = self.string()?;
+                self.members.push(Member {
+                    key,
+                    key_span,
+                    value: Json {
+                        kind: JsonKind::String(s),
+                        span: sp(start, self.pos),
+                    },
+                });
+            } else {
+                let value = self.value(depth + 1)?;
+                self.members.push(Member {
+                    key,
+                    key_span,
+                    value,
+                });
+            }
+            if let Some(d) = duplicate {
+                self.diagnostics.push(d);
+            }
             self.skip_ws()?;
             match self.peek() {
                 Some(b',') => {
@@ -938,6 +954,29 @@ mod tests {
         assert_eq!(d.labels.len(), 2);
         assert_eq!(d.labels[0].span.start, 20);
         assert_eq!(d.labels[1].span.start, 1);
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_after_their_value_and_not_before_a_syntax_error() {
+        let text = r#"{"a": {"b": 1, "b": 2}, "a": {"c": 1, "c": "x"}, "d": "x", "d": "y"}"#;
+        let p = parse(text);
+        let firsts: Vec<u32> = p
+            .diagnostics
+            .iter()
+            .map(|d| d.primary_span().start)
+            .collect();
+        let at = |k: &str| text.rfind(k).unwrap() as u32;
+        assert_eq!(
+            firsts,
+            vec![at("\"b\""), at("\"c\""), at("\"a\""), at("\"d\"")]
+        );
+        // A duplicate whose value is malformed: only the syntax error.
+        let p = parse(r#"{"a": 1, "a": [1,]}"#);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert!(p.diagnostics[0].message.contains("trailing comma"));
+        let p = parse(r#"{"a": 1, "a": "x"#);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert!(p.diagnostics[0].message.contains("unterminated"));
     }
 
     #[test]
