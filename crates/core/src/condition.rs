@@ -296,20 +296,51 @@ fn parse_operator_ci(text: &str) -> Option<Operator> {
         Some(b) => (b, true),
         None => (rest, false),
     };
-    let base = BaseOp::ALL
-        .iter()
-        .copied()
-        .find(|b| b.name() == base_text)
-        .or_else(|| {
-            BaseOp::ALL
-                .iter()
-                .copied()
-                .find(|b| b.name().eq_ignore_ascii_case(base_text))
-        })?;
+    let base = base_op_exact(base_text).or_else(|| {
+        BaseOp::ALL
+            .iter()
+            .copied()
+            .find(|b| b.name().eq_ignore_ascii_case(base_text))
+    })?;
     Some(Operator {
         set,
         base,
         if_exists,
+    })
+}
+
+/// The base operator spelled exactly `name` (a `match` on constant strings: no
+/// search through [`BaseOp::ALL`] comparing names).
+fn base_op_exact(name: &str) -> Option<BaseOp> {
+    Some(match name {
+        "StringEquals" => BaseOp::StringEquals,
+        "StringNotEquals" => BaseOp::StringNotEquals,
+        "StringEqualsIgnoreCase" => BaseOp::StringEqualsIgnoreCase,
+        "StringNotEqualsIgnoreCase" => BaseOp::StringNotEqualsIgnoreCase,
+        "StringLike" => BaseOp::StringLike,
+        "StringNotLike" => BaseOp::StringNotLike,
+        "NumericEquals" => BaseOp::NumericEquals,
+        "NumericNotEquals" => BaseOp::NumericNotEquals,
+        "NumericLessThan" => BaseOp::NumericLessThan,
+        "NumericLessThanEquals" => BaseOp::NumericLessThanEquals,
+        "NumericGreaterThan" => BaseOp::NumericGreaterThan,
+        "NumericGreaterThanEquals" => BaseOp::NumericGreaterThanEquals,
+        "DateEquals" => BaseOp::DateEquals,
+        "DateNotEquals" => BaseOp::DateNotEquals,
+        "DateLessThan" => BaseOp::DateLessThan,
+        "DateLessThanEquals" => BaseOp::DateLessThanEquals,
+        "DateGreaterThan" => BaseOp::DateGreaterThan,
+        "DateGreaterThanEquals" => BaseOp::DateGreaterThanEquals,
+        "Bool" => BaseOp::Bool,
+        "BinaryEquals" => BaseOp::BinaryEquals,
+        "IpAddress" => BaseOp::IpAddress,
+        "NotIpAddress" => BaseOp::NotIpAddress,
+        "ArnEquals" => BaseOp::ArnEquals,
+        "ArnLike" => BaseOp::ArnLike,
+        "ArnNotEquals" => BaseOp::ArnNotEquals,
+        "ArnNotLike" => BaseOp::ArnNotLike,
+        "Null" => BaseOp::Null,
+        _ => return None,
     })
 }
 
@@ -396,10 +427,111 @@ pub fn compile_value(op: Option<Operator>, text: &str, variables: bool) -> Compi
 /// A CIDR or a bare address (a single host), host bits masked (spec §3.4).
 pub fn parse_cidr(text: &str) -> Option<IpNet> {
     let t = text.trim();
+    if let Some(net) = simple_net(t) {
+        return Some(net.trunc());
+    }
     if let Ok(net) = t.parse::<IpNet>() {
         return Some(net.trunc());
     }
     t.parse::<IpAddr>().ok().map(IpNet::from)
+}
+
+/// The usual CIDR forms, read without `ipnet`'s general (and slow, combinator-based)
+/// parser: `d.d.d.d/p` (1–3 digits per octet, up to 255; `p` 1–2 digits, up to 32)
+/// and IPv6 `x:x:…/p` with 1–4 hex digits per group, no embedded IPv4, either exactly
+/// eight groups or one `::` standing for at least one zero group, and `p` 1–3 digits
+/// up to 128. `None` for anything else, which the general parser then reads: every
+/// `Some` here is exactly what `IpNet::from_str` returns (a test checks).
+fn simple_net(t: &str) -> Option<IpNet> {
+    let bytes = t.as_bytes();
+    let slash = bytes.iter().position(|&b| b == b'/')?;
+    let (addr, prefix) = (bytes.get(..slash)?, bytes.get(slash + 1..)?);
+    if addr.contains(&b'.') {
+        let prefix = u8::try_from(decimal(prefix, 2)?).ok()?;
+        let mut octets = [0u8; 4];
+        let mut parts = addr.split(|&b| b == b'.');
+        for o in &mut octets {
+            *o = u8::try_from(decimal(parts.next()?, 3)?).ok()?;
+        }
+        if parts.next().is_some() {
+            return None;
+        }
+        let net = ipnet::Ipv4Net::new(std::net::Ipv4Addr::from(octets), prefix).ok()?;
+        return Some(IpNet::V4(net));
+    }
+    let prefix = u8::try_from(decimal(prefix, 3)?).ok()?;
+    // Groups before `::` (all of them without one), and after it.
+    let mut head = [0u16; 8];
+    let mut tail = [0u16; 8];
+    let (mut h, mut k) = (0usize, 0usize);
+    let mut compressed = false;
+    let mut i = 0;
+    if addr.starts_with(b"::") {
+        compressed = true;
+        i = 2;
+    }
+    while i < addr.len() {
+        // One group of 1–4 hex digits.
+        let mut value = 0u16;
+        let mut digits = 0;
+        while let Some(d) = addr.get(i).and_then(|&b| (b as char).to_digit(16)) {
+            digits += 1;
+            if digits > 4 {
+                return None;
+            }
+            value = (value << 4) | d as u16;
+            i += 1;
+        }
+        if digits == 0 {
+            return None;
+        }
+        let slot = if compressed {
+            k += 1;
+            tail.get_mut(k - 1)
+        } else {
+            h += 1;
+            head.get_mut(h - 1)
+        };
+        *slot? = value;
+        if i == addr.len() {
+            break;
+        }
+        // `:`, or `::` once.
+        if addr.get(i) != Some(&b':') {
+            return None;
+        }
+        i += 1;
+        if addr.get(i) == Some(&b':') {
+            if compressed {
+                return None;
+            }
+            compressed = true;
+            i += 1;
+        } else if i == addr.len() {
+            // A trailing single `:`.
+            return None;
+        }
+    }
+    if compressed {
+        if h + k > 7 {
+            return None;
+        }
+        head.get_mut(8 - k..)?.copy_from_slice(tail.get(..k)?);
+    } else if h != 8 {
+        return None;
+    }
+    let net = ipnet::Ipv6Net::new(std::net::Ipv6Addr::from(head), prefix).ok()?;
+    Some(IpNet::V6(net))
+}
+
+/// A run of 1 to `max` ASCII digits, as a number.
+fn decimal(s: &[u8], max: usize) -> Option<u32> {
+    if s.is_empty() || s.len() > max {
+        return None;
+    }
+    s.iter().try_fold(0u32, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
 }
 
 /// One `(operator, key, values)` triple.
@@ -962,6 +1094,14 @@ mod tests {
     }
 
     #[test]
+    fn exact_operator_names_match_the_list() {
+        for b in BaseOp::ALL {
+            assert_eq!(base_op_exact(b.name()), Some(b));
+            assert_eq!(base_op_exact(&b.name().to_ascii_lowercase()), None);
+        }
+    }
+
+    #[test]
     fn cidrs_mask_host_bits_and_bare_addresses_are_hosts() {
         assert_eq!(
             parse_cidr("203.0.113.5/24").unwrap().to_string(),
@@ -1014,6 +1154,65 @@ mod tests {
         assert_eq!(ic("ΟΔΟΣ", "οδος"), Tri::False);
         assert_eq!(ic("İSTANBUL", "istanbul"), Tri::True);
         assert_eq!(ic("${aws:Key}", "x"), Tri::True);
+    }
+
+    #[test]
+    fn the_simple_cidr_reader_agrees_with_ipnet() {
+        // Every answer of the fast path must be ipnet's; it may decline anything.
+        let mut texts: Vec<String> = Vec::new();
+        let v4_parts = [
+            "0", "1", "01", "001", "0001", "10", "255", "256", "999", "", "a", "-1",
+        ];
+        let prefixes = [
+            "0", "8", "08", "32", "33", "48", "128", "129", "0128", "", "x", "1/2",
+        ];
+        for a in v4_parts {
+            for b in ["0", "255", "01", ""] {
+                for p in prefixes {
+                    texts.push(format!("{a}.{b}.3.4/{p}"));
+                    texts.push(format!("{a}.{b}.3/{p}"));
+                    texts.push(format!("{a}.{b}.3.4.5/{p}"));
+                    texts.push(format!("::ffff:{a}.{b}.3.4/{p}"));
+                }
+            }
+        }
+        let groups = [
+            "0", "1", "db8", "DB8", "ffff", "fffff", "10000", "g", "2001", "",
+        ];
+        for a in groups {
+            for b in groups {
+                for p in prefixes {
+                    for shape in [
+                        "{a}:{b}:3:4:5:6:7:8",
+                        "{a}:{b}:3:4:5:6:7",
+                        "{a}:{b}:3:4:5:6:7:8:9",
+                        "{a}::{b}",
+                        "{a}:{b}::",
+                        "::{a}:{b}",
+                        "{a}::{b}::1",
+                        "{a}:{b}:3:4:5:6::7",
+                        "{a}:{b}:3:4:5:6:7::",
+                        "::{a}:{b}:3:4:5:6:7",
+                        "::{a}:{b}:3:4:5:6:7:8",
+                        ":{a}::{b}",
+                        "{a}:::{b}",
+                        "::",
+                    ] {
+                        let addr = shape.replace("{a}", a).replace("{b}", b);
+                        texts.push(format!("{addr}/{p}"));
+                        texts.push(addr);
+                    }
+                }
+            }
+        }
+        let mut answered = 0;
+        for t in &texts {
+            if let Some(net) = simple_net(t) {
+                answered += 1;
+                assert_eq!(t.parse::<IpNet>().ok(), Some(net), "{t}");
+            }
+        }
+        assert!(answered > 1000, "{answered}");
     }
 
     #[test]

@@ -289,18 +289,47 @@ impl<'a> Parser<'a> {
             .unwrap_or(0)
     }
 
+    #[inline]
     fn skip_ws(&mut self) -> PResult<()> {
-        while let Some(b) = self.peek() {
-            match b {
-                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
-                b'/' if matches!(self.bytes.get(self.pos + 1), Some(b'/') | Some(b'*')) => {
+        // Most calls stand on a token already (a printable byte other than `/`).
+        match self.peek() {
+            Some(b) if b > b' ' && b != b'/' => Ok(()),
+            None => Ok(()),
+            Some(_) => self.skip_ws_run(),
+        }
+    }
+
+    /// Skip a run of whitespace. Pretty-printed policies indent with runs of spaces:
+    /// eight at a time.
+    fn skip_ws_run(&mut self) -> PResult<()> {
+        let bytes = self.bytes;
+        let mut i = self.pos;
+        loop {
+            match bytes.get(i) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => {
+                    i += 1;
+                    while let Some(chunk) = bytes.get(i..i + 8) {
+                        let mut word = [0u8; 8];
+                        word.copy_from_slice(chunk);
+                        let other = u64::from_le_bytes(word) ^ u64::from_le_bytes(*b"        ");
+                        if other != 0 {
+                            // Past the spaces before the first other byte.
+                            i += (other.trailing_zeros() / 8) as usize;
+                            break;
+                        }
+                        i += 8;
+                    }
+                }
+                Some(b'/') if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
+                    self.pos = i;
                     return Err(self
-                        .err(self.pos, self.pos + 2, "comments are not allowed in JSON")
-                        .with_help("remove the comment; keep notes in the statement's `Sid` or beside the file"))
+                        .err(i, i + 2, "comments are not allowed in JSON")
+                        .with_help("remove the comment; keep notes in the statement's `Sid` or beside the file"));
                 }
                 _ => break,
             }
         }
+        self.pos = i;
         Ok(())
     }
 
@@ -478,16 +507,24 @@ impl<'a> Parser<'a> {
     }
 
     /// Parse a string starting at `"`; returns the unescaped text.
+    #[inline]
     fn string(&mut self) -> PResult<Cow<'a, str>> {
         let start = self.pos;
-        self.pos += 1; // opening quote
-                       // The common case, a string without escapes, borrows from the text.
+        // The common case, a string without escapes, borrows from the text.
         let text: &'a str = self.text;
-        let end = plain_run(self.bytes, self.pos);
+        let end = plain_run(self.bytes, start + 1);
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
             return Ok(Cow::Borrowed(&text[start + 1..end]));
         }
+        self.escaped_string(start)
+    }
+
+    /// [`Self::string`] past its fast path: a string with escapes (or an error). Kept
+    /// out of line so the fast path stays small.
+    #[inline(never)]
+    fn escaped_string(&mut self, start: usize) -> PResult<Cow<'a, str>> {
+        self.pos = start + 1; // opening quote
         let mut out = String::new();
         loop {
             // Copy a run of plain characters at once.
@@ -592,8 +629,20 @@ impl<'a> Parser<'a> {
         let base = self.items.len();
         loop {
             self.skip_ws()?;
-            let item = self.value(depth + 1)?;
-            self.items.push(item);
+            // Strings (the usual item) are written straight into the stack of items: a
+            // value of unknown kind moved through a `Result` is copied piecewise and
+            // read back whole, which stalls the store-to-load forwarding.
+            if self.peek() == Some(b'"') && depth + 1 < MAX_DEPTH {
+                let start = self.pos;
+                let s = self.string()?;
+                self.items.push(Json {
+                    kind: JsonKind::String(s),
+                    span: sp(start, self.pos),
+                });
+            } else {
+                let item = self.value(depth + 1)?;
+                self.items.push(item);
+            }
             self.skip_ws()?;
             match self.peek() {
                 Some(b',') => {
@@ -678,13 +727,19 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.skip_ws()?;
-            let value = self.value(depth + 1)?;
             // Small objects are searched; a big one gets an index, so a hostile object
             // with 100,000 keys stays linear.
-            // This object's members so far (nested objects have already been closed).
-            let members = &self.members[base..];
+            // This object's members so far (the value's own are pushed later).
+            let members = self.members.get(base..).unwrap_or(&[]);
             let first = if members.len() < 16 {
-                members.iter().find(|m| m.key == key).map(|m| m.key_span)
+                // Length and first byte first: a call to `memcmp` only for a likely match.
+                let (len, head) = (key.len(), key.as_bytes().first());
+                members
+                    .iter()
+                    .find(|m| {
+                        m.key.len() == len && m.key.as_bytes().first() == head && m.key == key
+                    })
+                    .map(|m| m.key_span)
             } else {
                 let index = index.get_or_insert_with(|| {
                     members
@@ -701,19 +756,39 @@ impl<'a> Parser<'a> {
                     }
                 }
             };
-            if let Some(first) = first {
-                self.diagnostics.push(
-                    Diagnostic::new(&codes::DUPLICATE_KEY, key_span, format!("duplicate key `{key}` in one JSON object"))
-                        .with_label("and again here")
-                        .and_label(first, "first written here")
-                        .with_help("remove one of them; tools disagree on which copy wins, and S3 rejects the policy"),
-                );
-            }
-            self.members.push(Member {
-                key,
-                key_span,
-                value,
+            // Reported once the value has been read (after what the value holds; not at
+            // all when it is malformed), as before.
+            let duplicate = first.map(|first| {
+                Diagnostic::new(&codes::DUPLICATE_KEY, key_span, format!("duplicate key `{key}` in one JSON object"))
+                    .with_label("and again here")
+                    .and_label(first, "first written here")
+                    .with_help("remove one of them; tools disagree on which copy wins, and S3 rejects the policy")
             });
+            // A string value (the usual one) is written straight into the member: a value
+            // of unknown kind moved through a `Result` is copied piecewise and read back
+            // whole, which stalls the store-to-load forwarding.
+            if self.peek() == Some(b'"') && depth + 1 < MAX_DEPTH {
+                let start = self.pos;
+                let s = self.string()?;
+                self.members.push(Member {
+                    key,
+                    key_span,
+                    value: Json {
+                        kind: JsonKind::String(s),
+                        span: sp(start, self.pos),
+                    },
+                });
+            } else {
+                let value = self.value(depth + 1)?;
+                self.members.push(Member {
+                    key,
+                    key_span,
+                    value,
+                });
+            }
+            if let Some(d) = duplicate {
+                self.diagnostics.push(d);
+            }
             self.skip_ws()?;
             match self.peek() {
                 Some(b',') => {
@@ -882,12 +957,48 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_keys_are_reported_after_their_value_and_not_before_a_syntax_error() {
+        let text = r#"{"a": {"b": 1, "b": 2}, "a": {"c": 1, "c": "x"}, "d": "x", "d": "y"}"#;
+        let p = parse(text);
+        let firsts: Vec<u32> = p
+            .diagnostics
+            .iter()
+            .map(|d| d.primary_span().start)
+            .collect();
+        let at = |k: &str| text.rfind(k).unwrap() as u32;
+        assert_eq!(
+            firsts,
+            vec![at("\"b\""), at("\"c\""), at("\"a\""), at("\"d\"")]
+        );
+        // A duplicate whose value is malformed: only the syntax error.
+        let p = parse(r#"{"a": 1, "a": [1,]}"#);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert!(p.diagnostics[0].message.contains("trailing comma"));
+        let p = parse(r#"{"a": 1, "a": "x"#);
+        assert_eq!(p.diagnostics.len(), 1);
+        assert!(p.diagnostics[0].message.contains("unterminated"));
+    }
+
+    #[test]
     fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let text = "[".repeat(100_000);
         let e = err_of(&text);
         assert!(e.message.contains("nested deeper"), "{}", e.message);
         let text = "{\"a\":".repeat(100_000);
         assert!(err_of(&text).message.contains("nested deeper"));
+    }
+
+    #[test]
+    fn the_depth_limit_counts_string_leaves_too() {
+        // MAX_DEPTH levels: the leaf inside 128 brackets is too deep, string or not.
+        for n in MAX_DEPTH - 3..MAX_DEPTH + 3 {
+            for leaf in ["\"x\"", "1"] {
+                let text = format!("{}{leaf}{}", "[".repeat(n), "]".repeat(n));
+                assert_eq!(parse(&text).value.is_none(), n >= MAX_DEPTH, "{n} {leaf}");
+                let text = format!("{}{leaf}{}", "{\"a\":".repeat(n), "}".repeat(n));
+                assert_eq!(parse(&text).value.is_none(), n >= MAX_DEPTH, "{n} {leaf}");
+            }
+        }
     }
 
     #[test]

@@ -92,6 +92,10 @@ struct Lower {
 }
 
 const TOP_KEYS: &[&str] = &["Version", "Id", "Statement"];
+const VERSION: usize = 0;
+const ID: usize = 1;
+const STATEMENT: usize = 2;
+
 const STATEMENT_KEYS: &[&str] = &[
     "Sid",
     "Effect",
@@ -103,12 +107,109 @@ const STATEMENT_KEYS: &[&str] = &[
     "NotResource",
     "Condition",
 ];
+const SID: usize = 0;
+const EFFECT: usize = 1;
+const PRINCIPAL: usize = 2;
+const NOT_PRINCIPAL: usize = 3;
+const ACTION: usize = 4;
+const NOT_ACTION: usize = 5;
+const RESOURCE: usize = 6;
+const NOT_RESOURCE: usize = 7;
+const CONDITION: usize = 8;
+
 const PRINCIPAL_KEYS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
 
-/// A member whose key is known case-insensitively: `canonical` is the grammar's spelling.
+/// The index in [`TOP_KEYS`] of a name spelled exactly so (a `match` on constant
+/// strings compiles to length tests and inline compares, no `memcmp` call).
+fn top_key(key: &str) -> Option<usize> {
+    match key {
+        "Version" => Some(VERSION),
+        "Id" => Some(ID),
+        "Statement" => Some(STATEMENT),
+        _ => None,
+    }
+}
+
+/// The index in [`STATEMENT_KEYS`] of a name spelled exactly so.
+fn statement_key(key: &str) -> Option<usize> {
+    match key {
+        "Sid" => Some(SID),
+        "Effect" => Some(EFFECT),
+        "Principal" => Some(PRINCIPAL),
+        "NotPrincipal" => Some(NOT_PRINCIPAL),
+        "Action" => Some(ACTION),
+        "NotAction" => Some(NOT_ACTION),
+        "Resource" => Some(RESOURCE),
+        "NotResource" => Some(NOT_RESOURCE),
+        "Condition" => Some(CONDITION),
+        _ => None,
+    }
+}
+
+/// The index in [`PRINCIPAL_KEYS`] of a name spelled exactly so.
+fn principal_key(key: &str) -> Option<usize> {
+    match key {
+        "AWS" => Some(0),
+        "Service" => Some(1),
+        "Federated" => Some(2),
+        "CanonicalUser" => Some(3),
+        _ => None,
+    }
+}
+
+/// The most names a grammar list has (`STATEMENT_KEYS`).
+const MAX_KNOWN: usize = 9;
+
+/// A member whose key is known case-insensitively: `canonical` is the grammar's
+/// spelling, `idx` its index in the grammar's list.
+#[derive(Clone, Copy)]
 struct Known<'a> {
+    idx: usize,
     canonical: &'static str,
     member: &'a Member<'a>,
+}
+
+/// The known members of an object, at most one per name: by name, and their order in
+/// the text. Small fixed arrays (a grammar list has at most [`MAX_KNOWN`] names): no
+/// allocation.
+struct KnownSet<'a> {
+    names: &'static [&'static str],
+    by_idx: [Option<&'a Member<'a>>; MAX_KNOWN],
+    /// The names' indices in text order (the first `len`).
+    order: [u8; MAX_KNOWN],
+    len: usize,
+}
+
+impl<'a> KnownSet<'a> {
+    fn known(&self, idx: usize) -> Option<Known<'a>> {
+        let member = self.by_idx.get(idx).copied().flatten()?;
+        Some(Known {
+            idx,
+            canonical: self.names.get(idx).copied().unwrap_or(""),
+            member,
+        })
+    }
+
+    /// In text order.
+    fn iter(&self) -> impl Iterator<Item = Known<'a>> + '_ {
+        self.order
+            .iter()
+            .take(self.len)
+            .filter_map(|&i| self.known(usize::from(i)))
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The member for the name of index `idx` in the grammar's list.
+    fn get(&self, idx: usize) -> Option<Known<'a>> {
+        self.known(idx)
+    }
+
+    fn has(&self, idx: usize) -> bool {
+        self.by_idx.get(idx).is_some_and(Option::is_some)
+    }
 }
 
 impl Lower {
@@ -118,22 +219,28 @@ impl Lower {
 
     /// Sort the members of an object into known elements (reporting unknown and
     /// mis-cased names, and ignoring later duplicates, which the JSON parser reported).
+    /// `exact` finds a name spelled as the grammar spells it (the usual case).
     fn known_members<'a>(
         &mut self,
         members: &'a [Member],
         known: &'static [&'static str],
+        exact: fn(&str) -> Option<usize>,
         context: &str,
-    ) -> Vec<Known<'a>> {
-        let mut out: Vec<Known<'a>> = Vec::with_capacity(members.len());
+    ) -> KnownSet<'a> {
+        let mut out = KnownSet {
+            names: known,
+            by_idx: [None; MAX_KNOWN],
+            order: [0; MAX_KNOWN],
+            len: 0,
+        };
         for m in members {
-            // Exact spelling first (the usual case, a plain compare), then any case.
-            let canonical = known
-                .iter()
-                .find(|k| **k == m.key)
-                .or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(&m.key)));
-            match canonical {
-                Some(c) => {
-                    if *c != m.key {
+            // Exact spelling first (the usual case), then any case.
+            let idx =
+                exact(&m.key).or_else(|| known.iter().position(|k| k.eq_ignore_ascii_case(&m.key)));
+            let found = idx.and_then(|i| known.get(i).map(|c| (i, *c)));
+            match found {
+                Some((idx, c)) => {
+                    if c != m.key {
                         self.push(
                             Diagnostic::new(
                                 &codes::UNKNOWN_ELEMENT,
@@ -149,33 +256,31 @@ impl Lower {
                             )),
                         );
                     }
-                    if out.iter().any(|k| k.canonical == *c) {
+                    if let Some(first) = out.get(idx) {
                         // Either an exact duplicate (already PC002) or a second spelling.
                         // An exact repeat was already reported by the JSON parser (PC002);
                         // a second spelling (`Effect` and `effect`) was not.
-                        if !out.iter().any(|k| k.member.key == m.key) {
-                            let first = out
-                                .iter()
-                                .find(|k| k.canonical == *c)
-                                .map(|k| k.member.key_span);
-                            let mut d = Diagnostic::new(
+                        if first.member.key != m.key {
+                            let first = first.member.key_span;
+                            let d = Diagnostic::new(
                                 &codes::DUPLICATE_KEY,
                                 m.key_span,
                                 format!("`{c}` is given twice in one {context} (as `{}`)", m.key),
                             )
                             .with_label("and again here, spelled differently")
-                            .with_help("keep one of them; tools disagree on which copy wins, and S3 rejects the policy");
-                            if let Some(f) = first {
-                                d = d.and_label(f, "first written here");
-                            }
+                            .with_help("keep one of them; tools disagree on which copy wins, and S3 rejects the policy")
+                            .and_label(first, "first written here");
                             self.push(d);
                         }
                         continue;
                     }
-                    out.push(Known {
-                        canonical: c,
-                        member: m,
-                    });
+                    if let (Some(o), Some(b)) =
+                        (out.order.get_mut(out.len), out.by_idx.get_mut(idx))
+                    {
+                        *o = idx as u8;
+                        *b = Some(m);
+                        out.len += 1;
+                    }
                 }
                 None => {
                     let suggestion = known
@@ -247,13 +352,13 @@ impl Lower {
             self.wrong_type(root, "the policy document", "a JSON object");
             return None;
         };
-        let known = self.known_members(members, TOP_KEYS, "policy document");
+        let known = self.known_members(members, TOP_KEYS, top_key, "policy document");
         let mut version = None;
         let mut id = None;
         let mut statements = Vec::new();
         let mut statement_key_span = None;
         // Version first: it decides whether `${...}` is a variable.
-        for k in known.iter().filter(|k| k.canonical == "Version") {
+        if let Some(k) = known.get(VERSION) {
             let v = &k.member.value;
             match v.as_str() {
                 Some("2012-10-17") => version = Some(Spanned::new(Version::V2012_10_17, v.span)),
@@ -276,10 +381,10 @@ impl Lower {
             version.as_ref().map(|v: &Spanned<Version>| v.value),
             Some(Version::V2012_10_17)
         );
-        for k in &known {
+        for k in known.iter() {
             let v = &k.member.value;
-            match k.canonical {
-                "Id" => {
+            match k.idx {
+                ID => {
                     if self.kind == PolicyKind::Identity {
                         self.push(
                             Diagnostic::new(
@@ -295,7 +400,7 @@ impl Lower {
                         None => self.wrong_type(v, "Id", "a string"),
                     }
                 }
-                "Statement" => {
+                STATEMENT => {
                     statement_key_span = Some(k.member.key_span);
                     match &v.kind {
                         JsonKind::Object(_) => statements.push(self.statement(v, 0)),
@@ -308,6 +413,7 @@ impl Lower {
                                         .with_help("a policy needs at least one statement; S3 rejects an empty one"),
                                 );
                             }
+                            statements.reserve(items.len());
                             for (i, it) in items.iter().enumerate() {
                                 if it.as_object().is_some() {
                                     statements.push(self.statement(it, i));
@@ -346,19 +452,18 @@ impl Lower {
 
     fn statement(&mut self, v: &Json, index: usize) -> Statement {
         let members = v.as_object().unwrap_or(&[]);
-        let known = self.known_members(members, STATEMENT_KEYS, "statement");
-        let mut st = broken_statement(index, v.span);
-        st.broken.clear();
+        let known = self.known_members(members, STATEMENT_KEYS, statement_key, "statement");
+        let mut st = empty_statement(index, v.span);
         let head = Span::new(v.span.start, v.span.start + 1);
-        let has = |name: &str| known.iter().find(|k| k.canonical == name);
 
         // Mutually exclusive pairs.
-        for (a, b) in [
-            ("Principal", "NotPrincipal"),
-            ("Action", "NotAction"),
-            ("Resource", "NotResource"),
+        for (ia, ib) in [
+            (PRINCIPAL, NOT_PRINCIPAL),
+            (ACTION, NOT_ACTION),
+            (RESOURCE, NOT_RESOURCE),
         ] {
-            if let (Some(ka), Some(kb)) = (has(a), has(b)) {
+            if let (Some(ka), Some(kb)) = (known.get(ia), known.get(ib)) {
+                let (a, b) = (ka.canonical, kb.canonical);
                 self.push(
                     Diagnostic::new(
                         &codes::CONFLICTING_ELEMENTS,
@@ -379,15 +484,15 @@ impl Lower {
             }
         }
 
-        for k in &known {
+        for k in known.iter() {
             let m = k.member;
             let val = &m.value;
-            match k.canonical {
-                "Sid" => match val.as_str() {
+            match k.idx {
+                SID => match val.as_str() {
                     Some(s) => st.sid = Some(Spanned::new(s.to_string(), val.span)),
                     None => self.wrong_type(val, "Sid", "a string"),
                 },
-                "Effect" => match val.as_str() {
+                EFFECT => match val.as_str() {
                     Some("Allow") => st.effect = Some(Spanned::new(Effect::Allow, val.span)),
                     Some("Deny") => st.effect = Some(Spanned::new(Effect::Deny, val.span)),
                     Some(other) => {
@@ -417,7 +522,7 @@ impl Lower {
                     }
                     None => self.wrong_type(val, "Effect", "the string \"Allow\" or \"Deny\""),
                 },
-                "Principal" | "NotPrincipal" => {
+                PRINCIPAL | NOT_PRINCIPAL => {
                     if self.kind == PolicyKind::Identity {
                         self.push(
                             Diagnostic::new(&codes::ELEMENT_NOT_ALLOWED, m.key_span, format!("`{}` is not allowed in an identity policy", k.canonical))
@@ -426,21 +531,21 @@ impl Lower {
                         continue;
                     }
                     if st.principal.is_none() {
-                        st.principal = self.principal(m, k.canonical == "NotPrincipal");
+                        st.principal = self.principal(m, k.idx == NOT_PRINCIPAL);
                     }
                 }
-                "Action" | "NotAction" if st.action.is_none() => {
-                    st.action = self.actions(m, k.canonical == "NotAction");
+                ACTION | NOT_ACTION if st.action.is_none() => {
+                    st.action = self.actions(m, k.idx == NOT_ACTION);
                 }
-                "Resource" | "NotResource" if st.resource.is_none() => {
-                    st.resource = self.resources(m, k.canonical == "NotResource");
+                RESOURCE | NOT_RESOURCE if st.resource.is_none() => {
+                    st.resource = self.resources(m, k.idx == NOT_RESOURCE);
                 }
-                "Condition" => st.condition = self.condition(m),
+                CONDITION => st.condition = self.condition(m),
                 _ => {}
             }
         }
 
-        if has("Effect").is_none() {
+        if !known.has(EFFECT) {
             self.push(
                 Diagnostic::new(
                     &codes::MISSING_ELEMENT,
@@ -454,7 +559,7 @@ impl Lower {
         if st.effect.is_none() {
             st.broken.push("Effect");
         }
-        if has("Action").is_none() && has("NotAction").is_none() {
+        if !known.has(ACTION) && !known.has(NOT_ACTION) {
             self.push(
                 Diagnostic::new(
                     &codes::MISSING_ELEMENT,
@@ -466,7 +571,7 @@ impl Lower {
             );
             st.broken.push("Action");
         }
-        if has("Resource").is_none() && has("NotResource").is_none() {
+        if !known.has(RESOURCE) && !known.has(NOT_RESOURCE) {
             self.push(
                 Diagnostic::new(&codes::MISSING_ELEMENT, head, format!("statement `{}` has no `Resource` or `NotResource`", st.id()))
                     .with_label("statement starts here")
@@ -474,10 +579,7 @@ impl Lower {
             );
             st.broken.push("Resource");
         }
-        if self.kind == PolicyKind::Resource
-            && has("Principal").is_none()
-            && has("NotPrincipal").is_none()
-        {
+        if self.kind == PolicyKind::Resource && !known.has(PRINCIPAL) && !known.has(NOT_PRINCIPAL) {
             self.push(
                 Diagnostic::new(&codes::MISSING_ELEMENT, head, format!("statement `{}` has no `Principal`", st.id()))
                     .with_label("statement starts here")
@@ -500,11 +602,16 @@ impl Lower {
         st
     }
 
-    /// Read a string-or-array-of-strings element. Returns the strings with spans.
+    /// Read a string-or-array-of-strings element. Returns its values (one for a
+    /// string), every one a JSON string, for the caller to copy straight into the model.
     /// `what` names the element in messages (`Principal.AWS`; built only for one).
-    fn strings(&mut self, m: &Member, what: &dyn Fn() -> String) -> Option<Vec<Spanned<String>>> {
+    fn strings<'j, 't>(
+        &mut self,
+        m: &'j Member<'t>,
+        what: &dyn Fn() -> String,
+    ) -> Option<&'j [Json<'t>]> {
         match &m.value.kind {
-            JsonKind::String(s) => Some(vec![Spanned::new(s.to_string(), m.value.span)]),
+            JsonKind::String(_) => Some(std::slice::from_ref(&m.value)),
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.push(
@@ -514,18 +621,14 @@ impl Lower {
                     );
                     return None;
                 }
-                let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
                 for it in items {
-                    match it.as_str() {
-                        Some(s) => out.push(Spanned::new(s.to_string(), it.span)),
-                        None => {
-                            self.wrong_type(it, &what(), "a string");
-                            ok = false;
-                        }
+                    if it.as_str().is_none() {
+                        self.wrong_type(it, &what(), "a string");
+                        ok = false;
                     }
                 }
-                ok.then_some(out)
+                ok.then_some(items.as_slice())
             }
             _ => {
                 self.wrong_type(&m.value, &what(), "a string or an array of strings");
@@ -559,14 +662,14 @@ impl Lower {
                     );
                     return None;
                 }
-                let known = self.known_members(members, PRINCIPAL_KEYS, "principal");
+                let known = self.known_members(members, PRINCIPAL_KEYS, principal_key, "principal");
                 let mut entries = Vec::new();
                 let mut ok = known.len() == members.len();
-                for k in known {
-                    let ty = match k.canonical {
-                        "AWS" => PrincipalType::Aws,
-                        "Service" => PrincipalType::Service,
-                        "Federated" => PrincipalType::Federated,
+                for k in known.iter() {
+                    let ty = match k.idx {
+                        0 => PrincipalType::Aws,
+                        1 => PrincipalType::Service,
+                        2 => PrincipalType::Federated,
                         _ => PrincipalType::CanonicalUser,
                     };
                     let Some(values) =
@@ -575,7 +678,10 @@ impl Lower {
                         ok = false;
                         continue;
                     };
-                    for text in values {
+                    entries.reserve(values.len());
+                    for it in values {
+                        let text =
+                            Spanned::new(it.as_str().unwrap_or_default().to_string(), it.span);
                         let id = self.principal_id(ty, &text);
                         if id == PrincipalId::Invalid {
                             ok = false;
@@ -616,7 +722,7 @@ impl Lower {
                 if s == "*" {
                     return PrincipalId::AnyAws;
                 }
-                if s.contains(['*', '?']) {
+                if has_wildcard(s) {
                     return invalid(
                         self,
                         format!("`{s}` has a wildcard inside a principal; only the whole value \"*\" may be a wildcard"),
@@ -641,7 +747,7 @@ impl Lower {
                 }
             }
             PrincipalType::Service => {
-                if s.contains(['*', '?']) || s.is_empty() {
+                if has_wildcard(s) || s.is_empty() {
                     return invalid(
                         self,
                         format!("`{s}` is not a service principal name"),
@@ -678,14 +784,15 @@ impl Lower {
         let what = if negated { "NotAction" } else { "Action" };
         let values = self.strings(m, &|| what.to_string())?;
         let mut items = Vec::with_capacity(values.len());
-        for text in values {
+        for it in values {
+            let text = Spanned::new(it.as_str().unwrap_or_default().to_string(), it.span);
             let s = text.value.as_str();
             let ok = s == "*"
-                || s.split_once(':').is_some_and(|(svc, name)| {
+                || split_byte(s, b':').is_some_and(|(svc, name)| {
                     !svc.is_empty()
                         && !name.is_empty()
                         && svc.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                        && !name.contains(':')
+                        && !name.bytes().any(|b| b == b':')
                 });
             if !ok {
                 self.push(
@@ -721,7 +828,8 @@ impl Lower {
         let what = if negated { "NotResource" } else { "Resource" };
         let values = self.strings(m, &|| what.to_string())?;
         let mut items = Vec::with_capacity(values.len());
-        for text in values {
+        for it in values {
+            let text = Spanned::new(it.as_str().unwrap_or_default().to_string(), it.span);
             let s = text.value.as_str();
             if s != "*" {
                 self.check_resource(&text);
@@ -762,14 +870,14 @@ impl Lower {
             );
             return;
         }
-        if parts.get(2).is_some_and(|svc| svc.contains(['*', '?'])) {
+        if parts.get(2).is_some_and(|svc| has_wildcard(svc)) {
             bad(
                 self,
                 format!("`{s}` has a wildcard in the service part of the ARN"),
                 "name the service, e.g. `s3`",
             );
         }
-        if self.variables && parts.iter().take(5).any(|p| p.contains("${")) {
+        if self.variables && parts.iter().take(5).any(|p| has_var_open(p)) {
             bad(
                 self,
                 format!("`{s}` uses a policy variable before the resource part of the ARN"),
@@ -853,6 +961,7 @@ impl Lower {
                     .with_help("name at least one condition key"),
                 );
             }
+            conditions.reserve(keys.len());
             for km in keys {
                 let values = self.condition_values(km, op);
                 conditions.push(Condition {
@@ -961,6 +1070,14 @@ impl Lower {
 
 fn broken_statement(index: usize, span: Span) -> Statement {
     Statement {
+        broken: vec!["Effect", "Action", "Resource", "Principal"],
+        ..empty_statement(index, span)
+    }
+}
+
+/// A statement with nothing read yet and nothing marked broken (no allocation).
+fn empty_statement(index: usize, span: Span) -> Statement {
+    Statement {
         index,
         sid: None,
         effect: None,
@@ -969,7 +1086,7 @@ fn broken_statement(index: usize, span: Span) -> Statement {
         resource: None,
         condition: None,
         span,
-        broken: vec!["Effect", "Action", "Resource", "Principal"],
+        broken: Vec::new(),
     }
 }
 
@@ -979,6 +1096,32 @@ fn list(known: &[&str]) -> String {
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Whether `s` has a `*` or `?` (bytes: cheaper than a `char` pattern on short texts).
+fn has_wildcard(s: &str) -> bool {
+    s.bytes().any(|b| b == b'*' || b == b'?')
+}
+
+/// `s.split_once(c)` for an ASCII `c`, as a byte loop (the texts are short: a searcher's
+/// setup costs more than the search).
+fn split_byte(s: &str, c: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == c)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// What follows the last `/` of `s` (all of it without one): `rsplit('/').next()`.
+fn last_segment(s: &str) -> &str {
+    s.bytes()
+        .rposition(|b| b == b'/')
+        .and_then(|i| s.get(i + 1..))
+        .unwrap_or(s)
+}
+
+/// Whether `s` contains `${` (a byte loop: the parts of an ARN are short, and the
+/// substring searcher's setup costs more than the search).
+fn has_var_open(s: &str) -> bool {
+    s.as_bytes().windows(2).any(|w| w == b"${")
 }
 
 /// `AIDA…`, `AROA…` and friends: what IAM shows for a deleted principal.
@@ -999,7 +1142,7 @@ pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
         return None;
     }
     let account = account.to_string();
-    match (service, resource.split_once('/')) {
+    match (service, split_byte(resource, b'/')) {
         ("iam", None) if resource == "root" => Some(PrincipalId::Account { account }),
         ("iam", Some(("user", rest))) if !rest.is_empty() => Some(PrincipalId::User {
             account,
@@ -1007,11 +1150,11 @@ pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
         }),
         ("iam", Some(("role", rest))) if !rest.is_empty() => Some(PrincipalId::Role {
             account,
-            name: rest.rsplit('/').next().unwrap_or(rest).to_string(),
+            name: last_segment(rest).to_string(),
             arn: s.to_string(),
         }),
         ("sts", Some(("assumed-role", rest))) => {
-            let (role, session) = rest.split_once('/')?;
+            let (role, session) = split_byte(rest, b'/')?;
             (!role.is_empty() && !session.is_empty()).then(|| PrincipalId::Session {
                 account,
                 role: role.to_string(),
@@ -1063,6 +1206,55 @@ mod tests {
             }
         );
         assert_eq!(st.condition.as_ref().unwrap().conditions.len(), 2);
+    }
+
+    #[test]
+    fn exact_name_lookups_agree_with_the_grammar_lists() {
+        type Exact = fn(&str) -> Option<usize>;
+        let lists: [(&[&str], Exact); 3] = [
+            (TOP_KEYS, top_key),
+            (STATEMENT_KEYS, statement_key),
+            (PRINCIPAL_KEYS, principal_key),
+        ];
+        for (names, exact) in lists {
+            assert!(names.len() <= MAX_KNOWN);
+            for (i, name) in names.iter().enumerate() {
+                assert_eq!(exact(name), Some(i), "{name}");
+                assert_eq!(exact(&name.to_ascii_lowercase()), None, "{name}");
+            }
+        }
+        assert_eq!(STATEMENT_KEYS[SID], "Sid");
+        assert_eq!(STATEMENT_KEYS[CONDITION], "Condition");
+        assert_eq!(TOP_KEYS[STATEMENT], "Statement");
+    }
+
+    #[test]
+    fn mis_cased_and_respelled_elements_are_reported_once_each() {
+        let text = r#"{"Statement": [{"effect": "Allow", "Effect": "Deny", "Principal": "*", "principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let codes: Vec<_> = parse_policy(text)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(codes, vec!["PC003", "PC002", "PC003", "PC002"]);
+        let out = parse_policy(text);
+        let st = &out.policy.unwrap().statements[0];
+        assert_eq!(st.effect.as_ref().map(|e| e.value), Some(Effect::Allow));
+    }
+
+    #[test]
+    fn byte_helpers_agree_with_str_methods() {
+        for s in ["", "/", "a", "a/b", "/a/", "a//b/c", "ü/€", "s3:Get:x", ":"] {
+            assert_eq!(split_byte(s, b'/'), s.split_once('/'), "{s}");
+            assert_eq!(split_byte(s, b':'), s.split_once(':'), "{s}");
+            assert_eq!(Some(last_segment(s)), s.rsplit('/').next(), "{s}");
+            assert_eq!(has_wildcard(s), s.contains(['*', '?']), "{s}");
+            assert_eq!(has_var_open(s), s.contains("${"), "{s}");
+        }
+        for s in ["*", "a?", "${", "a${b}", "$", "{$"] {
+            assert_eq!(has_wildcard(s), s.contains(['*', '?']), "{s}");
+            assert_eq!(has_var_open(s), s.contains("${"), "{s}");
+        }
     }
 
     #[test]

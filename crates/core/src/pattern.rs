@@ -79,10 +79,7 @@ impl Pattern {
     /// Compile an owned `text` under `syntax`, reusing its buffer when it has no
     /// wildcard and no variable.
     pub fn from_string(text: String, syntax: Syntax) -> Self {
-        let plain = !text.bytes().any(|b| {
-            (syntax.wildcards && (b == b'*' || b == b'?')) || (syntax.variables && b == b'$')
-        });
-        if plain {
+        if plain_len(&text, syntax) == text.len() {
             let toks = if text.is_empty() {
                 Vec::new()
             } else {
@@ -233,32 +230,76 @@ fn merge_lits(mut toks: Vec<Tok>) -> Vec<Tok> {
     toks
 }
 
+/// The length of the leading run of `s` without a byte special under `syntax` (`*` and
+/// `?` with wildcards, `$` with variables). Eight bytes at a time.
+fn plain_len(s: &str, syntax: Syntax) -> usize {
+    let bytes = s.as_bytes();
+    // The special bytes, repeated to fill three needles.
+    let (a, b, c) = match (syntax.wildcards, syntax.variables) {
+        (true, true) => (b'*', b'?', b'$'),
+        (true, false) => (b'*', b'?', b'?'),
+        (false, true) => (b'$', b'$', b'$'),
+        (false, false) => return bytes.len(),
+    };
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        let hit = has_zero(v ^ (ONES * u64::from(a)))
+            | has_zero(v ^ (ONES * u64::from(b)))
+            | has_zero(v ^ (ONES * u64::from(c)));
+        if hit != 0 {
+            // The lowest flagged byte is exact (false flags sit only above a true match).
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&x) = bytes.get(i) {
+        if x == a || x == b || x == c {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// Split `text` into tokens (merged: see [`Pattern`]).
 pub fn tokenize(text: &str, syntax: Syntax) -> Vec<Tok> {
-    let special =
-        |b: u8| (syntax.wildcards && (b == b'*' || b == b'?')) || (syntax.variables && b == b'$');
-    let mut toks = Vec::new();
+    // Copy the run of ordinary characters at once (the special ones are ASCII).
+    let run = plain_len(text, syntax);
+    let (plain, mut rest) = text.split_at(run);
+    if rest.is_empty() {
+        // The common case: no wildcard and no variable at all.
+        return if plain.is_empty() {
+            Vec::new()
+        } else {
+            vec![Tok::Lit(plain.to_string())]
+        };
+    }
+    // A literal and a wildcard, usually.
+    let mut toks = Vec::with_capacity(2);
     let mut lit = String::new();
-    let mut rest = text;
+    let mut plain = plain;
     loop {
-        // Copy the run of ordinary characters at once (the special ones are ASCII).
-        let run = rest.bytes().position(special).unwrap_or(rest.len());
-        let (plain, tail) = rest.split_at(run);
-        if lit.is_empty() && tail.is_empty() && toks.is_empty() {
-            // The common case: no wildcard and no variable at all.
+        if lit.is_empty() && (rest.is_empty() || rest.starts_with(['*', '?'])) {
+            // A literal that ends at a wildcard or at the end: one exact allocation.
             if !plain.is_empty() {
                 toks.push(Tok::Lit(plain.to_string()));
             }
-            return toks;
+        } else {
+            lit.push_str(plain);
         }
-        lit.push_str(plain);
-        rest = tail;
         let Some(c) = rest.bytes().next() else {
             break;
         };
+        let mut used = 1;
         if c == b'$' {
-            if rest.starts_with("${") {
-                if let Some((tok, used)) = parse_var(rest) {
+            match rest.starts_with("${").then(|| parse_var(rest)).flatten() {
+                Some((tok, n)) => {
                     match tok {
                         Tok::Lit(l) => lit.push_str(&l),
                         t => {
@@ -268,11 +309,10 @@ pub fn tokenize(text: &str, syntax: Syntax) -> Vec<Tok> {
                             toks.push(t);
                         }
                     }
-                    rest = rest.get(used..).unwrap_or("");
-                    continue;
+                    used = n;
                 }
+                None => lit.push('$'),
             }
-            lit.push('$');
         } else {
             if !lit.is_empty() {
                 toks.push(Tok::Lit(std::mem::take(&mut lit)));
@@ -282,7 +322,9 @@ pub fn tokenize(text: &str, syntax: Syntax) -> Vec<Tok> {
                 toks.push(t);
             }
         }
-        rest = rest.get(1..).unwrap_or("");
+        rest = rest.get(used..).unwrap_or("");
+        let run = plain_len(rest, syntax);
+        (plain, rest) = rest.split_at(run);
     }
     if !lit.is_empty() {
         toks.push(Tok::Lit(lit));
@@ -710,6 +752,112 @@ mod tests {
         // A colon inside a variable does not split ARN components.
         let a = ArnPattern::new("arn:aws:s3:::b/${aws:username}/*", WV);
         assert!(a.matches("arn:aws:s3:::b/alice/k", &vars).unwrap());
+    }
+
+    /// The tokenizer as first written (a byte at a time), as the reference.
+    fn tokenize_reference(text: &str, syntax: Syntax) -> Vec<Tok> {
+        let special = |b: u8| {
+            (syntax.wildcards && (b == b'*' || b == b'?')) || (syntax.variables && b == b'$')
+        };
+        let mut toks = Vec::new();
+        let mut lit = String::new();
+        let mut rest = text;
+        loop {
+            let run = rest.bytes().position(special).unwrap_or(rest.len());
+            let (plain, tail) = rest.split_at(run);
+            lit.push_str(plain);
+            rest = tail;
+            let Some(c) = rest.bytes().next() else {
+                break;
+            };
+            if c == b'$' {
+                if rest.starts_with("${") {
+                    if let Some((tok, used)) = parse_var(rest) {
+                        match tok {
+                            Tok::Lit(l) => lit.push_str(&l),
+                            t => {
+                                if !lit.is_empty() {
+                                    toks.push(Tok::Lit(std::mem::take(&mut lit)));
+                                }
+                                toks.push(t);
+                            }
+                        }
+                        rest = rest.get(used..).unwrap_or("");
+                        continue;
+                    }
+                }
+                lit.push('$');
+            } else {
+                if !lit.is_empty() {
+                    toks.push(Tok::Lit(std::mem::take(&mut lit)));
+                }
+                let t = if c == b'*' { Tok::Star } else { Tok::One };
+                if !(t == Tok::Star && toks.last() == Some(&Tok::Star)) {
+                    toks.push(t);
+                }
+            }
+            rest = rest.get(1..).unwrap_or("");
+        }
+        if !lit.is_empty() {
+            toks.push(Tok::Lit(lit));
+        }
+        toks
+    }
+
+    #[test]
+    fn tokenize_agrees_with_the_byte_at_a_time_reference() {
+        // Every string of up to 4 pieces over an alphabet of special and ordinary
+        // pieces, padded to cross the 8-byte words of the scan.
+        let pieces = [
+            "a",
+            "*",
+            "?",
+            "$",
+            "${",
+            "}",
+            "${x}",
+            "${*}",
+            "${a, 'd'}",
+            "ü",
+            ":",
+            "abcdefghi",
+        ];
+        let syntaxes = [
+            W,
+            WV,
+            Syntax {
+                wildcards: false,
+                variables: true,
+            },
+            Syntax {
+                wildcards: false,
+                variables: false,
+            },
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for p in pieces {
+                    next.push(format!("{t}{p}"));
+                }
+            }
+            texts.extend(next);
+            texts.sort();
+            texts.dedup();
+        }
+        for t in &texts {
+            for pad in ["", "0123456", "01234567"] {
+                let text = format!("{pad}{t}");
+                for syntax in syntaxes {
+                    assert_eq!(
+                        tokenize(&text, syntax),
+                        tokenize_reference(&text, syntax),
+                        "{text:?} {syntax:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
