@@ -12,7 +12,7 @@
 //! "statement", "pointer", "message"}]}`.
 
 use crate::commands::lint::FileOutcome;
-use crate::output::sarif::fnv1a;
+use crate::output::sarif::{fnv1a, Fnv1a};
 use policycheck_core::json as pjson;
 use policycheck_core::Diagnostic;
 use serde_json::{json, Value};
@@ -122,16 +122,25 @@ impl<'a> Identifier<'a> {
 
     /// The identities of the file's findings, in order (see the module docs).
     pub fn all(&self) -> Vec<Identity> {
-        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        // How often each fingerprint came up so far (a file has a few findings: a list).
+        let mut seen: Vec<(String, usize)> = Vec::new();
         self.file
             .result
             .diagnostics
             .iter()
             .map(|d| {
                 let mut id = self.of(d);
-                let n = seen.entry(id.fingerprint.clone()).or_insert(0);
-                *n += 1;
-                if *n > 1 {
+                let n = match seen.iter_mut().find(|(f, _)| *f == id.fingerprint) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n
+                    }
+                    None => {
+                        seen.push((id.fingerprint.clone(), 1));
+                        1
+                    }
+                };
+                if n > 1 {
                     id.fingerprint = fnv1a(&[&id.fingerprint, &n.to_string()]);
                 }
                 id
@@ -156,26 +165,30 @@ impl<'a> Identifier<'a> {
             },
         };
         // Without a JSON tree (a syntax error) the message identifies the finding.
-        let anchor = if is_json {
-            pointer.clone()
-        } else {
-            d.message.clone()
-        };
+        let anchor = if is_json { &pointer } else { &d.message };
         // The value there, whitespace ignored, when it is small (a key, a string, a
         // short list): a different value at the same place is a different finding.
-        let value: String = if span.len() as usize <= VALUE_HASH_MAX {
+        let value = if span.len() as usize <= VALUE_HASH_MAX {
             self.file
                 .text
                 .get(span.start as usize..span.end as usize)
                 .unwrap_or("")
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect()
         } else {
-            String::new()
+            ""
         };
+        let mut h = Fnv1a::default();
+        for part in [d.code, &self.file.uri, &statement, anchor] {
+            h.part(part.bytes());
+        }
+        // The bytes of the value's characters that are not whitespace.
+        h.part(
+            value
+                .char_indices()
+                .filter(|(_, c)| !c.is_whitespace())
+                .flat_map(|(i, c)| value.get(i..i + c.len_utf8()).unwrap_or("").bytes()),
+        );
         Identity {
-            fingerprint: fnv1a(&[d.code, &self.file.uri, &statement, &anchor, &value]),
+            fingerprint: h.hex(),
             statement,
             pointer,
         }

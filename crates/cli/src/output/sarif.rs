@@ -43,14 +43,34 @@ pub fn uri_encode(path: &str) -> String {
 
 /// FNV-1a, 64 bits: stable across Rust versions (unlike `DefaultHasher`).
 pub fn fnv1a(parts: &[&str]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = Fnv1a::default();
     for p in parts {
-        for b in p.bytes().chain(std::iter::once(0)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        h.part(p.bytes());
+    }
+    h.hex()
+}
+
+/// [`fnv1a`] fed part by part, each part as a stream of bytes (no string built for it).
+pub struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    /// One part: its bytes, then the 0 that separates parts.
+    pub fn part(&mut self, bytes: impl Iterator<Item = u8>) {
+        for b in bytes.chain(std::iter::once(0)) {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    format!("{h:016x}")
+
+    pub fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
 }
 
 /// The first paragraph under `## What it does`.
