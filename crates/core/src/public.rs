@@ -1044,37 +1044,66 @@ impl<'a> Analyzer<'a> {
                         .iter()
                         .all(|v| matches!(v.compiled, Compiled::Arn(_) | Compiled::Null(_)))
                 });
+                // The account (fifth) component as `parts()` would hold it, read without
+                // splitting: the component count, whether the account is free (see
+                // `account_free`) and whether it is a non-empty literal.
+                let account = |p: &crate::pattern::ArnPattern| {
+                    let mut n = 0;
+                    let mut free = true;
+                    let mut lit = false;
+                    let k = solve::arn_pieces(p.toks(), |i, piece| {
+                        if i == 4 {
+                            n += 1;
+                            lit = n == 1 && matches!(piece, ArnPiece::Lit(_));
+                            free = n == 1
+                                && match piece {
+                                    ArnPiece::Lit(l) => l != fresh,
+                                    ArnPiece::Tok(t) => matches!(t, Tok::Star),
+                                };
+                        }
+                    });
+                    (k, free, lit)
+                };
                 let simple = only_arn
                     && arn_patterns.iter().all(|p| {
-                        !p.has_vars()
-                            && p.parts().len() >= 6
-                            && p.parts().get(4).is_some_and(|a| account_free(a.toks()))
+                        let (k, free, _) = account(p);
+                        !p.has_vars() && k >= 6 && free
                     });
                 if simple {
                     // Questions with a literal (named) account never match an outsider's value:
                     // leave them out; put the fresh account into the `*` ones.
                     questions.clear();
                     for p in &arn_patterns {
-                        let parts = p.parts();
-                        if parts
-                            .get(4)
-                            .is_some_and(|a| a.as_literal().is_some_and(|l| !l.is_empty()))
-                        {
+                        if account(p).2 {
                             continue;
                         }
-                        let text: Vec<String> = parts
-                            .iter()
-                            .enumerate()
-                            .map(|(i, x)| {
-                                if i == 4 {
-                                    fresh.to_string()
-                                } else {
-                                    x.display()
+                        // The components' text joined by `:`, the fresh account in the fifth.
+                        let mut text = String::new();
+                        let mut at = 0;
+                        let mut to = |text: &mut String, i: usize| {
+                            while at < i {
+                                at += 1;
+                                text.push(':');
+                                if at == 4 {
+                                    text.push_str(fresh);
                                 }
-                            })
-                            .collect();
+                            }
+                        };
+                        let k = solve::arn_pieces(p.toks(), |i, piece| {
+                            to(&mut text, i);
+                            match piece {
+                                _ if i == 4 => {}
+                                ArnPiece::Lit(l) => text.push_str(l),
+                                ArnPiece::Tok(Tok::Lit(l)) => text.push_str(l),
+                                ArnPiece::Tok(Tok::Star) => text.push('*'),
+                                ArnPiece::Tok(Tok::One) => text.push('?'),
+                                // No variables: `simple` excludes them.
+                                ArnPiece::Tok(Tok::Var { .. }) => {}
+                            }
+                        });
+                        to(&mut text, k - 1);
                         questions.push(Glob::from_arn_condition(&crate::pattern::ArnPattern::new(
-                            &text.join(":"),
+                            &text,
                             crate::pattern::Syntax {
                                 wildcards: true,
                                 variables: false,
