@@ -2359,29 +2359,6 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             let own: Vec<usize> = own.into_iter().collect();
             let plan = Plan::new(&own, &info_s.atoms);
-            let mut used: VecSet<usize> = own.iter().copied().collect();
-            for &d in &denies {
-                if let Some(info) = self.infos.get(d) {
-                    for a in &info.atoms {
-                        used.extend(a.deps.iter().copied());
-                    }
-                }
-            }
-            let mut used_incomplete = Vec::new();
-            if !self.resources_complete {
-                used_incomplete.push("the bucket's name or keys cannot be fully enumerated (wildcards or variables in Resource)".to_string());
-            }
-            for &d in &used {
-                if d >= 2 {
-                    if let Some(k) = self.keys.get(d - 2) {
-                        if !k.complete {
-                            used_incomplete.push(k.note.clone().unwrap_or_else(|| {
-                                format!("`{}` cannot be fully enumerated", k.display)
-                            }));
-                        }
-                    }
-                }
-            }
             let mut req = LazyReq {
                 req: Request::new(Caller::Anonymous, &self.action, "", Context::new()),
                 has: (0..ndims)
@@ -2429,6 +2406,30 @@ impl<'s, 'a> Search<'s, 'a> {
             if *budget == 0 {
                 out.exhaustive = false;
                 out.unknown.push("the search budget was exhausted".into());
+            }
+            // What the search could not enumerate, stated only when it found nothing.
+            let mut used: VecSet<usize> = own.iter().copied().collect();
+            for &d in &denies {
+                if let Some(info) = self.infos.get(d) {
+                    for a in &info.atoms {
+                        used.extend(a.deps.iter().copied());
+                    }
+                }
+            }
+            let mut used_incomplete = Vec::new();
+            if !self.resources_complete {
+                used_incomplete.push("the bucket's name or keys cannot be fully enumerated (wildcards or variables in Resource)".to_string());
+            }
+            for &d in &used {
+                if d >= 2 {
+                    if let Some(k) = self.keys.get(d - 2) {
+                        if !k.complete {
+                            used_incomplete.push(k.note.clone().unwrap_or_else(|| {
+                                format!("`{}` cannot be fully enumerated", k.display)
+                            }));
+                        }
+                    }
+                }
             }
             if !used_incomplete.is_empty() {
                 out.exhaustive = false;
