@@ -449,24 +449,6 @@ fn twelve_digit_runs(s: &str, out: &mut VecSet<String>) {
     }
 }
 
-fn statement_texts(st: &Statement) -> Vec<&str> {
-    let mut out = Vec::new();
-    if let Some(p) = &st.principal {
-        if let PrincipalValue::Map(es) = &p.value {
-            out.extend(es.iter().map(|e| e.text.value.as_str()));
-        }
-    }
-    if let Some(r) = &st.resource {
-        out.extend(r.items.iter().map(|i| i.text.value.as_str()));
-    }
-    if let Some(c) = &st.condition {
-        for cond in &c.conditions {
-            out.extend(cond.values.iter().map(|v| v.text.value.as_str()));
-        }
-    }
-    out
-}
-
 fn digits(n: usize) -> Glob {
     Glob {
         units: vec![Unit::Digit; n],
@@ -582,8 +564,19 @@ impl<'a> Analyzer<'a> {
             .iter()
             .chain(baseline.iter().flat_map(|b| b.statements.iter()))
         {
-            for t in statement_texts(st) {
-                twelve_digit_runs(t, &mut named);
+            // The texts of the principal map, the resources and the condition values.
+            if let Some(PrincipalValue::Map(es)) = st.principal.as_ref().map(|p| &p.value) {
+                for e in es {
+                    twelve_digit_runs(&e.text.value, &mut named);
+                }
+            }
+            for i in st.resource.iter().flat_map(|r| &r.items) {
+                twelve_digit_runs(&i.text.value, &mut named);
+            }
+            for c in st.condition.iter().flat_map(|c| &c.conditions) {
+                for v in &c.values {
+                    twelve_digit_runs(&v.text.value, &mut named);
+                }
             }
         }
         // Readable ones first; the policy names finitely many accounts, so one of the
