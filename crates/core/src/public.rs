@@ -1322,19 +1322,26 @@ impl<'a> Analyzer<'a> {
         // Dimensions: principal, resource, then every key the policy reads.
         let (buckets, buckets_complete) = self.buckets();
         let mut key_names: VecMap<String, String> = VecMap::new();
+        // Looked up by the borrowed name: the owned strings are built only for a new key.
+        let mut add = |lc: &str, display: &str| {
+            key_names.get_or_insert_by(
+                |k| k.as_str().cmp(lc),
+                || (lc.to_string(), display.to_string()),
+            );
+        };
         for st in self.all_statements() {
             if let Some(c) = &st.condition {
                 for cond in &c.conditions {
-                    key_names.get_or_insert_with(cond.key_lc.clone(), || cond.key.value.clone());
+                    add(&cond.key_lc, &cond.key.value);
                     for v in &cond.values {
                         if let Compiled::Text(p) = &v.compiled {
                             for n in p.var_names() {
-                                key_names.get_or_insert_with(n.to_string(), || n.to_string());
+                                add(n, n);
                             }
                         }
                         if let Compiled::Arn(p) = &v.compiled {
                             for n in arn_var_names(p) {
-                                key_names.get_or_insert_with(n.to_string(), || n.to_string());
+                                add(n, n);
                             }
                         }
                     }
@@ -1343,7 +1350,7 @@ impl<'a> Analyzer<'a> {
             if let Some(r) = &st.resource {
                 for item in &r.items {
                     for n in arn_var_names(&item.pattern) {
-                        key_names.get_or_insert_with(n.to_string(), || n.to_string());
+                        add(n, n);
                     }
                 }
             }
@@ -1360,7 +1367,9 @@ impl<'a> Analyzer<'a> {
         let infos: Vec<StmtInfo<'_>> = statements
             .iter()
             .map(|st| {
-                let mut atoms = Vec::new();
+                // Principal, resource, maybe a broken action, then one per condition.
+                let n_conds = st.condition.as_ref().map_or(0, |c| c.conditions.len());
+                let mut atoms = Vec::with_capacity(3 + n_conds);
                 if st.broken.contains(&"Principal") || st.principal.is_none() {
                     atoms.push(Atom {
                         kind: AtomKind::Broken,
