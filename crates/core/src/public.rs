@@ -994,7 +994,7 @@ impl<'a> Analyzer<'a> {
         // What an outsider may hold in a restricting key (spec §6.8).
         let mut must: Vec<Glob> = Vec::new();
         let mut must_not: Vec<Glob> = Vec::new();
-        let named: Vec<&String> = self.named_accounts.iter().collect();
+        let named = &self.named_accounts;
         // When every pattern's account is a literal (so a named account) or `*`, every
         // unnamed account behaves alike: one fresh account stands for all of them.
         let fresh = self.fresh_account.as_str();
@@ -1106,7 +1106,7 @@ impl<'a> Analyzer<'a> {
                     must.push(arn_with_account(Some(fresh)));
                 } else {
                     must.push(arn_with_account(None));
-                    must_not.extend(named.iter().map(|a| arn_with_account(Some(a))));
+                    must_not.extend(named.iter().map(|a| arn_with_account(Some(a.as_str()))));
                 }
             }
             "aws:principalorgid" => {
@@ -1160,7 +1160,8 @@ impl<'a> Analyzer<'a> {
                     "too many patterns on `{display}` to explore exhaustively"
                 ));
             }
-            scalars.extend(reps.values);
+            // `scalars` is still empty here.
+            scalars = reps.values;
             if bool_key {
                 scalars
                     .retain(|v| v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"));
@@ -1216,13 +1217,19 @@ impl<'a> Analyzer<'a> {
         }
         let multivalued = info.is_some_and(|i| i.multivalued) || (info.is_none() && set_ops);
         let single = !info.is_some_and(|i| i.multivalued);
-        let mut cands: Vec<Option<CtxValue>> = Vec::new();
+        let mut cands: Vec<Option<CtxValue>> = Vec::with_capacity(scalars.len() + 1);
         let present_first = ALWAYS_PRESENT.contains(&name_lc) || name_lc == "aws:sourceip";
         if !present_first {
             cands.push(None);
         }
         if single {
-            cands.extend(scalars.iter().map(|s| Some(CtxValue::One(s.clone()))));
+            // Moved when no set of them is built below.
+            let one = if multivalued {
+                scalars.clone()
+            } else {
+                std::mem::take(&mut scalars)
+            };
+            cands.extend(one.into_iter().map(|s| Some(CtxValue::One(s))));
         }
         if multivalued {
             match solve::subsets(&scalars, 6) {
