@@ -449,24 +449,6 @@ fn twelve_digit_runs(s: &str, out: &mut VecSet<String>) {
     }
 }
 
-fn statement_texts(st: &Statement) -> Vec<&str> {
-    let mut out = Vec::new();
-    if let Some(p) = &st.principal {
-        if let PrincipalValue::Map(es) = &p.value {
-            out.extend(es.iter().map(|e| e.text.value.as_str()));
-        }
-    }
-    if let Some(r) = &st.resource {
-        out.extend(r.items.iter().map(|i| i.text.value.as_str()));
-    }
-    if let Some(c) = &st.condition {
-        for cond in &c.conditions {
-            out.extend(cond.values.iter().map(|v| v.text.value.as_str()));
-        }
-    }
-    out
-}
-
 fn digits(n: usize) -> Glob {
     Glob {
         units: vec![Unit::Digit; n],
@@ -582,8 +564,19 @@ impl<'a> Analyzer<'a> {
             .iter()
             .chain(baseline.iter().flat_map(|b| b.statements.iter()))
         {
-            for t in statement_texts(st) {
-                twelve_digit_runs(t, &mut named);
+            // The texts of the principal map, the resources and the condition values.
+            if let Some(PrincipalValue::Map(es)) = st.principal.as_ref().map(|p| &p.value) {
+                for e in es {
+                    twelve_digit_runs(&e.text.value, &mut named);
+                }
+            }
+            for i in st.resource.iter().flat_map(|r| &r.items) {
+                twelve_digit_runs(&i.text.value, &mut named);
+            }
+            for c in st.condition.iter().flat_map(|c| &c.conditions) {
+                for v in &c.values {
+                    twelve_digit_runs(&v.text.value, &mut named);
+                }
             }
         }
         // Readable ones first; the policy names finitely many accounts, so one of the
@@ -1001,7 +994,7 @@ impl<'a> Analyzer<'a> {
         // What an outsider may hold in a restricting key (spec §6.8).
         let mut must: Vec<Glob> = Vec::new();
         let mut must_not: Vec<Glob> = Vec::new();
-        let named: Vec<&String> = self.named_accounts.iter().collect();
+        let named = &self.named_accounts;
         // When every pattern's account is a literal (so a named account) or `*`, every
         // unnamed account behaves alike: one fresh account stands for all of them.
         let fresh = self.fresh_account.as_str();
@@ -1044,37 +1037,66 @@ impl<'a> Analyzer<'a> {
                         .iter()
                         .all(|v| matches!(v.compiled, Compiled::Arn(_) | Compiled::Null(_)))
                 });
+                // The account (fifth) component as `parts()` would hold it, read without
+                // splitting: the component count, whether the account is free (see
+                // `account_free`) and whether it is a non-empty literal.
+                let account = |p: &crate::pattern::ArnPattern| {
+                    let mut n = 0;
+                    let mut free = true;
+                    let mut lit = false;
+                    let k = solve::arn_pieces(p.toks(), |i, piece| {
+                        if i == 4 {
+                            n += 1;
+                            lit = n == 1 && matches!(piece, ArnPiece::Lit(_));
+                            free = n == 1
+                                && match piece {
+                                    ArnPiece::Lit(l) => l != fresh,
+                                    ArnPiece::Tok(t) => matches!(t, Tok::Star),
+                                };
+                        }
+                    });
+                    (k, free, lit)
+                };
                 let simple = only_arn
                     && arn_patterns.iter().all(|p| {
-                        !p.has_vars()
-                            && p.parts().len() >= 6
-                            && p.parts().get(4).is_some_and(|a| account_free(a.toks()))
+                        let (k, free, _) = account(p);
+                        !p.has_vars() && k >= 6 && free
                     });
                 if simple {
                     // Questions with a literal (named) account never match an outsider's value:
                     // leave them out; put the fresh account into the `*` ones.
                     questions.clear();
                     for p in &arn_patterns {
-                        let parts = p.parts();
-                        if parts
-                            .get(4)
-                            .is_some_and(|a| a.as_literal().is_some_and(|l| !l.is_empty()))
-                        {
+                        if account(p).2 {
                             continue;
                         }
-                        let text: Vec<String> = parts
-                            .iter()
-                            .enumerate()
-                            .map(|(i, x)| {
-                                if i == 4 {
-                                    fresh.to_string()
-                                } else {
-                                    x.display()
+                        // The components' text joined by `:`, the fresh account in the fifth.
+                        let mut text = String::new();
+                        let mut at = 0;
+                        let mut to = |text: &mut String, i: usize| {
+                            while at < i {
+                                at += 1;
+                                text.push(':');
+                                if at == 4 {
+                                    text.push_str(fresh);
                                 }
-                            })
-                            .collect();
+                            }
+                        };
+                        let k = solve::arn_pieces(p.toks(), |i, piece| {
+                            to(&mut text, i);
+                            match piece {
+                                _ if i == 4 => {}
+                                ArnPiece::Lit(l) => text.push_str(l),
+                                ArnPiece::Tok(Tok::Lit(l)) => text.push_str(l),
+                                ArnPiece::Tok(Tok::Star) => text.push('*'),
+                                ArnPiece::Tok(Tok::One) => text.push('?'),
+                                // No variables: `simple` excludes them.
+                                ArnPiece::Tok(Tok::Var { .. }) => {}
+                            }
+                        });
+                        to(&mut text, k - 1);
                         questions.push(Glob::from_arn_condition(&crate::pattern::ArnPattern::new(
-                            &text.join(":"),
+                            &text,
                             crate::pattern::Syntax {
                                 wildcards: true,
                                 variables: false,
@@ -1084,7 +1106,7 @@ impl<'a> Analyzer<'a> {
                     must.push(arn_with_account(Some(fresh)));
                 } else {
                     must.push(arn_with_account(None));
-                    must_not.extend(named.iter().map(|a| arn_with_account(Some(a))));
+                    must_not.extend(named.iter().map(|a| arn_with_account(Some(a.as_str()))));
                 }
             }
             "aws:principalorgid" => {
@@ -1138,7 +1160,8 @@ impl<'a> Analyzer<'a> {
                     "too many patterns on `{display}` to explore exhaustively"
                 ));
             }
-            scalars.extend(reps.values);
+            // `scalars` is still empty here.
+            scalars = reps.values;
             if bool_key {
                 scalars
                     .retain(|v| v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"));
@@ -1194,13 +1217,19 @@ impl<'a> Analyzer<'a> {
         }
         let multivalued = info.is_some_and(|i| i.multivalued) || (info.is_none() && set_ops);
         let single = !info.is_some_and(|i| i.multivalued);
-        let mut cands: Vec<Option<CtxValue>> = Vec::new();
+        let mut cands: Vec<Option<CtxValue>> = Vec::with_capacity(scalars.len() + 1);
         let present_first = ALWAYS_PRESENT.contains(&name_lc) || name_lc == "aws:sourceip";
         if !present_first {
             cands.push(None);
         }
         if single {
-            cands.extend(scalars.iter().map(|s| Some(CtxValue::One(s.clone()))));
+            // Moved when no set of them is built below.
+            let one = if multivalued {
+                scalars.clone()
+            } else {
+                std::mem::take(&mut scalars)
+            };
+            cands.extend(one.into_iter().map(|s| Some(CtxValue::One(s))));
         }
         if multivalued {
             match solve::subsets(&scalars, 6) {
@@ -1300,19 +1329,26 @@ impl<'a> Analyzer<'a> {
         // Dimensions: principal, resource, then every key the policy reads.
         let (buckets, buckets_complete) = self.buckets();
         let mut key_names: VecMap<String, String> = VecMap::new();
+        // Looked up by the borrowed name: the owned strings are built only for a new key.
+        let mut add = |lc: &str, display: &str| {
+            key_names.get_or_insert_by(
+                |k| k.as_str().cmp(lc),
+                || (lc.to_string(), display.to_string()),
+            );
+        };
         for st in self.all_statements() {
             if let Some(c) = &st.condition {
                 for cond in &c.conditions {
-                    key_names.get_or_insert_with(cond.key_lc.clone(), || cond.key.value.clone());
+                    add(&cond.key_lc, &cond.key.value);
                     for v in &cond.values {
                         if let Compiled::Text(p) = &v.compiled {
                             for n in p.var_names() {
-                                key_names.get_or_insert_with(n.to_string(), || n.to_string());
+                                add(n, n);
                             }
                         }
                         if let Compiled::Arn(p) = &v.compiled {
                             for n in arn_var_names(p) {
-                                key_names.get_or_insert_with(n.to_string(), || n.to_string());
+                                add(n, n);
                             }
                         }
                     }
@@ -1321,7 +1357,7 @@ impl<'a> Analyzer<'a> {
             if let Some(r) = &st.resource {
                 for item in &r.items {
                     for n in arn_var_names(&item.pattern) {
-                        key_names.get_or_insert_with(n.to_string(), || n.to_string());
+                        add(n, n);
                     }
                 }
             }
@@ -1338,7 +1374,9 @@ impl<'a> Analyzer<'a> {
         let infos: Vec<StmtInfo<'_>> = statements
             .iter()
             .map(|st| {
-                let mut atoms = Vec::new();
+                // Principal, resource, maybe a broken action, then one per condition.
+                let n_conds = st.condition.as_ref().map_or(0, |c| c.conditions.len());
+                let mut atoms = Vec::with_capacity(3 + n_conds);
                 if st.broken.contains(&"Principal") || st.principal.is_none() {
                     atoms.push(Atom {
                         kind: AtomKind::Broken,
@@ -2330,29 +2368,6 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             let own: Vec<usize> = own.into_iter().collect();
             let plan = Plan::new(&own, &info_s.atoms);
-            let mut used: VecSet<usize> = own.iter().copied().collect();
-            for &d in &denies {
-                if let Some(info) = self.infos.get(d) {
-                    for a in &info.atoms {
-                        used.extend(a.deps.iter().copied());
-                    }
-                }
-            }
-            let mut used_incomplete = Vec::new();
-            if !self.resources_complete {
-                used_incomplete.push("the bucket's name or keys cannot be fully enumerated (wildcards or variables in Resource)".to_string());
-            }
-            for &d in &used {
-                if d >= 2 {
-                    if let Some(k) = self.keys.get(d - 2) {
-                        if !k.complete {
-                            used_incomplete.push(k.note.clone().unwrap_or_else(|| {
-                                format!("`{}` cannot be fully enumerated", k.display)
-                            }));
-                        }
-                    }
-                }
-            }
             let mut req = LazyReq {
                 req: Request::new(Caller::Anonymous, &self.action, "", Context::new()),
                 has: (0..ndims)
@@ -2400,6 +2415,30 @@ impl<'s, 'a> Search<'s, 'a> {
             if *budget == 0 {
                 out.exhaustive = false;
                 out.unknown.push("the search budget was exhausted".into());
+            }
+            // What the search could not enumerate, stated only when it found nothing.
+            let mut used: VecSet<usize> = own.iter().copied().collect();
+            for &d in &denies {
+                if let Some(info) = self.infos.get(d) {
+                    for a in &info.atoms {
+                        used.extend(a.deps.iter().copied());
+                    }
+                }
+            }
+            let mut used_incomplete = Vec::new();
+            if !self.resources_complete {
+                used_incomplete.push("the bucket's name or keys cannot be fully enumerated (wildcards or variables in Resource)".to_string());
+            }
+            for &d in &used {
+                if d >= 2 {
+                    if let Some(k) = self.keys.get(d - 2) {
+                        if !k.complete {
+                            used_incomplete.push(k.note.clone().unwrap_or_else(|| {
+                                format!("`{}` cannot be fully enumerated", k.display)
+                            }));
+                        }
+                    }
+                }
             }
             if !used_incomplete.is_empty() {
                 out.exhaustive = false;
