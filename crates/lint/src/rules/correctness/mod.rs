@@ -51,38 +51,45 @@ pub(crate) struct S3Arn<'a> {
     pub bucket: &'a str,
     /// The object key after the first `/` (outside variables), if any.
     pub key: Option<&'a str>,
+    /// Whether the bucket part is plain text (see [`S3Arn::literal_bucket`]), read once.
+    literal: bool,
 }
 
 impl<'a> S3Arn<'a> {
     /// The bucket name when it is plain text: no wildcard and no policy variable.
     pub fn literal_bucket(&self) -> Option<&'a str> {
-        // Byte scans: bucket names are short, and a `str` searcher costs more to set up.
-        let b = self.bucket.as_bytes();
-        let special = |(i, &c): (usize, &u8)| {
-            c == b'*' || c == b'?' || (c == b'$' && b.get(i + 1) == Some(&b'{'))
-        };
-        (!b.is_empty() && !b.iter().enumerate().any(special)).then_some(self.bucket)
+        self.literal.then_some(self.bucket)
     }
+}
+
+/// Whether a bucket part is plain text: not empty, no wildcard and no policy variable.
+fn is_literal_bucket(bucket: &str) -> bool {
+    // Byte scans: bucket names are short, and a `str` searcher costs more to set up.
+    let b = bucket.as_bytes();
+    let special = |(i, &c): (usize, &u8)| {
+        c == b'*' || c == b'?' || (c == b'$' && b.get(i + 1) == Some(&b'{'))
+    };
+    !b.is_empty() && !b.iter().enumerate().any(special)
 }
 
 /// Read `arn:PARTITION:s3:::BUCKET[/KEY]`. `None` for anything else, including `*`
 /// and access-point ARNs (which carry a Region and an account).
 pub(crate) fn s3_arn(text: &str) -> Option<S3Arn<'_>> {
     let rest = text.strip_prefix("arn:")?;
-    let (partition, rest) = rest.split_once(':')?;
-    let rest = rest.strip_prefix("s3:::")?;
-    match first_slash_outside_variables(rest) {
-        Some(i) => Some(S3Arn {
-            partition,
-            bucket: rest.get(..i)?,
-            key: rest.get(i + 1..),
-        }),
-        None => Some(S3Arn {
-            partition,
-            bucket: rest,
-            key: None,
-        }),
-    }
+    // A byte scan for the partition's end: cheaper than a `str` searcher on a short text.
+    let colon = rest.bytes().position(|b| b == b':')?;
+    let partition = rest.get(..colon)?;
+    let rest = rest.get(colon + 1..)?.strip_prefix("s3:::")?;
+    let (bucket, key) = match first_slash_outside_variables(rest) {
+        Some(i) => (rest.get(..i)?, rest.get(i + 1..)),
+        None => (rest, None),
+    };
+    Some(S3Arn {
+        partition,
+        bucket,
+        key,
+        literal: is_literal_bucket(bucket),
+    })
 }
 
 /// The byte index of the first `/` that is not inside a `${…}` variable.
