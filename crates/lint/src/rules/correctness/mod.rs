@@ -62,16 +62,6 @@ impl<'a> S3Arn<'a> {
     }
 }
 
-/// Whether a bucket part is plain text: not empty, no wildcard and no policy variable.
-fn is_literal_bucket(bucket: &str) -> bool {
-    // Byte scans: bucket names are short, and a `str` searcher costs more to set up.
-    let b = bucket.as_bytes();
-    let special = |(i, &c): (usize, &u8)| {
-        c == b'*' || c == b'?' || (c == b'$' && b.get(i + 1) == Some(&b'{'))
-    };
-    !b.is_empty() && !b.iter().enumerate().any(special)
-}
-
 /// Read `arn:PARTITION:s3:::BUCKET[/KEY]`. `None` for anything else, including `*`
 /// and access-point ARNs (which carry a Region and an account).
 pub(crate) fn s3_arn(text: &str) -> Option<S3Arn<'_>> {
@@ -80,7 +70,23 @@ pub(crate) fn s3_arn(text: &str) -> Option<S3Arn<'_>> {
     let colon = rest.bytes().position(|b| b == b':')?;
     let partition = rest.get(..colon)?;
     let rest = rest.get(colon + 1..)?.strip_prefix("s3:::")?;
-    let (bucket, key) = match first_slash_outside_variables(rest) {
+    // One byte scan finds the first `/` outside `${…}` variables and whether the bucket
+    // before it is plain text (no wildcard, no variable).
+    let b = rest.as_bytes();
+    let (mut in_var, mut literal, mut slash) = (false, true, None);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'*' | b'?' => literal = false,
+            b'$' if b.get(i + 1) == Some(&b'{') => (literal, in_var) = (false, true),
+            b'}' if in_var => in_var = false,
+            b'/' if !in_var => {
+                slash = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let (bucket, key) = match slash {
         Some(i) => (rest.get(..i)?, rest.get(i + 1..)),
         None => (rest, None),
     };
@@ -88,23 +94,8 @@ pub(crate) fn s3_arn(text: &str) -> Option<S3Arn<'_>> {
         partition,
         bucket,
         key,
-        literal: is_literal_bucket(bucket),
+        literal: literal && !bucket.is_empty(),
     })
-}
-
-/// The byte index of the first `/` that is not inside a `${…}` variable.
-fn first_slash_outside_variables(text: &str) -> Option<usize> {
-    let mut in_var = false;
-    let bytes = text.as_bytes();
-    for (i, b) in bytes.iter().enumerate() {
-        match b {
-            b'$' if !in_var && bytes.get(i + 1) == Some(&b'{') => in_var = true,
-            b'}' if in_var => in_var = false,
-            b'/' if !in_var => return Some(i),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// `text` as policy-variable syntax (wildcards and variables on), whatever the
