@@ -353,9 +353,11 @@ pub fn matching_actions(pattern: &crate::pattern::Pattern) -> std::rc::Rc<[usize
     thread_local! {
         static EXPANDED: std::cell::RefCell<
             std::collections::HashMap<Vec<u8>, std::rc::Rc<[usize]>, crate::collections::FastBuild>,
-        > = std::cell::RefCell::new(std::collections::HashMap::with_hasher(
-            crate::collections::FastBuild,
-        ));
+        > = const {
+            std::cell::RefCell::new(std::collections::HashMap::with_hasher(
+                crate::collections::FastBuild,
+            ))
+        };
     }
     // The key is the pattern as written back (`display`), spelt on the stack when it has
     // only literals and wildcards (as action patterns do): no allocation per lookup.
@@ -473,8 +475,10 @@ fn get_ignore_ascii_case<V: Copy>(
 ) -> Option<V> {
     let mut buf = [0u8; 128];
     let lower = buf.get_mut(..name.len())?;
-    lower.copy_from_slice(name.as_bytes());
-    lower.make_ascii_lowercase();
+    // Lower-cased while copied: one pass, no `memcpy` call for a name of a few dozen bytes.
+    for (d, c) in lower.iter_mut().zip(name.bytes()) {
+        *d = c.to_ascii_lowercase();
+    }
     table.get(&*lower).copied()
 }
 
