@@ -351,11 +351,40 @@ pub fn matching_actions(pattern: &crate::pattern::Pattern) -> std::rc::Rc<[usize
         return s3_action_index(name).into_iter().collect();
     }
     thread_local! {
-        static EXPANDED: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<[usize]>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static EXPANDED: std::cell::RefCell<
+            std::collections::HashMap<Vec<u8>, std::rc::Rc<[usize]>, crate::collections::FastBuild>,
+        > = const {
+            std::cell::RefCell::new(std::collections::HashMap::with_hasher(
+                crate::collections::FastBuild,
+            ))
+        };
     }
-    let key = pattern.display();
-    if let Some(hit) = EXPANDED.with(|m| m.borrow().get(&key).cloned()) {
+    // The key is the pattern as written back (`display`), spelt on the stack when it has
+    // only literals and wildcards (as action patterns do): no allocation per lookup.
+    let mut buf = [0u8; 128];
+    let mut len = 0;
+    let spelt = pattern.toks().iter().all(|t| {
+        let part: &[u8] = match t {
+            crate::pattern::Tok::Lit(l) => l.as_bytes(),
+            crate::pattern::Tok::Star => b"*",
+            crate::pattern::Tok::One => b"?",
+            crate::pattern::Tok::Var { .. } => return false,
+        };
+        let Some(slot) = buf.get_mut(len..len + part.len()) else {
+            return false;
+        };
+        slot.copy_from_slice(part);
+        len += part.len();
+        true
+    });
+    let owned;
+    let key: &[u8] = if spelt {
+        buf.get(..len).unwrap_or_default()
+    } else {
+        owned = pattern.display();
+        owned.as_bytes()
+    };
+    if let Some(hit) = EXPANDED.with(|m| m.borrow().get(key).cloned()) {
         return hit;
     }
     let found: std::rc::Rc<[usize]> = lower_full_names()
@@ -369,18 +398,19 @@ pub fn matching_actions(pattern: &crate::pattern::Pattern) -> std::rc::Rc<[usize
         if m.len() >= 4096 {
             m.clear(); // bounded: hostile input cannot grow it without limit
         }
-        m.insert(key, found.clone());
+        m.insert(key.to_vec(), found.clone());
     });
     found
 }
 
 /// The index in [`S3_ACTIONS`] of an action such as `"s3:GetObject"` (any case).
 pub fn s3_action_index(full_name: &str) -> Option<usize> {
-    let (service, name) = full_name.split_once(':')?;
-    if !service.eq_ignore_ascii_case("s3") {
-        return None;
+    // The service is the text before the first `:`, so it is `s3` exactly when the text
+    // starts with `s3:` (any case): no searcher needed.
+    match full_name.as_bytes() {
+        [s, b'3', b':', ..] if s.eq_ignore_ascii_case(&b's') => exact_index(full_name.get(3..)?),
+        _ => None,
     }
-    exact_index(name)
 }
 
 pub fn s3_action(full_name: &str) -> Option<&'static ActionInfo> {
@@ -445,8 +475,10 @@ fn get_ignore_ascii_case<V: Copy>(
 ) -> Option<V> {
     let mut buf = [0u8; 128];
     let lower = buf.get_mut(..name.len())?;
-    lower.copy_from_slice(name.as_bytes());
-    lower.make_ascii_lowercase();
+    // Lower-cased while copied: one pass, no `memcpy` call for a name of a few dozen bytes.
+    for (d, c) in lower.iter_mut().zip(name.bytes()) {
+        *d = c.to_ascii_lowercase();
+    }
     table.get(&*lower).copied()
 }
 

@@ -83,6 +83,7 @@ impl<'a> LintContext<'a> {
     /// catalogue does not know.
     pub fn action_indices(&self, st: &Statement) -> &[Option<usize>] {
         let all = self.actions.get_or_init(|| {
+            let mut seen = Vec::new();
             self.policy
                 .statements
                 .iter()
@@ -94,7 +95,7 @@ impl<'a> LintContext<'a> {
                             if item.pattern.has_wildcards() {
                                 None
                             } else {
-                                s3_action_index(&item.text.value)
+                                per_text(&mut seen, &item.text.value, s3_action_index)
                             }
                         })
                         .collect()
@@ -109,6 +110,7 @@ impl<'a> LintContext<'a> {
     pub(crate) fn resource_arns(&self, st: &Statement) -> &[Option<S3Arn<'a>>] {
         let policy: &'a Policy = self.policy;
         let all = self.arns.get_or_init(|| {
+            let mut seen = Vec::new();
             policy
                 .statements
                 .iter()
@@ -116,7 +118,7 @@ impl<'a> LintContext<'a> {
                     st.resource
                         .iter()
                         .flat_map(|r| r.items.iter())
-                        .map(|item| s3_arn(&item.text.value))
+                        .map(|item| per_text(&mut seen, &item.text.value, s3_arn))
                         .collect()
                 })
                 .collect()
@@ -133,4 +135,22 @@ impl<'a> LintContext<'a> {
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")
     }
+}
+
+/// `f(text)`, worked out once per distinct text: statements repeat the same few ARNs
+/// and actions. Only the first few distinct texts are kept, so a policy of many
+/// different texts costs no more than computing each.
+fn per_text<'t, T: Copy>(
+    seen: &mut Vec<(&'t str, T)>,
+    text: &'t str,
+    f: impl FnOnce(&'t str) -> T,
+) -> T {
+    if let Some((_, v)) = seen.iter().find(|(t, _)| *t == text) {
+        return *v;
+    }
+    let v = f(text);
+    if seen.len() < 8 {
+        seen.push((text, v));
+    }
+    v
 }

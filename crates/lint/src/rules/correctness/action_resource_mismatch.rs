@@ -99,6 +99,8 @@ fn kinds(types: &[ResourceType]) -> String {
 /// PC303
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut memo = TypeMemo::default();
+    // One list for all statements, emptied for each: no allocation per statement.
+    let mut present: Vec<ResourceType> = Vec::new();
     for st in &ctx.policy.statements {
         let (Some(action), Some(resource)) = (&st.action, &st.resource) else {
             continue;
@@ -106,7 +108,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         if action.negated || resource.negated {
             continue;
         }
-        let mut present: Vec<ResourceType> = Vec::new();
+        present.clear();
         let typed = resource
             .items
             .iter()
@@ -125,11 +127,8 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             let expanded;
             let literal;
             let found: &[usize] = if item.pattern.has_wildcards() {
-                if item
-                    .text
-                    .value
-                    .split_once(':')
-                    .is_some_and(|(s, _)| s.eq_ignore_ascii_case("s3"))
+                // The service (the text before the first `:`) is `s3`, in any case.
+                if matches!(item.text.value.as_bytes(), [s, b'3', b':', ..] if s.eq_ignore_ascii_case(&b's'))
                 {
                     expanded = matching_actions(&item.pattern);
                     &expanded

@@ -51,17 +51,14 @@ pub(crate) struct S3Arn<'a> {
     pub bucket: &'a str,
     /// The object key after the first `/` (outside variables), if any.
     pub key: Option<&'a str>,
+    /// Whether the bucket part is plain text (see [`S3Arn::literal_bucket`]), read once.
+    literal: bool,
 }
 
 impl<'a> S3Arn<'a> {
     /// The bucket name when it is plain text: no wildcard and no policy variable.
     pub fn literal_bucket(&self) -> Option<&'a str> {
-        // Byte scans: bucket names are short, and a `str` searcher costs more to set up.
-        let b = self.bucket.as_bytes();
-        let special = |(i, &c): (usize, &u8)| {
-            c == b'*' || c == b'?' || (c == b'$' && b.get(i + 1) == Some(&b'{'))
-        };
-        (!b.is_empty() && !b.iter().enumerate().any(special)).then_some(self.bucket)
+        self.literal.then_some(self.bucket)
     }
 }
 
@@ -69,35 +66,36 @@ impl<'a> S3Arn<'a> {
 /// and access-point ARNs (which carry a Region and an account).
 pub(crate) fn s3_arn(text: &str) -> Option<S3Arn<'_>> {
     let rest = text.strip_prefix("arn:")?;
-    let (partition, rest) = rest.split_once(':')?;
-    let rest = rest.strip_prefix("s3:::")?;
-    match first_slash_outside_variables(rest) {
-        Some(i) => Some(S3Arn {
-            partition,
-            bucket: rest.get(..i)?,
-            key: rest.get(i + 1..),
-        }),
-        None => Some(S3Arn {
-            partition,
-            bucket: rest,
-            key: None,
-        }),
-    }
-}
-
-/// The byte index of the first `/` that is not inside a `${…}` variable.
-fn first_slash_outside_variables(text: &str) -> Option<usize> {
-    let mut in_var = false;
-    let bytes = text.as_bytes();
-    for (i, b) in bytes.iter().enumerate() {
-        match b {
-            b'$' if !in_var && bytes.get(i + 1) == Some(&b'{') => in_var = true,
+    // A byte scan for the partition's end: cheaper than a `str` searcher on a short text.
+    let colon = rest.bytes().position(|b| b == b':')?;
+    let partition = rest.get(..colon)?;
+    let rest = rest.get(colon + 1..)?.strip_prefix("s3:::")?;
+    // One byte scan finds the first `/` outside `${…}` variables and whether the bucket
+    // before it is plain text (no wildcard, no variable).
+    let b = rest.as_bytes();
+    let (mut in_var, mut literal, mut slash) = (false, true, None);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'*' | b'?' => literal = false,
+            b'$' if b.get(i + 1) == Some(&b'{') => (literal, in_var) = (false, true),
             b'}' if in_var => in_var = false,
-            b'/' if !in_var => return Some(i),
+            b'/' if !in_var => {
+                slash = Some(i);
+                break;
+            }
             _ => {}
         }
     }
-    None
+    let (bucket, key) = match slash {
+        Some(i) => (rest.get(..i)?, rest.get(i + 1..)),
+        None => (rest, None),
+    };
+    Some(S3Arn {
+        partition,
+        bucket,
+        key,
+        literal: literal && !bucket.is_empty(),
+    })
 }
 
 /// `text` as policy-variable syntax (wildcards and variables on), whatever the

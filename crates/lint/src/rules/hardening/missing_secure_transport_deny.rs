@@ -106,14 +106,16 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         .statements
         .iter()
         .flat_map(|st| ctx.resource_arns(st))
-        .find_map(|a| a.map(|a| a.partition.to_string()))
-        .unwrap_or_else(|| "aws".to_string());
+        .find_map(|a| a.map(|a| a.partition))
+        .unwrap_or("aws");
     let name = bucket.unwrap_or("BUCKET");
-    let bucket_arn = format!("arn:{partition}:s3:::{name}");
-    let objects = format!("{bucket_arn}/*");
-    let probe = bucket
-        .as_ref()
-        .map(|_| format!("{bucket_arn}/policycheck-probe-key"));
+    // Built by appending (no formatting machinery): this runs for every policy.
+    let mut objects = String::with_capacity(name.len() + 40);
+    for part in ["arn:", partition, ":s3:::", name, "/*"] {
+        objects.push_str(part);
+    }
+    let bucket_arn = objects.strip_suffix("/*").unwrap_or(&objects);
+    let probe = bucket.map(|_| [bucket_arn, "/policycheck-probe-key"].concat());
     let mut partial: Option<(Span, String)> = None;
     for st in &ctx.policy.statements {
         match judge(st, &objects, probe.as_deref()) {

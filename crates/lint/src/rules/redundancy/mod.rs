@@ -17,7 +17,6 @@ use policycheck_core::model::{
 use policycheck_core::pattern::{NoVars, Tok};
 use policycheck_core::solve::{Glob, Unit};
 use policycheck_core::Statement;
-use std::collections::HashMap;
 
 mod inclusion;
 pub mod redundant_statement;
@@ -65,30 +64,44 @@ fn glob_covers(q: &Glob, p: &Glob) -> bool {
 
 /// Pattern-inclusion answers, memoised for one rule run (policies repeat patterns a lot),
 /// keyed by the texts as written (two spellings of one action pattern get two entries
-/// with the same answer; no key is copied).
+/// with the same answer; no key is copied). A policy asks about a handful of pairs, so
+/// a scanned list beats hashing the texts; it is bounded, since an answer left out is
+/// only worked out again.
 #[derive(Default)]
 pub(crate) struct Coverage<'a> {
-    memo: HashMap<(bool, &'a str, &'a str), bool>,
+    memo: Vec<((bool, &'a str, &'a str), bool)>,
 }
 
 impl<'a> Coverage<'a> {
+    fn known(&self, key: (bool, &str, &str)) -> Option<bool> {
+        self.memo.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    fn remember(&mut self, key: (bool, &'a str, &'a str), answer: bool) -> bool {
+        if self.memo.len() < 64 {
+            self.memo.push((key, answer));
+        }
+        answer
+    }
+
     fn action_covered(&mut self, q: &'a ActionItem, p: &'a ActionItem) -> bool {
-        if q.text.value.eq_ignore_ascii_case(&p.text.value) {
+        // Byte equality first (a `memcmp`): the same action is usually spelt the same way,
+        // and the case-insensitive loop over a whole equal name costs more.
+        if q.text.value == p.text.value || q.text.value.eq_ignore_ascii_case(&p.text.value) {
             return true;
         }
         if let Some(lit) = q.pattern.as_literal() {
             return p.pattern.matches_plain(lit);
         }
         let key = (false, q.text.value.as_str(), p.text.value.as_str());
-        if let Some(known) = self.memo.get(&key) {
-            return *known;
+        if let Some(known) = self.known(key) {
+            return known;
         }
         let answer = glob_covers(
             &Glob::from_pattern(&q.pattern, false),
             &Glob::from_pattern(&p.pattern, false),
         );
-        self.memo.insert(key, answer);
-        answer
+        self.remember(key, answer)
     }
 
     /// A pattern with a policy variable covers only the same text: its glob over-approximates.
@@ -116,12 +129,11 @@ impl<'a> Coverage<'a> {
             return p.pattern.matches(&text, &NoVars).unwrap_or(false);
         }
         let key = (true, q.text.value.as_str(), p.text.value.as_str());
-        if let Some(known) = self.memo.get(&key) {
-            return *known;
+        if let Some(known) = self.known(key) {
+            return known;
         }
         let answer = glob_covers(&Glob::from_arn(&q.pattern), &Glob::from_arn(&p.pattern));
-        self.memo.insert(key, answer);
-        answer
+        self.remember(key, answer)
     }
 
     /// Whether `a`'s `Action` list matches every action `b`'s does (both plain `Action`).
@@ -172,11 +184,12 @@ pub(crate) fn principal_covers(a: &PrincipalElement, b: &PrincipalElement) -> bo
 }
 
 fn entry_covered(outer: &[PrincipalEntry], e: &PrincipalEntry) -> bool {
-    if e.id == PrincipalId::Invalid {
+    // Variant tests, not `==` against a value: a derived `eq` call per entry otherwise.
+    if matches!(e.id, PrincipalId::Invalid) {
         return false;
     }
     outer.iter().any(|o| {
-        (o.id == PrincipalId::AnyAws && e.ty == PrincipalType::Aws)
+        (matches!(o.id, PrincipalId::AnyAws) && e.ty == PrincipalType::Aws)
             || (o.ty == e.ty && o.id == e.id)
     })
 }
