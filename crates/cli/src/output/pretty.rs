@@ -26,6 +26,16 @@ const BREAK_STR: &str = match std::str::from_utf8(BREAK) {
     Err(_) => "\n",
 };
 
+/// The line break before a value at `depth`: one slice holding the break and up to
+/// [`MAX_INLINE`] levels of indentation, and how many levels of `"  "` follow it.
+fn line_break_at(depth: usize) -> (&'static str, usize) {
+    let inline = depth.min(MAX_INLINE);
+    (
+        BREAK_STR.get(..1 + 2 * inline).unwrap_or("\n"),
+        depth - inline,
+    )
+}
+
 #[derive(Default)]
 pub struct Pretty {
     depth: usize,
@@ -34,9 +44,9 @@ pub struct Pretty {
 
 impl Pretty {
     fn line_break<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
-        let inline = self.depth.min(MAX_INLINE);
-        w.write_all(BREAK.get(..1 + 2 * inline).unwrap_or(b"\n"))?;
-        for _ in inline..self.depth {
+        let (head, more) = line_break_at(self.depth);
+        w.write_all(head.as_bytes())?;
+        for _ in 0..more {
             w.write_all(b"  ")?;
         }
         Ok(())
@@ -135,10 +145,9 @@ impl Out {
     }
 
     fn line_break(&mut self) {
-        let inline = self.depth.min(MAX_INLINE);
-        self.buf
-            .push_str(BREAK_STR.get(..1 + 2 * inline).unwrap_or("\n"));
-        for _ in inline..self.depth {
+        let (head, more) = line_break_at(self.depth);
+        self.buf.push_str(head);
+        for _ in 0..more {
             self.buf.push_str("  ");
         }
     }
