@@ -942,15 +942,6 @@ fn eq_ignore_case(a: &str, b: &str) -> bool {
     a.chars().map(lower).eq(b.chars().map(lower))
 }
 
-/// The text of a value without wildcards or variables: what resolving it and joining the
-/// literal tokens gives.
-fn literal_text(p: &crate::pattern::Pattern) -> Option<&str> {
-    if p.has_vars() {
-        return None;
-    }
-    p.as_literal()
-}
-
 /// Compare one request value with one compiled policy value under a positive operator.
 /// Unparseable policy values and unresolvable variables never match (spec §3.4, §4).
 fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -> Tri {
@@ -962,13 +953,13 @@ fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -
         },
         // A plain value and plain ASCII: compared in place (the search and the evaluator
         // ask this for every candidate; the general path below builds four strings).
-        (StringEqualsIgnoreCase, Compiled::Text(p)) if literal_text(p).is_some() => {
-            Tri::from_bool(literal_text(p).is_some_and(|l| eq_ignore_case(l, item)))
+        (StringEqualsIgnoreCase, Compiled::Text(p)) if p.as_literal().is_some() => {
+            Tri::from_bool(p.as_literal().is_some_and(|l| eq_ignore_case(l, item)))
         }
-        (Bool, Compiled::Text(p)) if literal_text(p).is_some() => {
+        (Bool, Compiled::Text(p)) if p.as_literal().is_some() => {
             let is_bool =
                 |s: &str| s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false");
-            match literal_text(p) {
+            match p.as_literal() {
                 Some(l) if is_bool(l) && is_bool(item) => {
                     Tri::from_bool(l.eq_ignore_ascii_case(item))
                 }

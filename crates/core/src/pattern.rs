@@ -618,6 +618,12 @@ impl ArnPattern {
     pub fn has_vars(&self) -> bool {
         self.toks.iter().any(|t| matches!(t, Tok::Var { .. }))
     }
+
+    /// No component has a wildcard or a variable: only literal tokens (read from the
+    /// tokens, without splitting the pattern into components).
+    pub fn is_literal(&self) -> bool {
+        self.toks.iter().all(|t| matches!(t, Tok::Lit(_)))
+    }
 }
 
 fn push_lit(parts: &mut [Vec<Tok>], s: &str) {

@@ -947,8 +947,7 @@ impl<'a> Analyzer<'a> {
                             complete = false;
                             note = Some(format!("values of `{display}` use policy variables"));
                         }
-                        // No component has a wildcard or a variable: only literal tokens.
-                        if p.toks().iter().all(|t| matches!(t, Tok::Lit(_))) {
+                        if p.is_literal() {
                             literals.push(v.text.value.clone());
                         }
                         questions.push(Glob::from_arn_condition(p));
@@ -2225,41 +2224,36 @@ impl<'s, 'a> Search<'s, 'a> {
             MEMO_FALSE => return Tri::False,
             MEMO_UNKNOWN => return Tri::Unknown,
             // An atom on the caller alone reads only the caller, one on the resource alone
-            // only the resource (no variable): read from the candidate itself, without
-            // copying it into the request.
-            _ => match (dim, self.callers.get(cand), self.resources.get(cand)) {
-                (0, Some(caller), _) => {
-                    self.atom_eval_with(info, atom, caller, &req.req.resource, &req.req.context)
-                }
-                (1, _, Some(resource)) => {
-                    self.atom_eval_with(info, atom, &req.req.caller, resource, &req.req.context)
-                }
-                // A condition on one key alone (no variable of another key in its values):
-                // evaluated on the candidate value itself, without writing it into the
-                // request's context first.
-                (k, _, _) if k >= 2 => {
-                    match (&atom.kind, info.st.condition.as_ref(), self.keys.get(k - 2)) {
-                        (AtomKind::Cond(i), Some(block), Some(kd)) => {
-                            match block.conditions.get(*i) {
-                                Some(cond) => {
-                                    let value = kd.cands.get(cand).and_then(Option::as_ref);
-                                    condition::evaluate_value(cond, value, &req.req.context, false)
-                                        .result
-                                }
-                                None => Tri::Unknown,
-                            }
-                        }
-                        _ => {
-                            self.sync_dims(req, st, &atom.deps);
-                            self.atom_eval(info, atom, &req.req)
-                        }
+            // only the resource (no variable), and a condition on one key alone (no
+            // variable of another key in its values) only that key: each is evaluated on
+            // the candidate itself, without copying it into the request first.
+            _ => {
+                let on_key = match (dim, Self::condition_of(info, atom)) {
+                    (k, Some(cond)) if k >= 2 => self.keys.get(k - 2).map(|kd| (cond, kd)),
+                    _ => None,
+                };
+                match (
+                    dim,
+                    self.callers.get(cand),
+                    self.resources.get(cand),
+                    on_key,
+                ) {
+                    (0, Some(caller), _, _) => {
+                        self.atom_eval_with(info, atom, caller, &req.req.resource, &req.req.context)
+                    }
+                    (1, _, Some(resource), _) => {
+                        self.atom_eval_with(info, atom, &req.req.caller, resource, &req.req.context)
+                    }
+                    (_, _, _, Some((cond, kd))) => {
+                        let value = kd.cands.get(cand).and_then(Option::as_ref);
+                        condition::evaluate_value(cond, value, &req.req.context, false).result
+                    }
+                    _ => {
+                        self.sync_dims(req, st, &atom.deps);
+                        self.atom_eval(info, atom, &req.req)
                     }
                 }
-                _ => {
-                    self.sync_dims(req, st, &atom.deps);
-                    self.atom_eval(info, atom, &req.req)
-                }
-            },
+            }
         };
         if let Some(m) = self.memo.borrow_mut().get_mut(slot) {
             if m.len() <= at {
@@ -2274,6 +2268,14 @@ impl<'s, 'a> Search<'s, 'a> {
             }
         }
         t
+    }
+
+    /// The condition a `Cond` atom stands for (`None` for other atoms).
+    fn condition_of<'i>(info: &StmtInfo<'i>, atom: &Atom) -> Option<&'i condition::Condition> {
+        match atom.kind {
+            AtomKind::Cond(i) => info.st.condition.as_ref()?.conditions.get(i),
+            _ => None,
+        }
     }
 
     fn atom_eval(&self, info: &StmtInfo<'_>, atom: &Atom, req: &Request) -> Tri {
@@ -2311,7 +2313,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 }
                 None => Tri::Unknown,
             },
-            AtomKind::Cond(i) => match st.condition.as_ref().and_then(|c| c.conditions.get(i)) {
+            AtomKind::Cond(_) => match Self::condition_of(info, atom) {
                 Some(cond) => condition::evaluate(cond, context, false).result,
                 None => Tri::Unknown,
             },

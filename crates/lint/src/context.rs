@@ -140,7 +140,7 @@ impl<'a> LintContext<'a> {
 /// `f(text)`, worked out once per distinct text: statements repeat the same few ARNs
 /// and actions. Only the first few distinct texts are kept, so a policy of many
 /// different texts costs no more than computing each.
-fn per_text<'t, T: Copy>(
+pub(crate) fn per_text<'t, T: Copy>(
     seen: &mut Vec<(&'t str, T)>,
     text: &'t str,
     f: impl FnOnce(&'t str) -> T,

@@ -1,7 +1,7 @@
 //! PC303 `action-resource-mismatch`: an action that applies to none of the statement's
 //! resources (`s3:GetObject` on the bucket ARN, `s3:ListBucket` on `bucket/*`).
 
-use crate::context::LintContext;
+use crate::context::{per_text, LintContext};
 use crate::registry::RuleMeta;
 use crate::rules::correctness::{has_wildcard, s3_arn, without_variables};
 use policycheck_core::catalog::{
@@ -40,34 +40,6 @@ fn resource_types(text: &str) -> Option<[Option<ResourceType>; 2]> {
     Some([Some(ty), reaches_objects.then_some(ResourceType::Object)])
 }
 
-/// [`resource_types`] for each distinct resource text of a policy, worked out once: most
-/// policies name the same one or two ARNs in statement after statement.
-#[derive(Default)]
-struct TypeMemo<'a> {
-    known: Vec<(&'a str, Option<[Option<ResourceType>; 2]>)>,
-}
-
-impl<'a> TypeMemo<'a> {
-    /// Add the types `text` can match to `out`; `false` when it cannot be typed.
-    fn add(&mut self, text: &'a str, out: &mut Vec<ResourceType>) -> bool {
-        let types = match self.known.iter().find(|(t, _)| *t == text) {
-            Some((_, types)) => *types,
-            None => {
-                let types = resource_types(text);
-                self.known.push((text, types));
-                types
-            }
-        };
-        match types {
-            Some(types) => {
-                out.extend(types.into_iter().flatten());
-                true
-            }
-            None => false,
-        }
-    }
-}
-
 /// "objects", "buckets", …
 fn plural(t: ResourceType) -> &'static str {
     match t {
@@ -98,7 +70,8 @@ fn kinds(types: &[ResourceType]) -> String {
 
 /// PC303
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let mut memo = TypeMemo::default();
+    // The types of each distinct resource text (statements repeat the same few ARNs).
+    let mut seen = Vec::new();
     // One list for all statements, emptied for each: no allocation per statement.
     let mut present: Vec<ResourceType> = Vec::new();
     for st in &ctx.policy.statements {
@@ -109,10 +82,15 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         present.clear();
-        let typed = resource
-            .items
-            .iter()
-            .all(|item| memo.add(&item.text.value, &mut present));
+        let typed = resource.items.iter().all(|item| {
+            match per_text(&mut seen, &item.text.value, resource_types) {
+                Some(types) => {
+                    present.extend(types.into_iter().flatten());
+                    true
+                }
+                None => false,
+            }
+        });
         if !typed || present.is_empty() {
             continue;
         }

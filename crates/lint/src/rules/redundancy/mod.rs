@@ -112,13 +112,11 @@ impl<'a> Coverage<'a> {
         if p.pattern.has_vars() {
             return false;
         }
-        // A literal ARN (no wildcard, no variable: every component literal, read from the
-        // tokens without splitting the pattern into components). Without `$` (no
-        // `${*}`-style escape) the text is its value, else the literal tokens spell it.
-        let toks = q.pattern.toks();
-        if toks.iter().all(|t| matches!(t, Tok::Lit(_))) {
+        // A literal ARN: without `$` (no `${*}`-style escape) the text is its value, else
+        // the literal tokens spell it.
+        if q.pattern.is_literal() {
             let text = if q.text.value.contains('$') {
-                let lits = toks.iter().filter_map(|t| match t {
+                let lits = q.pattern.toks().iter().filter_map(|t| match t {
                     Tok::Lit(l) => Some(l.as_str()),
                     _ => None,
                 });
