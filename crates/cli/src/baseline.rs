@@ -103,20 +103,23 @@ pub struct Identity {
 /// the file's JSON is parsed again (once) only for one that does not.
 pub struct Identifier<'a> {
     file: &'a FileOutcome,
+    /// Where the tree is built if it is needed (`Arena::new` allocates nothing).
+    arena: &'a pjson::Arena,
     tree: std::cell::OnceCell<Option<pjson::Json<'a>>>,
 }
 
 impl<'a> Identifier<'a> {
-    pub fn new(file: &'a FileOutcome) -> Self {
+    pub fn new(file: &'a FileOutcome, arena: &'a pjson::Arena) -> Self {
         Identifier {
             file,
+            arena,
             tree: std::cell::OnceCell::new(),
         }
     }
 
     fn tree(&self) -> Option<&pjson::Json<'a>> {
         self.tree
-            .get_or_init(|| pjson::parse(&self.file.text).value)
+            .get_or_init(|| pjson::parse(&self.file.text, self.arena).value)
             .as_ref()
     }
 

@@ -10,39 +10,46 @@
 
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{ceil_char_boundary, floor_char_boundary, Span};
-use std::borrow::Cow;
 use std::collections::hash_map::{Entry, HashMap};
+
+/// The arena a JSON tree lives in (see [`parse`]): every array's items and object's
+/// members are one slice of it, so building the tree costs no allocation per node and
+/// dropping it costs nothing. One arena can hold several trees; reuse it with
+/// `reset` once they are gone.
+pub use bumpalo::Bump as Arena;
 
 /// Deepest nesting accepted. A bucket policy needs about 6 levels.
 pub const MAX_DEPTH: usize = 128;
 
 /// A JSON value with its span.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Json<'a> {
     pub kind: JsonKind<'a>,
     pub span: Span,
 }
 
 /// One member of a JSON object.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Member<'a> {
-    /// Borrowed from the text unless the key has escapes.
-    pub key: Cow<'a, str>,
+    /// Borrowed from the text, or from the arena when the key has escapes.
+    pub key: &'a str,
     /// The key's span, quotes included.
     pub key_span: Span,
     pub value: Json<'a>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum JsonKind<'a> {
     Null,
     Bool(bool),
     /// The number exactly as written.
     Number(&'a str),
-    /// Borrowed from the text unless the string has escapes.
-    String(Cow<'a, str>),
-    Array(Vec<Json<'a>>),
-    Object(Vec<Member<'a>>),
+    /// Borrowed from the text, or from the arena when the string has escapes.
+    String(&'a str),
+    /// In the arena.
+    Array(&'a [Json<'a>]),
+    /// In the arena, in text order.
+    Object(&'a [Member<'a>]),
 }
 
 impl<'a> Json<'a> {
@@ -58,15 +65,15 @@ impl<'a> Json<'a> {
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.kind {
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self.kind {
             JsonKind::String(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn as_object(&self) -> Option<&[Member<'a>]> {
-        match &self.kind {
+    pub fn as_object(&self) -> Option<&'a [Member<'a>]> {
+        match self.kind {
             JsonKind::Object(m) => Some(m),
             _ => None,
         }
@@ -133,9 +140,12 @@ pub struct Parsed<'a> {
 }
 
 /// Parse raw bytes: checks UTF-8 first (reporting the first bad byte).
-pub fn parse_bytes(bytes: &[u8]) -> Result<(&str, Parsed<'_>), Box<Diagnostic>> {
+pub fn parse_bytes<'a>(
+    bytes: &'a [u8],
+    arena: &'a Arena,
+) -> Result<(&'a str, Parsed<'a>), Box<Diagnostic>> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text, parse(text))),
+        Ok(text) => Ok((text, parse(text, arena))),
         Err(e) => {
             let at = e.valid_up_to();
             let bad = bytes.get(at).copied().unwrap_or(0);
@@ -150,8 +160,34 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<(&str, Parsed<'_>), Box<Diagnostic>> 
     }
 }
 
-/// Parse a text.
-pub fn parse(text: &str) -> Parsed<'_> {
+/// An arena sized for the tree of a `len`-byte text: one allocation for the usual
+/// policy (the tree takes about three times as many bytes as a pretty-printed text).
+pub fn arena_for(len: usize) -> Arena {
+    Arena::with_capacity(len.saturating_mul(3).min(1 << 24) + 256)
+}
+
+/// Run `f` with this thread's spare arena, emptied afterwards and kept for the next
+/// call, so parsing file after file allocates no arena at all (with the system
+/// allocator, a fresh large block per file also makes it consolidate every small
+/// block freed since the last one). A nested call gets an arena of its own; an arena
+/// grown past 1 MiB (a huge file) is freed rather than kept.
+pub fn with_arena<R>(len: usize, f: impl FnOnce(&Arena) -> R) -> R {
+    thread_local! {
+        static SPARE: std::cell::Cell<Option<Arena>> = const { std::cell::Cell::new(None) };
+    }
+    let mut arena = SPARE
+        .with(std::cell::Cell::take)
+        .unwrap_or_else(|| arena_for(len));
+    let out = f(&arena);
+    if arena.allocated_bytes() <= 1 << 20 {
+        arena.reset();
+        SPARE.with(|spare| spare.set(Some(arena)));
+    }
+    out
+}
+
+/// Parse a text; the tree's arrays and objects are allocated in `arena`.
+pub fn parse<'a>(text: &'a str, arena: &'a Arena) -> Parsed<'a> {
     if text.len() > u32::MAX as usize / 2 {
         return Parsed {
             value: None,
@@ -164,11 +200,12 @@ pub fn parse(text: &str) -> Parsed<'_> {
     }
     let mut p = Parser {
         text,
+        arena,
         bytes: text.as_bytes(),
         pos: 0,
         diagnostics: Vec::new(),
-        items: Vec::new(),
-        members: Vec::new(),
+        items: BumpVec::with_capacity_in(64, arena),
+        members: BumpVec::with_capacity_in(32, arena),
     };
     let value = p.document();
     match value {
@@ -211,16 +248,20 @@ fn syntax_help(message: &str) -> &'static str {
 
 struct Parser<'a> {
     text: &'a str,
+    arena: &'a Arena,
     bytes: &'a [u8],
     pos: usize,
     diagnostics: Vec<Diagnostic>,
     /// Scratch stacks for the arrays and objects being read: an array's items (an
-    /// object's members) are pushed here above the enclosing ones' and moved into a
-    /// vector of exactly their number when it closes. One allocation per array or
-    /// object, instead of a vector grown item by item.
-    items: Vec<Json<'a>>,
-    members: Vec<Member<'a>>,
+    /// object's members) are pushed here above the enclosing ones' and copied into a
+    /// slice of the arena of exactly their number when it closes.
+    items: BumpVec<'a, Json<'a>>,
+    members: BumpVec<'a, Member<'a>>,
 }
+
+/// A vector in the arena: the scratch stacks grow there, not in the heap (a policy's
+/// `Statement` array alone is kilobytes of items).
+type BumpVec<'a, T> = bumpalo::collections::Vec<'a, T>;
 
 type PResult<T> = Result<T, Box<Diagnostic>>;
 
@@ -508,14 +549,14 @@ impl<'a> Parser<'a> {
 
     /// Parse a string starting at `"`; returns the unescaped text.
     #[inline]
-    fn string(&mut self) -> PResult<Cow<'a, str>> {
+    fn string(&mut self) -> PResult<&'a str> {
         let start = self.pos;
         // The common case, a string without escapes, borrows from the text.
         let text: &'a str = self.text;
         let end = plain_run(self.bytes, start + 1);
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
-            return Ok(Cow::Borrowed(&text[start + 1..end]));
+            return Ok(&text[start + 1..end]);
         }
         self.escaped_string(start)
     }
@@ -523,7 +564,7 @@ impl<'a> Parser<'a> {
     /// [`Self::string`] past its fast path: a string with escapes (or an error). Kept
     /// out of line so the fast path stays small.
     #[inline(never)]
-    fn escaped_string(&mut self, start: usize) -> PResult<Cow<'a, str>> {
+    fn escaped_string(&mut self, start: usize) -> PResult<&'a str> {
         self.pos = start + 1; // opening quote
         let mut out = String::new();
         loop {
@@ -535,7 +576,7 @@ impl<'a> Parser<'a> {
                 None => return Err(self.err(start, self.pos, "unterminated string")),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(Cow::Owned(out));
+                    return Ok(self.arena.alloc_str(&out));
                 }
                 Some(b'\\') => {
                     let esc = self.pos;
@@ -622,7 +663,7 @@ impl<'a> Parser<'a> {
         if self.peek() == Some(b']') {
             self.pos += 1;
             return Ok(Json {
-                kind: JsonKind::Array(Vec::new()),
+                kind: JsonKind::Array(&[]),
                 span: sp(start, self.pos),
             });
         }
@@ -657,7 +698,8 @@ impl<'a> Parser<'a> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    let items: Vec<Json<'a>> = self.items.split_off(base);
+                    let items = self.arena.alloc_slice_copy(&self.items[base..]);
+                    self.items.truncate(base);
                     return Ok(Json {
                         kind: JsonKind::Array(items),
                         span: sp(start, self.pos),
@@ -680,12 +722,12 @@ impl<'a> Parser<'a> {
     fn object(&mut self, depth: usize) -> PResult<Json<'a>> {
         let start = self.pos;
         self.pos += 1;
-        let mut index: Option<HashMap<Cow<'a, str>, Span>> = None;
+        let mut index: Option<HashMap<&'a str, Span>> = None;
         self.skip_ws()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
             return Ok(Json {
-                kind: JsonKind::Object(Vec::new()),
+                kind: JsonKind::Object(&[]),
                 span: sp(start, self.pos),
             });
         }
@@ -745,10 +787,10 @@ impl<'a> Parser<'a> {
                     members
                         .iter()
                         .rev()
-                        .map(|m| (m.key.clone(), m.key_span))
+                        .map(|m| (m.key, m.key_span))
                         .collect::<HashMap<_, _>>()
                 });
-                match index.entry(key.clone()) {
+                match index.entry(key) {
                     Entry::Occupied(e) => Some(*e.get()),
                     Entry::Vacant(e) => {
                         e.insert(key_span);
@@ -803,7 +845,8 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    let members: Vec<Member<'a>> = self.members.split_off(base);
+                    let members = self.arena.alloc_slice_copy(&self.members[base..]);
+                    self.members.truncate(base);
                     return Ok(Json {
                         kind: JsonKind::Object(members),
                         span: sp(start, self.pos),
@@ -837,7 +880,16 @@ impl WithHelp for Box<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{plain_run, pointer_at, Diagnostic, JsonKind, Parsed, Span, MAX_DEPTH};
+
+    /// `super::parse` in an arena of its own, kept for the rest of the test.
+    fn parse(text: &str) -> Parsed<'_> {
+        super::parse(text, Box::leak(Box::new(super::Arena::new())))
+    }
+
+    fn parse_bytes(bytes: &[u8]) -> Result<(&str, Parsed<'_>), Box<crate::Diagnostic>> {
+        super::parse_bytes(bytes, Box::leak(Box::new(super::Arena::new())))
+    }
 
     #[test]
     fn whitespace_runs_of_every_length_and_mix_are_skipped() {

@@ -37,13 +37,17 @@ pub fn parse_policy(text: &str) -> ParseOutput {
 
 /// Parse a policy of the given kind from text.
 pub fn parse_policy_as(text: &str, kind: PolicyKind) -> ParseOutput {
-    parse_policy_tree(text, kind).1
+    json::with_arena(text.len(), |arena| parse_policy_tree(text, arena, kind).1)
 }
 
 /// [`parse_policy_as`], also returning the JSON tree (`None` when the text is not JSON),
-/// for callers that locate findings by JSON pointer.
-pub fn parse_policy_tree(text: &str, kind: PolicyKind) -> (Option<Json<'_>>, ParseOutput) {
-    let parsed = json::parse(text);
+/// allocated in `arena`, for callers that locate findings by JSON pointer.
+pub fn parse_policy_tree<'a>(
+    text: &'a str,
+    arena: &'a json::Arena,
+    kind: PolicyKind,
+) -> (Option<Json<'a>>, ParseOutput) {
+    let parsed = json::parse(text, arena);
     let mut diagnostics = parsed.diagnostics;
     let policy = parsed.value.as_ref().and_then(|root| {
         let (p, d) = parse_json_policy(root, kind);
@@ -64,7 +68,7 @@ pub fn parse_policy_tree(text: &str, kind: PolicyKind) -> (Option<Json<'_>>, Par
 pub fn parse_policy_bytes(bytes: &[u8], kind: PolicyKind) -> ParseOutput {
     match std::str::from_utf8(bytes) {
         Ok(text) => parse_policy_as(text, kind),
-        Err(_) => match json::parse_bytes(bytes) {
+        Err(_) => match json::parse_bytes(bytes, &json::Arena::new()) {
             Err(d) => ParseOutput {
                 policy: None,
                 diagnostics: vec![*d],
@@ -402,7 +406,7 @@ impl Lower {
                 }
                 STATEMENT => {
                     statement_key_span = Some(k.member.key_span);
-                    match &v.kind {
+                    match v.kind {
                         JsonKind::Object(_) => statements.push(self.statement(v, 0)),
                         JsonKind::Array(items) => {
                             if items.is_empty() {
@@ -610,7 +614,7 @@ impl Lower {
         m: &'j Member<'t>,
         what: &dyn Fn() -> String,
     ) -> Option<&'j [Json<'t>]> {
-        match &m.value.kind {
+        match m.value.kind {
             JsonKind::String(_) => Some(std::slice::from_ref(&m.value)),
             JsonKind::Array(items) => {
                 if items.is_empty() {
@@ -628,7 +632,7 @@ impl Lower {
                         ok = false;
                     }
                 }
-                ok.then_some(items.as_slice())
+                ok.then_some(items)
             }
             _ => {
                 self.wrong_type(&m.value, &what(), "a string or an array of strings");
@@ -639,7 +643,7 @@ impl Lower {
 
     fn principal(&mut self, m: &Member, negated: bool) -> Option<PrincipalElement> {
         let what = if negated { "NotPrincipal" } else { "Principal" };
-        let value = match &m.value.kind {
+        let value = match m.value.kind {
             JsonKind::String(s) if s == "*" => PrincipalValue::Anyone,
             JsonKind::String(s) => {
                 self.push(
@@ -987,14 +991,14 @@ impl Lower {
         op: Option<crate::condition::Operator>,
     ) -> Vec<CondValue> {
         let scalar = |v: &Json| -> Option<String> {
-            match &v.kind {
+            match v.kind {
                 JsonKind::String(s) => Some(s.to_string()),
                 JsonKind::Number(n) => Some(n.to_string()),
                 JsonKind::Bool(b) => Some(b.to_string()),
                 _ => None,
             }
         };
-        let items: &[Json] = match &km.value.kind {
+        let items: &[Json] = match km.value.kind {
             JsonKind::Array(items) => {
                 if items.is_empty() {
                     self.push(

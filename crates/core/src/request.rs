@@ -385,7 +385,7 @@ fn req_err(span: Span, msg: impl Into<String>) -> Diagnostic {
 
 /// Turn a JSON scalar into a context string (numbers keep their text, booleans become `true`/`false`).
 fn ctx_scalar(v: &Json) -> Option<String> {
-    match &v.kind {
+    match v.kind {
         JsonKind::String(s) => Some(s.to_string()),
         JsonKind::Number(n) => Some(n.to_string()),
         JsonKind::Bool(b) => Some(b.to_string()),
@@ -416,7 +416,7 @@ pub fn parse_context(v: &Json) -> Result<Context, Diagnostic> {
                 ),
             ));
         }
-        let value = match &m.value.kind {
+        let value = match m.value.kind {
             JsonKind::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for it in items {
@@ -457,7 +457,8 @@ pub fn parse_context(v: &Json) -> Result<Context, Diagnostic> {
 
 /// Parse a request file's text. Errors carry spans into `text`.
 pub fn parse_request_file(text: &str) -> Result<RequestFile, Vec<Diagnostic>> {
-    let parsed = json::parse(text);
+    let arena = json::arena_for(text.len());
+    let parsed = json::parse(text, &arena);
     let Some(root) = parsed.value else {
         return Err(parsed.diagnostics);
     };
@@ -519,7 +520,7 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
                 bucket_account = s;
             }
             "identity_policies" => {
-                let JsonKind::Array(items) = &m.value.kind else {
+                let JsonKind::Array(items) = m.value.kind else {
                     return Err(req_err(m.value.span, "`identity_policies` must be an array of policy objects"));
                 };
                 for it in items {

@@ -306,7 +306,8 @@ fn json_error_spans_stay_inside_the_text_and_on_character_boundaries() {
         deep.as_str(),   // the depth limit reached exactly at the end
         deep_e.as_str(), // … and at a non-ASCII character
     ] {
-        let out = json::parse(text);
+        let arena = json::Arena::new();
+        let out = json::parse(text, &arena);
         assert!(out.value.is_none(), "{text}");
         let d = out.diagnostics.last().unwrap();
         let r = d.primary_span().range();
@@ -662,7 +663,7 @@ fn deep_nesting_is_a_clear_error_not_a_stack_overflow() {
         "[".repeat(json::MAX_DEPTH - 1),
         "]".repeat(json::MAX_DEPTH - 1)
     );
-    assert!(json::parse(&ok).value.is_some());
+    assert!(json::parse(&ok, &json::Arena::new()).value.is_some());
 }
 
 #[test]
@@ -749,7 +750,7 @@ fn invalid_utf8_names_the_offset() {
         );
         assert_eq!(d.primary_span().range(), at..at + 1);
         // The JSON layer reports the same.
-        let e = json::parse_bytes(&bytes).unwrap_err();
+        let e = json::parse_bytes(&bytes, &json::Arena::new()).unwrap_err();
         assert_eq!(e.primary_span(), d.primary_span());
     }
     // Truncated at the very end of the input.

@@ -76,14 +76,16 @@ pub fn lint_bytes(bytes: &[u8], options: &LintOptions) -> LintResult {
 
 /// Lint a text (already UTF-8: not checked again).
 pub fn lint(text: &str, options: &LintOptions) -> LintResult {
-    let (tree, parsed) = policycheck_core::parse_policy_tree(text, PolicyKind::Resource);
-    let mut result = lint_parsed_sized(&parsed, text, text.len(), options);
-    if let Some(tree) = &tree {
-        for d in &mut result.diagnostics {
-            d.pointer = Some(policycheck_core::json::pointer_at(tree, d.primary_span()).into());
+    policycheck_core::json::with_arena(text.len(), |arena| {
+        let (tree, parsed) = policycheck_core::parse_policy_tree(text, arena, PolicyKind::Resource);
+        let mut result = lint_parsed_sized(&parsed, text, text.len(), options);
+        if let Some(tree) = &tree {
+            for d in &mut result.diagnostics {
+                d.pointer = Some(policycheck_core::json::pointer_at(tree, d.primary_span()).into());
+            }
         }
-    }
-    result
+        result
+    })
 }
 
 /// [`lint_bytes`] on a policy already parsed from `bytes` (the simulator parses once

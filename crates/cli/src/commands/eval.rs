@@ -105,7 +105,8 @@ fn parse_context_flag(ctx: &mut Context, seen: &mut Vec<String>, flag: &str) -> 
         return Err(format!("--context `{flag}`: the key is empty"));
     }
     let value = if value.trim_start().starts_with('[') {
-        let parsed = json::parse(value);
+        let arena = json::Arena::new();
+        let parsed = json::parse(value, &arena);
         let Some(v) = parsed.value.filter(|_| parsed.diagnostics.is_empty()) else {
             return Err(format!(
                 "--context `{flag}`: the list is not a JSON array of strings"
@@ -113,8 +114,8 @@ fn parse_context_flag(ctx: &mut Context, seen: &mut Vec<String>, flag: &str) -> 
         };
         let mut one = Context::new();
         let obj = json::Json {
-            kind: json::JsonKind::Object(vec![json::Member {
-                key: key.into(),
+            kind: json::JsonKind::Object(&[json::Member {
+                key,
                 key_span: v.span,
                 value: v,
             }]),
@@ -164,7 +165,8 @@ pub fn run(args: &EvalArgs) -> ExitCode {
             Err(e) => return fail(&e),
         };
         let text = String::from_utf8_lossy(&input.bytes).into_owned();
-        let parsed = json::parse(&text);
+        let arena = json::arena_for(text.len());
+        let parsed = json::parse(&text, &arena);
         let Some(root) = parsed.value.filter(|_| parsed.diagnostics.is_empty()) else {
             print_diagnostics(&input.name, &text, &parsed.diagnostics, args.color);
             return ExitCode::from(2);

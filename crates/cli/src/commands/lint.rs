@@ -398,7 +398,9 @@ impl FileOutcome {
     pub fn identities(&self) -> std::borrow::Cow<'_, [crate::baseline::Identity]> {
         match &self.ids {
             Some(ids) => std::borrow::Cow::Borrowed(ids),
-            None => std::borrow::Cow::Owned(crate::baseline::Identifier::new(self).all()),
+            None => std::borrow::Cow::Owned(
+                crate::baseline::Identifier::new(self, &policycheck_core::json::Arena::new()).all(),
+            ),
         }
     }
 }
@@ -891,7 +893,9 @@ fn lint_inputs(
         // selected and suppressed, so that both agree.
         let sarif = args.format == Format::Sarif || args.sarif_file.is_some();
         if sarif || args.write_baseline.is_some() || baseline.is_some() {
-            f.ids = Some(crate::baseline::Identifier::new(&f).all());
+            f.ids = Some(
+                crate::baseline::Identifier::new(&f, &policycheck_core::json::Arena::new()).all(),
+            );
         }
         // The baseline: record every finding, or drop the ones it records.
         let uses_baseline = args.write_baseline.is_some() || baseline.is_some();

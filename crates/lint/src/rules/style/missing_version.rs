@@ -22,7 +22,8 @@ pub const RULE: RuleMeta = RuleMeta {
 /// Whether the document has a `Version` member in any case (then an invalid value is
 /// PC008's or PC004's business, and a mis-cased name PC003's).
 fn has_version_member(text: &str) -> bool {
-    match json::parse(text).value.map(|v| v.kind) {
+    let arena = json::arena_for(text.len());
+    match json::parse(text, &arena).value.map(|v| v.kind) {
         Some(JsonKind::Object(members)) => members
             .iter()
             .any(|m| m.key.eq_ignore_ascii_case("Version")),
