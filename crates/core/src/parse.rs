@@ -240,7 +240,7 @@ impl Lower {
         for m in members {
             // Exact spelling first (the usual case), then any case.
             let idx =
-                exact(&m.key).or_else(|| known.iter().position(|k| k.eq_ignore_ascii_case(&m.key)));
+                exact(m.key).or_else(|| known.iter().position(|k| k.eq_ignore_ascii_case(m.key)));
             let found = idx.and_then(|i| known.get(i).map(|c| (i, *c)));
             match found {
                 Some((idx, c)) => {
@@ -903,7 +903,7 @@ impl Lower {
         // A repeated operator was reported by the JSON parser as a duplicate key (AWS
         // rejects it); both blocks are still evaluated (the stricter reading: both must hold).
         for opm in ops {
-            let op = match parse_operator(&opm.key) {
+            let op = match parse_operator(opm.key) {
                 Ok(op) => Some(op),
                 Err(OperatorProblem::MisCased(op)) => {
                     self.push(
@@ -938,7 +938,7 @@ impl Lower {
                         format!("unknown condition operator `{}`", opm.key),
                     )
                     .with_label("unknown operator");
-                    d = match suggest_operator(&opm.key) {
+                    d = match suggest_operator(opm.key) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
                         None => d.with_help("see the IAM condition operators: String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn*, Null"),
                     };

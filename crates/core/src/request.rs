@@ -407,7 +407,7 @@ pub fn parse_context(v: &Json) -> Result<Context, Diagnostic> {
     };
     let mut ctx = Context::new();
     for m in members {
-        if ctx.contains(&m.key) {
+        if ctx.contains(m.key) {
             return Err(req_err(
                 m.key_span,
                 format!(
@@ -450,7 +450,7 @@ pub fn parse_context(v: &Json) -> Result<Context, Diagnostic> {
                 }
             },
         };
-        ctx.insert(&m.key, value);
+        ctx.insert(m.key, value);
     }
     Ok(ctx)
 }
@@ -497,7 +497,7 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
         })
     };
     for m in members {
-        match &*m.key {
+        match m.key {
             "principal" => {
                 let s = string_of(&m.value, "principal")?;
                 principal = Some(Caller::parse(&s).map_err(|e| req_err(m.value.span, e))?);
