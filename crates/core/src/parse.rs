@@ -644,7 +644,7 @@ impl Lower {
     fn principal(&mut self, m: &Member, negated: bool) -> Option<PrincipalElement> {
         let what = if negated { "NotPrincipal" } else { "Principal" };
         let value = match m.value.kind {
-            JsonKind::String(s) if s == "*" => PrincipalValue::Anyone,
+            JsonKind::String("*") => PrincipalValue::Anyone,
             JsonKind::String(s) => {
                 self.push(
                     Diagnostic::new(&codes::INVALID_PRINCIPAL, m.value.span, format!("`{what}` must be \"*\" or an object such as {{\"AWS\": …}}, found the string `{s}`"))
