@@ -857,25 +857,47 @@ fn all_keys() -> impl Iterator<Item = &'static ConditionKeyInfo> {
 /// Looks up a condition key, ASCII case-insensitive (spec §3.2). Exact names first, then
 /// tag families by prefix: `"AWS:principaltag/Team"` gives the `aws:PrincipalTag/` entry.
 /// The part after a family's slash is not checked (it may even be empty). `None` if unknown.
+type KeyTable =
+    std::collections::HashMap<Vec<u8>, &'static ConditionKeyInfo, crate::collections::FastBuild>;
+
+/// Exact (not prefix) key names by their lower-cased name (the analysis and several
+/// rules look up every condition's key); the first entry of a name wins, as in a scan.
+static EXACT_KEYS: std::sync::LazyLock<KeyTable> = std::sync::LazyLock::new(|| {
+    let mut m = std::collections::HashMap::with_hasher(crate::collections::FastBuild);
+    for k in all_keys().filter(|k| !k.prefix) {
+        m.entry(k.name.to_ascii_lowercase().into_bytes())
+            .or_insert(k);
+    }
+    m
+});
+
 pub fn condition_key(name: &str) -> Option<&'static ConditionKeyInfo> {
-    // Exact names by hash of the lower-cased name (the analysis and several rules look
-    // up every condition's key); the first entry of a name wins, as in a scan.
-    static EXACT: std::sync::LazyLock<
-        std::collections::HashMap<
-            Vec<u8>,
-            &'static ConditionKeyInfo,
-            crate::collections::FastBuild,
-        >,
-    > = std::sync::LazyLock::new(|| {
-        let mut m = std::collections::HashMap::with_hasher(crate::collections::FastBuild);
-        for k in all_keys().filter(|k| !k.prefix) {
-            m.entry(k.name.to_ascii_lowercase().into_bytes())
-                .or_insert(k);
+    get_ignore_ascii_case(&EXACT_KEYS, name).or_else(|| prefix_key(name))
+}
+
+/// The tag family (`aws:PrincipalTag/`, …) `name` belongs to.
+fn prefix_key(name: &str) -> Option<&'static ConditionKeyInfo> {
+    all_keys().find(|k| k.prefix && starts_with_ignore_ascii_case(name, k.name))
+}
+
+/// What the policy model keeps of a condition key: [`condition_key`], and for a key the
+/// catalogue names exactly (in any case) its lower-cased name as a `'static` string, so
+/// the model need not copy it.
+pub fn condition_key_entry(
+    name: &str,
+) -> (Option<&'static ConditionKeyInfo>, Option<&'static str>) {
+    let mut buf = [0u8; 128];
+    let exact = buf.get_mut(..name.len()).and_then(|lower| {
+        for (d, c) in lower.iter_mut().zip(name.bytes()) {
+            *d = c.to_ascii_lowercase();
         }
-        m
+        let table: &'static KeyTable = &EXACT_KEYS;
+        table.get_key_value(&*lower)
     });
-    get_ignore_ascii_case(&EXACT, name)
-        .or_else(|| all_keys().find(|k| k.prefix && starts_with_ignore_ascii_case(name, k.name)))
+    match exact {
+        Some((lc, info)) => (Some(*info), std::str::from_utf8(lc).ok()),
+        None => (prefix_key(name), None),
+    }
 }
 
 /// For a key that [`condition_key`] does not know, the documented name it most likely

@@ -9,6 +9,7 @@ use crate::source::{Span, Spanned};
 use crate::values::{parse_base64, parse_date, Decimal, Instant};
 use ipnet::IpNet;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 
@@ -217,6 +218,13 @@ pub struct Operator {
 }
 
 impl Operator {
+    /// The operator's documented name, when `text` spells it exactly and it is a plain
+    /// operator (no set prefix, no `IfExists`): what the model keeps without a copy.
+    pub fn static_name(&self, text: &str) -> Option<&'static str> {
+        let name = self.base.name();
+        (self.set.is_none() && !self.if_exists && text == name).then_some(name)
+    }
+
     /// Whether `text` is exactly this operator's canonical spelling (no allocation).
     fn spelled(&self, text: &str) -> bool {
         let set = match self.set {
@@ -537,14 +545,18 @@ fn decimal(s: &[u8], max: usize) -> Option<u32> {
 /// One `(operator, key, values)` triple.
 #[derive(Clone, Debug)]
 pub struct Condition {
-    /// The operator as written.
-    pub operator: Spanned<String>,
+    /// The operator as written (borrowed from the operator table when it is spelled as
+    /// documented, the usual case: no allocation).
+    pub operator: Spanned<Cow<'static, str>>,
     /// `None` when the operator is unknown (not evaluable).
     pub op: Option<Operator>,
-    /// The key as written.
-    pub key: Spanned<String>,
-    /// The key lower-cased, for lookups (key names are case-insensitive).
-    pub key_lc: String,
+    /// The key as written (borrowed from the key catalogue when spelled as documented).
+    pub key: Spanned<Cow<'static, str>>,
+    /// The key lower-cased, for lookups (key names are case-insensitive); borrowed from
+    /// the catalogue for a known key.
+    pub key_lc: Cow<'static, str>,
+    /// The catalogue's entry for the key (`catalog::condition_key`), looked up once here.
+    pub info: Option<&'static crate::catalog::ConditionKeyInfo>,
     pub values: Vec<CondValue>,
     /// Span of the value (string or array).
     pub values_span: Span,

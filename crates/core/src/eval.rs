@@ -488,8 +488,8 @@ pub fn eval_statement(
             let out = condition::evaluate(cond, &req.context, true);
             cond_acc = cond_acc.and(out.result);
             conditions.push(ConditionTrace {
-                operator: cond.operator.value.clone(),
-                key: cond.key.value.clone(),
+                operator: cond.operator.value.to_string(),
+                key: cond.key.value.to_string(),
                 values: cond.values.iter().map(|v| v.text.value.clone()).collect(),
                 request_value: req.context.get(&cond.key_lc).cloned(),
                 result: out.result.into(),

@@ -12,6 +12,7 @@ use crate::model::*;
 use crate::pattern::{ArnPattern, Pattern, Syntax};
 use crate::request::is_account_id;
 use crate::source::{Span, Spanned};
+use std::borrow::Cow;
 
 /// The outcome of reading a policy: the model (absent only when the text is not
 /// JSON or not an object) and every diagnostic found.
@@ -965,14 +966,36 @@ impl Lower {
                     .with_help("name at least one condition key"),
                 );
             }
-            conditions.reserve(keys.len());
+            if conditions.capacity() == 0 {
+                // Every operator's keys at once (one allocation for the usual block).
+                conditions.reserve(
+                    ops.iter()
+                        .map(|o| o.value.as_object().map_or(0, <[_]>::len))
+                        .sum(),
+                );
+            }
+            // Names spelled as documented (the usual case) are borrowed, not copied.
+            let operator: Cow<'static, str> = match op.and_then(|o| o.static_name(opm.key)) {
+                Some(name) => Cow::Borrowed(name),
+                None => Cow::Owned(opm.key.to_string()),
+            };
             for km in keys {
                 let values = self.condition_values(km, op);
+                let (info, lc) = crate::catalog::condition_key_entry(km.key);
+                let key: Cow<'static, str> = match info {
+                    Some(i) if lc.is_some() && i.name == km.key => Cow::Borrowed(i.name),
+                    _ => Cow::Owned(km.key.to_string()),
+                };
+                let key_lc: Cow<'static, str> = match lc {
+                    Some(lc) => Cow::Borrowed(lc),
+                    None => Cow::Owned(km.key.to_ascii_lowercase()),
+                };
                 conditions.push(Condition {
-                    operator: Spanned::new(opm.key.to_string(), opm.key_span),
+                    operator: Spanned::new(operator.clone(), opm.key_span),
                     op,
-                    key: Spanned::new(km.key.to_string(), km.key_span),
-                    key_lc: km.key.to_ascii_lowercase(),
+                    key: Spanned::new(key, km.key_span),
+                    key_lc,
+                    info,
                     values,
                     values_span: km.value.span,
                 });
@@ -1179,6 +1202,78 @@ pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn condition_names_are_borrowed_only_when_spelled_as_documented() {
+        let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {
+            "IpAddress": {"aws:SourceIp": "10.0.0.0/8", "AWS:SOURCEIP": "10.0.0.0/8"},
+            "StringEqualsIfExists": {"aws:PrincipalTag/Team": "a", "x:Unknown": "b"},
+            "stringequals": {"s3:prefix": "p"}}}}"#;
+        let policy = parse_policy(text).policy.unwrap();
+        let conds = &policy.statements[0].condition.as_ref().unwrap().conditions;
+        let seen: Vec<_> = conds
+            .iter()
+            .map(|c| {
+                (
+                    &*c.operator.value,
+                    matches!(c.operator.value, Cow::Borrowed(_)),
+                    &*c.key.value,
+                    matches!(c.key.value, Cow::Borrowed(_)),
+                    &*c.key_lc,
+                    c.info.map(|i| i.name),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "IpAddress",
+                    true,
+                    "aws:SourceIp",
+                    true,
+                    "aws:sourceip",
+                    Some("aws:SourceIp")
+                ),
+                // Mis-cased: the text as written is kept; the lookup name is the same.
+                (
+                    "IpAddress",
+                    true,
+                    "AWS:SOURCEIP",
+                    false,
+                    "aws:sourceip",
+                    Some("aws:SourceIp")
+                ),
+                // An `IfExists` operator and a tag family are copied.
+                (
+                    "StringEqualsIfExists",
+                    false,
+                    "aws:PrincipalTag/Team",
+                    false,
+                    "aws:principaltag/team",
+                    Some("aws:PrincipalTag/")
+                ),
+                (
+                    "StringEqualsIfExists",
+                    false,
+                    "x:Unknown",
+                    false,
+                    "x:unknown",
+                    None
+                ),
+                // A mis-cased operator keeps its spelling (and is reported).
+                (
+                    "stringequals",
+                    false,
+                    "s3:prefix",
+                    true,
+                    "s3:prefix",
+                    Some("s3:prefix")
+                ),
+            ]
+        );
+    }
 
     fn codes_of(text: &str) -> Vec<&'static str> {
         parse_policy(text)

@@ -264,7 +264,7 @@ pub fn missing_context(
                 if !req.context.contains(&cond.key.value)
                     && !out.iter().any(|k| k.eq_ignore_ascii_case(&cond.key.value))
                 {
-                    out.push(cond.key.value.clone());
+                    out.push(cond.key.value.to_string());
                 }
             }
         }
@@ -316,10 +316,10 @@ pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
         }
         if let Some(c) = &st.condition {
             for cond in &c.conditions {
-                if seen.contains(&cond.key_lc) {
+                if seen.iter().any(|k| *k == cond.key_lc) {
                     continue;
                 }
-                seen.push(cond.key_lc.clone());
+                seen.push(cond.key_lc.to_string());
                 let info = catalog::condition_key(&cond.key.value);
                 let ty = match (info, cond.op.map(|o| o.base.family())) {
                     (Some(i), _) => i.ty.as_str().to_string(),
@@ -333,7 +333,7 @@ pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
                 let multivalued =
                     info.is_some_and(|i| i.multivalued) || cond.op.is_some_and(|o| o.set.is_some());
                 keys.push(serde_json::json!({
-                    "key": info.map_or(cond.key.value.clone(), |i| if i.prefix { cond.key.value.clone() } else { i.name.to_string() }),
+                    "key": info.map_or(cond.key.value.to_string(), |i| if i.prefix { cond.key.value.to_string() } else { i.name.to_string() }),
                     "type": ty,
                     "multivalued": multivalued,
                     "summary": info.map_or("", |i| i.summary),

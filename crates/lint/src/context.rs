@@ -2,7 +2,7 @@
 
 use crate::registry::RuleMeta;
 use crate::rules::correctness::{s3_arn, S3Arn};
-use policycheck_core::catalog::{condition_key, s3_action_index, ConditionKeyInfo};
+use policycheck_core::catalog::{s3_action_index, ConditionKeyInfo};
 use policycheck_core::condition::Condition;
 use policycheck_core::public::PublicAccess;
 use policycheck_core::{Diagnostic, Policy, Span, Statement};
@@ -25,9 +25,6 @@ pub struct LintContext<'a> {
     pub options: &'a LintOptions,
     /// [`LintContext::policy_bucket`], worked out once for all the rules that ask.
     bucket: std::cell::OnceCell<Option<(String, Option<Span>)>>,
-    /// The catalogue entry of every condition's key, in [`LintContext::conditions`]
-    /// order, looked up once for all the rules that ask.
-    keys: std::cell::OnceCell<Vec<Option<&'static ConditionKeyInfo>>>,
     /// [`LintContext::action_indices`] of every statement, looked up once.
     actions: std::cell::OnceCell<Vec<Vec<Option<usize>>>>,
     /// [`LintContext::resource_arns`] of every statement, read once.
@@ -47,7 +44,6 @@ impl<'a> LintContext<'a> {
             access,
             options,
             bucket: std::cell::OnceCell::new(),
-            keys: std::cell::OnceCell::new(),
             actions: std::cell::OnceCell::new(),
             arns: std::cell::OnceCell::new(),
         }
@@ -65,17 +61,12 @@ impl<'a> LintContext<'a> {
     pub fn conditions(
         &self,
     ) -> impl Iterator<Item = (&'a Condition, Option<&'static ConditionKeyInfo>)> + '_ {
-        let all = || {
-            self.policy
-                .statements
-                .iter()
-                .filter_map(|st| st.condition.as_ref())
-                .flat_map(|block| block.conditions.iter())
-        };
-        let keys = self
-            .keys
-            .get_or_init(|| all().map(|c| condition_key(&c.key.value)).collect());
-        all().zip(keys.iter().copied())
+        self.policy
+            .statements
+            .iter()
+            .filter_map(|st| st.condition.as_ref())
+            .flat_map(|block| block.conditions.iter())
+            .map(|c| (c, c.info))
     }
 
     /// For each item of the statement's `Action`/`NotAction`, the catalogue index of the

@@ -23,7 +23,7 @@ pub const RULE: RuleMeta = RuleMeta {
 /// PC304
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for (cond, info) in ctx.conditions() {
-        let key = cond.key.value.as_str();
+        let key = &*cond.key.value;
         if info.is_some() {
             continue;
         }
