@@ -204,8 +204,8 @@ pub fn parse<'a>(text: &'a str, arena: &'a Arena) -> Parsed<'a> {
         bytes: text.as_bytes(),
         pos: 0,
         diagnostics: Vec::new(),
-        items: BumpVec::with_capacity_in(64, arena),
-        members: BumpVec::with_capacity_in(32, arena),
+        items: Vec::new(),
+        members: Vec::new(),
     };
     let value = p.document();
     match value {
@@ -255,13 +255,9 @@ struct Parser<'a> {
     /// Scratch stacks for the arrays and objects being read: an array's items (an
     /// object's members) are pushed here above the enclosing ones' and copied into a
     /// slice of the arena of exactly their number when it closes.
-    items: BumpVec<'a, Json<'a>>,
-    members: BumpVec<'a, Member<'a>>,
+    items: Vec<Json<'a>>,
+    members: Vec<Member<'a>>,
 }
-
-/// A vector in the arena: the scratch stacks grow there, not in the heap (a policy's
-/// `Statement` array alone is kilobytes of items).
-type BumpVec<'a, T> = bumpalo::collections::Vec<'a, T>;
 
 type PResult<T> = Result<T, Box<Diagnostic>>;
 
