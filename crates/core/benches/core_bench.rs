@@ -14,6 +14,14 @@
 //!
 //! Without `--bench` on the command line (e.g. `cargo test --benches`) it runs a
 //! few iterations only, as a smoke test.
+//!
+//! The allocator is the `policycheck` binary's (mimalloc), so the figures are those of
+//! the program users run (ruff's benchmarks do the same with its allocator). The same
+//! parse under the system allocator: `cargo run --release -p policycheck-core
+//! --example parse_profile` (bench/RESULTS.md gives both).
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use policycheck_core::pattern::{Pattern, Syntax};
 #[path = "big_policy.rs"]
@@ -290,7 +298,7 @@ fn main() {
         black_box(parse_policy(black_box(&big)));
     });
     println!(
-        "parse: {:.1} us per parse ({:.1} KB, {n_big} statements; target < 100 us)",
+        "parse: {:.1} us per parse ({:.1} KB, {n_big} statements; target < 100 us; mimalloc)",
         t.as_nanos() as f64 / iters as f64 / 1e3,
         big.len() as f64 / 1024.0
     );
