@@ -948,7 +948,16 @@ impl<'a> Analyzer<'a> {
                             note = Some(format!("values of `{display}` use policy variables"));
                         }
                         if p.is_literal() {
-                            literals.push(v.text.value.clone());
+                            // The value compared, escapes (`${*}`) spelled out.
+                            literals.push(
+                                p.toks()
+                                    .iter()
+                                    .filter_map(|t| match t {
+                                        Tok::Lit(s) => Some(s.as_str()),
+                                        _ => None,
+                                    })
+                                    .collect(),
+                            );
                         }
                         questions.push(Glob::from_arn_condition(p));
                     }
@@ -3223,6 +3232,35 @@ mod tests {
         ]) {
             assert_eq!(ip_text(a), a.to_string());
         }
+    }
+
+    #[test]
+    fn an_escaped_arn_value_is_matched_by_its_spelled_value() {
+        // `${*}` is a literal `*`: the witness carries the value compared, not the text.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+                "Condition": {"ArnEquals": {"aws:UserAgent": "arn:aws:s3:us-east-1:111122223333:accesspoint/ap${*}x"}}}"#,
+        );
+        assert_eq!(verdicts(&pa), (Verdict::Public, Verdict::NotPublic));
+        let w = pa.witnesses().next().unwrap();
+        assert_eq!(
+            w.request.context.get("aws:useragent"),
+            Some(&CtxValue::One(
+                "arn:aws:s3:us-east-1:111122223333:accesspoint/ap*x".into()
+            ))
+        );
+        // Without the escape the text is the value.
+        let plain = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+                "Condition": {"ArnEquals": {"aws:UserAgent": "arn:aws:s3:us-east-1:111122223333:accesspoint/apx"}}}"#,
+        );
+        let w = plain.witnesses().next().unwrap();
+        assert_eq!(
+            w.request.context.get("aws:useragent"),
+            Some(&CtxValue::One(
+                "arn:aws:s3:us-east-1:111122223333:accesspoint/apx".into()
+            ))
+        );
     }
 
     #[test]
