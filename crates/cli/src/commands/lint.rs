@@ -393,6 +393,23 @@ pub fn run(args: &LintArgs) -> ExitCode {
     }
 }
 
+/// A file's bytes. Unlike `std::fs::read` (and `File::read_to_end`), no `statx` and
+/// `lseek` calls for a size hint first: the file is read into a buffer the size of a
+/// large bucket policy, grown if it is bigger. Open, read, read (end), close: three
+/// system calls fewer per file than before on a 10,000-file run.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    /// The file without its size hint (only `read` is delegated).
+    struct NoHint(std::fs::File);
+    impl std::io::Read for NoHint {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.0.read(buf)
+        }
+    }
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    std::io::Read::read_to_end(&mut NoHint(std::fs::File::open(path)?), &mut bytes)?;
+    Ok(bytes)
+}
+
 impl FileOutcome {
     /// The findings' identities: computed with the baseline, else now.
     pub fn identities(&self) -> std::borrow::Cow<'_, [crate::baseline::Identity]> {
@@ -824,7 +841,7 @@ fn lint_inputs(
             }
             Input::File(p) => {
                 let name = display_path(p, cwd);
-                std::fs::read(p)
+                read_file(p)
                     .map(|b| (name.clone(), uri_of(p), b))
                     .map_err(|e| InputError {
                         path: name,
@@ -1066,4 +1083,25 @@ fn lint_inputs(
         );
     }
     Ok(totals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_file;
+
+    #[test]
+    fn read_file_reads_small_large_and_empty_files_whole() {
+        let dir = std::env::temp_dir().join(format!("pc-read-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Around the initial buffer size, and far past it.
+        for len in [0usize, 1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 300_000] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let p = dir.join(format!("{len}.json"));
+            std::fs::write(&p, &bytes).unwrap();
+            assert_eq!(read_file(&p).unwrap(), bytes, "{len}");
+        }
+        let err = read_file(&dir.join("missing.json")).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
