@@ -473,13 +473,21 @@ fn get_ignore_ascii_case<V: Copy>(
     table: &std::collections::HashMap<Vec<u8>, V, crate::collections::FastBuild>,
     name: &str,
 ) -> Option<V> {
+    entry_ignore_ascii_case(table, name).map(|(_, v)| *v)
+}
+
+/// [`get_ignore_ascii_case`], also giving the table's own (lower-cased) key.
+fn entry_ignore_ascii_case<'t, V>(
+    table: &'t std::collections::HashMap<Vec<u8>, V, crate::collections::FastBuild>,
+    name: &str,
+) -> Option<(&'t Vec<u8>, &'t V)> {
     let mut buf = [0u8; 128];
     let lower = buf.get_mut(..name.len())?;
     // Lower-cased while copied: one pass, no `memcpy` call for a name of a few dozen bytes.
     for (d, c) in lower.iter_mut().zip(name.bytes()) {
         *d = c.to_ascii_lowercase();
     }
-    table.get(&*lower).copied()
+    table.get_key_value(&*lower)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -886,15 +894,8 @@ fn prefix_key(name: &str) -> Option<&'static ConditionKeyInfo> {
 pub fn condition_key_entry(
     name: &str,
 ) -> (Option<&'static ConditionKeyInfo>, Option<&'static str>) {
-    let mut buf = [0u8; 128];
-    let exact = buf.get_mut(..name.len()).and_then(|lower| {
-        for (d, c) in lower.iter_mut().zip(name.bytes()) {
-            *d = c.to_ascii_lowercase();
-        }
-        let table: &'static KeyTable = &EXACT_KEYS;
-        table.get_key_value(&*lower)
-    });
-    match exact {
+    let table: &'static KeyTable = &EXACT_KEYS;
+    match entry_ignore_ascii_case(table, name) {
         Some((lc, info)) => (Some(*info), std::str::from_utf8(lc).ok()),
         None => (prefix_key(name), None),
     }
