@@ -3,6 +3,9 @@
 //!
 //!     python3 bench/gen_corpus.py /tmp/c10k 10000
 //!     cargo run --release -p policycheck-lint --example phase_profile /tmp/c10k
+//!
+//! `PHASE=parse|analysis|rules|lint` times one phase only (`PASSES` times, default 3),
+//! for `perf record`; `PHASE=dist` shows how the analysis time spreads over the files.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::hint::black_box;
 use std::time::Instant;
@@ -44,8 +47,12 @@ fn main() {
             .iter()
             .map(|b| parse_policy_bytes(b, PolicyKind::Resource))
             .collect();
+        let passes: u32 = std::env::var("PASSES")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(3);
         let t = Instant::now();
-        for _ in 0..3 {
+        for _ in 0..passes {
             match phase.as_str() {
                 "parse" => files.iter().for_each(|b| {
                     black_box(parse_policy_bytes(b, PolicyKind::Resource));
@@ -73,6 +80,7 @@ fn main() {
                     }
                 }),
                 "setup" => {}
+                "dist" => analysis_spread(&parsed, &names),
                 _ => files.iter().for_each(|b| {
                     black_box(lint_bytes(b, &options));
                 }),
@@ -80,7 +88,7 @@ fn main() {
         }
         println!(
             "{phase}: {:.0} ms per pass",
-            t.elapsed().as_secs_f64() * 1e3 / 3.0
+            t.elapsed().as_secs_f64() * 1e3 / f64::from(passes)
         );
         return;
     }
@@ -145,4 +153,35 @@ fn main() {
         ms(whole),
         ms(whole) * 1e3 / files.len() as f64
     );
+}
+
+/// How the analysis time spreads over the files (`PHASE=dist`): quantiles, the share of
+/// the slowest tenth, and the slowest files (a few heavy files or a uniform cost?).
+fn analysis_spread(parsed: &[policycheck_core::ParseOutput], names: &[std::path::PathBuf]) {
+    let mut times: Vec<(u128, usize)> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let t = Instant::now();
+            black_box(p.policy.as_ref().map(analyze));
+            (t.elapsed().as_nanos(), i)
+        })
+        .collect();
+    times.sort_unstable();
+    let n = times.len();
+    if n == 0 {
+        return;
+    }
+    for q in [50, 90, 99] {
+        println!("  p{q}: {:.1} us", times[n * q / 100].0 as f64 / 1e3);
+    }
+    let total: u128 = times.iter().map(|t| t.0).sum();
+    let top: u128 = times[n * 9 / 10..].iter().map(|t| t.0).sum();
+    println!(
+        "  slowest tenth: {:.0}% of the analysis time",
+        top as f64 * 100.0 / total as f64
+    );
+    for (t, i) in times.iter().rev().take(5) {
+        println!("  {:.1} us {}", *t as f64 / 1e3, names[*i].display());
+    }
 }
