@@ -5,7 +5,8 @@
 //!     cargo run --release -p policycheck-lint --example phase_profile /tmp/c10k
 //!
 //! `PHASE=parse|analysis|rules|lint` times one phase only (`PASSES` times, default 3),
-//! for `perf record`; `PHASE=dist` shows how the analysis time spreads over the files.
+//! for `perf record`; `PHASE=dist` shows, in one pass, how the analysis time spreads over
+//! the files.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::hint::black_box;
 use std::time::Instant;
@@ -47,6 +48,11 @@ fn main() {
             .iter()
             .map(|b| parse_policy_bytes(b, PolicyKind::Resource))
             .collect();
+        if phase == "dist" {
+            // One pass: it reports per file, not per pass.
+            analysis_spread(&parsed, &names);
+            return;
+        }
         let passes: u32 = std::env::var("PASSES")
             .ok()
             .and_then(|p| p.parse().ok())
@@ -80,7 +86,6 @@ fn main() {
                     }
                 }),
                 "setup" => {}
-                "dist" => analysis_spread(&parsed, &names),
                 _ => files.iter().for_each(|b| {
                     black_box(lint_bytes(b, &options));
                 }),
