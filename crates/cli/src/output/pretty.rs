@@ -423,6 +423,19 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_written_as_serde_json_does() {
+        let mut n = 1u64;
+        let mut cases = vec![0, u64::MAX, u64::MAX - 1];
+        for _ in 0..20 {
+            cases.extend([n - 1, n, n.saturating_add(1), n.saturating_mul(7)]);
+            n = n.saturating_mul(10);
+        }
+        for n in cases {
+            assert_eq!(out(&json!(n)), n.to_string(), "{n}");
+        }
+    }
+
+    #[test]
     fn strings_are_escaped_as_serde_json_does() {
         // Every ASCII character alone, then at every position of a longer run (the
         // escaper reads eight bytes at a time).
