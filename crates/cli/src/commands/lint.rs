@@ -1118,7 +1118,16 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         // Around the initial buffer size, far past it, past the size kept, and a small
         // file after the buffer was given back.
-        for len in [0usize, 1, 32 * 1024 - 1, 32 * 1024, 32 * 1024 + 1, 300_000, 3_000_000, 5] {
+        for len in [
+            0usize,
+            1,
+            32 * 1024 - 1,
+            32 * 1024,
+            32 * 1024 + 1,
+            300_000,
+            3_000_000,
+            5,
+        ] {
             let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             let p = dir.join(format!("{len}.json"));
             std::fs::write(&p, &bytes).unwrap();
