@@ -78,15 +78,10 @@ fn fill(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        if rest.starts_with("${") {
-            match rest.find('}') {
-                Some(end) => {
-                    out.push('x');
-                    rest = &rest[end + 1..];
-                    continue;
-                }
-                None => {}
-            }
+        if let Some(end) = rest.starts_with("${").then(|| rest.find('}')).flatten() {
+            out.push('x');
+            rest = &rest[end + 1..];
+            continue;
         }
         out.push(if c == '*' || c == '?' { 'x' } else { c });
         rest = &rest[c.len_utf8()..];
