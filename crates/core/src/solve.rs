@@ -1047,6 +1047,15 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
 /// and not `p`, and skips branches where `p` already accepts every continuation.
 /// `false` when the search would exceed [`MAX_STATES`] (the caller then claims nothing).
 pub fn includes(q: &Glob, p: &Glob) -> bool {
+    let mut unbounded = usize::MAX;
+    includes_within(q, p, &mut unbounded)
+}
+
+/// [`includes`] drawing on a budget of product states shared by several questions
+/// (one per state explored): `false` once it runs out, as when one search exceeds
+/// [`MAX_STATES`]. A caller asking about many pairs of long patterns bounds its total
+/// work this way.
+pub fn includes_within(q: &Glob, p: &Glob, budget: &mut usize) -> bool {
     // From state `i` on, `p` accepts anything: only unrestricted stars remain.
     let n = p.len();
     let mut universal = vec![false; n + 1];
@@ -1056,8 +1065,15 @@ pub fn includes(q: &Glob, p: &Glob) -> bool {
             *u = rest && matches!(p.units.get(i), Some(Unit::Star { excl: None }));
         }
     }
-    let p_universal =
-        |s: &States| (0..=n).any(|i| has(s, i) && universal.get(i).copied().unwrap_or(false));
+    // The same positions as bits, so that a state is checked word by word (a scan of
+    // every position per state made a long pattern's search quadratic).
+    let mut universal_bits: States = vec![0; n / 64 + 1];
+    for (i, u) in universal.iter().enumerate() {
+        if *u {
+            set(&mut universal_bits, i);
+        }
+    }
+    let p_universal = |s: &States| s.iter().zip(&universal_bits).any(|(a, b)| a & b != 0);
     let mut chars: HashSet<char> = HashSet::new();
     q.chars(&mut chars);
     p.chars(&mut chars);
@@ -1075,6 +1091,8 @@ pub fn includes(q: &Glob, p: &Glob) -> bool {
     let mut queue: VecDeque<(States, States)> = VecDeque::new();
     seen.insert(init.clone());
     queue.push_back(init);
+    // The pair of states being built, reused for every character.
+    let mut next: (States, States) = (Vec::new(), Vec::new());
     while let Some((sq, sp)) = queue.pop_front() {
         if accepts(q, &sq) && !accepts(p, &sp) {
             return false;
@@ -1083,15 +1101,17 @@ pub fn includes(q: &Glob, p: &Glob) -> bool {
             continue;
         }
         for &c in &chars {
-            let next = (step(q, &sq, c), step(p, &sp, c));
+            step_into(q, &sq, c, &mut next.0);
+            step_into(p, &sp, c, &mut next.1);
             if empty(&next.0) || seen.contains(&next) {
                 continue;
             }
-            if seen.len() >= MAX_STATES {
+            if seen.len() >= MAX_STATES || *budget == 0 {
                 return false;
             }
+            *budget -= 1;
             seen.insert(next.clone());
-            queue.push_back(next);
+            queue.push_back(next.clone());
         }
     }
     true
@@ -1560,6 +1580,26 @@ mod tests {
                 assert_eq!(got, want, "case {case}, character {k} ({c:?})");
             }
         }
+    }
+
+    #[test]
+    fn inclusion_within_a_budget_says_no_when_it_runs_out() {
+        let (q, p) = (glob("a*b*c"), glob("a*c"));
+        assert!(includes(&q, &p));
+        // What the search takes, then one state short of it.
+        let mut budget = 1_000;
+        assert!(includes_within(&q, &p, &mut budget));
+        let used = 1_000 - budget;
+        assert!(used > 0);
+        let mut short = used - 1;
+        assert!(!includes_within(&q, &p, &mut short));
+        assert_eq!(short, 0);
+        // A shared budget: the second question gets what the first left.
+        let mut shared = used + used / 2;
+        assert!(includes_within(&q, &p, &mut shared));
+        assert!(!includes_within(&q, &p, &mut shared));
+        // Not included stays not included, whatever the budget.
+        assert!(!includes_within(&p, &q, &mut 1_000));
     }
 
     #[test]

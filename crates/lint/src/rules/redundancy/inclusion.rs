@@ -6,8 +6,15 @@ use policycheck_core::solve::Glob;
 
 /// Whether every string `q` matches, `p` matches too (`false` when not proven):
 /// the core's inclusion search, [`policycheck_core::solve::includes`].
+#[cfg(test)]
 pub(crate) fn included(q: &Glob, p: &Glob) -> bool {
     policycheck_core::solve::includes(q, p)
+}
+
+/// Whether every string `q` matches, `p` matches too, within a budget of search states
+/// shared by one rule run ([`policycheck_core::solve::includes_within`]).
+pub(crate) fn included_within(q: &Glob, p: &Glob, budget: &mut usize) -> bool {
+    policycheck_core::solve::includes_within(q, p, budget)
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ fn literal_run(g: &Glob, from_end: bool) -> Vec<char> {
 /// Whether every string matching `q` also matches `p` (both with at least one wildcard
 /// in `q`). Cheap necessary conditions first, then a complete search for a string that
 /// matches `q` and not `p`; an incomplete search counts as "not covered".
-fn glob_covers(q: &Glob, p: &Glob) -> bool {
+fn glob_covers(q: &Glob, p: &Glob, budget: &mut usize) -> bool {
     if p.units.len() == 1 && p.units.first() == Some(&Unit::Star { excl: None }) {
         return true;
     }
@@ -59,7 +59,7 @@ fn glob_covers(q: &Glob, p: &Glob) -> bool {
     if !qp.starts_with(&pp) || !qs.ends_with(&ps) {
         return false;
     }
-    inclusion::included(q, p)
+    inclusion::included_within(q, p, budget)
 }
 
 /// Pattern-inclusion answers, memoised for one rule run (policies repeat patterns a lot),
@@ -67,9 +67,26 @@ fn glob_covers(q: &Glob, p: &Glob) -> bool {
 /// with the same answer; no key is copied). A policy asks about a handful of pairs, so
 /// a scanned list beats hashing the texts; it is bounded, since an answer left out is
 /// only worked out again.
-#[derive(Default)]
 pub(crate) struct Coverage<'a> {
     memo: Vec<((bool, &'a str, &'a str), bool)>,
+    /// Search states left for the pattern-inclusion questions of this rule run: a policy
+    /// of many long multi-wildcard patterns asks about every pair, and each search may
+    /// explore up to `MAX_STATES` states (6.8 s for one 15 KB policy without this bound).
+    /// A question it cannot afford is answered "not covered", which reports nothing.
+    budget: usize,
+}
+
+/// The states [`Coverage`] may explore in all, per rule run: far more than the pairs
+/// of any realistic policy take (a handful of states each).
+const COVERAGE_BUDGET: usize = 50_000;
+
+impl Default for Coverage<'_> {
+    fn default() -> Self {
+        Coverage {
+            memo: Vec::new(),
+            budget: COVERAGE_BUDGET,
+        }
+    }
 }
 
 impl<'a> Coverage<'a> {
@@ -100,6 +117,7 @@ impl<'a> Coverage<'a> {
         let answer = glob_covers(
             &Glob::from_pattern(&q.pattern, false),
             &Glob::from_pattern(&p.pattern, false),
+            &mut self.budget,
         );
         self.remember(key, answer)
     }
@@ -130,7 +148,11 @@ impl<'a> Coverage<'a> {
         if let Some(known) = self.known(key) {
             return known;
         }
-        let answer = glob_covers(&Glob::from_arn(&q.pattern), &Glob::from_arn(&p.pattern));
+        let answer = glob_covers(
+            &Glob::from_arn(&q.pattern),
+            &Glob::from_arn(&p.pattern),
+            &mut self.budget,
+        );
         self.remember(key, answer)
     }
 
