@@ -354,6 +354,17 @@ fn step(g: &Glob, s: &States, c: char) -> States {
     out
 }
 
+/// What unit `u` does on reading `c`: move past it (`advance`) or, for a `*`, stay on it.
+fn reads(u: &Unit, c: char) -> (bool, bool) {
+    match u {
+        Unit::Lit(x) => (*x == c, false),
+        Unit::LitCi(x) => (c.to_lowercase().eq(std::iter::once(*x)), false),
+        Unit::Any { excl } => (*excl != Some(c), false),
+        Unit::Digit => (c.is_ascii_digit(), false),
+        Unit::Star { excl } => (false, *excl != Some(c)),
+    }
+}
+
 /// [`step`] into a buffer the caller keeps (the general search steps every automaton
 /// for every character at every state: a fresh zeroed vector each time was a third of
 /// its time).
@@ -368,19 +379,11 @@ fn step_into(g: &Glob, s: &States, c: char, out: &mut States) {
             let Some(u) = g.units.get(i) else {
                 continue; // the accepting position reads nothing
             };
-            let next = match u {
-                Unit::Lit(x) => *x == c,
-                Unit::LitCi(x) => c.to_lowercase().eq(std::iter::once(*x)),
-                Unit::Any { excl } => *excl != Some(c),
-                Unit::Digit => c.is_ascii_digit(),
-                Unit::Star { excl } => {
-                    if *excl != Some(c) {
-                        set(out, i);
-                    }
-                    false
-                }
-            };
-            if next {
+            let (advance, stay) = reads(u, c);
+            if stay {
+                set(out, i);
+            }
+            if advance {
                 set(out, i + 1);
             }
         }
@@ -937,13 +940,7 @@ impl BitNfa {
                 stars |= bit;
             }
             for (ci, &c) in alphabet.iter().enumerate() {
-                let (adv, st) = match u {
-                    Unit::Lit(x) => (*x == c, false),
-                    Unit::LitCi(x) => (c.to_lowercase().eq(std::iter::once(*x)), false),
-                    Unit::Any { excl } => (*excl != Some(c), false),
-                    Unit::Digit => (c.is_ascii_digit(), false),
-                    Unit::Star { excl } => (false, *excl != Some(c)),
-                };
+                let (adv, st) = reads(u, c);
                 if let Some(a) = advance.get_mut(ci) {
                     if adv {
                         *a |= bit;
@@ -1502,7 +1499,8 @@ mod tests {
     }
 
     /// The automaton step as it was first written: every position of the glob scanned
-    /// for every character (the oracle for the set-bit version).
+    /// for every character (the oracle for the set-bit traversal; the units' own
+    /// behaviour, `reads`, is shared).
     fn step_by_scan(g: &Glob, s: &States, c: char) -> States {
         let closure_by_scan = |s: &mut States| {
             for i in 0..g.len() {
@@ -1516,19 +1514,11 @@ mod tests {
             if !has(s, i) {
                 continue;
             }
-            let next = match u {
-                Unit::Lit(x) => *x == c,
-                Unit::LitCi(x) => c.to_lowercase().eq(std::iter::once(*x)),
-                Unit::Any { excl } => *excl != Some(c),
-                Unit::Digit => c.is_ascii_digit(),
-                Unit::Star { excl } => {
-                    if *excl != Some(c) {
-                        set(&mut out, i);
-                    }
-                    false
-                }
-            };
-            if next {
+            let (advance, stay) = reads(u, c);
+            if stay {
+                set(&mut out, i);
+            }
+            if advance {
                 set(&mut out, i + 1);
             }
         }
