@@ -16,7 +16,7 @@ use crate::output::sarif::{fnv1a, Fnv1a};
 use policycheck_core::json as pjson;
 use policycheck_core::Diagnostic;
 use serde_json::{json, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// The version of the baseline file (and of its identities).
@@ -125,21 +125,23 @@ impl<'a> Identifier<'a> {
 
     /// The identities of the file's findings, in order (see the module docs).
     pub fn all(&self) -> Vec<Identity> {
-        // How often each fingerprint came up so far (a file has a few findings: a list).
-        let mut seen: Vec<(String, usize)> = Vec::new();
+        // How often each fingerprint came up so far. A map, not a list searched per
+        // finding: a file with 50,000 findings (a hostile object of unknown keys) spent
+        // 6 s of a 7 s lint comparing fingerprints.
+        let mut seen: HashMap<String, usize> = HashMap::new();
         self.file
             .result
             .diagnostics
             .iter()
             .map(|d| {
                 let mut id = self.of(d);
-                let n = match seen.iter_mut().find(|(f, _)| *f == id.fingerprint) {
-                    Some((_, n)) => {
+                let n = match seen.get_mut(&id.fingerprint) {
+                    Some(n) => {
                         *n += 1;
                         *n
                     }
                     None => {
-                        seen.push((id.fingerprint.clone(), 1));
+                        seen.insert(id.fingerprint.clone(), 1);
                         1
                     }
                 };
