@@ -16,7 +16,7 @@ use crate::output::sarif::{fnv1a, Fnv1a};
 use policycheck_core::json as pjson;
 use policycheck_core::Diagnostic;
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 /// The version of the baseline file (and of its identities).
@@ -125,32 +125,37 @@ impl<'a> Identifier<'a> {
 
     /// The identities of the file's findings, in order (see the module docs).
     pub fn all(&self) -> Vec<Identity> {
-        // How often each fingerprint came up so far. A map, not a list searched per
-        // finding: a file with 50,000 findings (a hostile object of unknown keys) spent
-        // 6 s of a 7 s lint comparing fingerprints.
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        self.file
+        let mut ids: Vec<Identity> = self
+            .file
             .result
             .diagnostics
             .iter()
-            .map(|d| {
-                let mut id = self.of(d);
-                let n = match seen.get_mut(&id.fingerprint) {
-                    Some(n) => {
-                        *n += 1;
-                        *n
-                    }
-                    None => {
-                        seen.insert(id.fingerprint.clone(), 1);
-                        1
-                    }
-                };
-                if n > 1 {
-                    id.fingerprint = fnv1a(&[&id.fingerprint, &n.to_string()]);
-                }
-                id
-            })
-            .collect()
+            .map(|d| self.of(d))
+            .collect();
+        // The n-th finding (in order) with a fingerprint seen before gets one of its own,
+        // made from the fingerprint and n. Equal fingerprints are found by sorting the
+        // positions, not by searching the ones seen so far for each finding: that was
+        // quadratic, 6 s of a 7 s lint for a file with 50,000 findings.
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        let fp = |i: usize| ids.get(i).map(|id| id.fingerprint.as_str());
+        order.sort_by(|&a, &b| fp(a).cmp(&fp(b)).then(a.cmp(&b)));
+        let mut renames: Vec<(usize, String)> = Vec::new();
+        let mut n = 0usize;
+        let mut prev: Option<&str> = None;
+        for &i in &order {
+            let f = fp(i);
+            n = if f.is_some() && f == prev { n + 1 } else { 1 };
+            if let (true, Some(f)) = (n > 1, f) {
+                renames.push((i, fnv1a(&[f, &n.to_string()])));
+            }
+            prev = f;
+        }
+        for (i, f) in renames {
+            if let Some(id) = ids.get_mut(i) {
+                id.fingerprint = f;
+            }
+        }
+        ids
     }
 
     fn of(&self, d: &Diagnostic) -> Identity {
