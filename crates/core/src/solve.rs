@@ -1053,20 +1053,15 @@ pub fn includes(q: &Glob, p: &Glob) -> bool {
 /// [`MAX_STATES`]. A caller asking about many pairs of long patterns bounds its total
 /// work this way.
 pub fn includes_within(q: &Glob, p: &Glob, budget: &mut usize) -> bool {
-    // From state `i` on, `p` accepts anything: only unrestricted stars remain.
+    // The positions from which `p` accepts anything (only unrestricted stars remain), as
+    // bits, so that a state is checked word by word (a scan of every position per state
+    // made a long pattern's search quadratic).
     let n = p.len();
-    let mut universal = vec![false; n + 1];
-    for i in (0..n).rev() {
-        let rest = i + 1 == n || universal.get(i + 1).copied().unwrap_or(false);
-        if let Some(u) = universal.get_mut(i) {
-            *u = rest && matches!(p.units.get(i), Some(Unit::Star { excl: None }));
-        }
-    }
-    // The same positions as bits, so that a state is checked word by word (a scan of
-    // every position per state made a long pattern's search quadratic).
     let mut universal_bits: States = vec![0; n / 64 + 1];
-    for (i, u) in universal.iter().enumerate() {
-        if *u {
+    let mut tail = true; // every position after `i` is an unrestricted star
+    for i in (0..n).rev() {
+        tail = tail && matches!(p.units.get(i), Some(Unit::Star { excl: None }));
+        if tail {
             set(&mut universal_bits, i);
         }
     }
