@@ -1192,7 +1192,8 @@ impl<'a> Analyzer<'a> {
             }
         }
         if families.contains("date") {
-            scalars.extend(solve::date_reps(&dates));
+            // `aws:EpochTime` is written in epoch seconds; other dates read better as ISO 8601.
+            scalars.extend(solve::date_reps(&dates, name_lc != "aws:epochtime"));
         }
         if families.contains("ip") {
             let mut reps: Vec<IpAddr> = solve::ip_reps(&nets);
@@ -3566,5 +3567,30 @@ mod tests {
             r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"NumericLessThan": {"s3:max-keys": "10"}}}, {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {"NumericLessThanEquals": {"s3:max-keys": "50"}}}"#,
         );
         assert_eq!(none.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn date_witnesses_are_written_as_people_write_dates() {
+        let date_of = |key: &str, value: &str| {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"DateLessThan": {{"{key}": "{value}"}}}}}}"#
+            ));
+            assert_eq!(pa.read.verdict, Verdict::Public);
+            let w = &pa.read.witnesses[0].request;
+            match w.context.get(&key.to_ascii_lowercase()) {
+                Some(CtxValue::One(v)) => v.clone(),
+                other => panic!("{key} in the witness: {other:?}"),
+            }
+        };
+        // ISO 8601, one second before the limit (the witness is checked by `run`).
+        assert_eq!(
+            date_of("aws:CurrentTime", "2030-01-01T00:00:00Z"),
+            "2029-12-31T23:59:59Z"
+        );
+        // `aws:EpochTime` keeps its own spelling, epoch seconds.
+        assert_eq!(
+            date_of("aws:EpochTime", "1700000000"),
+            "1699999999.000000000"
+        );
     }
 }

@@ -1169,8 +1169,9 @@ fn format_scaled(v: i128, scale: i64) -> String {
     s
 }
 
-/// Representative instants (as epoch-second strings with nanoseconds) for comparisons against `constants`.
-pub fn date_reps(constants: &[i128]) -> Vec<String> {
+/// Representative instants for comparisons against `constants`, as text `parse_date` reads
+/// back exactly: ISO 8601 when `iso`, else epoch seconds (see `values::date_text`).
+pub fn date_reps(constants: &[i128], iso: bool) -> Vec<String> {
     let mut vals: Vec<i128> = constants.to_vec();
     crate::collections::sort_dedup(&mut vals);
     let mut reps = Vec::new();
@@ -1191,11 +1192,7 @@ pub fn date_reps(constants: &[i128]) -> Vec<String> {
         _ => reps.push(1_700_000_000_000_000_000),
     }
     reps.into_iter()
-        .map(|v| {
-            let sign = if v < 0 { "-" } else { "" };
-            let a = v.unsigned_abs();
-            format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
-        })
+        .map(|v| crate::values::date_text(v, iso))
         .collect()
 }
 
@@ -1708,9 +1705,13 @@ mod tests {
         assert!(reps.iter().any(|r| d(r) == d("1.2")));
         assert!(reps.iter().any(|r| d(r) > d("1.2") && d(r) < d("10")));
         assert!(reps.iter().any(|r| d(r) > d("10")));
-        let dr = date_reps(&[0, 10_000_000_000]);
+        let dr = date_reps(&[0, 10_000_000_000], false);
         assert!(dr.contains(&"-1.000000000".to_string()));
         assert!(dr.contains(&"5.000000000".to_string()));
+        // The same instants as ISO 8601, which reads better in a witness.
+        let dr = date_reps(&[0, 10_000_000_000], true);
+        assert!(dr.contains(&"1969-12-31T23:59:59Z".to_string()), "{dr:?}");
+        assert!(dr.contains(&"1970-01-01T00:00:05Z".to_string()), "{dr:?}");
     }
 
     #[test]

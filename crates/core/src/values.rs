@@ -1,7 +1,7 @@
 //! Typed condition values: exact decimals (no binary floats, so `1.2` compares
 //! exactly), instants from ISO 8601 or epoch seconds, base64, and small text helpers.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use std::cmp::Ordering;
 
 /// An exact decimal number: `(-1)^neg × 0.d₁d₂… × 10^exp`, digits without leading or
@@ -111,6 +111,44 @@ impl Ord for Decimal {
 
 /// An instant: nanoseconds since the Unix epoch.
 pub type Instant = i128;
+
+/// An instant as text that [`parse_date`] reads back to exactly the same instant: UTC
+/// ISO 8601 (`2019-12-31T23:59:59Z`, with as many fraction digits as needed) when `iso`
+/// and the year has four digits, else epoch seconds with nine fraction digits.
+pub fn date_text(v: Instant, iso: bool) -> String {
+    let secs = v.div_euclid(1_000_000_000);
+    let nanos = v.rem_euclid(1_000_000_000);
+    let dt = i64::try_from(secs)
+        .ok()
+        .zip(u32::try_from(nanos).ok())
+        .and_then(|(s, n)| chrono::DateTime::from_timestamp(s, n));
+    match dt {
+        Some(dt) if iso && (0..=9999).contains(&dt.year()) => {
+            // Not `format`: its pattern parser would grow the WASM build.
+            let mut out = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                dt.year(),
+                dt.month(),
+                dt.day(),
+                dt.hour(),
+                dt.minute(),
+                dt.second()
+            );
+            if nanos != 0 {
+                let frac = format!("{nanos:09}");
+                out.push('.');
+                out.push_str(frac.trim_end_matches('0'));
+            }
+            out.push('Z');
+            out
+        }
+        _ => {
+            let sign = if v < 0 { "-" } else { "" };
+            let a = v.unsigned_abs();
+            format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+        }
+    }
+}
 
 /// Parse a date value: epoch seconds (a string of digits, optionally signed or with a
 /// fraction) or the W3C profile of ISO 8601 (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
@@ -333,6 +371,51 @@ mod tests {
         assert!(parse_date("2024-13-01").is_none());
         assert!(parse_date("yesterday").is_none());
         assert!(parse_date("").is_none());
+    }
+
+    #[test]
+    fn date_text_reads_back_to_the_same_instant() {
+        assert_eq!(
+            date_text(1_577_836_799_000_000_000, true),
+            "2019-12-31T23:59:59Z"
+        );
+        assert_eq!(
+            date_text(1_577_836_799_000_000_000, false),
+            "1577836799.000000000"
+        );
+        assert_eq!(date_text(1_500_000_000, true), "1970-01-01T00:00:01.5Z");
+        assert_eq!(date_text(-1, true), "1969-12-31T23:59:59.999999999Z");
+        // Years without four digits have no ISO spelling `parse_date` reads: epoch seconds.
+        let far = 400_000_000_000 * 1_000_000_000;
+        assert_eq!(date_text(far, true), "400000000000.000000000");
+        let before_year_0 = -70_000_000_000 * 1_000_000_000;
+        assert_eq!(date_text(before_year_0, true), "-70000000000.000000000");
+        // Every instant comes back exactly, both spellings, across the ranges that matter.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for i in 0..20_000 {
+            // xorshift64*, two draws for 128 bits.
+            let mut draw = || {
+                state ^= state >> 12;
+                state ^= state << 25;
+                state ^= state >> 27;
+                state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+            };
+            let x = i128::from(draw()) << 36 | i128::from(draw() >> 28);
+            let v = match i % 4 {
+                0 => x % 1_000_000_000,
+                1 => x % (253_402_300_800 * 1_000_000_000), // up to the year 9999
+                2 => -(x % (62_167_219_200 * 1_000_000_000)), // back to the year 0
+                // Anything epoch seconds can spell (at most 15 digits).
+                _ => {
+                    (x % (2 * 999_999_999_999_999 * 1_000_000_000))
+                        - 999_999_999_999_999 * 1_000_000_000
+                }
+            };
+            for iso in [true, false] {
+                let t = date_text(v, iso);
+                assert_eq!(parse_date(&t), Some(v), "{v} as {t}");
+            }
+        }
     }
 
     #[test]
