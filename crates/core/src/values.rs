@@ -1,7 +1,7 @@
 //! Typed condition values: exact decimals (no binary floats, so `1.2` compares
 //! exactly), instants from ISO 8601 or epoch seconds, base64, and small text helpers.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::cmp::Ordering;
 
 /// An exact decimal number: `(-1)^neg × 0.d₁d₂… × 10^exp`, digits without leading or
@@ -116,38 +116,79 @@ pub type Instant = i128;
 /// ISO 8601 (`2019-12-31T23:59:59Z`, with as many fraction digits as needed) when `iso`
 /// and the year has four digits, else epoch seconds with nine fraction digits.
 pub fn date_text(v: Instant, iso: bool) -> String {
-    let secs = v.div_euclid(1_000_000_000);
-    let nanos = v.rem_euclid(1_000_000_000);
-    let dt = i64::try_from(secs)
+    // Whole seconds and the fraction, in 64 bits when they fit (the years 0 to 9999 do).
+    let split = i64::try_from(v.div_euclid(1_000_000_000))
         .ok()
-        .zip(u32::try_from(nanos).ok())
-        .and_then(|(s, n)| chrono::DateTime::from_timestamp(s, n));
-    match dt {
-        Some(dt) if iso && (0..=9999).contains(&dt.year()) => {
-            // Not `format`: its pattern parser would grow the WASM build.
-            let mut out = format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                dt.year(),
-                dt.month(),
-                dt.day(),
-                dt.hour(),
-                dt.minute(),
-                dt.second()
-            );
-            if nanos != 0 {
-                let frac = format!("{nanos:09}");
-                out.push('.');
-                out.push_str(frac.trim_end_matches('0'));
+        .zip(u32::try_from(v.rem_euclid(1_000_000_000)).ok());
+    if let Some((secs, nanos)) = split.filter(|_| iso) {
+        let (days, day_secs) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let (year, month, day) = civil_from_days(days);
+        if (0..=9999).contains(&year) {
+            // Digits pushed by hand, not `format!`: a smaller WASM build.
+            let mut out = String::with_capacity(30);
+            for (n, width, after) in [
+                (year, 4, '-'),
+                (month, 2, '-'),
+                (day, 2, 'T'),
+                (day_secs / 3600, 2, ':'),
+                (day_secs / 60 % 60, 2, ':'),
+                (day_secs % 60, 2, '.'),
+            ] {
+                push_digits(&mut out, n.unsigned_abs(), width);
+                out.push(after);
+            }
+            if nanos == 0 {
+                out.pop(); // the '.'
+            } else {
+                push_digits(&mut out, u64::from(nanos), 9);
+                while out.ends_with('0') {
+                    out.pop();
+                }
             }
             out.push('Z');
-            out
-        }
-        _ => {
-            let sign = if v < 0 { "-" } else { "" };
-            let a = v.unsigned_abs();
-            format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+            return out;
         }
     }
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.unsigned_abs();
+    format!("{sign}{}.{:09}", a / 1_000_000_000, a % 1_000_000_000)
+}
+
+/// Append `n` in decimal, zero-padded to `width` digits.
+fn push_digits(out: &mut String, n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut at = buf.len();
+    let mut n = n;
+    while n > 0 || at == buf.len() {
+        at -= 1;
+        if let Some(b) = buf.get_mut(at) {
+            *b = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+    }
+    let start = at.min(buf.len().saturating_sub(width));
+    out.extend(
+        buf.get(start..)
+            .unwrap_or_default()
+            .iter()
+            .map(|&b| char::from(b)),
+    );
+}
+
+/// The proleptic Gregorian (year, month, day) of a day count since 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`). Written out rather than through `chrono`, whose
+/// calendar code would grow the WASM build by 3 KB.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11], March first
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// Parse a date value: epoch seconds (a string of digits, optionally signed or with a
