@@ -133,34 +133,8 @@ impl Glob {
         self.units.len()
     }
 
-    fn chars(&self, out: &mut HashSet<char>) {
-        for u in &self.units {
-            match u {
-                Unit::Lit(c) => {
-                    out.insert(*c);
-                }
-                Unit::LitCi(c) => {
-                    out.insert(*c);
-                    for u in c.to_uppercase() {
-                        out.insert(u);
-                    }
-                    // Characters that lower-case to `c` but are not its upper case
-                    // (the Kelvin sign is a `k` to StringEqualsIgnoreCase).
-                    for (lower, other) in LOWERCASE_EXTRA {
-                        if lower == c {
-                            out.insert(*other);
-                        }
-                    }
-                }
-                Unit::Any { excl: Some(c) } | Unit::Star { excl: Some(c) } => {
-                    out.insert(*c);
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// [`Self::chars`] into a vector (repeats left in).
+    /// The characters the glob's units name (with the other cases of a case-insensitive
+    /// one) into a vector, repeats left in.
     fn chars_into(&self, out: &mut Vec<char>) {
         for u in &self.units {
             match u {
@@ -894,7 +868,9 @@ fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<S
     // Shortest first, so each behaviour is represented by its simplest value.
     crate::collections::sort_by_key(&mut candidates, String::len);
     // Signatures packed in bits (bit `i` = question `i` matches).
-    let mut seen: HashSet<Vec<u64>, FastBuild> = HashSet::with_hasher(FastBuild);
+    // A map (not a set) of the same type as `string_reps`' signatures: one copy of the
+    // hash table code in the WASM build.
+    let mut seen: HashMap<Vec<u64>, usize, FastBuild> = HashMap::with_hasher(FastBuild);
     let mut values = Vec::new();
     for c in candidates {
         if !ms.iter().all(|m| matches(m, &c)) || ns.iter().any(|n| matches(n, &c)) {
@@ -908,7 +884,7 @@ fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<S
                 }
             }
         }
-        if seen.insert(sig) {
+        if seen.insert(sig, 0).is_none() {
             values.push(c);
         }
     }
@@ -966,30 +942,44 @@ impl BitNfa {
     }
 }
 
+/// The characters worth trying against `globs`, sorted: those the globs name, one
+/// character none of them names (`fresh`, given a test of whether a character is named;
+/// unnamed characters are interchangeable) and, when a glob reads digits, one digit
+/// none of them names.
+fn alphabet_of(globs: &[&Glob], fresh: impl Fn(&dyn Fn(char) -> bool) -> char) -> Vec<char> {
+    let mut alphabet: Vec<char> = Vec::new();
+    for g in globs {
+        g.chars_into(&mut alphabet);
+    }
+    crate::collections::sort_dedup(&mut alphabet);
+    let named = |c: char| alphabet.binary_search(&c).is_ok();
+    let fresh = fresh(&named);
+    let digit = if globs.iter().any(|g| g.uses_digit()) {
+        "7539182640".chars().find(|c| !named(*c) && *c != fresh)
+    } else {
+        None
+    };
+    alphabet.push(fresh);
+    alphabet.extend(digit);
+    crate::collections::sort_dedup(&mut alphabet);
+    alphabet
+}
+
 /// The general (slower) search, for globs too long for a `u128` state.
 fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> StringReps {
     let all: Vec<&Glob> = questions.iter().chain(must).chain(must_not).collect();
-    let mut alphabet: HashSet<char> = HashSet::new();
-    for g in &all {
-        g.chars(&mut alphabet);
-    }
-    // Characters that appear in no pattern are interchangeable: one stands for all.
-    alphabet.insert(fresh_char(|c| alphabet.contains(&c)));
-    if all.iter().any(|g| g.uses_digit()) {
-        if let Some(d) = "7539182640".chars().find(|c| !alphabet.contains(c)) {
-            alphabet.insert(d);
-        }
-    }
-    let mut alphabet: Vec<char> = alphabet.into_iter().collect();
-    crate::collections::sort(&mut alphabet);
+    let alphabet = alphabet_of(&all, |named| fresh_char(named));
 
     let init: Vec<States> = all.iter().map(|g| start(g)).collect();
     // Product states hashed with the fast hasher (bounded by `MAX_STATES`, so a
     // collision-heavy input costs no more than the bound): SipHash over 25-word state
     // sets was 40% of the search on a long resource pattern.
     let mut seen: HashSet<Vec<States>, FastBuild> = HashSet::with_hasher(FastBuild);
-    let mut sigs: HashMap<Vec<bool>, String> = HashMap::new();
-    let mut order: Vec<Vec<bool>> = Vec::new();
+    // Each signature over the questions (bit `i` = question `i` accepts) met so far, in
+    // the same map type as `string_reps` (one copy of the hash table code in the WASM
+    // build); `values` holds the first value of each, in the order they are met.
+    let mut sigs: HashMap<Vec<u64>, usize, FastBuild> = HashMap::with_hasher(FastBuild);
+    let mut values: Vec<String> = Vec::new();
     let mut queue: VecDeque<(Vec<States>, String)> = VecDeque::new();
     seen.insert(init.clone());
     queue.push_back((init, String::new()));
@@ -1003,10 +993,14 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
         let ok_must = acc.get(nq..nq + nm).is_some_and(|m| m.iter().all(|b| *b));
         let ok_not = acc.get(nq + nm..).is_some_and(|m| m.iter().all(|b| !*b));
         if ok_must && ok_not {
-            let sig: Vec<bool> = acc.get(..nq).map(<[bool]>::to_vec).unwrap_or_default();
-            if let std::collections::hash_map::Entry::Vacant(e) = sigs.entry(sig.clone()) {
-                order.push(sig);
-                e.insert(text.clone());
+            let mut sig: Vec<u64> = vec![0; nq.div_ceil(64)];
+            for (i, _) in acc.iter().take(nq).enumerate().filter(|(_, a)| **a) {
+                if let Some(w) = sig.get_mut(i / 64) {
+                    *w |= 1 << (i % 64);
+                }
+            }
+            if sigs.insert(sig, 0).is_none() {
+                values.push(text.clone());
             }
         }
         // A product state where every automaton is dead can only stay dead.
@@ -1033,10 +1027,7 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
             break;
         }
     }
-    StringReps {
-        values: order.into_iter().filter_map(|s| sigs.remove(&s)).collect(),
-        complete,
-    }
+    StringReps { values, complete }
 }
 
 /// Whether every string `q` matches, `p` matches too (language inclusion), by a
@@ -1066,17 +1057,9 @@ pub fn includes_within(q: &Glob, p: &Glob, budget: &mut usize) -> bool {
         }
     }
     let p_universal = |s: &States| s.iter().zip(&universal_bits).any(|(a, b)| a & b != 0);
-    let mut chars: HashSet<char> = HashSet::new();
-    q.chars(&mut chars);
-    p.chars(&mut chars);
-    if let Some(fresh) = "xyzqjkwvXYZ_~".chars().find(|c| !chars.contains(c)) {
-        chars.insert(fresh);
-    }
-    if q.uses_digit() || p.uses_digit() {
-        if let Some(d) = "7539182640".chars().find(|c| !chars.contains(c)) {
-            chars.insert(d);
-        }
-    }
+    let chars = alphabet_of(&[q, p], |used| {
+        "xyzqjkwvXYZ_~".chars().find(|c| !used(*c)).unwrap_or('x')
+    });
     let empty = |s: &States| s.iter().all(|w| *w == 0);
     let init = (start(q), start(p));
     let mut seen: HashSet<(States, States), FastBuild> = HashSet::with_hasher(FastBuild);
