@@ -152,6 +152,27 @@ fn the_example_policies_lint_with_the_documented_verdicts() {
         ("not-public".into(), false, false)
     );
     assert_eq!(verdict("typo-in-condition.json").0, "unknown");
+    // A service grant is not public (spec §6.8), but without a source condition any
+    // customer's log delivery may write: PC207 says so.
+    assert_eq!(
+        verdict("access-logs-unpinned-service.json"),
+        ("not-public".into(), false, false)
+    );
+    let codes = |name: &str| -> Vec<String> {
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == format!("policies/{name}"))
+            .unwrap()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(codes("access-logs-unpinned-service.json"), ["PC207"]);
+    assert!(!codes("cloudfront-oac.json").contains(&"PC207".to_string()));
     // The finding contract.
     let f = &v["files"]
         .as_array()

@@ -9,6 +9,7 @@ pub mod allow_not_principal;
 pub mod allow_not_resource;
 pub mod bucket_name_wildcard;
 pub mod missing_secure_transport_deny;
+pub mod service_principal_without_source;
 
 pub static RULES: &[RuleMeta] = &[
     allow_not_principal::RULE,
@@ -17,4 +18,5 @@ pub static RULES: &[RuleMeta] = &[
     missing_secure_transport_deny::RULE,
     account_wide_grant::RULE,
     bucket_name_wildcard::RULE,
+    service_principal_without_source::RULE,
 ];
