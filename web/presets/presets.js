@@ -98,5 +98,12 @@ export const PRESETS = [
   "title": "Typo in a condition",
   "description": "an unknown operator: cannot be evaluated",
   "text": "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"ReadViaEndpoint\",\n      \"Effect\": \"Allow\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"arn:aws:s3:::example-ledger/*\",\n      \"Condition\": {\"StringEqualz\": {\"aws:SourceVpce\": \"vpce-0a1b2c3d4e5f60718\"}}\n    }\n  ]\n}\n"
+ },
+ {
+  "id": "access-logs-unpinned-service",
+  "file": "policies/access-logs-unpinned-service.json",
+  "title": "access logs unpinned service",
+  "description": "",
+  "text": "{\n  \"Version\": \"2012-10-17\",\n  \"Id\": \"ServerAccessLogsTarget\",\n  \"Statement\": [\n    {\n      \"Sid\": \"S3ServerAccessLogsPolicy\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"Service\": \"logging.s3.amazonaws.com\"},\n      \"Action\": \"s3:PutObject\",\n      \"Resource\": \"arn:aws:s3:::example-access-logs/logs/*\"\n    },\n    {\n      \"Sid\": \"DenyInsecureTransport\",\n      \"Effect\": \"Deny\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:*\",\n      \"Resource\": [\"arn:aws:s3:::example-access-logs\", \"arn:aws:s3:::example-access-logs/*\"],\n      \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}\n    }\n  ]\n}\n"
  }
 ];
