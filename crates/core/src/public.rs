@@ -459,6 +459,20 @@ fn seg() -> Unit {
     Unit::Star { excl: Some(':') }
 }
 
+/// A value an outsider cannot hold in a key the policy pins to fixed literals (spec
+/// §6.8): the literal itself, and when the policy compares it ignoring case
+/// (`StringEqualsIgnoreCase`), every spelling of it. `StringEqualsIgnoreCase` with a fixed
+/// `aws:SourceVpce` restricts like `StringEquals` (§6.2), and §6.8 must agree with §6.7
+/// on a policy without Deny: the outsider's own endpoint is another endpoint, not the
+/// policy's in other letters.
+fn own_literal((text, ci): &(String, bool)) -> Glob {
+    if *ci {
+        Glob::literal_ci(text)
+    } else {
+        Glob::literal(text)
+    }
+}
+
 fn lit_units(s: &str) -> Vec<Unit> {
     s.chars().map(Unit::Lit).collect()
 }
@@ -904,7 +918,8 @@ impl<'a> Analyzer<'a> {
         let mut numbers: Vec<Decimal> = Vec::new();
         let mut dates: Vec<i128> = Vec::new();
         let mut nets: Vec<IpNet> = Vec::new();
-        let mut literals: Vec<String> = Vec::new();
+        // Fixed values compared with the key, and whether they are compared ignoring case.
+        let mut literals: Vec<(String, bool)> = Vec::new();
         let mut set_ops = false;
         for c in &conds {
             let Some(op) = c.op else {
@@ -932,7 +947,7 @@ impl<'a> Analyzer<'a> {
                         }
                         if !p.has_wildcards() && !p.has_vars() {
                             if let Some(l) = p.as_literal() {
-                                literals.push(l.to_string());
+                                literals.push((l.to_string(), ci));
                             }
                         }
                         questions.push(Glob::from_pattern(p, ci));
@@ -949,7 +964,7 @@ impl<'a> Analyzer<'a> {
                         }
                         if p.is_literal() {
                             // The value compared, escapes (`${*}`) spelled out.
-                            literals.push(
+                            literals.push((
                                 p.toks()
                                     .iter()
                                     .filter_map(|t| match t {
@@ -957,7 +972,8 @@ impl<'a> Analyzer<'a> {
                                         _ => None,
                                     })
                                     .collect(),
-                            );
+                                false,
+                            ));
                         }
                         questions.push(Glob::from_arn_condition(p));
                     }
@@ -1122,7 +1138,7 @@ impl<'a> Analyzer<'a> {
                 u.push(Unit::Any { excl: None });
                 u.push(Unit::Star { excl: None });
                 must.push(Glob { units: u });
-                must_not.extend(literals.iter().map(|l| Glob::literal(l)));
+                must_not.extend(literals.iter().map(own_literal));
             }
             "aws:userid" => {
                 // The outsider's own unique ids: any value not starting with an id the policy names.
@@ -1143,7 +1159,7 @@ impl<'a> Analyzer<'a> {
             "aws:sourcevpc"
             | "aws:sourcevpce"
             | "s3:x-amz-server-side-encryption-aws-kms-key-id" => {
-                must_not.extend(literals.iter().map(|l| Glob::literal(l)));
+                must_not.extend(literals.iter().map(own_literal));
             }
             _ => {}
         }
@@ -3567,6 +3583,36 @@ mod tests {
             r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"NumericLessThan": {"s3:max-keys": "10"}}}, {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {"NumericLessThanEquals": {"s3:max-keys": "50"}}}"#,
         );
         assert_eq!(none.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn ignore_case_on_an_endpoint_id_pins_like_string_equals() {
+        // Spec §6.2: `StringEqualsIgnoreCase` with a fixed `aws:SourceVpce` restricts; §6.8
+        // agrees with it on a policy without Deny (no outsider owns `VPCE-1A2B3C4D`).
+        let allow = |op: &str, value: &str| {
+            format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"{op}": {{"aws:SourceVpce": "{value}"}}}}}}"#
+            )
+        };
+        for (op, value) in [
+            ("StringEqualsIgnoreCase", "VPCE-1a2b3c4d"),
+            ("StringEqualsIgnoreCase", "vpce-1a2b3c4d"),
+            ("StringEquals", "vpce-1a2b3c4d"),
+        ] {
+            let pa = run(&allow(op, value));
+            assert_eq!(pa.read.verdict, Verdict::NotPublic, "{op} {value}");
+        }
+        // The same through a Deny: every spelling of the endpoint is the policy's own.
+        let deny = r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEqualsIgnoreCase": {"aws:SourceVpce": "VPCE-1"}}}"#;
+        let pa = run(&format!("{ALLOW_GET}, {deny}"));
+        assert_eq!(pa.read.verdict, Verdict::NotPublic);
+        // A case-sensitive Deny pins too (only `VPCE-1` itself passes it).
+        let deny_cs = deny.replace("StringNotEqualsIgnoreCase", "StringNotEquals");
+        let pa = run(&format!("{ALLOW_GET}, {deny_cs}"));
+        assert_eq!(pa.read.verdict, Verdict::NotPublic);
+        // A pattern is not a fixed value, whatever the case rule.
+        let pa = run(&allow("StringLike", "vpce-*"));
+        assert_eq!(pa.read.verdict, Verdict::Public);
     }
 
     #[test]

@@ -375,11 +375,19 @@ fn pool(key: &str, text: &str) -> Vec<Option<CtxValue>> {
         "aws:RequestTag/alice" | "aws:RequestTag/u" => vec![None, one("x"), one("y")],
         _ => vec![None],
     };
-    // Restricting keys: an outsider never holds a fixed literal of the policy.
+    // Restricting keys: an outsider never holds a fixed literal of the policy, in any
+    // spelling when the policy compares it ignoring case (spec §6.8, read with §6.2's
+    // `StringEqualsIgnoreCase` row). The generated texts use each literal with one key.
     if matches!(key, "aws:SourceVpce" | "aws:PrincipalOrgID") {
+        let lower = text.to_ascii_lowercase();
+        let ci = text.contains("IgnoreCase");
+        let named = |s: &str| {
+            text.contains(&format!("\"{s}\""))
+                || (ci && lower.contains(&format!("\"{}\"", s.to_ascii_lowercase())))
+        };
         v.retain(|x| match x {
-            Some(CtxValue::One(s)) => !text.contains(&format!("\"{s}\"")),
-            Some(CtxValue::Many(m)) => m.iter().all(|s| !text.contains(&format!("\"{s}\""))),
+            Some(CtxValue::One(s)) => !named(s),
+            Some(CtxValue::Many(m)) => m.iter().all(|s| !named(s)),
             None => true,
         });
     }
