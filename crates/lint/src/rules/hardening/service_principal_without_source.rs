@@ -168,6 +168,12 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let PrincipalValue::Map(entries) = &principal.value else {
             continue;
         };
+        if !entries
+            .iter()
+            .any(|e| matches!(e.id, PrincipalId::Service(_)))
+        {
+            continue;
+        }
         let conditions = st.condition.as_ref().map_or(&[][..], |c| &c.conditions[..]);
         let mut weak: Option<(Span, &'static str)> = None;
         let mut pinned = false;
