@@ -3,8 +3,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::is_allow;
-use policycheck_core::model::{PrincipalId, PrincipalValue};
+use policycheck_core::model::PrincipalId;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -24,13 +23,7 @@ pub const RULE: RuleMeta = RuleMeta {
 /// PC205
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for st in &ctx.policy.statements {
-        if !is_allow(st) {
-            continue;
-        }
-        let Some(principal) = st.principal.as_ref().filter(|p| !p.negated) else {
-            continue;
-        };
-        let PrincipalValue::Map(entries) = &principal.value else {
+        let Some(entries) = super::allowed_principal_entries(st) else {
             continue;
         };
         for entry in entries {

@@ -2,6 +2,9 @@
 //! documentation in `docs/<CODE>-<name>.md`.
 
 use crate::registry::RuleMeta;
+use crate::rules::correctness::is_allow;
+use policycheck_core::model::{PrincipalEntry, PrincipalValue};
+use policycheck_core::Statement;
 
 pub mod account_wide_grant;
 pub mod allow_not_action;
@@ -20,3 +23,16 @@ pub static RULES: &[RuleMeta] = &[
     bucket_name_wildcard::RULE,
     service_principal_without_source::RULE,
 ];
+
+/// The entries of an `Allow` statement's `Principal` map (not `NotPrincipal`, not `"*"`):
+/// what the rules about named grantees look at.
+pub(crate) fn allowed_principal_entries(st: &Statement) -> Option<&[PrincipalEntry]> {
+    if !is_allow(st) {
+        return None;
+    }
+    let principal = st.principal.as_ref().filter(|p| !p.negated)?;
+    match &principal.value {
+        PrincipalValue::Map(entries) => Some(entries),
+        PrincipalValue::Anyone => None,
+    }
+}

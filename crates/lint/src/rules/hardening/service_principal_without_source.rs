@@ -3,7 +3,6 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::is_allow;
 use policycheck_core::condition::{BaseOp, Condition, SetOp};
 use policycheck_core::model::{PrincipalId, PrincipalValue};
 use policycheck_core::{Code, Diagnostic, Effect, Severity, Span, Statement};
@@ -159,13 +158,7 @@ fn suggestion(service: &str) -> (&'static str, &'static str) {
 /// PC207
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for st in &ctx.policy.statements {
-        if !is_allow(st) {
-            continue;
-        }
-        let Some(principal) = st.principal.as_ref().filter(|p| !p.negated) else {
-            continue;
-        };
-        let PrincipalValue::Map(entries) = &principal.value else {
+        let Some(entries) = super::allowed_principal_entries(st) else {
             continue;
         };
         if !entries
