@@ -496,9 +496,7 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
                 *w = 0;
             }
             for i in (0..nq).filter(|&i| accepts(i)) {
-                if let Some(w) = sig.get_mut(i / 64) {
-                    *w |= 1 << (i % 64);
-                }
+                set(&mut sig, i);
             }
             if !sigs.contains_key(sig.as_slice()) {
                 sigs.insert(sig.clone(), head);
@@ -879,9 +877,7 @@ fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<S
         let mut sig: Vec<u64> = vec![0; qs.len().div_ceil(64)];
         for (i, q) in qs.iter().enumerate() {
             if matches(q, &c) {
-                if let Some(w) = sig.get_mut(i / 64) {
-                    *w |= 1 << (i % 64);
-                }
+                set(&mut sig, i);
             }
         }
         if seen.insert(sig, 0).is_none() {
@@ -995,9 +991,7 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
         if ok_must && ok_not {
             let mut sig: Vec<u64> = vec![0; nq.div_ceil(64)];
             for (i, _) in acc.iter().take(nq).enumerate().filter(|(_, a)| **a) {
-                if let Some(w) = sig.get_mut(i / 64) {
-                    *w |= 1 << (i % 64);
-                }
+                set(&mut sig, i);
             }
             if sigs.insert(sig, 0).is_none() {
                 values.push(text.clone());
@@ -1476,14 +1470,15 @@ mod tests {
     /// The automaton step as it was first written: every position of the glob scanned
     /// for every character (the oracle for the set-bit traversal; the units' own
     /// behaviour, `reads`, is shared).
-    fn step_by_scan(g: &Glob, s: &States, c: char) -> States {
-        let closure_by_scan = |s: &mut States| {
-            for i in 0..g.len() {
-                if has(s, i) && matches!(g.units.get(i), Some(Unit::Star { .. })) {
-                    set(s, i + 1);
-                }
+    fn closure_by_scan(g: &Glob, s: &mut States) {
+        for i in 0..g.len() {
+            if has(s, i) && matches!(g.units.get(i), Some(Unit::Star { .. })) {
+                set(s, i + 1);
             }
-        };
+        }
+    }
+
+    fn step_by_scan(g: &Glob, s: &States, c: char) -> States {
         let mut out = vec![0; s.len()];
         for (i, u) in g.units.iter().enumerate() {
             if !has(s, i) {
@@ -1497,7 +1492,7 @@ mod tests {
                 set(&mut out, i + 1);
             }
         }
-        closure_by_scan(&mut out);
+        closure_by_scan(g, &mut out);
         out
     }
 
@@ -1532,11 +1527,7 @@ mod tests {
             // `start` itself: position 0 closed by scanning.
             let mut first = vec![0; g.len() / 64 + 1];
             set(&mut first, 0);
-            for i in 0..g.len() {
-                if has(&first, i) && matches!(g.units.get(i), Some(Unit::Star { .. })) {
-                    set(&mut first, i + 1);
-                }
-            }
+            closure_by_scan(&g, &mut first);
             assert_eq!(got, first, "case {case}: start");
             for k in 0..(len + 20) {
                 let c = ['a', 'A', 'b', '1', '/', 'z'][next(6) as usize];

@@ -43,6 +43,10 @@ pub(crate) fn is_allow(st: &Statement) -> bool {
     st.effect.as_ref().is_some_and(|e| e.value == Effect::Allow)
 }
 
+pub(crate) fn is_deny(st: &Statement) -> bool {
+    st.effect.as_ref().is_some_and(|e| e.value == Effect::Deny)
+}
+
 /// An S3 bucket or object ARN split into its parts: `arn:PARTITION:s3:::BUCKET[/KEY]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct S3Arn<'a> {

@@ -5,7 +5,7 @@ use crate::registry::RuleMeta;
 use crate::rules::hardening::allow_not_action::principal_is_everyone;
 use policycheck_core::condition::{BaseOp, Condition};
 use policycheck_core::pattern::NoVars;
-use policycheck_core::{Code, Diagnostic, Effect, Severity, Span, Statement};
+use policycheck_core::{Code, Diagnostic, Severity, Span, Statement};
 
 pub const RULE: RuleMeta = RuleMeta {
     code: Code {
@@ -43,7 +43,7 @@ enum Verdict {
 /// Judge one statement. `objects` is the ARN pattern of the bucket's objects
 /// (`arn:aws:s3:::BUCKET/*`) and `probe` one object ARN, when the bucket is known.
 fn judge(st: &Statement, objects: &str, probe: Option<&str>) -> Verdict {
-    if st.effect.as_ref().map(|e| e.value) != Some(Effect::Deny) {
+    if !crate::rules::correctness::is_deny(st) {
         return Verdict::Unrelated;
     }
     let Some(cond) = &st.condition else {

@@ -5,7 +5,7 @@ use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use policycheck_core::condition::{BaseOp, Condition, SetOp};
 use policycheck_core::model::{PrincipalId, PrincipalValue};
-use policycheck_core::{Code, Diagnostic, Effect, Severity, Span, Statement};
+use policycheck_core::{Code, Diagnostic, Severity, Span, Statement};
 
 pub const RULE: RuleMeta = RuleMeta {
     code: Code {
@@ -115,7 +115,7 @@ fn judge(c: &Condition, deny: bool) -> Source {
 /// Whether a `Deny` statement refuses the service's requests from other sources: a
 /// `*` principal (or the service itself) with a negated source condition.
 fn deny_pins(st: &Statement, service: &str) -> bool {
-    if st.effect.as_ref().map(|e| e.value) != Some(Effect::Deny) {
+    if !crate::rules::correctness::is_deny(st) {
         return false;
     }
     let covers = st.principal.as_ref().is_some_and(|p| {

@@ -2,6 +2,7 @@
 //! does every string matching `q` also match `p`? The search lives in the core
 //! (`solve::includes`); these tests check it on the shapes the redundancy rules use.
 
+#[cfg(test)]
 use policycheck_core::solve::Glob;
 
 /// Whether every string `q` matches, `p` matches too (`false` when not proven):
@@ -9,12 +10,6 @@ use policycheck_core::solve::Glob;
 #[cfg(test)]
 pub(crate) fn included(q: &Glob, p: &Glob) -> bool {
     policycheck_core::solve::includes(q, p)
-}
-
-/// Whether every string `q` matches, `p` matches too, within a budget of search states
-/// shared by one rule run ([`policycheck_core::solve::includes_within`]).
-pub(crate) fn included_within(q: &Glob, p: &Glob, budget: &mut usize) -> bool {
-    policycheck_core::solve::includes_within(q, p, budget)
 }
 
 #[cfg(test)]

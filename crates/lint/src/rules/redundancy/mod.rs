@@ -59,7 +59,8 @@ fn glob_covers(q: &Glob, p: &Glob, budget: &mut usize) -> bool {
     if !qp.starts_with(&pp) || !qs.ends_with(&ps) {
         return false;
     }
-    inclusion::included_within(q, p, budget)
+    // Within the budget shared by this rule run (see `Coverage::budget`).
+    policycheck_core::solve::includes_within(q, p, budget)
 }
 
 /// Pattern-inclusion answers, memoised for one rule run (policies repeat patterns a lot),

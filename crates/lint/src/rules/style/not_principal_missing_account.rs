@@ -4,7 +4,7 @@
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use policycheck_core::model::{PrincipalEntry, PrincipalId, PrincipalValue};
-use policycheck_core::{Code, Diagnostic, Effect, Severity};
+use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
     code: Code {
@@ -31,7 +31,7 @@ fn partition(arn: &str) -> &str {
 /// PC404
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for st in &ctx.policy.statements {
-        if st.effect.as_ref().map(|e| e.value) != Some(Effect::Deny) {
+        if !crate::rules::correctness::is_deny(st) {
             continue;
         }
         let Some(p) = st.principal.as_ref().filter(|p| p.negated) else {
