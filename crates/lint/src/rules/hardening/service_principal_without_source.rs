@@ -30,8 +30,10 @@ const SOURCE_KEYS: [&str; 5] = [
     "aws:sourceorgpaths",
 ];
 
-fn has_wildcard(s: &str) -> bool {
-    s.bytes().any(|b| b == b'*' || b == b'?')
+/// A fixed text in spec §6.2's sense: not empty, no `*` or `?`, no policy variable
+/// (`${aws:PrincipalAccount}` is whoever asks, not one owner).
+fn fixed(s: &str) -> bool {
+    !s.is_empty() && !s.bytes().any(|b| b == b'*' || b == b'?') && !s.contains("${")
 }
 
 /// Whether `value` of source key `key_lc` names one owner: an account, an organization,
@@ -40,16 +42,12 @@ fn has_wildcard(s: &str) -> bool {
 fn value_pins(key_lc: &str, value: &str) -> bool {
     match key_lc {
         "aws:sourcearn" => {
-            let fixed = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && !has_wildcard(p));
             let mut parts = value.splitn(6, ':').skip(4);
-            fixed(parts.next()) || fixed(parts.next())
+            parts.next().is_some_and(fixed) || parts.next().is_some_and(fixed)
         }
         // `o-exampleorgid/r-ab12/ou-…/*`: the organization is the first segment.
-        "aws:sourceorgpaths" => value
-            .split('/')
-            .next()
-            .is_some_and(|org| !org.is_empty() && !has_wildcard(org)),
-        _ => !value.is_empty() && !has_wildcard(value),
+        "aws:sourceorgpaths" => value.split('/').next().is_some_and(fixed),
+        _ => fixed(value),
     }
 }
 
@@ -359,5 +357,11 @@ mod tests {
         assert!(value_pins("aws:sourceaccount", "111122223333"));
         assert!(!value_pins("aws:sourceaccount", "1111*"));
         assert!(!value_pins("aws:sourceorgpaths", "o-*/r-ab12/*"));
+        // A policy variable is whoever asks, not a fixed owner (spec §6.2).
+        assert!(!value_pins("aws:sourceaccount", "${aws:PrincipalAccount}"));
+        assert!(!value_pins(
+            "aws:sourcearn",
+            "arn:aws:cloudfront::${aws:PrincipalAccount}:distribution/${aws:userid}"
+        ));
     }
 }
