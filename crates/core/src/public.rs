@@ -3037,7 +3037,45 @@ impl<'s, 'a> Search<'s, 'a> {
                 }
             }
         }
+        // A caller consistent with the keys that describe it (spec §4's table): an
+        // anonymous request carries no `aws:username`, and its `aws:PrincipalType` is
+        // `Anonymous`. When the witness sets them, an outsider of that kind sends it.
+        if matches!(w.caller, Caller::Anonymous) {
+            if let Some(c) = self.caller_described_by(&w.context) {
+                if let Some(t) = try_with(&w, &|t| t.caller = c.clone()) {
+                    w = t;
+                }
+            }
+        }
         w
+    }
+
+    /// The outsider whose request would carry these `aws:username` and
+    /// `aws:PrincipalType` values, when they describe an IAM or STS principal.
+    fn caller_described_by(&self, context: &Context) -> Option<Caller> {
+        let one = |k: &str| match context.get(k) {
+            Some(CtxValue::One(v)) => Some(v.as_str()),
+            _ => None,
+        };
+        let a = &self.keys.analyzer.fresh_account;
+        // IAM names: 1 to 64 of letters, digits and `+=,.@_-`.
+        let iam_name = |n: &str| {
+            (1..=64).contains(&n.len())
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+        };
+        let user = one("aws:username").filter(|n| iam_name(n));
+        let arn = match (one("aws:principaltype"), user) {
+            (None | Some("User"), Some(name)) => format!("arn:aws:iam::{a}:user/{name}"),
+            (Some("User"), None) => format!("arn:aws:iam::{a}:user/outsider"),
+            (Some("Account"), None) => format!("arn:aws:iam::{a}:root"),
+            (Some("AssumedRole"), None) => {
+                format!("arn:aws:sts::{a}:assumed-role/outsider-role/outsider-session")
+            }
+            (Some("FederatedUser"), None) => format!("arn:aws:sts::{a}:federated-user/outsider"),
+            _ => return None,
+        };
+        Caller::parse(&arn).ok()
     }
 }
 
@@ -3475,6 +3513,52 @@ mod tests {
             "{:?}",
             w.to_json()
         );
+    }
+
+    #[test]
+    fn witnesses_that_set_principal_keys_come_from_that_kind_of_caller() {
+        // Anonymous requests carry no aws:username: the witness is an outsider's IAM user.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/home/${aws:username}/*"}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        let Some(CtxValue::One(name)) = w.context.get("aws:username") else {
+            panic!("{:?}", w.to_json())
+        };
+        let Caller::Aws(a) = &w.caller else {
+            panic!("{:?}", w.to_json())
+        };
+        assert!(
+            matches!(&a.kind, CallerKind::User { name: n } if n == name),
+            "{:?}",
+            w.to_json()
+        );
+        assert_eq!(a.account, "999988887777");
+        // aws:PrincipalType picks the kind of caller.
+        for (ty, want) in [
+            ("AssumedRole", ":assumed-role/"),
+            ("Account", ":root"),
+            ("User", ":user/"),
+        ] {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringEquals": {{"aws:PrincipalType": "{ty}"}}}}}}"#
+            ));
+            let w = &pa.read.witnesses[0].request;
+            assert!(
+                matches!(&w.caller, Caller::Aws(a) if a.arn.contains(want)),
+                "{ty}: {:?}",
+                w.to_json()
+            );
+        }
+        // A witness that needs no such key stays anonymous.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#,
+        );
+        assert!(matches!(
+            pa.read.witnesses[0].request.caller,
+            Caller::Anonymous
+        ));
     }
 
     fn new_access(old: &str, new: &str, scope: &Scope) -> PublicAccess {

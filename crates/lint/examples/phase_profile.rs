@@ -6,7 +6,8 @@
 //!
 //! `PHASE=parse|analysis|rules|lint` times one phase only (`PASSES` times, default 3),
 //! for `perf record`; `PHASE=dist` shows, in one pass, how the analysis time spreads over
-//! the files.
+//! the files (`DIST_OUT=FILE` also writes every file's time in nanoseconds, to join
+//! with a report's verdicts).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::hint::black_box;
 use std::time::Instant;
@@ -186,6 +187,14 @@ fn analysis_spread(parsed: &[policycheck_core::ParseOutput], names: &[std::path:
         "  slowest tenth: {:.0}% of the analysis time",
         top as f64 * 100.0 / total as f64
     );
+    if let Ok(out) = std::env::var("DIST_OUT") {
+        // Every file's time, for joining with the report's verdicts.
+        let lines: String = times
+            .iter()
+            .map(|(t, i)| format!("{t} {}\n", names[*i].display()))
+            .collect();
+        std::fs::write(out, lines).unwrap();
+    }
     for (t, i) in times.iter().rev().take(5) {
         println!("  {:.1} us {}", *t as f64 / 1e3, names[*i].display());
     }
