@@ -1129,9 +1129,9 @@ pub fn number_reps(constants: &[Decimal]) -> Option<Vec<String>> {
 
 fn format_scaled(v: i128, scale: i64) -> String {
     let neg = v < 0;
-    let digits = v.unsigned_abs().to_string();
     let scale = usize::try_from(scale).unwrap_or(0);
-    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let mut padded = String::new();
+    crate::values::push_digits(&mut padded, v.unsigned_abs(), scale + 1);
     let (int, frac) = padded.split_at(padded.len() - scale);
     let frac = frac.trim_end_matches('0');
     let mut s = String::new();
@@ -1679,6 +1679,18 @@ mod tests {
         assert!(reps.iter().any(|r| d(r) == d("1.2")));
         assert!(reps.iter().any(|r| d(r) > d("1.2") && d(r) < d("10")));
         assert!(reps.iter().any(|r| d(r) > d("10")));
+        // Written as people write numbers: no padding, no trailing zeros.
+        assert_eq!(reps, ["0.2", "1.2", "5.6", "10", "11"]);
+        // Past u64 (the digits are pushed by hand).
+        let big = number_reps(&[d("-123456789012345678901234.5")]).unwrap();
+        assert_eq!(
+            big,
+            [
+                "-123456789012345678901235.5",
+                "-123456789012345678901234.5",
+                "-123456789012345678901233.5"
+            ]
+        );
         let dr = date_reps(&[0, 10_000_000_000], false);
         assert!(dr.contains(&"-1.000000000".to_string()));
         assert!(dr.contains(&"5.000000000".to_string()));
