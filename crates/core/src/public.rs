@@ -3051,7 +3051,8 @@ impl<'s, 'a> Search<'s, 'a> {
     }
 
     /// The outsider whose request would carry these `aws:username` and
-    /// `aws:PrincipalType` values, when they describe an IAM or STS principal.
+    /// `aws:PrincipalType` values (or any organization or principal-tag key), when they
+    /// describe an IAM or STS principal.
     fn caller_described_by(&self, context: &Context) -> Option<Caller> {
         let one = |k: &str| match context.get(k) {
             Some(CtxValue::One(v)) => Some(v.as_str()),
@@ -3073,6 +3074,18 @@ impl<'s, 'a> Search<'s, 'a> {
                 format!("arn:aws:sts::{a}:assumed-role/outsider-role/outsider-session")
             }
             (Some("FederatedUser"), None) => format!("arn:aws:sts::{a}:federated-user/outsider"),
+            // Organization ids and paths and principal tags describe an authenticated
+            // caller too (of some organization; the outsider's own).
+            (None, None)
+                if context.iter().any(|(k, _)| {
+                    let k = k.to_ascii_lowercase();
+                    k == "aws:principalorgid"
+                        || k == "aws:principalorgpaths"
+                        || k.starts_with("aws:principaltag/")
+                }) =>
+            {
+                format!("arn:aws:iam::{a}:user/outsider")
+            }
             _ => return None,
         };
         Caller::parse(&arn).ok()
@@ -3551,6 +3564,16 @@ mod tests {
                 w.to_json()
             );
         }
+        // Organization keys: an IAM user of the outsider's account (in its own organization).
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}}}"#,
+        );
+        let w = &pa.read.witnesses[0].request;
+        assert!(
+            matches!(&w.caller, Caller::Aws(a) if a.arn == "arn:aws:iam::999988887777:user/outsider"),
+            "{:?}",
+            w.to_json()
+        );
         // A witness that needs no such key stays anonymous.
         let pa = run(
             r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#,
