@@ -105,5 +105,12 @@ export const PRESETS = [
   "title": "access logs unpinned service",
   "description": "",
   "text": "{\n  \"Version\": \"2012-10-17\",\n  \"Id\": \"ServerAccessLogsTarget\",\n  \"Statement\": [\n    {\n      \"Sid\": \"S3ServerAccessLogsPolicy\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"Service\": \"logging.s3.amazonaws.com\"},\n      \"Action\": \"s3:PutObject\",\n      \"Resource\": \"arn:aws:s3:::example-access-logs/logs/*\"\n    },\n    {\n      \"Sid\": \"DenyInsecureTransport\",\n      \"Effect\": \"Deny\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:*\",\n      \"Resource\": [\"arn:aws:s3:::example-access-logs\", \"arn:aws:s3:::example-access-logs/*\"],\n      \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}\n    }\n  ]\n}\n"
+ },
+ {
+  "id": "ou-path-only",
+  "file": "policies/ou-path-only.json",
+  "title": "ou path only",
+  "description": "",
+  "text": "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"AllowAnalyticsOuRead\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"AWS\": \"*\"},\n      \"Action\": [\"s3:GetObject\", \"s3:ListBucket\"],\n      \"Resource\": [\"arn:aws:s3:::example-analytics-reports\", \"arn:aws:s3:::example-analytics-reports/*\"],\n      \"Condition\": {\n        \"ForAnyValue:StringLike\": {\"aws:PrincipalOrgPaths\": \"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*\"}\n      }\n    },\n    {\n      \"Sid\": \"DenyInsecureTransport\",\n      \"Effect\": \"Deny\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:*\",\n      \"Resource\": [\"arn:aws:s3:::example-analytics-reports\", \"arn:aws:s3:::example-analytics-reports/*\"],\n      \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}\n    }\n  ]\n}\n"
  }
 ];

@@ -172,6 +172,10 @@ fn the_example_policies_lint_with_the_documented_verdicts() {
             .collect()
     };
     assert_eq!(codes("access-logs-unpinned-service.json"), ["PC207"]);
+    // An organization path alone does not count as a fixed principal (spec §9 row 11):
+    // public, with a note saying which condition to add.
+    assert_eq!(verdict("ou-path-only.json"), ("public".into(), true, false));
+    assert_eq!(codes("ou-path-only.json"), ["PC101", "PC208"]);
     assert!(!codes("cloudfront-oac.json").contains(&"PC207".to_string()));
     // The finding contract.
     let f = &v["files"]

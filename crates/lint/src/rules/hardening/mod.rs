@@ -12,6 +12,7 @@ pub mod allow_not_principal;
 pub mod allow_not_resource;
 pub mod bucket_name_wildcard;
 pub mod missing_secure_transport_deny;
+pub mod org_paths_without_org_id;
 pub mod service_principal_without_source;
 
 pub static RULES: &[RuleMeta] = &[
@@ -22,6 +23,7 @@ pub static RULES: &[RuleMeta] = &[
     account_wide_grant::RULE,
     bucket_name_wildcard::RULE,
     service_principal_without_source::RULE,
+    org_paths_without_org_id::RULE,
 ];
 
 /// The entries of an `Allow` statement's `Principal` map (not `NotPrincipal`, not `"*"`):
