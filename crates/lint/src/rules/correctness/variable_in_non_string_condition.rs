@@ -1,6 +1,7 @@
 //! PC313 `variable-in-non-string-condition`: a policy variable in the value of an operator
 //! that does not substitute variables (`Numeric*`, `Date*`, `IpAddress`, `BinaryEquals`,
-//! `Null`), where it is compared literally.
+//! `Null`), where it is compared literally, or of `Bool`, where AWS's pages disagree
+//! (spec §9 row 21: substitute, and warn).
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
@@ -12,7 +13,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC313",
         name: "variable-in-non-string-condition",
         severity: Severity::Warning,
-        summary: "a policy variable in a numeric, date, IP, binary or `Null` condition value, which is never substituted",
+        summary: "a policy variable in a numeric, date, IP, binary or `Null` condition value, which is never substituted (or in a `Bool` value, where AWS may not substitute it)",
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC313-variable-in-non-string-condition.md"),
@@ -31,8 +32,23 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             let Some(op) = cond.op else {
                 continue;
             };
+            let family = op.base.family();
+            if family == Family::Bool {
+                for value in cond.values.iter().filter(|v| v.text.value.contains("${")) {
+                    out.push(
+                        ctx.finding(
+                            &RULE,
+                            value.text.span,
+                            format!("AWS's documentation disagrees on whether `Bool` substitutes policy variables: `{}` may be compared as literal text", value.text.value),
+                        )
+                        .with_label("substituted by policycheck; possibly literal text for AWS")
+                        .with_help("write `true` or `false` here: a boolean key holds nothing else, and what AWS does with the variable is not settled"),
+                    );
+                }
+                continue;
+            }
             if !matches!(
-                op.base.family(),
+                family,
                 Family::Numeric | Family::Date | Family::Ip | Family::Binary | Family::Null
             ) {
                 continue;
@@ -82,6 +98,23 @@ mod tests {
             count(r#"{"DateLessThan":{"aws:CurrentTime":"${aws:TokenIssueTime}"}}"#),
             1
         );
+    }
+
+    #[test]
+    fn variables_in_bool_values_are_reported_as_disputed() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"Bool":{"aws:SecureTransport":["true","${aws:PrincipalTag/tls}"]}}}]}"#;
+        let found: Vec<_> = lint(text, &LintOptions::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "PC313")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains("disagrees"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(count(r#"{"Bool":{"aws:SecureTransport":"true"}}"#), 0);
     }
 
     #[test]
