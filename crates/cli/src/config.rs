@@ -39,6 +39,26 @@ impl FailOn {
     }
 }
 
+/// S3's public-policy rule counts `aws:userid` as a fixed principal "outside the pattern
+/// `AROLEID:*`", which reads two ways (spec §6.2, §9 row 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UseridRolePattern {
+    /// Every session of one role is a fixed principal: not public (the default).
+    Pins,
+    /// The pattern is not a fixed value: public.
+    Public,
+}
+
+impl UseridRolePattern {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UseridRolePattern::Pins => "pins",
+            UseridRolePattern::Public => "public",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
@@ -51,6 +71,8 @@ pub struct Config {
     pub bucket: Option<String>,
     /// The bucket owner's account id (account-wide grants to it are not reported).
     pub owner_account: Option<String>,
+    /// How the public-access analysis reads `aws:userid` like `AROAEXAMPLEROLEID:*`.
+    pub userid_role_pattern: Option<UseridRolePattern>,
     #[serde(default)]
     pub files: FilesConfig,
     #[serde(default)]
@@ -143,7 +165,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
             let guess = did_you_mean(&msg)
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
-            format!("\n  help: {guess}known keys: required-version, fail-on, bucket, owner-account, [files] include/exclude, [rules] select/ignore/levels, [[suppress]] rule/path/sid/statement/reason/expires")
+            format!("\n  help: {guess}known keys: required-version, fail-on, bucket, owner-account, userid-role-pattern, [files] include/exclude, [rules] select/ignore/levels, [[suppress]] rule/path/sid/statement/reason/expires")
         } else {
             String::new()
         };

@@ -1303,3 +1303,50 @@ fn double_verbose_traces_the_public_access_answer_by_statement() {
     let out = run_in(&dir, &["lint", "public-website.json", "-v", "--no-config"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("public read access"));
 }
+
+#[test]
+fn the_role_id_pattern_reading_comes_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "role.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "RoleSessions", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"aws:userid": "AROAEXAMPLEROLEID:*"}}}]}"#,
+    );
+    let verdict = |dir: &Path| -> String {
+        let out = run_in(dir, &["lint", "role.json", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["files"][0]["access"]["verdict"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // The default reading (spec §6.2): one role's sessions are a fixed principal.
+    assert_eq!(verdict(dir.path()), "not-public");
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "userid-role-pattern = \"public\"\n",
+    );
+    assert_eq!(verdict(dir.path()), "public");
+    let out = run_in(dir.path(), &["lint", "--show-settings"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("userid-role-pattern: public (config)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "userid-role-pattern = \"pins\"\n",
+    );
+    assert_eq!(verdict(dir.path()), "not-public");
+    write(
+        dir.path(),
+        "policycheck.toml",
+        "userid-role-pattern = \"maybe\"\n",
+    );
+    let out = run_in(dir.path(), &["lint", "role.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("policycheck.toml:1:"), "{err}");
+}

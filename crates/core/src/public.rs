@@ -205,9 +205,42 @@ struct KeyDim {
     note: Option<String>,
 }
 
+/// The readings of the spec that are choices (spec §6.2, §9), where a user may want the
+/// other one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AnalysisOptions {
+    /// Whether `aws:userid` like `AROAEXAMPLEROLEID:*` (every session of one role) pins
+    /// the caller: spec §6.2's reading of S3's "outside the pattern `AROLEID:*`", the
+    /// default. `false` takes the other reading, where such a pattern is not a fixed
+    /// value, and an outsider may hold any user id it matches.
+    pub userid_role_pattern_pins: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            userid_role_pattern_pins: true,
+        }
+    }
+}
+
 /// Analyse a bucket policy.
 pub fn analyze(policy: &Policy) -> PublicAccess {
-    Analyzer::new(policy, None, Scope::Outsider).run()
+    analyze_with(policy, AnalysisOptions::default())
+}
+
+/// Analyse a bucket policy under the readings `options` chooses.
+pub fn analyze_with(policy: &Policy, options: AnalysisOptions) -> PublicAccess {
+    let mut a = Analyzer::new(policy, None, Scope::Outsider);
+    a.options = options;
+    a.run()
+}
+
+/// `AROAEXAMPLEROLEID:*`: a fixed unique-id prefix, then `:*` (every session of one role).
+fn is_role_id_pattern(value: &str) -> bool {
+    value
+        .strip_suffix(":*")
+        .is_some_and(|id| !id.is_empty() && !id.contains([':', '*', '?', '$']))
 }
 
 /// Who the callers are.
@@ -286,6 +319,7 @@ struct Analyzer<'a> {
     /// analysis asks for every action and every statement).
     masks: Vec<ActionMask>,
     base_masks: Vec<ActionMask>,
+    options: AnalysisOptions,
 }
 
 /// The catalogue actions (by index in `S3_ACTIONS`) a statement's `Action`/`NotAction`
@@ -613,6 +647,7 @@ impl<'a> Analyzer<'a> {
                 .flat_map(|b| b.statements.iter())
                 .map(ActionMask::of)
                 .collect(),
+            options: AnalysisOptions::default(),
         }
     }
 
@@ -1141,9 +1176,15 @@ impl<'a> Analyzer<'a> {
                 must_not.extend(literals.iter().map(own_literal));
             }
             "aws:userid" => {
-                // The outsider's own unique ids: any value not starting with an id the policy names.
+                // The outsider's own unique ids: any value not starting with an id the policy
+                // names (under the other reading, `ROLEID:*` names none).
                 for c in &conds {
                     for v in &c.values {
+                        if !self.options.userid_role_pattern_pins
+                            && is_role_id_pattern(&v.text.value)
+                        {
+                            continue;
+                        }
                         let prefix = v.text.value.split(':').next().unwrap_or("");
                         if !prefix.is_empty() && !prefix.contains(['*', '?', '$']) {
                             must_not.push(Glob::literal(prefix));
@@ -3582,6 +3623,41 @@ mod tests {
             pa.read.witnesses[0].request.caller,
             Caller::Anonymous
         ));
+    }
+
+    #[test]
+    fn the_role_id_pattern_reading_is_a_choice() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"aws:userid": "AROAEXAMPLEROLEID:*"}}}]}"#;
+        let policy = parse_policy(text).policy.unwrap();
+        // Default (spec §6.2): every session of one role pins the caller.
+        assert_eq!(analyze(&policy).read.verdict, Verdict::NotPublic);
+        // The other reading: the pattern is not a fixed value.
+        let strict = AnalysisOptions {
+            userid_role_pattern_pins: false,
+        };
+        let pa = analyze_with(&policy, strict);
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        assert!(
+            matches!(w.context.get("aws:userid"), Some(CtxValue::One(v)) if v.starts_with("AROAEXAMPLEROLEID:")),
+            "{:?}",
+            w.to_json()
+        );
+        assert_eq!(eval::decide(&policy, w), (Decision::Allow, true));
+        // A fixed user id pins under both readings.
+        let fixed = parse_policy(&text.replace("AROAEXAMPLEROLEID:*", "AIDAEXAMPLEUSERID"))
+            .policy
+            .unwrap();
+        assert_eq!(
+            analyze_with(&fixed, strict).read.verdict,
+            Verdict::NotPublic
+        );
+        assert!(is_role_id_pattern("AROAX:*"));
+        assert!(
+            !is_role_id_pattern(":*")
+                && !is_role_id_pattern("AROA*:*")
+                && !is_role_id_pattern("AROAX:a*")
+        );
     }
 
     fn new_access(old: &str, new: &str, scope: &Scope) -> PublicAccess {

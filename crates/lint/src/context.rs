@@ -15,6 +15,8 @@ pub struct LintOptions {
     pub bucket: Option<String>,
     /// The bucket owner's account id, when known: grants to it are not cross-account.
     pub owner_account: Option<String>,
+    /// The readings of the public-access analysis (spec §6.2, §9).
+    pub analysis: policycheck_core::public::AnalysisOptions,
 }
 
 /// The input of every rule's check.

@@ -13,7 +13,7 @@ pub mod rules;
 pub use context::{LintContext, LintOptions};
 pub use registry::{find, rules as all_rules, RuleMeta};
 
-use policycheck_core::public::{analyze, PublicAccess, Verdict};
+use policycheck_core::public::{analyze_with, PublicAccess, Verdict};
 use policycheck_core::{parse_policy_bytes, Diagnostic, PolicyKind, Severity};
 
 /// The version of the rule set (rules ship with the engine; each rule records the
@@ -134,7 +134,7 @@ fn lint_parsed_sized(
             }
             return access;
         }
-        let mut access = analyze(policy);
+        let mut access = analyze_with(policy, options.analysis);
         if ambiguous {
             // Never let one reading of an ambiguous document look safe.
             for level in [&mut access.read, &mut access.write] {

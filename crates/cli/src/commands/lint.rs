@@ -463,6 +463,10 @@ impl Settings {
             options: LintOptions {
                 bucket: args.bucket.clone().or_else(|| cfg.bucket.clone()),
                 owner_account: cfg.owner_account.clone(),
+                analysis: policycheck_core::public::AnalysisOptions {
+                    userid_role_pattern_pins: cfg.userid_role_pattern
+                        != Some(crate::config::UseridRolePattern::Public),
+                },
             },
             fail_on: args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error),
             select: if args.select.is_empty() {
@@ -561,6 +565,13 @@ fn show_settings(args: &LintArgs, loaded: &Loaded) -> String {
             .as_deref()
             .unwrap_or("(none)"),
         from(false, cfg.owner_account.is_some())
+    ));
+    line(format!(
+        "userid-role-pattern: {} ({})",
+        cfg.userid_role_pattern
+            .unwrap_or(crate::config::UseridRolePattern::Pins)
+            .as_str(),
+        from(false, cfg.userid_role_pattern.is_some())
     ));
     line(format!(
         "files.include: {} ({})",
