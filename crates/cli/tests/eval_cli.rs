@@ -405,3 +405,79 @@ fn impossible_requests_are_bad_input() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn aws_star_and_anonymous_callers_follow_the_chosen_reading() {
+    // Spec §9 row 1: `{"AWS": "*"}` covers anonymous callers by the IAM reference (the
+    // default), only signed principals by the S3 user guide (on request).
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.json",
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "SignedRead", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+            {"Sid": "OnlyListedMayPut", "Effect": "Deny", "NotPrincipal": {"AWS": "*"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+    );
+    let eval = |extra: &[&str]| -> (Option<i32>, Value) {
+        let out = run(
+            &[
+                &[
+                    "eval",
+                    "p.json",
+                    "--format",
+                    "json",
+                    "--resource",
+                    "arn:aws:s3:::b/k",
+                ][..],
+                extra,
+            ]
+            .concat(),
+            dir.path(),
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), v)
+    };
+    let (code, v) = eval(&["--action", "s3:GetObject"]);
+    assert_eq!(
+        (code, v["decision"].as_str()),
+        (Some(0), Some("Allow")),
+        "{v}"
+    );
+    let strict = "--aws-star-excludes-anonymous";
+    let (code, v) = eval(&["--action", "s3:GetObject", strict]);
+    assert_eq!(
+        (code, v["decision"].as_str()),
+        (Some(1), Some("ImplicitDeny")),
+        "{v}"
+    );
+    assert!(v.to_string().contains("signed AWS principals only"), "{v}");
+    // A signed caller is covered under both readings.
+    let user = ["--principal", "arn:aws:iam::444455556666:user/u"];
+    let (code, _) = eval(&[&["--action", "s3:GetObject", strict][..], &user[..]].concat());
+    assert_eq!(code, Some(0));
+    // NotPrincipal {"AWS": "*"} exempts anonymous callers only under the default reading.
+    let (_, v) = eval(&["--action", "s3:PutObject"]);
+    assert_eq!(v["decision"].as_str(), Some("ImplicitDeny"), "{v}");
+    let (_, v) = eval(&["--action", "s3:PutObject", strict]);
+    assert_eq!(v["decision"].as_str(), Some("ExplicitDeny"), "{v}");
+    // The same choice in a request file; a wrong type is bad input.
+    write(
+        dir.path(),
+        "r.json",
+        r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "context": {}, "aws_star_includes_anonymous": false}"#,
+    );
+    let out = run(&["eval", "p.json", "--request", "r.json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    write(
+        dir.path(),
+        "r.json",
+        r#"{"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "aws_star_includes_anonymous": "no"}"#,
+    );
+    let out = run(&["eval", "p.json", "--request", "r.json"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("must be true or false"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -126,10 +126,17 @@ pub struct Evaluation {
 pub(crate) fn principal_part(
     el: &PrincipalElement,
     caller: &Caller,
+    aws_star_includes_anonymous: bool,
     explain: bool,
 ) -> (Tri, Option<MatchKind>, Option<String>) {
+    // `{"AWS": "*"}` and an anonymous caller under the S3 user guide's reading.
+    let star_excluded = |id: &PrincipalId| {
+        !aws_star_includes_anonymous
+            && matches!(caller, Caller::Anonymous)
+            && *id == PrincipalId::AnyAws
+    };
     if el.negated {
-        let exempt = not_principal_exempt(el, caller);
+        let exempt = not_principal_exempt(el, caller, &star_excluded);
         let applies = exempt.negate();
         let reason = explain.then(|| match exempt {
             Tri::True => format!(
@@ -157,9 +164,14 @@ pub(crate) fn principal_part(
         PrincipalValue::Map(entries) => {
             let mut best: Option<(MatchKind, &PrincipalEntry)> = None;
             let mut unknown = false;
+            let mut excluded = false;
             for e in entries {
                 if e.id == PrincipalId::Invalid {
                     unknown = true;
+                    continue;
+                }
+                if star_excluded(&e.id) {
+                    excluded = true;
                     continue;
                 }
                 if let Some(k) = match_entry(&e.id, caller) {
@@ -193,6 +205,13 @@ pub(crate) fn principal_part(
                     None,
                     explain.then(|| {
                         "a principal value cannot be evaluated (AWS would reject it)".to_string()
+                    }),
+                ),
+                None if excluded => (
+                    Tri::False,
+                    None,
+                    explain.then(|| {
+                        "`{\"AWS\": \"*\"}` covers signed AWS principals only here (`aws_star_includes_anonymous` is false), not `anonymous`".to_string()
                     }),
                 ),
                 None => (
@@ -252,12 +271,20 @@ pub fn match_entry(id: &PrincipalId, caller: &Caller) -> Option<MatchKind> {
 }
 
 /// Is the caller exempt from a NotPrincipal list? Every link of its chain must be listed (spec §2.4).
-fn not_principal_exempt(el: &PrincipalElement, caller: &Caller) -> Tri {
+fn not_principal_exempt(
+    el: &PrincipalElement,
+    caller: &Caller,
+    excluded: &dyn Fn(&PrincipalId) -> bool,
+) -> Tri {
     let entries = match &el.value {
         PrincipalValue::Anyone => return Tri::True,
         PrincipalValue::Map(e) => e,
     };
-    let ids: Vec<&PrincipalId> = entries.iter().map(|e| &e.id).collect();
+    let ids: Vec<&PrincipalId> = entries
+        .iter()
+        .map(|e| &e.id)
+        .filter(|id| !excluded(id))
+        .collect();
     let has_invalid = ids.contains(&&PrincipalId::Invalid);
     let listed = |pred: &dyn Fn(&PrincipalId) -> bool| ids.iter().any(|id| pred(id));
     let exempt = match caller {
@@ -412,7 +439,8 @@ pub fn eval_statement(
         if kind == PolicyKind::Resource {
             match &st.principal {
                 Some(p) if !st.broken.contains(&"Principal") => {
-                    let (t, k, _) = principal_part(p, &req.caller, false);
+                    let (t, k, _) =
+                        principal_part(p, &req.caller, req.aws_star_includes_anonymous, false);
                     if t == Tri::False {
                         return (Tri::False, None, None);
                     }
@@ -446,7 +474,8 @@ pub fn eval_statement(
     } else {
         match &st.principal {
             Some(p) if !st.broken.contains(&"Principal") => {
-                let (t, k, reason) = principal_part(p, &req.caller, true);
+                let (t, k, reason) =
+                    principal_part(p, &req.caller, req.aws_star_includes_anonymous, true);
                 (
                     PartTrace {
                         result: t.into(),

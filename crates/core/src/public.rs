@@ -2099,7 +2099,9 @@ fn could_apply(st: &Statement, callers: &[Caller]) -> bool {
 }
 
 fn principal_tri(p: &PrincipalElement, caller: &Caller) -> Tri {
-    eval::principal_part(p, caller, false).0
+    // The analysis takes `{"AWS": "*"}` to cover anonymous callers: public either way
+    // (spec §9 row 1).
+    eval::principal_part(p, caller, true, false).0
 }
 
 /// What decides a class's search: the relevant statements with how they treat the

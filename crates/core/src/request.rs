@@ -331,6 +331,9 @@ pub struct Request {
     pub action_lc: String,
     pub resource: String,
     pub context: Context,
+    /// Whether `{"AWS": "*"}` covers anonymous callers (spec §9 row 1): `true` by the IAM
+    /// reference (the default), `false` by the S3 user guide (signed principals only).
+    pub aws_star_includes_anonymous: bool,
 }
 
 impl Request {
@@ -341,17 +344,24 @@ impl Request {
             action_lc: action.to_ascii_lowercase(),
             resource: resource.to_string(),
             context,
+            aws_star_includes_anonymous: true,
         }
     }
 
     /// The request in the JSON form `policycheck eval --request` reads.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut v = serde_json::json!({
             "principal": self.caller.display(),
             "action": self.action,
             "resource": self.resource,
             "context": serde_json::to_value(&self.context).unwrap_or(serde_json::Value::Null),
-        })
+        });
+        if !self.aws_star_includes_anonymous {
+            if let Some(m) = v.as_object_mut() {
+                m.insert("aws_star_includes_anonymous".into(), false.into());
+            }
+        }
+        v
     }
 }
 
@@ -488,6 +498,7 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
     let mut identity_policies = Vec::new();
     let mut identity_diagnostics = Vec::new();
     let mut bucket_account = DEFAULT_BUCKET_ACCOUNT.to_string();
+    let mut aws_star_includes_anonymous = true;
     let string_of = |v: &Json, what: &str| -> Result<String, Diagnostic> {
         v.as_str().map(str::to_string).ok_or_else(|| {
             req_err(
@@ -512,6 +523,18 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
                     other => return Err(req_err(m.value.span, format!("unknown mode `{other}`: use `resource_policy_only` or `full`"))),
                 }
             }
+            "aws_star_includes_anonymous" => {
+                let JsonKind::Bool(b) = m.value.kind else {
+                    return Err(req_err(
+                        m.value.span,
+                        format!(
+                            "`aws_star_includes_anonymous` must be true or false, found {}",
+                            m.value.type_name()
+                        ),
+                    ));
+                };
+                aws_star_includes_anonymous = b;
+            }
             "bucket_account" => {
                 let s = string_of(&m.value, "bucket_account")?;
                 if !is_account_id(&s) {
@@ -534,7 +557,7 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
             }
             other => {
                 return Err(req_err(m.key_span, format!("unknown request field `{other}`"))
-                    .with_help("a request has `principal`, `action`, `resource`, `context`, and optionally `mode`, `identity_policies`, `bucket_account`"))
+                    .with_help("a request has `principal`, `action`, `resource`, `context`, and optionally `mode`, `identity_policies`, `bucket_account`, `aws_star_includes_anonymous`"))
             }
         }
     }
@@ -544,12 +567,13 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
             format!("the request has no `{what}`"),
         )
     };
-    let request = Request::new(
+    let mut request = Request::new(
         principal.ok_or_else(|| missing("principal"))?,
         &action.ok_or_else(|| missing("action"))?,
         &resource.ok_or_else(|| missing("resource"))?,
         context,
     );
+    request.aws_star_includes_anonymous = aws_star_includes_anonymous;
     Ok(RequestFile {
         request,
         mode,

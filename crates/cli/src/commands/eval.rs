@@ -18,7 +18,8 @@ The request file is the request part of the conformance vectors:
                  | \"service:NAME\" | \"federated:PROVIDER\" | \"ACCOUNT-ID\",
    \"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::BUCKET/KEY\",
    \"context\": {\"aws:SourceIp\": \"203.0.113.7\", \"aws:TagKeys\": [\"a\", \"b\"]},
-   \"mode\": \"full\", \"identity_policies\": [ … ], \"bucket_account\": \"111122223333\"}   (last three optional)
+   \"mode\": \"full\", \"identity_policies\": [ … ], \"bucket_account\": \"111122223333\",
+   \"aws_star_includes_anonymous\": false}   (last four optional)
 The context is the complete request context: nothing is derived from the principal.
 Flags override the file's fields. --context KEY=VALUE is repeatable; repeating a key makes a list,
 KEY=[\"a\",\"b\"] gives a list directly and KEY=[] an empty one.
@@ -51,6 +52,10 @@ pub struct EvalArgs {
     /// A context key (repeatable): KEY=VALUE, KEY=["a","b"], KEY=[]
     #[arg(long = "context", short = 'c', value_name = "KEY=VALUE")]
     pub context: Vec<String>,
+    /// `{"AWS": "*"}` covers signed AWS principals only, not anonymous callers (the S3 user
+    /// guide's reading; by default the IAM reference's, where it covers them too)
+    #[arg(long)]
+    pub aws_star_excludes_anonymous: bool,
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
@@ -227,7 +232,9 @@ pub fn run(args: &EvalArgs) -> ExitCode {
         }
         return fail(&e);
     }
-    let request = Request::new(caller, &action, &resource, context);
+    let mut request = Request::new(caller, &action, &resource, context);
+    request.aws_star_includes_anonymous =
+        base.is_none_or(|b| b.aws_star_includes_anonymous) && !args.aws_star_excludes_anonymous;
     let (mode, identity, bucket_account) = match rf {
         Some(r) => (r.mode, r.identity_policies, r.bucket_account),
         None => (
