@@ -562,6 +562,25 @@ pub struct Condition {
     pub values_span: Span,
 }
 
+impl Condition {
+    /// The key in its documented spelling (`aws:SourceIp` for `AWS:SOURCEIP`; the tag
+    /// part of `aws:PrincipalTag/…` as written), for messages (spec §3.2: key names are
+    /// case-insensitive, and displayed ones normalised). A key the catalogue does not
+    /// know, as written.
+    pub fn key_display(&self) -> Cow<'_, str> {
+        match self.info {
+            Some(i) if !i.prefix => Cow::Borrowed(i.name),
+            Some(i) => match self.key.value.get(i.name.len()..) {
+                Some(tag) if !matches!(self.key.value, Cow::Borrowed(_)) => {
+                    Cow::Owned([i.name, tag].concat())
+                }
+                _ => Cow::Borrowed(&self.key.value),
+            },
+            None => Cow::Borrowed(&self.key.value),
+        }
+    }
+}
+
 /// Three-valued truth: a condition the engine cannot evaluate is `Unknown`, never false.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -625,7 +644,7 @@ pub fn evaluate_value(
     ctx: &Context,
     explain: bool,
 ) -> CondOutcome {
-    let key = &cond.key.value;
+    let key = cond.key_display();
     let Some(op) = cond.op else {
         return CondOutcome {
             result: Tri::Unknown,
@@ -836,7 +855,7 @@ fn describe(
     hit: Tri,
     hit_value: Option<&str>,
 ) -> String {
-    let key = &cond.key.value;
+    let key = cond.key_display();
     let (yes, no) = match base.positive() {
         BaseOp::StringEquals | BaseOp::ArnEquals => ("equals", "does not equal"),
         BaseOp::StringEqualsIgnoreCase => {
@@ -1070,6 +1089,29 @@ fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn displayed_keys_take_their_documented_spelling() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"AWS:REFERER": "x", "aws:principaltag/Team": "y", "aws:SourceIp": "z", "my:Key": "w"}}}]}"#;
+        let p = crate::parse_policy(text).policy.unwrap();
+        let shown: Vec<String> = p.statements[0]
+            .condition
+            .as_ref()
+            .unwrap()
+            .conditions
+            .iter()
+            .map(|c| c.key_display().into_owned())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "aws:Referer",
+                "aws:PrincipalTag/Team",
+                "aws:SourceIp",
+                "my:Key"
+            ]
+        );
+    }
 
     #[test]
     fn operator_names_parse_with_set_and_ifexists() {

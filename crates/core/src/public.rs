@@ -1405,7 +1405,7 @@ impl<'a> Analyzer<'a> {
         for st in self.all_statements() {
             if let Some(c) = &st.condition {
                 for cond in &c.conditions {
-                    add(&cond.key_lc, &cond.key.value);
+                    add(&cond.key_lc, &cond.key_display());
                     for v in &cond.values {
                         if let Compiled::Text(p) = &v.compiled {
                             for n in p.var_names() {
@@ -2004,7 +2004,7 @@ impl<'a> Analyzer<'a> {
                     if !ok {
                         return mk(
                             "restricted-by-condition",
-                            format!("condition `{}` on `{}` admits only values an outsider does not have", cond.operator.value, cond.key.value),
+                            format!("condition `{}` on `{}` admits only values an outsider does not have", cond.operator.value, cond.key_display()),
                         );
                     }
                 }

@@ -264,7 +264,7 @@ pub fn missing_context(
                 if !req.context.contains(&cond.key.value)
                     && !out.iter().any(|k| k.eq_ignore_ascii_case(&cond.key.value))
                 {
-                    out.push(cond.key.value.to_string());
+                    out.push(cond.key_display().into_owned());
                 }
             }
         }

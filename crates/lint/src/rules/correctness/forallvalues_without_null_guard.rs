@@ -75,7 +75,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             if block.conditions.iter().any(|c| guards(c, &cond.key_lc)) {
                 continue;
             }
-            let key = &cond.key.value;
+            let key = cond.key_display();
             out.push(
                 ctx.finding(
                     &RULE,

@@ -41,14 +41,14 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 ctx.finding(
                     &RULE,
                     cond.operator.span,
-                    format!("`{}` is multi-valued: `{}` needs `ForAnyValue:` or `ForAllValues:`", cond.key.value, cond.operator.value),
+                    format!("`{}` is multi-valued: `{}` needs `ForAnyValue:` or `ForAllValues:`", cond.key_display(), cond.operator.value),
                 )
                 .with_label("plain operator on a list of values")
                 .and_label(cond.key.span, "can hold several values")
                 .with_help(format!(
                     "write `{any}` to require at least one matching value, or `{all}` to require every value to match \
                      (with \"Null\": {{\"{}\": \"false\"}} in an `Allow`); as written, a request with two or more values {}",
-                    cond.key.value,
+                    cond.key_display(),
                     if op.base.is_negated() { "always matches" } else { "never matches" }
                 )),
             );

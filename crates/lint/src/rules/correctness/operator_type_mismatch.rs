@@ -107,7 +107,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     "`{}` compares {}, but `{}` holds {}",
                     cond.operator.value,
                     family_values(family),
-                    cond.key.value,
+                    cond.key_display(),
                     key_values(info.ty)
                 ),
             )

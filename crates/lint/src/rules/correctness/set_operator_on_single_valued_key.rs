@@ -41,7 +41,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 ctx.finding(
                     &RULE,
                     cond.operator.span,
-                    format!("`{}` is single-valued: set operators such as `{}` are meant for multi-valued keys", cond.key.value, cond.operator.value),
+                    format!("`{}` is single-valued: set operators such as `{}` are meant for multi-valued keys", cond.key_display(), cond.operator.value),
                 )
                 .with_label("set operator")
                 .and_label(cond.key.span, "holds at most one value")

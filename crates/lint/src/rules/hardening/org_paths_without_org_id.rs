@@ -88,7 +88,7 @@ fn finding(ctx: &LintContext<'_>, st: &Statement) -> Option<Diagnostic> {
             format!(
                 "statement `{}` limits callers to organization `{org}` with `{}` only, which does not count as a fixed principal: it is reported public",
                 st.id(),
-                c.key.value
+                c.key_display()
             ),
         )
         .with_label("organization paths are not among the keys that make a statement non-public")
