@@ -65,6 +65,7 @@ export class RequestBuilder {
     this.onInput = onInput; // evaluate soon (typing)
     this.el = {
       principal: root.querySelector('#principal'),
+      awsStar: root.querySelector('#aws-star-anon'),
       action: root.querySelector('#action'),
       browse: root.querySelector('#action-browse'),
       actionHint: root.querySelector('#action-hint'),
@@ -90,6 +91,7 @@ export class RequestBuilder {
       REQUEST_PRESETS.map((p) => h('option', { value: p.id, text: p.title })));
 
     this.el.principal.addEventListener('input', () => this.onInput());
+    this.el.awsStar.addEventListener('change', () => this.onChange());
     this.el.action.addEventListener('input', () => { this.actionChanged(); this.onInput(); });
     this.el.resource.addEventListener('input', () => {
       this.resourceAuto = this.el.resource.value.trim() === '';
@@ -275,6 +277,7 @@ export class RequestBuilder {
   /** Fill the builder from a request in `policycheck eval --request` form (a witness). */
   load(req) {
     this.el.principal.value = req.principal ?? '';
+    this.el.awsStar.checked = req.aws_star_includes_anonymous !== false;
     this.el.action.value = req.action ?? '';
     this.el.resource.value = req.resource ?? '';
     this.resourceAuto = false;
@@ -299,12 +302,15 @@ export class RequestBuilder {
   request() {
     const context = {};
     for (const row of this.rows.values()) if (row.include) context[row.key] = row.value;
-    return {
+    const req = {
       principal: this.el.principal.value.trim(),
       action: this.el.action.value.trim(),
       resource: this.el.resource.value.trim(),
       context,
     };
+    // Spec §9 row 1: only the other reading is sent (the engine's default is the IAM one).
+    if (!this.el.awsStar.checked) req.aws_star_includes_anonymous = false;
+    return req;
   }
 
   /** The builder's whole state, for links and storage. */
@@ -315,11 +321,13 @@ export class RequestBuilder {
       resource: this.resourceAuto ? '' : this.el.resource.value,
       context: [...this.rows.values()].filter((r) => r.touched || r.include || !r.fromPolicy)
         .map((r) => [r.key, r.value, r.include]),
+      ...(this.el.awsStar.checked ? {} : { awsStarIncludesAnonymous: false }),
     };
   }
 
   setState(s) {
     this.el.principal.value = s.principal || 'anonymous';
+    this.el.awsStar.checked = s.awsStarIncludesAnonymous !== false;
     this.el.action.value = s.action || 's3:GetObject';
     this.resourceAuto = !s.resource;
     this.el.resource.value = s.resource || '';

@@ -38,6 +38,7 @@ export function normalizeState(raw) {
       action: str(r.action),
       resource: str(r.resource),
       context,
+      ...(r.awsStarIncludesAnonymous === false ? { awsStarIncludesAnonymous: false } : {}),
     },
     view: VIEWS.includes(raw.view) ? raw.view : 'simulator',
     before: typeof raw.before === 'string' && raw.before.length <= MAX_POLICY ? raw.before : '',

@@ -328,6 +328,47 @@ test('request builder: actions, bucket prefill, typed context keys, missing-cont
   }
 });
 
+test('{"AWS": "*"} and anonymous callers: the reading is a checkbox, in the link, reset by a witness', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await setPolicy(page, JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'AnyAwsRead', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::example-bucket/*' }],
+    }, null, 2));
+    await nextUpdate(page, () => field(page, 'Principal').fill('anonymous'));
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    const box = page.getByLabel('{"AWS": "*"} covers anonymous callers');
+    assert.equal(await box.isChecked(), true, 'the IAM reading by default');
+    // The S3 user guide's reading: signed principals only.
+    await nextUpdate(page, () => box.uncheck());
+    await decision(page).and(page.locator('[data-decision="ImplicitDeny"]')).waitFor();
+    assert.match(await page.getByTestId('trace-row-0').textContent(), /signed AWS principals only/);
+    // A signed caller is covered either way.
+    await nextUpdate(page, () => field(page, 'Principal').fill('arn:aws:iam::444455556666:user/u'));
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    await nextUpdate(page, () => field(page, 'Principal').fill('anonymous'));
+    // The choice travels in the share link.
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=2.'));
+    const url = await page.getByLabel('Share link', { exact: true }).inputValue();
+    const other = await openPage(url.slice(url.indexOf('#')));
+    try {
+      assert.equal(await other.page.getByLabel('{"AWS": "*"} covers anonymous callers').isChecked(), false);
+      assert.equal(await decision(other.page).getAttribute('data-decision'), 'ImplicitDeny');
+      assert.deepEqual(other.problems, []);
+    } finally {
+      await other.close();
+    }
+    // A witness is a request under the default reading: loading one ticks the box again.
+    await nextUpdate(page, () => access(page).getByRole('button', { name: 'Load into request' }).first().click());
+    assert.equal(await box.isChecked(), true);
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('share link round trip, and the last state is kept in localStorage', async () => {
   const { ctx, page, problems, close } = await openPage();
   try {
