@@ -3101,22 +3101,38 @@ impl<'s, 'a> Search<'s, 'a> {
             Some(CtxValue::One(v)) => Some(v.as_str()),
             _ => None,
         };
-        let a = &self.keys.analyzer.fresh_account;
         // IAM names: 1 to 64 of letters, digits and `+=,.@_-`.
         let iam_name = |n: &str| {
             (1..=64).contains(&n.len())
                 && n.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
         };
-        let user = one("aws:username").filter(|n| iam_name(n));
-        let arn = match (one("aws:principaltype"), user) {
-            (None | Some("User"), Some(name)) => format!("arn:aws:iam::{a}:user/{name}"),
-            (Some("User"), None) => format!("arn:aws:iam::{a}:user/outsider"),
-            (Some("Account"), None) => format!("arn:aws:iam::{a}:root"),
+        // The outsider account's caller of one kind, as the search's callers spell it.
+        let outsider = |of_kind: fn(&CallerKind) -> bool| {
+            self.keys
+                .analyzer
+                .callers()
+                .into_iter()
+                .find(|c| matches!(c, Caller::Aws(a) if of_kind(&a.kind)))
+        };
+        let user = |k: &CallerKind| matches!(k, CallerKind::User { .. });
+        match (
+            one("aws:principaltype"),
+            one("aws:username").filter(|n| iam_name(n)),
+        ) {
+            (None | Some("User"), Some(name)) => Caller::parse(&format!(
+                "arn:aws:iam::{}:user/{name}",
+                self.keys.analyzer.fresh_account
+            ))
+            .ok(),
+            (Some("User"), None) => outsider(user),
+            (Some("Account"), None) => outsider(|k| matches!(k, CallerKind::Root)),
             (Some("AssumedRole"), None) => {
-                format!("arn:aws:sts::{a}:assumed-role/outsider-role/outsider-session")
+                outsider(|k| matches!(k, CallerKind::AssumedRole { .. }))
             }
-            (Some("FederatedUser"), None) => format!("arn:aws:sts::{a}:federated-user/outsider"),
+            (Some("FederatedUser"), None) => {
+                outsider(|k| matches!(k, CallerKind::FederatedUser { .. }))
+            }
             // Organization ids and paths and principal tags describe an authenticated
             // caller too (of some organization; the outsider's own).
             (None, None)
@@ -3127,11 +3143,10 @@ impl<'s, 'a> Search<'s, 'a> {
                         || k.starts_with("aws:principaltag/")
                 }) =>
             {
-                format!("arn:aws:iam::{a}:user/outsider")
+                outsider(user)
             }
-            _ => return None,
-        };
-        Caller::parse(&arn).ok()
+            _ => None,
+        }
     }
 }
 
