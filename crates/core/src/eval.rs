@@ -136,7 +136,7 @@ pub(crate) fn principal_part(
             && *id == PrincipalId::AnyAws
     };
     if el.negated {
-        let exempt = not_principal_exempt(el, caller, &star_excluded);
+        let exempt = not_principal_exempt(el, caller, aws_star_includes_anonymous);
         let applies = exempt.negate();
         let reason = explain.then(|| match exempt {
             Tri::True => format!(
@@ -271,24 +271,23 @@ pub fn match_entry(id: &PrincipalId, caller: &Caller) -> Option<MatchKind> {
 }
 
 /// Is the caller exempt from a NotPrincipal list? Every link of its chain must be listed (spec §2.4).
+/// `{"AWS": "*"}` exempts anonymous callers only when `aws_star_includes_anonymous`.
 fn not_principal_exempt(
     el: &PrincipalElement,
     caller: &Caller,
-    excluded: &dyn Fn(&PrincipalId) -> bool,
+    aws_star_includes_anonymous: bool,
 ) -> Tri {
     let entries = match &el.value {
         PrincipalValue::Anyone => return Tri::True,
         PrincipalValue::Map(e) => e,
     };
-    let ids: Vec<&PrincipalId> = entries
-        .iter()
-        .map(|e| &e.id)
-        .filter(|id| !excluded(id))
-        .collect();
+    let ids: Vec<&PrincipalId> = entries.iter().map(|e| &e.id).collect();
     let has_invalid = ids.contains(&&PrincipalId::Invalid);
     let listed = |pred: &dyn Fn(&PrincipalId) -> bool| ids.iter().any(|id| pred(id));
     let exempt = match caller {
-        Caller::Anonymous => listed(&|id| *id == PrincipalId::AnyAws),
+        Caller::Anonymous => {
+            aws_star_includes_anonymous && listed(&|id| *id == PrincipalId::AnyAws)
+        }
         Caller::Federated { provider } => listed(&|id| {
             matches!(id, PrincipalId::Federated(p) if p == provider) || *id == PrincipalId::AnyAws
         }),
