@@ -644,7 +644,12 @@ pub fn evaluate_value(
     ctx: &Context,
     explain: bool,
 ) -> CondOutcome {
-    let key = cond.key_display();
+    // For the reasons only (the key's documented spelling may be built).
+    let key = if explain {
+        cond.key_display()
+    } else {
+        Cow::Borrowed("")
+    };
     let Some(op) = cond.op else {
         return CondOutcome {
             result: Tri::Unknown,
