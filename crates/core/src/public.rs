@@ -417,6 +417,19 @@ fn var_instances(toks: &[Tok], keys: &Keys<'_>) -> Vec<String> {
     out
 }
 
+/// A variable's key (read lower-cased) as the catalogue spells it, for witnesses and
+/// messages (spec §3.2); a key the catalogue does not know, as read.
+fn var_display(name: &str) -> std::borrow::Cow<'_, str> {
+    match catalog::condition_key(name) {
+        Some(i) if !i.prefix => std::borrow::Cow::Borrowed(i.name),
+        Some(i) => match name.get(i.name.len()..) {
+            Some(tag) => std::borrow::Cow::Owned([i.name, tag].concat()),
+            None => std::borrow::Cow::Borrowed(name),
+        },
+        None => std::borrow::Cow::Borrowed(name),
+    }
+}
+
 /// The variable names of an ARN pattern: those of its components (`parts()`), in the
 /// same order, read from its tokens without splitting it.
 fn arn_var_names(p: &crate::pattern::ArnPattern) -> impl Iterator<Item = &str> {
@@ -940,6 +953,110 @@ impl<'a> Analyzer<'a> {
 
     /// Build the candidate values of one condition key.
     fn key_dim(&self, name_lc: &str, display: &str) -> KeyDim {
+        self.key_dim_with(name_lc, display, true)
+    }
+
+    /// The values of `var` that make some condition of another key, whose value reads
+    /// `${var}`, hold for one of that key's own candidates: for `StringEquals
+    /// aws:PrincipalAccount ${aws:ResourceAccount}`, each account `aws:PrincipalAccount`
+    /// may hold is a value to try for `aws:ResourceAccount`. Only values with one variable
+    /// whose text before it is fixed are read; the search still proves every witness.
+    fn cross_values(&self, var: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut reps: VecMap<String, Vec<String>> = VecMap::new();
+        for st in self.all_statements() {
+            let Some(c) = &st.condition else { continue };
+            for cond in c.conditions.iter().filter(|c| c.key_lc != var) {
+                for v in &cond.values {
+                    let toks = match &v.compiled {
+                        Compiled::Text(p) => p.toks(),
+                        Compiled::Arn(p) => p.toks(),
+                        _ => continue,
+                    };
+                    let mut vars = toks
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| matches!(t, Tok::Var { .. }));
+                    let (Some((at, Tok::Var { name, .. })), None) = (vars.next(), vars.next())
+                    else {
+                        continue;
+                    };
+                    let (Some(before), Some(after)) = (toks.get(..at), toks.get(at + 1..)) else {
+                        continue;
+                    };
+                    let mut prefix = String::new();
+                    if name != var
+                        || !before.iter().all(|t| match t {
+                            Tok::Lit(l) => {
+                                prefix.push_str(l);
+                                true
+                            }
+                            _ => false,
+                        })
+                    {
+                        continue;
+                    }
+                    let values = reps.get_or_insert_by(
+                        |k| k.as_str().cmp(&cond.key_lc),
+                        || {
+                            let dim = self.key_dim_with(&cond.key_lc, &cond.key_display(), false);
+                            let values = dim
+                                .cands
+                                .into_iter()
+                                .flatten()
+                                .flat_map(|c| match c {
+                                    CtxValue::One(s) => vec![s],
+                                    CtxValue::Many(v) => v,
+                                })
+                                .collect();
+                            (cond.key_lc.to_string(), values)
+                        },
+                    );
+                    for rep in values.iter() {
+                        let Some(rest) = rep
+                            .get(..prefix.len())
+                            .filter(|p| p.eq_ignore_ascii_case(&prefix))
+                            .and_then(|_| rep.get(prefix.len()..))
+                        else {
+                            continue;
+                        };
+                        // What the variable stands for: up to the fixed text after it.
+                        let value = match after {
+                            [] => Some(rest),
+                            [Tok::Lit(l)] => rest
+                                .len()
+                                .checked_sub(l.len())
+                                .and_then(|n| rest.get(..n))
+                                .filter(|_| {
+                                    rest.get(rest.len() - l.len()..)
+                                        .is_some_and(|s| s.eq_ignore_ascii_case(l))
+                                }),
+                            // The variable holds one character at least.
+                            [Tok::Lit(l), ..] => {
+                                let first = rest.chars().next().map_or(0, char::len_utf8);
+                                rest.get(first..)
+                                    .and_then(|r| r.find(l.as_str()))
+                                    .and_then(|n| rest.get(..first + n))
+                            }
+                            _ => None,
+                        };
+                        // An empty value shows nothing (the filled questions give each
+                        // variable a non-empty one where one exists).
+                        if let Some(value) = value.filter(|v| !v.is_empty()) {
+                            if !out.iter().any(|o| o == value) {
+                                out.push(value.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The candidates of one key; `cross` adds [`Self::cross_values`] (not asked again
+    /// for the other key's own candidates, so no key's candidates need another's first).
+    fn key_dim_with(&self, name_lc: &str, display: &str, cross: bool) -> KeyDim {
         let mut conds: Vec<&condition::Condition> = Vec::new();
         for st in self.all_statements() {
             if let Some(c) = &st.condition {
@@ -985,7 +1102,11 @@ impl<'a> Analyzer<'a> {
                                 literals.push((l.to_string(), ci));
                             }
                         }
-                        questions.push(Glob::from_pattern(p, ci));
+                        questions.push(if p.has_vars() {
+                            Glob::from_pattern_filled(p, ci)
+                        } else {
+                            Glob::from_pattern(p, ci)
+                        });
                         if op.base == BaseOp::Bool {
                             questions.push(Glob::literal_ci("true"));
                             questions.push(Glob::literal_ci("false"));
@@ -1010,7 +1131,11 @@ impl<'a> Analyzer<'a> {
                                 false,
                             ));
                         }
-                        questions.push(Glob::from_arn_condition(p));
+                        questions.push(if p.has_vars() {
+                            Glob::from_arn_condition_filled(p)
+                        } else {
+                            Glob::from_arn_condition(p)
+                        });
                     }
                     Compiled::Binary(_) => {
                         families.insert("string");
@@ -1062,19 +1187,27 @@ impl<'a> Analyzer<'a> {
                 && !matches!(t, [Tok::Lit(l)] if l == fresh)
         };
         let outsider = self.scope == Scope::Outsider;
+        // Values that make a condition reading `${name_lc}` hold: with them, unnamed
+        // accounts no longer behave alike (one may equal another key's value).
+        let cross_vals = if cross && !(families.len() == 1 && families.contains("ip")) {
+            self.cross_values(name_lc)
+        } else {
+            Vec::new()
+        };
         match name_lc {
             _ if !outsider => {}
             "aws:principalaccount"
             | "aws:sourceaccount"
             | "aws:sourceowner"
             | "s3:dataaccesspointaccount" => {
-                let simple = conds.iter().all(|c| {
-                    c.values.iter().all(|v| match &v.compiled {
-                        Compiled::Text(p) => account_free(p.toks()),
-                        Compiled::Null(_) => true,
-                        _ => false,
-                    })
-                });
+                let simple = cross_vals.is_empty()
+                    && conds.iter().all(|c| {
+                        c.values.iter().all(|v| match &v.compiled {
+                            Compiled::Text(p) => account_free(p.toks()),
+                            Compiled::Null(_) => true,
+                            _ => false,
+                        })
+                    });
                 if simple {
                     must.push(Glob::literal(fresh));
                 } else {
@@ -1116,7 +1249,8 @@ impl<'a> Analyzer<'a> {
                     });
                     (k, free, lit)
                 };
-                let simple = only_arn
+                let simple = cross_vals.is_empty()
+                    && only_arn
                     && arn_patterns.iter().all(|p| {
                         let (k, free, _) = account(p);
                         !p.has_vars() && k >= 6 && free
@@ -1227,6 +1361,17 @@ impl<'a> Analyzer<'a> {
             }
             // `scalars` is still empty here.
             scalars = reps.values;
+            if !bool_key {
+                // An outsider's values only: the restricting keys' rules hold for these too.
+                for v in cross_vals {
+                    if must.iter().all(|g| g.matches(&v))
+                        && !must_not.iter().any(|g| g.matches(&v))
+                        && !scalars.contains(&v)
+                    {
+                        scalars.push(v);
+                    }
+                }
+            }
             if bool_key {
                 scalars
                     .retain(|v| v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"));
@@ -1409,12 +1554,12 @@ impl<'a> Analyzer<'a> {
                     for v in &cond.values {
                         if let Compiled::Text(p) = &v.compiled {
                             for n in p.var_names() {
-                                add(n, n);
+                                add(n, &var_display(n));
                             }
                         }
                         if let Compiled::Arn(p) = &v.compiled {
                             for n in arn_var_names(p) {
-                                add(n, n);
+                                add(n, &var_display(n));
                             }
                         }
                     }
@@ -1423,7 +1568,7 @@ impl<'a> Analyzer<'a> {
             if let Some(r) = &st.resource {
                 for item in &r.items {
                     for n in arn_var_names(&item.pattern) {
-                        add(n, n);
+                        add(n, &var_display(n));
                     }
                 }
             }
@@ -2754,6 +2899,60 @@ impl<'s, 'a> Search<'s, 'a> {
                 Self::unwant(st, dim);
             }
         }
+        // An atom on several open dimensions (a condition whose value reads another key,
+        // `${…}`) is decided only with all of them assigned: every combination is tried.
+        for (ai, a) in info.atoms.iter().enumerate() {
+            let mut dims: VecSet<usize> = VecSet::new();
+            dims.extend(
+                a.deps
+                    .iter()
+                    .copied()
+                    .filter(|x| !st.assigned.get(*x).copied().unwrap_or(true)),
+            );
+            if dims.len() < 2 {
+                continue;
+            }
+            let dims: Vec<usize> = dims.into_iter().collect();
+            let counts: Vec<usize> = dims.iter().map(|&x| self.cand_count(x)).collect();
+            if counts.contains(&0) {
+                continue;
+            }
+            let mut at = vec![0usize; dims.len()];
+            for &x in &dims {
+                Self::set_assigned(st, x, true);
+            }
+            let found = 'combos: loop {
+                if *budget == 0 {
+                    break None;
+                }
+                *budget -= 1;
+                for (&x, &c) in dims.iter().zip(&at) {
+                    Self::want(st, x, c);
+                    Self::set_cur(st, x, c);
+                }
+                if self.atom(d, ai, req, st) == Tri::False {
+                    if let Some(w) = self.kill(i + 1, s, denies, req, st, pinned, budget) {
+                        break Some(w);
+                    }
+                }
+                // The next combination, the first dimension fastest.
+                for (k, n) in at.iter_mut().zip(&counts) {
+                    *k += 1;
+                    if *k < *n {
+                        continue 'combos;
+                    }
+                    *k = 0;
+                }
+                break None;
+            };
+            if found.is_some() {
+                return found;
+            }
+            for &x in &dims {
+                Self::set_assigned(st, x, false);
+                Self::unwant(st, x);
+            }
+        }
         // Nothing left to make it fail: under what is assigned, it applies (or may).
         if any_unknown {
             st.uncertain = true;
@@ -3553,6 +3752,81 @@ mod tests {
             r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {{"StringEqualz": {{"aws:SourceVpce": "vpce-1"}}}}}}"#
         ));
         assert_ne!(pa.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn a_variable_on_a_restricting_key_is_public_with_a_witness() {
+        // Spec §6.2/§6.7: a value with `${` is not fixed, so these are public, and §6.8
+        // must agree on a policy without Deny. The witness gives both keys one value.
+        for (cond, key, var) in [
+            (
+                r#"{"StringEquals": {"aws:PrincipalAccount": "${aws:ResourceAccount}"}}"#,
+                "aws:PrincipalAccount",
+                "aws:ResourceAccount",
+            ),
+            (
+                r#"{"StringEquals": {"aws:PrincipalOrgID": "${aws:ResourceOrgID}"}}"#,
+                "aws:PrincipalOrgID",
+                "aws:ResourceOrgID",
+            ),
+            (
+                r#"{"StringEquals": {"aws:SourceVpce": "${aws:SourceVpc}"}}"#,
+                "aws:SourceVpce",
+                "aws:SourceVpc",
+            ),
+        ] {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
+            ));
+            assert_eq!(
+                verdicts(&pa),
+                (Verdict::Public, Verdict::NotPublic),
+                "{cond}"
+            );
+            let w = pa.witnesses().next().unwrap().request.to_json();
+            let ctx = &w["context"];
+            assert!(ctx[key].as_str().is_some_and(|v| !v.is_empty()), "{w}");
+            // The variable's key in its documented spelling, holding the same value.
+            assert_eq!(ctx[key], ctx[var], "{w}");
+        }
+        // Text around the variable: the account is read out of the ARN.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::${aws:PrincipalAccount}:distribution/X"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = pa.witnesses().next().unwrap().request.to_json();
+        let account = w["context"]["aws:PrincipalAccount"].as_str().unwrap();
+        assert_eq!(
+            w["context"]["aws:SourceArn"],
+            format!("arn:aws:cloudfront::{account}:distribution/X").as_str(),
+            "{w}"
+        );
+        // A fixed value keeps pinning.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn a_deny_comparing_two_keys_is_escaped_by_giving_both_one_value() {
+        // The Deny's condition reads two keys: it fails only when both are set, and
+        // equal. The outsider chooses `aws:ResourceOrgID` like any key §6.8 does not
+        // restrict, so the policy is public (and S3's own rule calls the Allow public).
+        let deny = r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "${aws:ResourceOrgID}"}}}"#;
+        let pa = run(&format!("{ALLOW_GET}, {deny}"));
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = pa.witnesses().next().unwrap().request.to_json();
+        assert_eq!(
+            w["context"]["aws:PrincipalOrgID"], w["context"]["aws:ResourceOrgID"],
+            "{w}"
+        );
+        // The same Deny with a fixed organization pins.
+        let fixed = deny.replace("${aws:ResourceOrgID}", "o-a1b2c3d4e5");
+        assert_eq!(
+            run(&format!("{ALLOW_GET}, {fixed}")).read.verdict,
+            Verdict::NotPublic
+        );
     }
 
     #[test]

@@ -50,6 +50,12 @@ impl Glob {
     /// From pattern tokens. Variables become `*` (an over-approximation); the caller
     /// learns about it through `has_vars`.
     pub fn from_toks(toks: &[Tok], star_excl: Option<char>, ci: bool) -> Glob {
+        Glob::build(toks, star_excl, ci, false)
+    }
+
+    /// With `filled`, a variable stands for a non-empty text (`?*`): candidates built
+    /// from it give the variable a value to show, not the empty one.
+    fn build(toks: &[Tok], star_excl: Option<char>, ci: bool, filled: bool) -> Glob {
         let mut units = Vec::with_capacity(units_bound(toks));
         for t in toks {
             match t {
@@ -57,6 +63,10 @@ impl Glob {
                     for c in s.chars() {
                         units.push(if ci { lower_unit(c) } else { Unit::Lit(c) });
                     }
+                }
+                Tok::Var { .. } if filled => {
+                    units.push(Unit::Any { excl: star_excl });
+                    units.push(Unit::Star { excl: star_excl });
                 }
                 Tok::Star | Tok::Var { .. } => units.push(Unit::Star { excl: star_excl }),
                 Tok::One => units.push(Unit::Any { excl: star_excl }),
@@ -69,22 +79,34 @@ impl Glob {
         Glob::from_toks(p.toks(), None, ci)
     }
 
+    /// A condition value's pattern, each variable a non-empty text (see [`Glob::build`]):
+    /// not the set of strings the value matches, only a question to pick candidates by.
+    pub fn from_pattern_filled(p: &Pattern, ci: bool) -> Glob {
+        Glob::build(p.toks(), None, ci, true)
+    }
+
     /// An ARN pattern as one automaton: components before the last cannot contain `:`.
     /// The strings a `Resource` ARN pattern matches (see [`ArnPattern::matches`]).
     pub fn from_arn(p: &ArnPattern) -> Glob {
-        Glob::arn(p, true)
+        Glob::arn(p, true, false)
     }
 
     /// The strings an `ArnLike` condition value matches (see
     /// [`ArnPattern::matches_condition`]: as many components on each side).
     pub fn from_arn_condition(p: &ArnPattern) -> Glob {
-        Glob::arn(p, false)
+        Glob::arn(p, false, false)
+    }
+
+    /// [`Glob::from_arn_condition`] with each variable a non-empty text (see
+    /// [`Glob::build`]).
+    pub fn from_arn_condition_filled(p: &ArnPattern) -> Glob {
+        Glob::arn(p, false, true)
     }
 
     /// Read from the pattern's tokens as [`arn_pieces`] splits them: the components'
     /// units joined by `:` are the tokens' units, each wildcard excluding `:` unless it
     /// is in the last component and that one may take colons.
-    fn arn(p: &ArnPattern, absorb_allowed: bool) -> Glob {
+    fn arn(p: &ArnPattern, absorb_allowed: bool, filled: bool) -> Glob {
         let toks = p.toks();
         let k = arn_pieces(toks, |_, _| {});
         // The last component's last token is the pattern's last one (when it is a `*`).
@@ -108,11 +130,20 @@ impl Glob {
                         }
                     }
                 }
+                Tok::Var { .. } if filled => {
+                    units.push(Unit::Any { excl: excl(part) });
+                    units.push(Unit::Star { excl: excl(part) });
+                }
                 Tok::Star | Tok::Var { .. } => units.push(Unit::Star { excl: excl(part) }),
                 Tok::One => units.push(Unit::Any { excl: excl(part) }),
             }
         }
         Glob { units }
+    }
+
+    /// Whether `text` is one of the strings this glob stands for.
+    pub fn matches(&self, text: &str) -> bool {
+        glob_matches(self, text)
     }
 
     /// `s` compared ignoring case: what [`Glob::from_toks`] makes of the one literal token
@@ -1314,7 +1345,11 @@ mod tests {
                 let parts: Vec<Vec<Tok>> = p.parts().iter().map(|x| x.toks().to_vec()).collect();
                 assert_eq!(rebuilt, parts, "{text}");
                 for absorb in [true, false] {
-                    assert_eq!(Glob::arn(&p, absorb), arn_by_parts(&p, absorb), "{text}");
+                    assert_eq!(
+                        Glob::arn(&p, absorb, false),
+                        arn_by_parts(&p, absorb),
+                        "{text}"
+                    );
                 }
             }
         }
