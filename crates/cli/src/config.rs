@@ -133,6 +133,36 @@ pub struct Loaded {
     pub root: PathBuf,
 }
 
+/// The config a run uses: none with `no_config`, the file `explicit` names, else the
+/// nearest `policycheck.toml` above `cwd`. Without one, paths are relative to `project`.
+pub fn resolve(
+    cwd: &Path,
+    project: &Path,
+    explicit: Option<&Path>,
+    no_config: bool,
+) -> Result<Loaded, String> {
+    let none = || Loaded {
+        root: project.to_path_buf(),
+        ..Loaded::default()
+    };
+    if no_config {
+        return Ok(none());
+    }
+    match explicit.map(Path::to_path_buf).or_else(|| discover(cwd)) {
+        Some(p) => load(&p),
+        None => Ok(none()),
+    }
+}
+
+impl Config {
+    /// The readings of the spec the config chooses for the public-access analysis.
+    pub fn analysis(&self) -> policycheck_core::public::AnalysisOptions {
+        policycheck_core::public::AnalysisOptions {
+            userid_role_pattern_pins: self.userid_role_pattern != Some(UseridRolePattern::Public),
+        }
+    }
+}
+
 /// Find `policycheck.toml` walking up from `start`.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let mut dir = Some(start);

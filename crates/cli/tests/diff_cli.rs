@@ -316,3 +316,50 @@ fn sarif_and_github_locate_findings_on_the_new_statement() {
         text.contains("title=PC501 new-public-access::new read access for anyone on the internet")
     );
 }
+
+#[test]
+fn the_config_gives_diff_the_same_reading_as_lint() {
+    // A change that lets every session of one role read: not new public access under
+    // the default reading (spec §6.2), new public access under the other one.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let old = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Team", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
+    let new = old.replace(
+        r#"]}"#,
+        r#", {"Sid": "RoleSessions", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"aws:userid": "AROAEXAMPLEROLEID:*"}}}]}"#,
+    );
+    std::fs::write(dir.join("old.json"), old).unwrap();
+    std::fs::write(dir.join("new.json"), new).unwrap();
+    let public_added = |args: &[&str]| -> (Option<i32>, bool) {
+        let mut all = vec!["diff", "old.json", "new.json", "-f", "json"];
+        all.extend(args);
+        let out = run_in(dir, &all);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        let public = v.to_string().contains(r#""caller":"public""#);
+        (out.status.code(), public)
+    };
+    assert_eq!(public_added(&[]), (Some(0), false));
+    std::fs::write(
+        dir.join("policycheck.toml"),
+        "userid-role-pattern = \"public\"\n",
+    )
+    .unwrap();
+    assert_eq!(public_added(&[]), (Some(1), true));
+    // As `lint` says, with the same config.
+    let out = run_in(dir, &["lint", "new.json", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"][0]["access"]["verdict"], "public");
+    assert_eq!(public_added(&["--no-config"]), (Some(0), false));
+    std::fs::write(dir.join("other.toml"), "userid-role-pattern = \"pins\"\n").unwrap();
+    assert_eq!(public_added(&["--config", "other.toml"]), (Some(0), false));
+    // A bad config stops the run, with its place.
+    std::fs::write(
+        dir.join("policycheck.toml"),
+        "userid-role-pattern = \"maybe\"\n",
+    )
+    .unwrap();
+    let out = run_in(dir, &["diff", "old.json", "new.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("policycheck.toml:1:"), "{err}");
+}

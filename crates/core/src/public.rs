@@ -269,7 +269,19 @@ impl Scope {
 /// [`analyze`], where a witness must also be denied by the baseline (checked with the
 /// evaluator). "Public" in the answer means "new access exists".
 pub fn analyze_new_access(policy: &Policy, baseline: &Policy, scope: &Scope) -> PublicAccess {
-    Analyzer::new(policy, Some(baseline), scope.clone()).run()
+    analyze_new_access_with(policy, baseline, scope, AnalysisOptions::default())
+}
+
+/// [`analyze_new_access`] under the readings `options` chooses.
+pub fn analyze_new_access_with(
+    policy: &Policy,
+    baseline: &Policy,
+    scope: &Scope,
+    options: AnalysisOptions,
+) -> PublicAccess {
+    let mut a = Analyzer::new(policy, Some(baseline), scope.clone());
+    a.options = options;
+    a.run()
 }
 
 /// Every caller scope worth asking about for a pair of policies: the public, each

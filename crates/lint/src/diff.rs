@@ -3,7 +3,7 @@
 //! with a witness request allowed by one and denied by the other.
 
 use policycheck_core::public::{
-    analyze_new_access, scopes, LevelAccess, PublicAccess, Scope, Verdict,
+    analyze_new_access_with, scopes, AnalysisOptions, LevelAccess, PublicAccess, Scope, Verdict,
 };
 use policycheck_core::{Policy, PolicyKind, Span};
 use serde::Serialize;
@@ -116,9 +116,15 @@ fn change(granting: &Policy, name: &'static str, level: &LevelAccess, scope: &Sc
 
 /// What `new` grants that `old` did not, and what it takes away.
 pub fn diff(old: &Policy, new: &Policy) -> DiffReport {
+    diff_with(old, new, AnalysisOptions::default())
+}
+
+/// [`diff`] under the readings of the spec `options` chooses (`policycheck.toml`'s
+/// `userid-role-pattern`), as `lint` would use them.
+pub fn diff_with(old: &Policy, new: &Policy, options: AnalysisOptions) -> DiffReport {
     let mut report = DiffReport::default();
     for scope in scopes(old, new) {
-        let added = analyze_new_access(new, old, &scope);
+        let added = analyze_new_access_with(new, old, &scope, options);
         changes(
             new,
             &added,
@@ -126,7 +132,7 @@ pub fn diff(old: &Policy, new: &Policy) -> DiffReport {
             &mut report.added,
             Some(&mut report.unknown),
         );
-        let removed = analyze_new_access(old, new, &scope);
+        let removed = analyze_new_access_with(old, new, &scope, options);
         changes(old, &removed, &scope, &mut report.removed, None);
     }
     report

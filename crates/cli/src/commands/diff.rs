@@ -1,13 +1,14 @@
 //! `policycheck diff OLD NEW` and `policycheck diff --base REV [PATHS]`: what access a
 //! change adds (and removes), with witnesses.
 
-use crate::commands::lint::{display_path, walk};
+use crate::commands::lint::{display_path, git_root, walk};
 use crate::output::github::{escape_data, escape_property};
 use crate::output::sarif::level;
 use crate::render::{self, ColorChoice};
 use clap::{Args, ValueEnum};
+use policycheck_core::public::AnalysisOptions;
 use policycheck_core::{parse_policy_bytes, LineIndex, Policy, PolicyKind, Severity};
-use policycheck_lint::diff::{diff, empty_policy, Change, DiffReport};
+use policycheck_lint::diff::{diff_with, empty_policy, Change, DiffReport};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -21,8 +22,12 @@ statements of NEW responsible. Access removed is reported as information.
 With --base REV, OLD comes from git (the file as of REV, `REV:PATH`) for every *.json file under
 PATHS: a file added counts as new access from nothing, a deleted file as removed access.
 
+The nearest policycheck.toml (or --config FILE) gives the analysis its readings of the spec
+(`userid-role-pattern`), so `diff` and `lint` agree on what is public; its rules, levels and
+file patterns are `lint`'s and do not apply here.
+
 Exit status: 0 no new access at or above --fail-on-new; 1 new access; 2 could not run
-(bad arguments, an unreadable or invalid OLD or NEW, git failing). Undecided public
+(bad arguments, an unreadable or invalid OLD or NEW, an invalid config, git failing). Undecided public
 access counts as new.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -56,6 +61,13 @@ pub struct DiffArgs {
     /// Colour in text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Use this config file instead of the nearest policycheck.toml (its
+    /// `userid-role-pattern` applies, as in `lint`)
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every policycheck.toml
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// One compared file.
@@ -93,7 +105,10 @@ fn load(name: &str, bytes: &[u8], color: ColorChoice) -> Result<Policy, ()> {
 
 /// Diff each (slot, OLD, NEW) on every core; answers come back with their slot.
 /// A worker that panicked is an error (exit 2), never a file with no new access.
-fn diff_all(jobs: &[(usize, Policy, Policy)]) -> Result<Vec<(usize, DiffReport)>, String> {
+fn diff_all(
+    jobs: &[(usize, Policy, Policy)],
+    options: AnalysisOptions,
+) -> Result<Vec<(usize, DiffReport)>, String> {
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(jobs.len().max(1));
@@ -108,7 +123,7 @@ fn diff_all(jobs: &[(usize, Policy, Policy)]) -> Result<Vec<(usize, DiffReport)>
                         let Some((slot, old, new)) = jobs.get(k) else {
                             break;
                         };
-                        done.push((*slot, diff(old, new)));
+                        done.push((*slot, diff_with(old, new, options)));
                     }
                     done
                 })
@@ -201,6 +216,14 @@ fn git_batch(names: &[String]) -> Result<Vec<Option<Vec<u8>>>, String> {
 }
 
 pub fn run(args: &DiffArgs) -> ExitCode {
+    // The config's readings of the spec, as `lint` takes them (a bad config stops here).
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let project = git_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let options =
+        match crate::config::resolve(&cwd, &project, args.config.as_deref(), args.no_config) {
+            Ok(l) => l.config.analysis(),
+            Err(e) => return fail(&e),
+        };
     let mut pairs: Vec<Pair> = Vec::new();
     match &args.base {
         None => {
@@ -219,7 +242,7 @@ pub fn run(args: &DiffArgs) -> ExitCode {
                 path: new.clone(),
                 status: "modified",
                 new_text: String::from_utf8_lossy(&nb).into_owned(),
-                report: diff(&o, &n),
+                report: diff_with(&o, &n, options),
             });
         }
         Some(rev) => {
@@ -236,7 +259,6 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             } else {
                 args.paths.clone()
             };
-            let cwd = std::env::current_dir().unwrap_or_default();
             let mut files: Vec<PathBuf> = Vec::new();
             for r in &roots {
                 let p = PathBuf::from(r);
@@ -327,7 +349,7 @@ pub fn run(args: &DiffArgs) -> ExitCode {
                     report: DiffReport::default(),
                 });
             }
-            let reports = match diff_all(&jobs) {
+            let reports = match diff_all(&jobs, options) {
                 Ok(r) => r,
                 Err(e) => return fail(&e),
             };
@@ -348,7 +370,7 @@ pub fn run(args: &DiffArgs) -> ExitCode {
                     path,
                     status: "deleted",
                     new_text: String::new(),
-                    report: diff(&old, &empty_policy()),
+                    report: diff_with(&old, &empty_policy(), options),
                 });
             }
         }

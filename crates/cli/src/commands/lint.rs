@@ -258,7 +258,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// The top of the git work tree containing `dir` (a directory with `.git`), if any.
-fn git_root(dir: &Path) -> Option<PathBuf> {
+pub fn git_root(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .find(|d| d.join(".git").exists())
         .map(Path::to_path_buf)
@@ -267,27 +267,9 @@ fn git_root(dir: &Path) -> Option<PathBuf> {
 pub fn run(args: &LintArgs) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
     let project = git_root(&cwd).unwrap_or_else(|| cwd.clone());
-    let loaded = if args.no_config {
-        Loaded {
-            root: project.clone(),
-            ..Loaded::default()
-        }
-    } else if let Some(p) = &args.config {
-        match config::load(p) {
-            Ok(l) => l,
-            Err(e) => return fail(&e),
-        }
-    } else {
-        match config::discover(&cwd) {
-            Some(p) => match config::load(&p) {
-                Ok(l) => l,
-                Err(e) => return fail(&e),
-            },
-            None => Loaded {
-                root: project.clone(),
-                ..Loaded::default()
-            },
-        }
+    let loaded = match config::resolve(&cwd, &project, args.config.as_deref(), args.no_config) {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
     };
     for sel in args.select.iter().chain(&args.ignore) {
         if !registry::is_known_selector(sel) {
@@ -463,10 +445,7 @@ impl Settings {
             options: LintOptions {
                 bucket: args.bucket.clone().or_else(|| cfg.bucket.clone()),
                 owner_account: cfg.owner_account.clone(),
-                analysis: policycheck_core::public::AnalysisOptions {
-                    userid_role_pattern_pins: cfg.userid_role_pattern
-                        != Some(crate::config::UseridRolePattern::Public),
-                },
+                analysis: cfg.analysis(),
             },
             fail_on: args.fail_on.or(cfg.fail_on).unwrap_or(FailOn::Error),
             select: if args.select.is_empty() {
