@@ -105,7 +105,7 @@ function update(reason = 'edit') {
   let tInfo = 0;
   if (text !== lastText) {
     const a = performance.now();
-    lastLint = engine.lintPolicy('policy.json', text);
+    lastLint = engine.lintPolicy('policy.json', text, settings());
     const a1 = performance.now();
     lastInfo = engine.policyInfo(text);
     tLint = a1 - a;
@@ -180,7 +180,7 @@ function updateCompare(reason = 'edit') {
   if (!engine) return;
   updateCompareSoon.cancel();
   const t0 = performance.now();
-  const answer = engine.diffPolicies($('before').value, editor.value);
+  const answer = engine.diffPolicies($('before').value, editor.value, settings());
   compare.render(answer);
   const detail = { reason, ms: performance.now() - t0, type: answer.type };
   document.dispatchEvent(new CustomEvent('policycheck:compared', { detail }));
@@ -256,14 +256,23 @@ function setupCompare() {
 // ---------------------------------------------------------------------------
 // State: URL fragment, localStorage, presets
 
+/** The analysis' readings the page's settings choose (see engine.js `Settings`). */
+function settings() {
+  return $('role-pattern-public').checked ? { rolePatternPublic: true } : {};
+}
+
 function currentState() {
-  return { policy: editor.value, request: builder.state(), view, before: $('before').value, engine: engine?.version ?? null };
+  return {
+    policy: editor.value, request: builder.state(), view, before: $('before').value, engine: engine?.version ?? null,
+    ...settings(),
+  };
 }
 
 /** Load a state (from a link, storage or the defaults); shows its view and updates it. */
 function applyState(state) {
   editor.value = state.policy;
   lastText = null;
+  $('role-pattern-public').checked = state.rolePatternPublic === true;
   builder.setState(state.request);
   syncPresetSelect();
   $('before').value = state.before ?? '';
@@ -359,6 +368,12 @@ async function main() {
     onInput: () => updateRequestSoon(),
   });
   $('policy').addEventListener('input', () => { updatePolicySoon(); syncPresetSelectSoon(); });
+  // A reading of the spec changes the public-access verdict of the same text: lint again.
+  $('role-pattern-public').addEventListener('change', () => {
+    lastText = null;
+    updateNow('setting');
+    if (view === 'compare') updateCompare('setting');
+  });
   $('copy-link').addEventListener('click', copyLink);
   $('notice-close').addEventListener('click', clearNotice);
   setupPresets();

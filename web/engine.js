@@ -9,6 +9,7 @@
 //   const engine = await loadEngine();        // inits the WASM once; later calls reuse it
 //   engine.version                            // "0.1.0"
 //   engine.lintPolicy('policy.json', text)    // → LintAnswer
+//   engine.lintPolicy(name, text, {rolePatternPublic: true})  // spec §6.2's other reading
 //   engine.evaluate(text, requestObjOrJson)   // → EvaluateAnswer
 //   engine.actions()                          // → ActionsAnswer (cached)
 //   engine.policyInfo(text)                   // → PolicyInfoAnswer
@@ -252,11 +253,20 @@ import init, * as wasm from './pkg/policycheck_wasm.js';
  * @typedef {object} Engine
  * @property {string} version
  * @property {string} rules  the rule set, e.g. "52 rules, 0.1.0"
- * @property {(name: string, text: string) => LintAnswer} lintPolicy
+ * @property {(name: string, text: string, settings?: Settings) => LintAnswer} lintPolicy
  * @property {(policyText: string, request: Request|string) => EvaluateAnswer} evaluate
  * @property {() => ActionsAnswer} actions
  * @property {(text: string) => PolicyInfoAnswer} policyInfo
- * @property {(oldText: string, newText: string) => DiffAnswer} diffPolicies
+ * @property {(oldText: string, newText: string, settings?: Settings) => DiffAnswer} diffPolicies
+ */
+
+/**
+ * The analysis' readings of the spec the page lets people choose (as `policycheck.toml`
+ * does for the CLI).
+ * @typedef {object} Settings
+ * @property {boolean} [rolePatternPublic]  `aws:userid` like `AROAEXAMPLEROLEID:*` (one role's
+ *   sessions) is not a fixed value, so it does not pin the caller (`userid-role-pattern =
+ *   "public"`); absent or false: it pins (the default, spec §6.2)
  */
 
 /**
@@ -316,8 +326,8 @@ let cachedActions = null;
 const engine = {
   version: '',
   rules: '',
-  lintPolicy(name, text) {
-    return call(wasm.lintPolicy, toText(name), toText(text));
+  lintPolicy(name, text, settings = {}) {
+    return call(wasm.lintPolicy, toText(name), toText(text), settings?.rolePatternPublic === true);
   },
   evaluate(policyText, request) {
     const policy = toText(policyText);
@@ -350,8 +360,8 @@ const engine = {
   policyInfo(text) {
     return call(wasm.policyInfo, toText(text));
   },
-  diffPolicies(oldText, newText) {
-    return call(wasm.diffPolicies, toText(oldText), toText(newText));
+  diffPolicies(oldText, newText, settings = {}) {
+    return call(wasm.diffPolicies, toText(oldText), toText(newText), settings?.rolePatternPublic === true);
   },
 };
 

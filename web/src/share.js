@@ -43,6 +43,7 @@ export function normalizeState(raw) {
     view: VIEWS.includes(raw.view) ? raw.view : 'simulator',
     before: typeof raw.before === 'string' && raw.before.length <= MAX_POLICY ? raw.before : '',
     engine: typeof raw.engine === 'string' ? raw.engine : null,
+    ...(raw.rolePatternPublic === true ? { rolePatternPublic: true } : {}),
   };
 }
 
@@ -71,6 +72,7 @@ export async function encodeState(state) {
   const json = JSON.stringify({
     v: LINK_VERSION, engine: state.engine ?? null, policy: state.policy, request: state.request,
     view: state.view ?? 'simulator', before: state.before ?? '',
+    ...(state.rolePatternPublic === true ? { rolePatternPublic: true } : {}),
   });
   const packed = await pipe(new TextEncoder().encode(json), new CompressionStream('deflate-raw'));
   return `s=${LINK_VERSION}.${toBase64Url(packed)}`;

@@ -369,6 +369,46 @@ test('{"AWS": "*"} and anonymous callers: the reading is a checkbox, in the link
   }
 });
 
+test('aws:userid AROA…:* reading: a box in the verdict panel, re-linted at once, in the link', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await setPolicy(page, JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{
+        Sid: 'RoleSessions', Effect: 'Allow', Principal: '*', Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::example-bucket/*', Condition: { StringLike: { 'aws:userid': 'AROAEXAMPLEROLEID:*' } },
+      }],
+    }, null, 2));
+    const region = access(page);
+    await region.locator('[data-testid="read-verdict"][data-verdict="not-public"]').waitFor();
+    const box = page.getByLabel('aws:userid AROA…:* counts as public');
+    assert.equal(await box.isChecked(), false, 'the spec §6.2 reading by default');
+    // The stricter reading: the same text is now public, with a witness that is Allowed.
+    await nextUpdate(page, () => box.check());
+    await region.locator('[data-testid="read-verdict"][data-verdict="public"]').waitFor();
+    await nextUpdate(page, () => region.getByRole('button', { name: 'Load into request' }).first().click());
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    // The choice travels in the share link.
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=2.'));
+    const url = await page.getByLabel('Share link', { exact: true }).inputValue();
+    const other = await openPage(url.slice(url.indexOf('#')));
+    try {
+      assert.equal(await other.page.getByLabel('aws:userid AROA…:* counts as public').isChecked(), true);
+      await access(other.page).locator('[data-testid="read-verdict"][data-verdict="public"]').waitFor();
+      assert.deepEqual(other.problems, []);
+    } finally {
+      await other.close();
+    }
+    // Unticked again: not public again.
+    await nextUpdate(page, () => box.uncheck());
+    await region.locator('[data-testid="read-verdict"][data-verdict="not-public"]').waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('share link round trip, and the last state is kept in localStorage', async () => {
   const { ctx, page, problems, close } = await openPage();
   try {

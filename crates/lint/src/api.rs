@@ -4,6 +4,7 @@
 
 use crate::registry;
 use crate::LintResult;
+use policycheck_core::public::AnalysisOptions;
 use policycheck_core::public::{LevelAccess, PublicAccess, Reason, Verdict};
 use policycheck_core::{LineIndex, Located};
 use serde::Serialize;
@@ -199,7 +200,17 @@ pub fn failure(errors: Vec<serde_json::Value>) -> serde_json::Value {
 /// Lint a policy text: always a success (an invalid policy is a report with findings).
 /// `{type, report: FileReport, engine}`.
 pub fn lint_answer(name: &str, text: &str) -> serde_json::Value {
-    let report = lint_text(name, text, &crate::LintOptions::default());
+    lint_answer_with(name, text, AnalysisOptions::default())
+}
+
+/// [`lint_answer`] under the readings of the spec `analysis` chooses (the page's
+/// `userid-role-pattern` box, as `policycheck.toml` sets it for the CLI).
+pub fn lint_answer_with(name: &str, text: &str, analysis: AnalysisOptions) -> serde_json::Value {
+    let options = crate::LintOptions {
+        analysis,
+        ..crate::LintOptions::default()
+    };
+    let report = lint_text(name, text, &options);
     success(serde_json::json!({"report": report, "engine": policycheck_core::VERSION}))
 }
 
@@ -349,6 +360,15 @@ pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
 /// `{added, removed, unknown}` as in `policycheck diff --format json`, or a failure
 /// naming which side is invalid, with located errors.
 pub fn diff_answer(old_text: &str, new_text: &str) -> serde_json::Value {
+    diff_answer_with(old_text, new_text, AnalysisOptions::default())
+}
+
+/// [`diff_answer`] under the readings of the spec `analysis` chooses.
+pub fn diff_answer_with(
+    old_text: &str,
+    new_text: &str,
+    analysis: AnalysisOptions,
+) -> serde_json::Value {
     let mut errors = Vec::new();
     let mut side = |name: &str, text: &str| {
         let parsed = policycheck_core::parse_policy(text);
@@ -369,7 +389,7 @@ pub fn diff_answer(old_text: &str, new_text: &str) -> serde_json::Value {
     let (old, new) = (side("old", old_text), side("new", new_text));
     match (old, new) {
         (Some(o), Some(n)) => {
-            let report = crate::diff::diff(&o, &n);
+            let report = crate::diff::diff_with(&o, &n, analysis);
             success(
                 serde_json::json!({"added": report.added, "removed": report.removed, "unknown": report.unknown}),
             )

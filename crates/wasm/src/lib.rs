@@ -35,10 +35,23 @@ pub fn rules_version() -> String {
     )
 }
 
-/// `lintPolicy(name, text)`: `{type: "success", report, engine}` (see `api::lint_answer`).
+/// The analysis' readings from the page's settings: `rolePatternPublic` ticked takes
+/// `userid-role-pattern = "public"` (absent or false: the default, "pins").
+fn analysis(role_pattern_public: Option<bool>) -> policycheck_core::public::AnalysisOptions {
+    policycheck_core::public::AnalysisOptions {
+        userid_role_pattern_pins: role_pattern_public != Some(true),
+    }
+}
+
+/// `lintPolicy(name, text, rolePatternPublic?)`: `{type: "success", report, engine}` (see
+/// `api::lint_answer`).
 #[wasm_bindgen(js_name = "lintPolicy")]
-pub fn lint_policy(name: &str, text: &str) -> String {
-    to_json(&api::lint_answer(name, text))
+pub fn lint_policy(name: &str, text: &str, role_pattern_public: Option<bool>) -> String {
+    to_json(&api::lint_answer_with(
+        name,
+        text,
+        analysis(role_pattern_public),
+    ))
 }
 
 /// `evaluate(policyText, requestText)`: the decision and trace, or a failure naming
@@ -65,8 +78,12 @@ pub fn policy_info(text: &str) -> String {
 /// or a failure naming the invalid side (`source: "old" | "new"`) with located errors.
 /// See `api::diff_answer` (the same items as `policycheck diff --format json`).
 #[wasm_bindgen(js_name = "diffPolicies")]
-pub fn diff_policies(old_text: &str, new_text: &str) -> String {
-    to_json(&api::diff_answer(old_text, new_text))
+pub fn diff_policies(old_text: &str, new_text: &str, role_pattern_public: Option<bool>) -> String {
+    to_json(&api::diff_answer_with(
+        old_text,
+        new_text,
+        analysis(role_pattern_public),
+    ))
 }
 
 #[cfg(test)]
@@ -81,7 +98,7 @@ mod tests {
     fn shims_return_tagged_json() {
         assert_eq!(version(), policycheck_core::VERSION);
         let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
-        let lint = parse(&lint_policy("p.json", policy));
+        let lint = parse(&lint_policy("p.json", policy, None));
         assert_eq!(lint["type"], "success");
         assert_eq!(lint["report"]["access"]["read"], true);
         let witness = lint["report"]["access"]["witnesses"][0].to_string();
@@ -99,7 +116,7 @@ mod tests {
     fn diff_shim_reports_new_access_and_names_the_invalid_side() {
         let old = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Vpce","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}]}"#;
         let new = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
-        let d = parse(&diff_policies(old, new));
+        let d = parse(&diff_policies(old, new, None));
         assert_eq!(d["type"], "success");
         assert_eq!(d["added"][0]["caller"], "public");
         assert_eq!(d["added"][0]["level"], "read");
@@ -116,22 +133,26 @@ mod tests {
             "Allow"
         );
         // The other way round: nothing new, the read is removed.
-        let back = parse(&diff_policies(new, old));
+        let back = parse(&diff_policies(new, old, None));
         assert_eq!(back["type"], "success");
         assert_eq!(back["added"], serde_json::json!([]));
         assert_eq!(back["unknown"], serde_json::json!([]));
         assert_eq!(back["removed"][0]["caller"], "public");
         // Equivalent texts: nothing either way.
-        let same = parse(&diff_policies(new, new));
+        let same = parse(&diff_policies(new, new, None));
         assert_eq!(same["added"], serde_json::json!([]));
         assert_eq!(same["removed"], serde_json::json!([]));
         // An invalid side is a failure with its line and column, never "nothing new".
-        let bad = parse(&diff_policies("{\n  \"Version\": \"2012-10-17\",,\n}", new));
+        let bad = parse(&diff_policies(
+            "{\n  \"Version\": \"2012-10-17\",,\n}",
+            new,
+            None,
+        ));
         assert_eq!(bad["type"], "failure");
         assert_eq!(bad["errors"][0]["source"], "old");
         assert_eq!(bad["errors"][0]["diagnostic"]["line"], 2);
         assert!(bad.get("added").is_none());
-        let bad_new = parse(&diff_policies(old, "[1]"));
+        let bad_new = parse(&diff_policies(old, "[1]", None));
         assert_eq!(bad_new["type"], "failure");
         assert_eq!(bad_new["errors"][0]["source"], "new");
     }
@@ -152,10 +173,29 @@ mod tests {
             "null",
             "{\"a\":1e999999}",
         ] {
-            assert_eq!(parse(&lint_policy("x.json", text))["type"], "success");
+            assert_eq!(parse(&lint_policy("x.json", text, None))["type"], "success");
             let _ = parse(&evaluate(text, text));
             let _ = parse(&policy_info(text));
-            let _ = parse(&diff_policies(text, text));
+            let _ = parse(&diff_policies(text, text, None));
         }
+    }
+
+    #[test]
+    fn the_role_pattern_reading_is_the_pages_choice() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:userid":"AROAEXAMPLEROLEID:*"}}}]}"#;
+        let verdict = |choice: Option<bool>| {
+            parse(&lint_policy("p.json", policy, choice))["report"]["access"]["verdict"].clone()
+        };
+        assert_eq!(verdict(None), "not-public");
+        assert_eq!(verdict(Some(false)), "not-public");
+        assert_eq!(verdict(Some(true)), "public");
+        let named = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        let added = |choice: Option<bool>| {
+            parse(&diff_policies(named, policy, choice))["added"]
+                .as_array()
+                .map_or(0, Vec::len)
+        };
+        assert_eq!(added(None), 0);
+        assert_eq!(added(Some(true)), 1);
     }
 }
