@@ -478,3 +478,70 @@ fn aws_star_and_anonymous_callers_follow_the_chosen_reading() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn derive_context_adds_what_aws_sets_and_keeps_what_the_request_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "OwnAccount", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}}]}"#,
+    );
+    let user = [
+        "eval",
+        "p.json",
+        "--principal",
+        "arn:aws:iam::111122223333:user/alice",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::b/x",
+    ];
+    // Without the flag nothing is derived: the condition's key is absent, so denied.
+    assert_eq!(run(&user, dir.path()).status.code(), Some(1));
+    let derived = [&user[..], &["--derive-context", "-f", "json"]].concat();
+    let out = run(&derived, dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["request"]["context"]["aws:PrincipalAccount"],
+        "111122223333"
+    );
+    assert_eq!(v["request"]["context"]["aws:username"], "alice");
+    let keys: Vec<&str> = v["derived_context"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"aws:PrincipalType"), "{v}");
+    // A key the request sets is the request's: here another account, so denied.
+    let other = [
+        &derived[..],
+        &["--context", "aws:PrincipalAccount=444455556666"],
+    ]
+    .concat();
+    let out = run(&other, dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["request"]["context"]["aws:PrincipalAccount"],
+        "444455556666"
+    );
+    assert!(
+        !v["derived_context"]
+            .to_string()
+            .contains("PrincipalAccount"),
+        "{v}"
+    );
+    // The text report marks what was derived.
+    let text = run(
+        &[&user[..], &["--derive-context", "--color", "never"]].concat(),
+        dir.path(),
+    );
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("aws:PrincipalAccount = 111122223333  (derived: --derive-context)"),
+        "{text}"
+    );
+}

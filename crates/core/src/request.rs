@@ -141,6 +141,133 @@ impl Caller {
     }
 }
 
+/// A condition key AWS sets on a request by itself, from its caller or its action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DerivedKey {
+    /// The key in its documented spelling.
+    pub key: &'static str,
+    pub value: String,
+    /// Where the value comes from, for people.
+    pub why: &'static str,
+}
+
+/// The condition keys AWS sets for this caller and action (spec §4's table of
+/// principal-dependent values; §9 rows 6, 7 and 16), for requests written by hand.
+/// policycheck never adds them unasked: a request's context is the whole context
+/// (`policycheck eval --derive-context` and the page's button ask).
+///
+/// Left out: what a caller's ARN does not tell (an IAM user's or a role's unique id,
+/// so `aws:userid` for them; a role's path), and `aws:PrincipalAccount` for anonymous
+/// callers, whose value AWS does not document (§9 row 7).
+pub fn derived_context(caller: &Caller, action: &str) -> Vec<DerivedKey> {
+    let mut out = Vec::new();
+    let mut add = |key: &'static str, value: String, why: &'static str| {
+        out.push(DerivedKey { key, value, why });
+    };
+    match caller {
+        Caller::Anonymous => {
+            add(
+                "aws:userid",
+                "anonymous".into(),
+                "anonymous callers (spec §9 row 6)",
+            );
+            add("aws:PrincipalType", "Anonymous".into(), "anonymous callers");
+            add(
+                "aws:PrincipalIsAWSService",
+                "false".into(),
+                "not an AWS service",
+            );
+        }
+        Caller::Service { name } => {
+            add(
+                "aws:PrincipalIsAWSService",
+                "true".into(),
+                "an AWS service principal",
+            );
+            add(
+                "aws:PrincipalServiceName",
+                name.clone(),
+                "the service principal's name",
+            );
+        }
+        Caller::Federated { .. } => {
+            add(
+                "aws:PrincipalIsAWSService",
+                "false".into(),
+                "not an AWS service",
+            );
+        }
+        Caller::Aws(a) => {
+            let (ty, userid) = match &a.kind {
+                CallerKind::Root => ("Account", Some(a.account.clone())),
+                CallerKind::User { .. } | CallerKind::AssumedRole { .. } => {
+                    let ty = if matches!(a.kind, CallerKind::User { .. }) {
+                        "User"
+                    } else {
+                        "AssumedRole"
+                    };
+                    (ty, None)
+                }
+                CallerKind::FederatedUser { name } => {
+                    ("FederatedUser", Some(format!("{}:{name}", a.account)))
+                }
+            };
+            if let Some(id) = userid {
+                add("aws:userid", id, "the caller's unique id");
+            }
+            if let CallerKind::User { name } = &a.kind {
+                add("aws:username", name.clone(), "IAM users only");
+            }
+            add("aws:PrincipalType", ty.into(), "the kind of caller");
+            add(
+                "aws:PrincipalAccount",
+                a.account.clone(),
+                "the caller's account",
+            );
+            let arn = match &a.kind {
+                // A session's principal ARN is its role's (a role with a path has it there).
+                CallerKind::AssumedRole { role, .. } => {
+                    format!("arn:{}:iam::{}:role/{role}", a.partition, a.account)
+                }
+                _ => a.arn.clone(),
+            };
+            add(
+                "aws:PrincipalArn",
+                arn,
+                "the caller's ARN (for a role session, its role's)",
+            );
+            add(
+                "aws:PrincipalIsAWSService",
+                "false".into(),
+                "not an AWS service",
+            );
+        }
+    }
+    if ["s3:listbucket", "s3:listbucketversions"]
+        .iter()
+        .any(|a| action.eq_ignore_ascii_case(a))
+    {
+        add(
+            "s3:prefix",
+            String::new(),
+            "a listing without a prefix (spec §9 row 16)",
+        );
+    }
+    out
+}
+
+/// Add `keys` to `context` where it does not set them already; the keys added.
+pub fn add_derived(context: &mut Context, keys: Vec<DerivedKey>) -> Vec<DerivedKey> {
+    let added: Vec<DerivedKey> = keys
+        .into_iter()
+        .filter(|k| !context.contains(k.key))
+        .collect();
+    for k in &added {
+        context.insert(k.key, CtxValue::One(k.value.clone()));
+    }
+    added
+}
+
 /// Whether `s` is a 12-digit AWS account id.
 pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
@@ -586,6 +713,75 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn derived(principal: &str, action: &str) -> Vec<(&'static str, String)> {
+        derived_context(&Caller::parse(principal).unwrap(), action)
+            .into_iter()
+            .map(|k| (k.key, k.value))
+            .collect()
+    }
+
+    #[test]
+    fn derived_keys_follow_the_spec_table() {
+        let s = |v: &str| v.to_string();
+        // Anonymous: userid and type, no account or ARN (§9 rows 6 and 7).
+        assert_eq!(
+            derived("anonymous", "s3:GetObject"),
+            vec![
+                ("aws:userid", s("anonymous")),
+                ("aws:PrincipalType", s("Anonymous")),
+                ("aws:PrincipalIsAWSService", s("false")),
+            ]
+        );
+        // An IAM user: name, type, account, ARN; its unique id is not in its ARN.
+        let user = derived("arn:aws:iam::111122223333:user/team/alice", "s3:PutObject");
+        assert!(user.contains(&("aws:username", s("alice"))));
+        assert!(user.contains(&("aws:PrincipalType", s("User"))));
+        assert!(user.contains(&("aws:PrincipalAccount", s("111122223333"))));
+        assert!(user.contains(&(
+            "aws:PrincipalArn",
+            s("arn:aws:iam::111122223333:user/team/alice")
+        )));
+        assert!(!user.iter().any(|(k, _)| *k == "aws:userid"));
+        // A role session: the role's ARN, no user name.
+        let role = derived(
+            "arn:aws:sts::111122223333:assumed-role/Reader/s1",
+            "s3:GetObject",
+        );
+        assert!(role.contains(&(
+            "aws:PrincipalArn",
+            s("arn:aws:iam::111122223333:role/Reader")
+        )));
+        assert!(role.contains(&("aws:PrincipalType", s("AssumedRole"))));
+        assert!(!role.iter().any(|(k, _)| *k == "aws:username"));
+        // The root user (as an account id) and a federated user.
+        let root = derived("111122223333", "s3:GetObject");
+        assert!(root.contains(&("aws:userid", s("111122223333"))));
+        assert!(root.contains(&("aws:PrincipalType", s("Account"))));
+        let fed = derived(
+            "arn:aws:sts::111122223333:federated-user/bob",
+            "s3:GetObject",
+        );
+        assert!(fed.contains(&("aws:userid", s("111122223333:bob"))));
+        // A service, and a listing without a prefix (§9 row 16).
+        assert_eq!(
+            derived("service:cloudtrail.amazonaws.com", "s3:ListBucket"),
+            vec![
+                ("aws:PrincipalIsAWSService", s("true")),
+                ("aws:PrincipalServiceName", s("cloudtrail.amazonaws.com")),
+                ("s3:prefix", s("")),
+            ]
+        );
+        // What the request sets is kept.
+        let mut ctx = Context::new();
+        ctx.insert("AWS:USERID", CtxValue::One("mine".into()));
+        let added = add_derived(
+            &mut ctx,
+            derived_context(&Caller::Anonymous, "s3:GetObject"),
+        );
+        assert_eq!(added.len(), 2);
+        assert_eq!(ctx.get("aws:userid"), Some(&CtxValue::One("mine".into())));
+    }
 
     #[test]
     fn principal_forms() {

@@ -20,7 +20,10 @@ The request file is the request part of the conformance vectors:
    \"context\": {\"aws:SourceIp\": \"203.0.113.7\", \"aws:TagKeys\": [\"a\", \"b\"]},
    \"mode\": \"full\", \"identity_policies\": [ … ], \"bucket_account\": \"111122223333\",
    \"aws_star_includes_anonymous\": false}   (last four optional)
-The context is the complete request context: nothing is derived from the principal.
+The context is the complete request context: nothing is derived from the principal, unless
+--derive-context asks for the keys AWS sets itself (aws:userid, aws:username, aws:PrincipalType,
+aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalIsAWSService, aws:PrincipalServiceName, and
+s3:prefix = \"\" for a listing); keys the request sets are kept, and what it adds is shown.
 Flags override the file's fields. --context KEY=VALUE is repeatable; repeating a key makes a list,
 KEY=[\"a\",\"b\"] gives a list directly and KEY=[] an empty one.
 
@@ -56,6 +59,10 @@ pub struct EvalArgs {
     /// guide's reading; by default the IAM reference's, where it covers them too)
     #[arg(long)]
     pub aws_star_excludes_anonymous: bool,
+    /// Add the condition keys AWS sets for the caller and action where the request does
+    /// not set them (spec §4's table; an IAM user's or role's unique id is not known)
+    #[arg(long)]
+    pub derive_context: bool,
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
@@ -232,6 +239,12 @@ pub fn run(args: &EvalArgs) -> ExitCode {
         }
         return fail(&e);
     }
+    let derived = if args.derive_context {
+        let keys = policycheck_core::request::derived_context(&caller, &action);
+        policycheck_core::request::add_derived(&mut context, keys)
+    } else {
+        Vec::new()
+    };
     let mut request = Request::new(caller, &action, &resource, context);
     request.aws_star_includes_anonymous =
         base.is_none_or(|b| b.aws_star_includes_anonymous) && !args.aws_star_excludes_anonymous;
@@ -274,6 +287,13 @@ pub fn run(args: &EvalArgs) -> ExitCode {
             let mut out = serde_json::to_value(&ev).unwrap_or_default();
             if let Some(o) = out.as_object_mut() {
                 o.insert("request".into(), request.to_json());
+                if args.derive_context {
+                    // The keys --derive-context added (the request above includes them).
+                    o.insert(
+                        "derived_context".into(),
+                        serde_json::to_value(&derived).unwrap_or_default(),
+                    );
+                }
                 o.insert(
                     "diagnostics".into(),
                     serde_json::to_value(
@@ -293,6 +313,7 @@ pub fn run(args: &EvalArgs) -> ExitCode {
             text_report(
                 &ev,
                 &request,
+                &derived,
                 errors,
                 render::use_color(args.color, render::stdout_is_tty())
             )
@@ -392,7 +413,13 @@ fn mark(p: &Paint, o: Outcome) -> String {
 }
 
 /// The decision and the trace, for a person.
-pub fn text_report(ev: &Evaluation, req: &Request, policy_has_errors: bool, color: bool) -> String {
+pub fn text_report(
+    ev: &Evaluation,
+    req: &Request,
+    derived: &[policycheck_core::request::DerivedKey],
+    policy_has_errors: bool,
+    color: bool,
+) -> String {
     let p = Paint(color);
     let mut s = String::new();
     let head = match ev.decision {
@@ -430,7 +457,12 @@ pub fn text_report(ev: &Evaluation, req: &Request, policy_has_errors: bool, colo
                 CtxValue::One(x) => x.clone(),
                 CtxValue::Many(xs) => format!("[{}]", xs.join(", ")),
             };
-            s.push_str(&format!("  {label:<10} {k} = {v}\n"));
+            let from = if derived.iter().any(|d| d.key.eq_ignore_ascii_case(k)) {
+                p.dim("  (derived: --derive-context)")
+            } else {
+                String::new()
+            };
+            s.push_str(&format!("  {label:<10} {k} = {v}{from}\n"));
         }
     }
     let section = |s: &mut String, title: &str, traces: &[StatementTrace]| {
