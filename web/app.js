@@ -366,6 +366,7 @@ async function main() {
   builder = new RequestBuilder(document.querySelector('.pane-request'), {
     onChange: () => updateNow('request'),
     onInput: () => updateRequestSoon(),
+    derive: (principal, action) => engine?.derivedContext(principal, action),
   });
   $('policy').addEventListener('input', () => { updatePolicySoon(); syncPresetSelectSoon(); });
   // A reading of the spec changes the public-access verdict of the same text: lint again.

@@ -14,6 +14,7 @@
 //   engine.actions()                          // → ActionsAnswer (cached)
 //   engine.policyInfo(text)                   // → PolicyInfoAnswer
 //   engine.diffPolicies(oldText, newText)     // → DiffAnswer (the Compare view)
+//   engine.derivedContext(principal, action)  // → DerivedContextAnswer (keys AWS sets)
 //
 // Every answer is a tagged object: `{type: "success", ...}` or `{type: "failure", errors}`.
 // Nothing throws for user input (bad JSON, a bad request, garbage): that is data. Only
@@ -250,6 +251,14 @@ import init, * as wasm from './pkg/policycheck_wasm.js';
  */
 
 /**
+ * `derivedContext(principal, action)`: the condition keys AWS sets by itself for this caller
+ * and action (spec §4's table; `policycheck eval --derive-context`). A failure when the
+ * principal is not one.
+ * @typedef {{type: "success", keys: {key: string, value: string, why: string}[]}
+ *   | {type: "failure", errors: {source: string, message: string}[]}} DerivedContextAnswer
+ */
+
+/**
  * @typedef {object} Engine
  * @property {string} version
  * @property {string} rules  the rule set, e.g. "52 rules, 0.1.0"
@@ -258,6 +267,7 @@ import init, * as wasm from './pkg/policycheck_wasm.js';
  * @property {() => ActionsAnswer} actions
  * @property {(text: string) => PolicyInfoAnswer} policyInfo
  * @property {(oldText: string, newText: string, settings?: Settings) => DiffAnswer} diffPolicies
+ * @property {(principal: string, action: string) => DerivedContextAnswer} derivedContext
  */
 
 /**
@@ -359,6 +369,9 @@ const engine = {
   },
   policyInfo(text) {
     return call(wasm.policyInfo, toText(text));
+  },
+  derivedContext(principal, action) {
+    return call(wasm.derivedContext, toText(principal), toText(action));
   },
   diffPolicies(oldText, newText, settings = {}) {
     return call(wasm.diffPolicies, toText(oldText), toText(newText), settings?.rolePatternPublic === true);

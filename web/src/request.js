@@ -60,9 +60,10 @@ function localToIso(v) {
 }
 
 export class RequestBuilder {
-  constructor(root, { onChange, onInput }) {
+  constructor(root, { onChange, onInput, derive }) {
     this.onChange = onChange; // evaluate now
     this.onInput = onInput; // evaluate soon (typing)
+    this.derive = derive; // (principal, action) → DerivedContextAnswer
     this.el = {
       principal: root.querySelector('#principal'),
       awsStar: root.querySelector('#aws-star-anon'),
@@ -79,6 +80,7 @@ export class RequestBuilder {
       missing: root.querySelector('#missing-context'),
       requestPreset: root.querySelector('#request-preset'),
       requestError: root.querySelector('#request-error'),
+      derive: root.querySelector('#derive-context'),
     };
     this.actions = [];
     this.actionIndex = new Map();
@@ -109,6 +111,15 @@ export class RequestBuilder {
       const p = REQUEST_PRESETS.find((x) => x.id === this.el.requestPreset.value);
       this.el.requestPreset.value = '';
       if (p) { this.applyPreset(p); this.onChange(); }
+    });
+    this.el.derive.addEventListener('click', () => {
+      const answer = this.derive?.(this.el.principal.value.trim() || 'anonymous', this.el.action.value.trim());
+      if (answer?.type !== 'success') {
+        this.showError(answer?.errors?.[0]?.message ?? 'the principal is not one', 'principal');
+        return;
+      }
+      this.addDerived(answer.keys);
+      this.onChange();
     });
     this.el.addKeyForm.addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -257,6 +268,18 @@ export class RequestBuilder {
       input,
       remove,
       h('p', { id: hintId, class: 'ctx-hint' }, row.summary || TYPE_HINT[row.type] || '', row.fromPolicy ? '' : ' (not read by the policy)'));
+  }
+
+  /** Add keys AWS sets (from `derivedContext`) the request does not set already. */
+  addDerived(keys) {
+    for (const { key, value } of keys) {
+      const row = this.ensureRow(key, { type: guessType(key, value), extra: true });
+      if (row.include) continue; // the request sets it: the user's value stays
+      row.value = row.multivalued ? [value] : value;
+      row.include = true;
+      row.touched = true;
+    }
+    this.renderRows();
   }
 
   applyPreset(p) {

@@ -409,6 +409,43 @@ test('aws:userid AROA…:* reading: a box in the verdict panel, re-linted at onc
   }
 });
 
+test('request builder: the keys AWS sets for a caller are added on request, keeping the user\'s', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await setPolicy(page, JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{
+        Sid: 'OwnAccount', Effect: 'Allow', Principal: '*', Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::example-bucket/*', Condition: { StringEquals: { 'aws:PrincipalAccount': '111122223333' } },
+      }],
+    }, null, 2));
+    await nextUpdate(page, () => field(page, 'Principal').fill('arn:aws:iam::111122223333:user/alice'));
+    await decision(page).and(page.locator('[data-decision="ImplicitDeny"]')).waitFor();
+    const add = page.getByRole('button', { name: 'Add the keys AWS sets for this caller' });
+    // A value the user set is kept.
+    await nextUpdate(page, () => field(page, 'aws:PrincipalAccount').fill('444455556666'));
+    await nextUpdate(page, () => add.click());
+    assert.equal(await field(page, 'aws:PrincipalAccount').inputValue(), '444455556666');
+    assert.equal(await decision(page).getAttribute('data-decision'), 'ImplicitDeny');
+    assert.equal(await field(page, 'aws:username').inputValue(), 'alice');
+    // Left out, the key is derived: the caller's own account, so allowed.
+    await nextUpdate(page, () => page.getByLabel('Include aws:PrincipalAccount').uncheck());
+    await nextUpdate(page, () => add.click());
+    assert.equal(await field(page, 'aws:PrincipalAccount').inputValue(), '111122223333');
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    // Anonymous callers: aws:userid = anonymous, and no account (spec §9 rows 6, 7).
+    await nextUpdate(page, () => field(page, 'Principal').fill('anonymous'));
+    await nextUpdate(page, () => page.getByLabel('Include aws:PrincipalAccount').uncheck());
+    await nextUpdate(page, () => add.click());
+    assert.equal(await field(page, 'aws:userid').inputValue(), 'anonymous');
+    assert.equal(await page.getByLabel('Include aws:PrincipalAccount').isChecked(), false);
+    await decision(page).and(page.locator('[data-decision="ImplicitDeny"]')).waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('share link round trip, and the last state is kept in localStorage', async () => {
   const { ctx, page, problems, close } = await openPage();
   try {

@@ -398,6 +398,20 @@ pub fn diff_answer_with(
     }
 }
 
+/// The condition keys AWS sets for a caller and action (`policycheck eval
+/// --derive-context`; see [`policycheck_core::request::derived_context`]). Success:
+/// `{type, keys: [{key, value, why}]}`; failure when the principal is not one.
+pub fn derived_context_answer(principal: &str, action: &str) -> serde_json::Value {
+    match policycheck_core::Caller::parse(principal) {
+        Ok(caller) => success(serde_json::json!({
+            "keys": policycheck_core::request::derived_context(&caller, action.trim()),
+        })),
+        Err(message) => failure(vec![
+            serde_json::json!({"source": "request", "message": message}),
+        ]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

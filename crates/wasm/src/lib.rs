@@ -86,6 +86,14 @@ pub fn diff_policies(old_text: &str, new_text: &str, role_pattern_public: Option
     ))
 }
 
+/// `derivedContext(principal, action)`: the condition keys AWS sets for this caller and
+/// action, `{type: "success", keys: [{key, value, why}]}` (see
+/// `api::derived_context_answer`).
+#[wasm_bindgen(js_name = "derivedContext")]
+pub fn derived_context(principal: &str, action: &str) -> String {
+    to_json(&api::derived_context_answer(principal, action))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +205,22 @@ mod tests {
         };
         assert_eq!(added(None), 0);
         assert_eq!(added(Some(true)), 1);
+    }
+
+    #[test]
+    fn derived_context_is_tagged() {
+        let d = parse(&derived_context(
+            "arn:aws:iam::111122223333:user/alice",
+            "s3:GetObject",
+        ));
+        assert_eq!(d["type"], "success");
+        let keys = d["keys"].as_array().unwrap();
+        assert!(keys
+            .iter()
+            .any(|k| k["key"] == "aws:PrincipalAccount" && k["value"] == "111122223333"));
+        assert_eq!(
+            parse(&derived_context("bob", "s3:GetObject"))["type"],
+            "failure"
+        );
     }
 }
