@@ -327,6 +327,8 @@ struct Analyzer<'a> {
     scope: Scope,
     named_accounts: VecSet<String>,
     fresh_account: String,
+    /// Whether some condition value reads a variable (else no key has cross values).
+    cond_vars: bool,
     /// Which catalogue actions each statement's `Action` matches, computed once (the
     /// analysis asks for every action and every statement).
     masks: Vec<ActionMask>,
@@ -632,6 +634,7 @@ const ALWAYS_PRESENT: &[&str] = &[
 impl<'a> Analyzer<'a> {
     fn new(policy: &'a Policy, baseline: Option<&'a Policy>, scope: Scope) -> Self {
         let mut named = VecSet::new();
+        let mut cond_vars = false;
         for st in policy
             .statements
             .iter()
@@ -649,6 +652,11 @@ impl<'a> Analyzer<'a> {
             for c in st.condition.iter().flat_map(|c| &c.conditions) {
                 for v in &c.values {
                     twelve_digit_runs(&v.text.value, &mut named);
+                    cond_vars |= match &v.compiled {
+                        Compiled::Text(p) => p.has_vars(),
+                        Compiled::Arn(p) => p.has_vars(),
+                        _ => false,
+                    };
                 }
             }
         }
@@ -666,6 +674,7 @@ impl<'a> Analyzer<'a> {
             scope,
             named_accounts: named,
             fresh_account: fresh,
+            cond_vars,
             masks: policy.statements.iter().map(ActionMask::of).collect(),
             base_masks: baseline
                 .iter()
@@ -1201,11 +1210,12 @@ impl<'a> Analyzer<'a> {
         let outsider = self.scope == Scope::Outsider;
         // Values that make a condition reading `${name_lc}` hold: with them, unnamed
         // accounts no longer behave alike (one may equal another key's value).
-        let cross_vals = if cross && !(families.len() == 1 && families.contains("ip")) {
-            self.cross_values(name_lc)
-        } else {
-            Vec::new()
-        };
+        let cross_vals =
+            if cross && self.cond_vars && !(families.len() == 1 && families.contains("ip")) {
+                self.cross_values(name_lc)
+            } else {
+                Vec::new()
+            };
         match name_lc {
             _ if !outsider => {}
             "aws:principalaccount"
