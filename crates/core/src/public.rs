@@ -444,6 +444,58 @@ fn var_display(name: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// What `${var}` stands for when `text` matches the pattern `toks`, read left to right:
+/// fixed text must match (ignoring ASCII case: a candidate, proven later), `?` takes one
+/// character, and a `*` or a variable takes the text up to the first place where the
+/// fixed text after it matches (at least one character for a variable; all the rest
+/// when it is last). `None` when the text does not read so, when two wildcards or
+/// variables meet (no fixed text between them to split at), or when the variable would
+/// stand for two different texts.
+fn var_capture<'t>(toks: &[Tok], text: &'t str, var: &str) -> Option<&'t str> {
+    let mut rest = text;
+    let mut found: Option<&'t str> = None;
+    for (i, t) in toks.iter().enumerate() {
+        match t {
+            Tok::Lit(l) => {
+                let head = rest.get(..l.len()).filter(|h| h.eq_ignore_ascii_case(l))?;
+                rest = rest.get(head.len()..)?;
+            }
+            Tok::One => {
+                let n = rest.chars().next()?.len_utf8();
+                rest = rest.get(n..)?;
+            }
+            Tok::Star | Tok::Var { .. } => {
+                let first = match t {
+                    Tok::Var { .. } => rest.chars().next()?.len_utf8(),
+                    _ => 0,
+                };
+                let taken = match toks.get(i + 1) {
+                    None => rest,
+                    Some(Tok::Lit(l)) => {
+                        let n = rest.get(first..)?.find(l.as_str())?;
+                        rest.get(..first + n)?
+                    }
+                    Some(_) => return None,
+                };
+                if let Tok::Var { name, .. } = t {
+                    if name == var {
+                        if found.is_some_and(|f| f != taken) {
+                            return None;
+                        }
+                        found = Some(taken);
+                    }
+                }
+                rest = rest.get(taken.len()..)?;
+            }
+        }
+    }
+    if rest.is_empty() {
+        found
+    } else {
+        None
+    }
+}
+
 /// The variable names of an ARN pattern: those of its components (`parts()`), in the
 /// same order, read from its tokens without splitting it.
 fn arn_var_names(p: &crate::pattern::ArnPattern) -> impl Iterator<Item = &str> {
@@ -980,8 +1032,8 @@ impl<'a> Analyzer<'a> {
     /// The values of `var` that make some condition of another key, whose value reads
     /// `${var}`, hold for one of that key's own candidates: for `StringEquals
     /// aws:PrincipalAccount ${aws:ResourceAccount}`, each account `aws:PrincipalAccount`
-    /// may hold is a value to try for `aws:ResourceAccount`. Only values with one variable
-    /// whose text before it is fixed are read; the search still proves every witness.
+    /// may hold is a value to try for `aws:ResourceAccount` (read by [`var_capture`]).
+    /// Candidates only: the search still proves every witness with the evaluator.
     fn cross_values(&self, var: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut reps: VecMap<String, Vec<String>> = VecMap::new();
@@ -994,26 +1046,9 @@ impl<'a> Analyzer<'a> {
                         Compiled::Arn(p) => p.toks(),
                         _ => continue,
                     };
-                    let mut vars = toks
+                    if !toks
                         .iter()
-                        .enumerate()
-                        .filter(|(_, t)| matches!(t, Tok::Var { .. }));
-                    let (Some((at, Tok::Var { name, .. })), None) = (vars.next(), vars.next())
-                    else {
-                        continue;
-                    };
-                    let (Some(before), Some(after)) = (toks.get(..at), toks.get(at + 1..)) else {
-                        continue;
-                    };
-                    let mut prefix = String::new();
-                    if name != var
-                        || !before.iter().all(|t| match t {
-                            Tok::Lit(l) => {
-                                prefix.push_str(l);
-                                true
-                            }
-                            _ => false,
-                        })
+                        .any(|t| matches!(t, Tok::Var { name, .. } if name == var))
                     {
                         continue;
                     }
@@ -1034,36 +1069,9 @@ impl<'a> Analyzer<'a> {
                         },
                     );
                     for rep in values.iter() {
-                        let Some(rest) = rep
-                            .get(..prefix.len())
-                            .filter(|p| p.eq_ignore_ascii_case(&prefix))
-                            .and_then(|_| rep.get(prefix.len()..))
-                        else {
-                            continue;
-                        };
-                        // What the variable stands for: up to the fixed text after it.
-                        let value = match after {
-                            [] => Some(rest),
-                            [Tok::Lit(l)] => rest
-                                .len()
-                                .checked_sub(l.len())
-                                .and_then(|n| rest.get(..n))
-                                .filter(|_| {
-                                    rest.get(rest.len() - l.len()..)
-                                        .is_some_and(|s| s.eq_ignore_ascii_case(l))
-                                }),
-                            // The variable holds one character at least.
-                            [Tok::Lit(l), ..] => {
-                                let first = rest.chars().next().map_or(0, char::len_utf8);
-                                rest.get(first..)
-                                    .and_then(|r| r.find(l.as_str()))
-                                    .and_then(|n| rest.get(..first + n))
-                            }
-                            _ => None,
-                        };
                         // An empty value shows nothing (the filled questions give each
                         // variable a non-empty one where one exists).
-                        if let Some(value) = value.filter(|v| !v.is_empty()) {
+                        if let Some(value) = var_capture(toks, rep, var).filter(|v| !v.is_empty()) {
                             if !out.iter().any(|o| o == value) {
                                 out.push(value.to_string());
                             }
@@ -3828,6 +3836,47 @@ mod tests {
             r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}}"#,
         );
         assert_eq!(pa.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn a_variable_is_read_out_of_a_matching_text() {
+        let toks = |text: &str| {
+            crate::pattern::Pattern::new(
+                text,
+                crate::pattern::Syntax {
+                    wildcards: true,
+                    variables: true,
+                },
+            )
+            .toks()
+            .to_vec()
+        };
+        let t = toks("arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}");
+        let text = "arn:aws:iam::444455556666:user/alice";
+        assert_eq!(
+            var_capture(&t, text, "aws:principalaccount"),
+            Some("444455556666")
+        );
+        assert_eq!(var_capture(&t, text, "aws:username"), Some("alice"));
+        assert_eq!(
+            var_capture(&t, "arn:aws:iam::4:role/alice", "aws:username"),
+            None
+        );
+        // A wildcard before the variable, and the variable twice (both must agree).
+        let t = toks("*/${aws:username}/${aws:username}");
+        assert_eq!(var_capture(&t, "home/bob/bob", "aws:username"), Some("bob"));
+        assert_eq!(var_capture(&t, "home/bob/eve", "aws:username"), None);
+        // Two variables with nothing between them cannot be split.
+        let t = toks("${aws:userid}${aws:username}");
+        assert_eq!(var_capture(&t, "ab", "aws:username"), None);
+    }
+
+    #[test]
+    fn two_variables_in_a_restricting_value_are_public_with_a_witness() {
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
     }
 
     #[test]
