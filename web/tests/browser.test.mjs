@@ -83,6 +83,14 @@ const decision = (page) => page.getByRole('status', { name: 'Decision', exact: t
 const access = (page) => page.getByRole('region', { name: 'Public access', exact: true });
 const field = (page, name) => page.getByLabel(name, { exact: true });
 
+/** Copy the page's share link and open it in a new page (the state the link carries). */
+async function openSharedCopy(page) {
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=2.'));
+  const url = await page.getByLabel('Share link', { exact: true }).inputValue();
+  return openPage(url.slice(url.indexOf('#')));
+}
+
 async function setPolicy(page, text) {
   await nextUpdate(page, () => policyBox(page).fill(text));
 }
@@ -348,10 +356,7 @@ test('{"AWS": "*"} and anonymous callers: the reading is a checkbox, in the link
     await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
     await nextUpdate(page, () => field(page, 'Principal').fill('anonymous'));
     // The choice travels in the share link.
-    await page.getByRole('button', { name: 'Copy link' }).click();
-    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=2.'));
-    const url = await page.getByLabel('Share link', { exact: true }).inputValue();
-    const other = await openPage(url.slice(url.indexOf('#')));
+    const other = await openSharedCopy(page);
     try {
       assert.equal(await other.page.getByLabel('{"AWS": "*"} covers anonymous callers').isChecked(), false);
       assert.equal(await decision(other.page).getAttribute('data-decision'), 'ImplicitDeny');
@@ -389,10 +394,7 @@ test('aws:userid AROA…:* reading: a box in the verdict panel, re-linted at onc
     await nextUpdate(page, () => region.getByRole('button', { name: 'Load into request' }).first().click());
     await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
     // The choice travels in the share link.
-    await page.getByRole('button', { name: 'Copy link' }).click();
-    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=2.'));
-    const url = await page.getByLabel('Share link', { exact: true }).inputValue();
-    const other = await openPage(url.slice(url.indexOf('#')));
+    const other = await openSharedCopy(page);
     try {
       assert.equal(await other.page.getByLabel('aws:userid AROA…:* counts as public').isChecked(), true);
       await access(other.page).locator('[data-testid="read-verdict"][data-verdict="public"]').waitFor();
@@ -741,10 +743,7 @@ test('compare: the view and the Before policy are in the share link and localSto
     await openCompare(page);
     const pair = diffPair('condition-dropped');
     await comparePair(page, pair);
-    await page.getByRole('button', { name: 'Copy link' }).click();
-    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=2.'));
-    const url = await page.getByLabel('Share link', { exact: true }).inputValue();
-    const other = await openPage(url.slice(url.indexOf('#')));
+    const other = await openSharedCopy(page);
     try {
       const p2 = other.page;
       assert.equal(await p2.getByRole('tab', { name: 'Compare' }).getAttribute('aria-selected'), 'true');
