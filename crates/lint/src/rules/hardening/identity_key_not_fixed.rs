@@ -1,0 +1,231 @@
+//! PC209 `identity-key-not-fixed`: a wildcard or a policy variable in the value of a
+//! condition key that names an account or an organization (spec §7.3: "warn on `*`/`?` in
+//! any account- or org-identifying key"; §6.1: a value is fixed when it holds neither).
+
+use crate::context::LintContext;
+use crate::registry::RuleMeta;
+use policycheck_core::condition::{BaseOp, Compiled, Condition};
+use policycheck_core::{Code, Diagnostic, Severity};
+
+pub const RULE: RuleMeta = RuleMeta {
+    code: Code {
+        code: "PC209",
+        name: "identity-key-not-fixed",
+        severity: Severity::Warning,
+        summary: "a wildcard or policy variable where a condition names an account or organization: it is not a fixed value, so it matches accounts you do not control and S3 counts the statement as public",
+    },
+    since: "0.1.0",
+    docs: crate::registry::rule_docs!("../docs/PC209-identity-key-not-fixed.md"),
+    tags: &["hardening", "security", "s3"],
+    security_severity: Some("6.0"),
+    check: Some(check),
+};
+
+/// Keys whose whole value is an account id or an organization id.
+const ID_KEYS: &[&str] = &[
+    "aws:principalaccount",
+    "aws:principalorgid",
+    "aws:resourceaccount",
+    "aws:resourceorgid",
+    "aws:sourceaccount",
+    "aws:sourceorgid",
+    "aws:sourceowner",
+    "s3:dataaccesspointaccount",
+    "s3:resourceaccount",
+];
+
+/// Keys whose value is an ARN: only its account (fifth component) must be fixed.
+const ARN_KEYS: &[&str] = &["aws:principalarn", "aws:sourcearn", "s3:dataaccesspointarn"];
+
+/// Whether the operator reads `*` and `?` as wildcards (under the others they are
+/// literal characters: PC301's case).
+fn wildcard_operator(c: &Condition) -> bool {
+    c.op.is_some_and(|op| {
+        matches!(
+            op.base,
+            BaseOp::StringLike
+                | BaseOp::StringNotLike
+                | BaseOp::ArnLike
+                | BaseOp::ArnNotLike
+                | BaseOp::ArnEquals
+                | BaseOp::ArnNotEquals
+        )
+    })
+}
+
+const WILDCARD: &str = "a wildcard";
+const VARIABLE: &str = "a policy variable";
+
+/// What makes `text` not fixed, if anything: [`WILDCARD`] or [`VARIABLE`].
+fn not_fixed(text: &str, wildcards: bool, variables: bool) -> Option<&'static str> {
+    if variables && text.contains("${") {
+        Some(VARIABLE)
+    } else if wildcards && text.contains(['*', '?']) {
+        Some(WILDCARD)
+    } else {
+        None
+    }
+}
+
+/// PC209
+fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    for st in &ctx.policy.statements {
+        let Some(block) = &st.condition else {
+            continue;
+        };
+        for cond in &block.conditions {
+            let key: &str = &cond.key_lc;
+            let arn = ARN_KEYS.contains(&key);
+            if !arn && !ID_KEYS.contains(&key) {
+                continue;
+            }
+            let wildcards = wildcard_operator(cond);
+            for v in &cond.values {
+                // Variables are read only where the version substitutes them (PC311 says
+                // the rest); the pattern knows.
+                let variables = match &v.compiled {
+                    Compiled::Text(p) => p.has_vars(),
+                    Compiled::Arn(p) => p.has_vars(),
+                    _ => false,
+                };
+                let text: &str = &v.text.value;
+                let (part, what) = if arn {
+                    // The account component; a value that is not an ARN is PC011's.
+                    let Some(account) = text.split(':').nth(4) else {
+                        continue;
+                    };
+                    (account, "the account in")
+                } else {
+                    (text, "")
+                };
+                let Some(why) = not_fixed(part, wildcards, variables) else {
+                    continue;
+                };
+                let display = cond.key_display();
+                let id = if key.contains("org") {
+                    "organization"
+                } else {
+                    "account"
+                };
+                // A wildcard reaches others' accounts; a variable holds one value per
+                // request, but S3 does not count it as naming anyone.
+                let consequence = match (why, arn) {
+                    (WILDCARD, true) => {
+                        "it matches principals or resources of accounts you do not control"
+                    }
+                    (WILDCARD, false) if id == "organization" => {
+                        "it matches organizations you do not control"
+                    }
+                    (WILDCARD, false) => "it matches accounts you do not control",
+                    _ => "S3's public-access check does not count it as limiting who the statement reaches",
+                };
+                let message = if arn {
+                    format!(
+                        "{what} `{text}` (`{display}`) is {why}, not a fixed account id: {consequence}"
+                    )
+                } else {
+                    format!(
+                        "`{display}` is compared with `{text}`, {why}, not a fixed {id} id: {consequence}"
+                    )
+                };
+                let example = if id == "organization" {
+                    "o-a1b2c3d4e5"
+                } else {
+                    "111122223333"
+                };
+                out.push(
+                    ctx.finding(&RULE, v.text.span, message)
+                        .with_label(format!("{why}, where an {id} id belongs"))
+                        .and_label(cond.key.span, "names an account or organization")
+                        .with_help(format!(
+                            "write the {id} id itself (e.g. `{example}`; several as a list). \
+                             S3's public-access check (Block Public Access) counts only fixed \
+                             values, without wildcards or variables, as limiting who a statement \
+                             reaches: an Allow limited this way is public to S3, which refuses \
+                             the policy under BlockPublicPolicy, and to policycheck"
+                        )),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{lint, LintOptions};
+    use policycheck_core::Diagnostic;
+
+    fn found_in(version: &str, condition: &str) -> Vec<Diagnostic> {
+        let text = format!(
+            r#"{{"Version":"{version}","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{condition}}}]}}"#
+        );
+        lint(&text, &LintOptions::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "PC209")
+            .collect()
+    }
+
+    fn found(condition: &str) -> Vec<Diagnostic> {
+        found_in("2012-10-17", condition)
+    }
+
+    #[test]
+    fn wildcards_and_variables_in_account_and_org_keys_are_reported() {
+        let d = found(r#"{"StringLike":{"aws:PrincipalOrgID":["o-*","o-a1b2c3d4e5"]}}"#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("`aws:PrincipalOrgID` is compared with `o-*`, a wildcard, not a fixed organization id: it matches organizations you do not control"), "{}", d[0].message);
+        let d = found(r#"{"StringEquals":{"aws:PrincipalAccount":"${aws:ResourceAccount}"}}"#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message
+                .contains("a policy variable, not a fixed account id: S3's public-access check"),
+            "{}",
+            d[0].message
+        );
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("`111122223333`"));
+        // The account of an ARN key; its name part may be a pattern.
+        let d = found(
+            r#"{"ArnLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/Reader","arn:aws:iam::111122223333:role/*"]}}"#,
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message.starts_with(
+                "the account in `arn:aws:iam::*:role/Reader` (`aws:PrincipalArn`) is a wildcard"
+            ),
+            "{}",
+            d[0].message
+        );
+        assert_eq!(
+            found(r#"{"StringLike":{"aws:SourceAccount":"1111222233?3"}}"#).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn fixed_values_literal_characters_and_other_keys_are_not() {
+        assert!(found(r#"{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}"#).is_empty());
+        assert!(found(
+            r#"{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::111122223333:distribution/*"}}"#
+        )
+        .is_empty());
+        // Under StringEquals `*` is a literal character (PC301 says so).
+        assert!(found(r#"{"StringEquals":{"aws:PrincipalAccount":"*"}}"#).is_empty());
+        // Organization paths normally hold `*` (PC208's business).
+        assert!(
+            found(r#"{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-a1b2c3d4e5/*"}}"#)
+                .is_empty()
+        );
+        assert!(found(r#"{"StringLike":{"aws:Referer":"https://*.example.com/*"}}"#).is_empty());
+        // Without Version 2012-10-17 `${…}` is literal text (PC311's business).
+        assert!(found_in(
+            "2008-10-17",
+            r#"{"StringEquals":{"aws:PrincipalAccount":"${aws:ResourceAccount}"}}"#
+        )
+        .is_empty());
+    }
+}
