@@ -27,6 +27,23 @@ macro_rules! rule_docs {
 }
 pub(crate) use rule_docs;
 
+/// A rule's one-line summary (`policycheck rules`, SARIF `shortDescription`), kept out
+/// of the page's WASM build like [`rule_docs`]: nothing there reads it (findings carry
+/// their own messages).
+#[cfg(feature = "docs")]
+macro_rules! rule_summary {
+    ($text:literal) => {
+        $text
+    };
+}
+#[cfg(not(feature = "docs"))]
+macro_rules! rule_summary {
+    ($text:literal) => {
+        ""
+    };
+}
+pub(crate) use rule_summary;
+
 /// A rule's check: appends findings for one policy.
 pub type CheckFn = fn(&LintContext<'_>, &mut Vec<Diagnostic>);
 

@@ -11,7 +11,7 @@ macro_rules! diff_rule {
                 code: $code,
                 name: $name,
                 severity: Severity::$sev,
-                summary: $summary,
+                summary: crate::registry::rule_summary!($summary),
             },
             since: "0.1.0",
             docs: crate::registry::rule_docs!($doc),

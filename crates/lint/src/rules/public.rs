@@ -14,7 +14,9 @@ pub const PUBLIC_READ: RuleMeta = RuleMeta {
         code: "PC101",
         name: "public-read",
         severity: Severity::Error,
-        summary: "anyone on the internet can read or list the bucket",
+        summary: crate::registry::rule_summary!(
+            "anyone on the internet can read or list the bucket"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("docs/PC101-public-read.md"),
@@ -28,8 +30,9 @@ pub const PUBLIC_WRITE: RuleMeta = RuleMeta {
         code: "PC102",
         name: "public-write",
         severity: Severity::Error,
-        summary:
-            "anyone on the internet can write, delete, tag or change permissions in the bucket",
+        summary: crate::registry::rule_summary!(
+            "anyone on the internet can write, delete, tag or change permissions in the bucket"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("docs/PC102-public-write.md"),
@@ -43,7 +46,9 @@ pub const PUBLIC_UNKNOWN: RuleMeta = RuleMeta {
         code: "PC103",
         name: "public-unknown",
         severity: Severity::Error,
-        summary: "whether outsiders can access the bucket could not be decided",
+        summary: crate::registry::rule_summary!(
+            "whether outsiders can access the bucket could not be decided"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("docs/PC103-public-unknown.md"),

@@ -14,7 +14,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC303",
         name: "action-resource-mismatch",
         severity: Severity::Error,
-        summary: "an action that applies to none of the statement's resources, such as `s3:GetObject` on a bucket ARN",
+        summary: crate::registry::rule_summary!("an action that applies to none of the statement's resources, such as `s3:GetObject` on a bucket ARN"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC303-action-resource-mismatch.md"),

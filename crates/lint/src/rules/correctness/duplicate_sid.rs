@@ -9,7 +9,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC309",
         name: "duplicate-sid",
         severity: Severity::Warning,
-        summary: "two statements share the same `Sid`",
+        summary: crate::registry::rule_summary!("two statements share the same `Sid`"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC309-duplicate-sid.md"),

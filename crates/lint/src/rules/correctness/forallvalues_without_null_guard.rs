@@ -12,7 +12,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC306",
         name: "forallvalues-without-null-guard",
         severity: Severity::Warning,
-        summary: "`ForAllValues:` in an `Allow` is true when the key is absent; add a `Null` guard",
+        summary: crate::registry::rule_summary!(
+            "`ForAllValues:` in an `Allow` is true when the key is absent; add a `Null` guard"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC306-forallvalues-without-null-guard.md"),

@@ -11,7 +11,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC308",
         name: "multivalued-key-without-set-operator",
         severity: Severity::Error,
-        summary: "a multi-valued condition key used without `ForAnyValue:` or `ForAllValues:`",
+        summary: crate::registry::rule_summary!(
+            "a multi-valued condition key used without `ForAnyValue:` or `ForAllValues:`"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC308-multivalued-key-without-set-operator.md"),

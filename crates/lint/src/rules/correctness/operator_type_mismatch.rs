@@ -12,7 +12,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC305",
         name: "operator-type-mismatch",
         severity: Severity::Warning,
-        summary: "a condition operator that does not fit the key's type, such as `IpAddress` on a string key",
+        summary: crate::registry::rule_summary!("a condition operator that does not fit the key's type, such as `IpAddress` on a string key"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC305-operator-type-mismatch.md"),

@@ -10,7 +10,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC310",
         name: "policy-too-large",
         severity: Severity::Error,
-        summary: "the policy is over S3's limit of 20,480 bytes without whitespace",
+        summary: crate::registry::rule_summary!(
+            "the policy is over S3's limit of 20,480 bytes without whitespace"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC310-policy-too-large.md"),

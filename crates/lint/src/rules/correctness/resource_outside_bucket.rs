@@ -10,7 +10,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC312",
         name: "resource-outside-bucket",
         severity: Severity::Warning,
-        summary: "a `Resource` names another bucket than the policy's own; S3 rejects it",
+        summary: crate::registry::rule_summary!(
+            "a `Resource` names another bucket than the policy's own; S3 rejects it"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC312-resource-outside-bucket.md"),

@@ -11,7 +11,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC307",
         name: "set-operator-on-single-valued-key",
         severity: Severity::Warning,
-        summary: "`ForAllValues:` or `ForAnyValue:` on a single-valued condition key",
+        summary: crate::registry::rule_summary!(
+            "`ForAllValues:` or `ForAnyValue:` on a single-valued condition key"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC307-set-operator-on-single-valued-key.md"),

@@ -11,7 +11,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC302",
         name: "unknown-action",
         severity: Severity::Warning,
-        summary: "an action that is not a known S3 action, or another service's action in a bucket policy",
+        summary: crate::registry::rule_summary!("an action that is not a known S3 action, or another service's action in a bucket policy"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC302-unknown-action.md"),

@@ -11,7 +11,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC304",
         name: "unknown-condition-key",
         severity: Severity::Warning,
-        summary: "a condition key that is neither a global `aws:` key nor an S3 key, so it is never present",
+        summary: crate::registry::rule_summary!("a condition key that is neither a global `aws:` key nor an S3 key, so it is never present"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC304-unknown-condition-key.md"),

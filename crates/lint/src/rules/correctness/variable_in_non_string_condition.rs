@@ -13,7 +13,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC313",
         name: "variable-in-non-string-condition",
         severity: Severity::Warning,
-        summary: "a policy variable in a numeric, date, IP, binary or `Null` condition value, which is never substituted (or in a `Bool` value, where AWS may not substitute it)",
+        summary: crate::registry::rule_summary!("a policy variable in a numeric, date, IP, binary or `Null` condition value, which is never substituted (or in a `Bool` value, where AWS may not substitute it)"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC313-variable-in-non-string-condition.md"),

@@ -10,7 +10,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC311",
         name: "variables-need-version-2012",
         severity: Severity::Error,
-        summary: "policy variables such as `${aws:username}` without `\"Version\": \"2012-10-17\"`, where they are literal text",
+        summary: crate::registry::rule_summary!("policy variables such as `${aws:username}` without `\"Version\": \"2012-10-17\"`, where they are literal text"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC311-variables-need-version-2012.md"),

@@ -12,8 +12,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC301",
         name: "wildcard-in-exact-operator",
         severity: Severity::Warning,
-        summary:
-            "`*` or `?` in a `StringEquals`-style value is a literal character, not a wildcard",
+        summary: crate::registry::rule_summary!(
+            "`*` or `?` in a `StringEquals`-style value is a literal character, not a wildcard"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC301-wildcard-in-exact-operator.md"),

@@ -11,7 +11,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC205",
         name: "account-wide-grant",
         severity: Severity::Note,
-        summary: "an `Allow` grants to a whole AWS account: any principal that account's administrators permit gets access",
+        summary: crate::registry::rule_summary!("an `Allow` grants to a whole AWS account: any principal that account's administrators permit gets access"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC205-account-wide-grant.md"),

@@ -12,7 +12,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC202",
         name: "allow-not-action",
         severity: Severity::Warning,
-        summary: "an `Allow` statement uses `NotAction`, granting every action that is not listed",
+        summary: crate::registry::rule_summary!(
+            "an `Allow` statement uses `NotAction`, granting every action that is not listed"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC202-allow-not-action.md"),

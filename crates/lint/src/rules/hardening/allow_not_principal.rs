@@ -11,7 +11,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC201",
         name: "allow-not-principal",
         severity: Severity::Error,
-        summary: "an `Allow` statement uses `NotPrincipal`, granting access to everyone not listed",
+        summary: crate::registry::rule_summary!(
+            "an `Allow` statement uses `NotPrincipal`, granting access to everyone not listed"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC201-allow-not-principal.md"),

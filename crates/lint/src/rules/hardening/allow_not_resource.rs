@@ -12,7 +12,7 @@ pub const RULE: RuleMeta = RuleMeta {
         name: "allow-not-resource",
         severity: Severity::Warning,
         summary:
-            "an `Allow` statement uses `NotResource`, granting on every resource that is not listed",
+            crate::registry::rule_summary!("an `Allow` statement uses `NotResource`, granting on every resource that is not listed"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC203-allow-not-resource.md"),

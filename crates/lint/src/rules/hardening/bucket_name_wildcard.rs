@@ -12,7 +12,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC206",
         name: "bucket-name-wildcard",
         severity: Severity::Warning,
-        summary: "a wildcard in the bucket name of a `Resource` also matches other buckets",
+        summary: crate::registry::rule_summary!(
+            "a wildcard in the bucket name of a `Resource` also matches other buckets"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC206-bucket-name-wildcard.md"),

@@ -13,7 +13,7 @@ pub const RULE: RuleMeta = RuleMeta {
         name: "missing-secure-transport-deny",
         severity: Severity::Warning,
         summary:
-            "the policy does not deny requests that are not sent over HTTPS (`aws:SecureTransport`)",
+            crate::registry::rule_summary!("the policy does not deny requests that are not sent over HTTPS (`aws:SecureTransport`)"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC204-missing-secure-transport-deny.md"),

@@ -13,7 +13,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC208",
         name: "org-paths-without-org-id",
         severity: Severity::Note,
-        summary: "a statement limited to an organization by `aws:PrincipalOrgPaths` alone, which S3's public-access check does not count: add `aws:PrincipalOrgID`",
+        summary: crate::registry::rule_summary!("a statement limited to an organization by `aws:PrincipalOrgPaths` alone, which S3's public-access check does not count: add `aws:PrincipalOrgID`"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC208-org-paths-without-org-id.md"),

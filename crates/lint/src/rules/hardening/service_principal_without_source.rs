@@ -12,7 +12,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC207",
         name: "service-principal-without-source",
         severity: Severity::Warning,
-        summary: "an `Allow` to an AWS service with no `aws:SourceArn` or `aws:SourceAccount` condition: it may act for any customer",
+        summary: crate::registry::rule_summary!("an `Allow` to an AWS service with no `aws:SourceArn` or `aws:SourceAccount` condition: it may act for any customer"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC207-service-principal-without-source.md"),

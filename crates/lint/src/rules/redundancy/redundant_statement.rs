@@ -11,7 +11,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC320",
         name: "redundant-statement",
         severity: Severity::Warning,
-        summary: "a statement that another statement with the same effect already covers",
+        summary: crate::registry::rule_summary!(
+            "a statement that another statement with the same effect already covers"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC320-redundant-statement.md"),

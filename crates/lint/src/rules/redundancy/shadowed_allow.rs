@@ -11,7 +11,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC321",
         name: "shadowed-allow",
         severity: Severity::Warning,
-        summary: "an Allow statement that a Deny statement overrides entirely, so it never grants anything",
+        summary: crate::registry::rule_summary!("an Allow statement that a Deny statement overrides entirely, so it never grants anything"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC321-shadowed-allow.md"),

@@ -11,7 +11,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC407",
         name: "ambiguous-epoch-date",
         severity: Severity::Warning,
-        summary: "a date written as fewer than 9 digits, such as `2024`: read as epoch seconds, in early 1970",
+        summary: crate::registry::rule_summary!("a date written as fewer than 9 digits, such as `2024`: read as epoch seconds, in early 1970"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC407-ambiguous-epoch-date.md"),

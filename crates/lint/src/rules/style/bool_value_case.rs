@@ -11,7 +11,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC406",
         name: "bool-value-case",
         severity: Severity::Note,
-        summary: "a `Bool` value written `True`, `FALSE` or another non-lowercase spelling",
+        summary: crate::registry::rule_summary!(
+            "a `Bool` value written `True`, `FALSE` or another non-lowercase spelling"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC406-bool-value-case.md"),

@@ -11,7 +11,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC405",
         name: "cidr-host-bits",
         severity: Severity::Warning,
-        summary: "an IP range with host bits set, such as `203.0.113.5/24`, which means the whole masked range",
+        summary: crate::registry::rule_summary!("an IP range with host bits set, such as `203.0.113.5/24`, which means the whole masked range"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC405-cidr-host-bits.md"),

@@ -9,7 +9,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC408",
         name: "empty-condition",
         severity: Severity::Note,
-        summary: "an empty `Condition` object, which is always true",
+        summary: crate::registry::rule_summary!(
+            "an empty `Condition` object, which is always true"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC408-empty-condition.md"),

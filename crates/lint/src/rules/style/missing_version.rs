@@ -10,7 +10,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC401",
         name: "missing-version",
         severity: Severity::Warning,
-        summary: "no `Version`, or the legacy `2008-10-17`: policy variables are plain text",
+        summary: crate::registry::rule_summary!(
+            "no `Version`, or the legacy `2008-10-17`: policy variables are plain text"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC401-missing-version.md"),

@@ -9,7 +9,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC402",
         name: "non-alphanumeric-sid",
         severity: Severity::Note,
-        summary: "a `Sid` with characters other than letters and digits, which IAM identity policies reject",
+        summary: crate::registry::rule_summary!("a `Sid` with characters other than letters and digits, which IAM identity policies reject"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC402-non-alphanumeric-sid.md"),

@@ -11,7 +11,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC404",
         name: "not-principal-missing-account",
         severity: Severity::Warning,
-        summary: "a `NotPrincipal` entry whose account (or role, for a session) is not listed too, so the Deny still applies to it",
+        summary: crate::registry::rule_summary!("a `NotPrincipal` entry whose account (or role, for a session) is not listed too, so the Deny still applies to it"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC404-not-principal-missing-account.md"),

@@ -11,7 +11,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC403",
         name: "principal-unique-id",
         severity: Severity::Warning,
-        summary: "a principal that is an IAM unique id (`AIDA…`, `AROA…`): the identity was deleted and the entry matches nobody",
+        summary: crate::registry::rule_summary!("a principal that is an IAM unique id (`AIDA…`, `AROA…`): the identity was deleted and the entry matches nobody"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC403-principal-unique-id.md"),
