@@ -12,7 +12,9 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC209",
         name: "identity-key-not-fixed",
         severity: Severity::Warning,
-        summary: crate::registry::rule_summary!("a wildcard or policy variable where a condition names an account or organization: it is not a fixed value, so it matches accounts you do not control and S3 counts the statement as public"),
+        summary: crate::registry::rule_summary!(
+            "a wildcard or policy variable where a condition names an account or organization: not a fixed value"
+        ),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC209-identity-key-not-fixed.md"),
