@@ -58,19 +58,24 @@ fn wildcard_operator(c: &Condition) -> bool {
 const WILDCARD: &str = "a wildcard";
 const VARIABLE: &str = "a policy variable";
 
-/// What makes `text` not fixed, if anything: [`WILDCARD`] or [`VARIABLE`].
-fn not_fixed(text: &str, wildcards: bool, variables: bool) -> Option<&'static str> {
+/// What makes `text` not fixed, if anything: [`WILDCARD`] or [`VARIABLE`]. With
+/// `escapes` (Version 2012-10-17), `${*}` and `${?}` are literal characters.
+fn not_fixed(text: &str, wildcards: bool, variables: bool, escapes: bool) -> Option<&'static str> {
     if variables && text.contains("${") {
-        Some(VARIABLE)
-    } else if wildcards && text.contains(['*', '?']) {
-        Some(WILDCARD)
-    } else {
-        None
+        return Some(VARIABLE);
     }
+    let wild = |t: &str| t.contains(['*', '?']);
+    let has_wildcard = if escapes && text.contains("${") {
+        wild(&text.replace("${*}", "").replace("${?}", ""))
+    } else {
+        wild(text)
+    };
+    (wildcards && has_wildcard).then_some(WILDCARD)
 }
 
 /// PC209
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    let escapes = ctx.policy.variables_enabled();
     for st in &ctx.policy.statements {
         let Some(block) = &st.condition else {
             continue;
@@ -100,7 +105,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     (text, "")
                 };
-                let Some(why) = not_fixed(part, wildcards, variables) else {
+                let Some(why) = not_fixed(part, wildcards, variables, escapes) else {
                     continue;
                 };
                 let display = cond.key_display();
@@ -223,6 +228,16 @@ mod tests {
                 .is_empty()
         );
         assert!(found(r#"{"StringLike":{"aws:Referer":"https://*.example.com/*"}}"#).is_empty());
+        // `${*}` is a literal `*` under Version 2012-10-17.
+        assert!(found(r#"{"StringLike":{"aws:PrincipalAccount":"1111${*}"}}"#).is_empty());
+        assert_eq!(
+            found_in(
+                "2008-10-17",
+                r#"{"StringLike":{"aws:PrincipalAccount":"1111${*}"}}"#
+            )
+            .len(),
+            1
+        );
         // Without Version 2012-10-17 `${…}` is literal text (PC311's business).
         assert!(found_in(
             "2008-10-17",
