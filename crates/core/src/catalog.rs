@@ -883,6 +883,26 @@ pub fn condition_key(name: &str) -> Option<&'static ConditionKeyInfo> {
     get_ignore_ascii_case(&EXACT_KEYS, name).or_else(|| prefix_key(name))
 }
 
+/// A condition key in its documented spelling (spec §3.2: key names are
+/// case-insensitive, and displayed ones normalised), given what the catalogue knows of it
+/// (`info`, from [`condition_key`]) and the key as written: the catalogue's name, or for
+/// a tag key (`aws:PrincipalTag/…`) the family's name then the tag part as written; a
+/// key the catalogue does not know, as written.
+pub fn key_spelling<'a>(
+    info: Option<&'static ConditionKeyInfo>,
+    written: &'a str,
+) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    match info {
+        Some(i) if !i.prefix => Cow::Borrowed(i.name),
+        Some(i) => match written.get(i.name.len()..) {
+            Some(tag) => Cow::Owned([i.name, tag].concat()),
+            None => Cow::Borrowed(written),
+        },
+        None => Cow::Borrowed(written),
+    }
+}
+
 /// The tag family (`aws:PrincipalTag/`, …) `name` belongs to.
 fn prefix_key(name: &str) -> Option<&'static ConditionKeyInfo> {
     all_keys().find(|k| k.prefix && starts_with_ignore_ascii_case(name, k.name))

@@ -568,16 +568,7 @@ impl Condition {
     /// case-insensitive, and displayed ones normalised). A key the catalogue does not
     /// know, as written.
     pub fn key_display(&self) -> Cow<'_, str> {
-        match self.info {
-            Some(i) if !i.prefix => Cow::Borrowed(i.name),
-            Some(i) => match self.key.value.get(i.name.len()..) {
-                Some(tag) if !matches!(self.key.value, Cow::Borrowed(_)) => {
-                    Cow::Owned([i.name, tag].concat())
-                }
-                _ => Cow::Borrowed(&self.key.value),
-            },
-            None => Cow::Borrowed(&self.key.value),
-        }
+        crate::catalog::key_spelling(self.info, &self.key.value)
     }
 }
 

@@ -231,9 +231,7 @@ pub fn analyze(policy: &Policy) -> PublicAccess {
 
 /// Analyse a bucket policy under the readings `options` chooses.
 pub fn analyze_with(policy: &Policy, options: AnalysisOptions) -> PublicAccess {
-    let mut a = Analyzer::new(policy, None, Scope::Outsider);
-    a.options = options;
-    a.run()
+    Analyzer::new(policy, None, Scope::Outsider, options).run()
 }
 
 /// `AROAEXAMPLEROLEID:*`: a fixed unique-id prefix, then `:*` (every session of one role).
@@ -279,9 +277,7 @@ pub fn analyze_new_access_with(
     scope: &Scope,
     options: AnalysisOptions,
 ) -> PublicAccess {
-    let mut a = Analyzer::new(policy, Some(baseline), scope.clone());
-    a.options = options;
-    a.run()
+    Analyzer::new(policy, Some(baseline), scope.clone(), options).run()
 }
 
 /// Every caller scope worth asking about for a pair of policies: the public, each
@@ -432,16 +428,9 @@ fn var_instances(toks: &[Tok], keys: &Keys<'_>) -> Vec<String> {
 }
 
 /// A variable's key (read lower-cased) as the catalogue spells it, for witnesses and
-/// messages (spec §3.2); a key the catalogue does not know, as read.
+/// messages (the spelling conditions' keys get, [`condition::Condition::key_display`]).
 fn var_display(name: &str) -> std::borrow::Cow<'_, str> {
-    match catalog::condition_key(name) {
-        Some(i) if !i.prefix => std::borrow::Cow::Borrowed(i.name),
-        Some(i) => match name.get(i.name.len()..) {
-            Some(tag) => std::borrow::Cow::Owned([i.name, tag].concat()),
-            None => std::borrow::Cow::Borrowed(name),
-        },
-        None => std::borrow::Cow::Borrowed(name),
-    }
+    catalog::key_spelling(catalog::condition_key(name), name)
 }
 
 /// What `${var}` stands for when `text` matches the pattern `toks`, read left to right:
@@ -684,7 +673,12 @@ const ALWAYS_PRESENT: &[&str] = &[
 ];
 
 impl<'a> Analyzer<'a> {
-    fn new(policy: &'a Policy, baseline: Option<&'a Policy>, scope: Scope) -> Self {
+    fn new(
+        policy: &'a Policy,
+        baseline: Option<&'a Policy>,
+        scope: Scope,
+        options: AnalysisOptions,
+    ) -> Self {
         let mut named = VecSet::new();
         let mut cond_vars = false;
         for st in policy
@@ -733,7 +727,7 @@ impl<'a> Analyzer<'a> {
                 .flat_map(|b| b.statements.iter())
                 .map(ActionMask::of)
                 .collect(),
-            options: AnalysisOptions::default(),
+            options,
         }
     }
 
@@ -1131,11 +1125,8 @@ impl<'a> Analyzer<'a> {
                                 literals.push((l.to_string(), ci));
                             }
                         }
-                        questions.push(if p.has_vars() {
-                            Glob::from_pattern_filled(p, ci)
-                        } else {
-                            Glob::from_pattern(p, ci)
-                        });
+                        // A variable as a non-empty text (the same glob when there is none).
+                        questions.push(Glob::from_pattern_filled(p, ci));
                         if op.base == BaseOp::Bool {
                             questions.push(Glob::literal_ci("true"));
                             questions.push(Glob::literal_ci("false"));
@@ -1160,11 +1151,7 @@ impl<'a> Analyzer<'a> {
                                 false,
                             ));
                         }
-                        questions.push(if p.has_vars() {
-                            Glob::from_arn_condition_filled(p)
-                        } else {
-                            Glob::from_arn_condition(p)
-                        });
+                        questions.push(Glob::from_arn_condition_filled(p));
                     }
                     Compiled::Binary(_) => {
                         families.insert("string");
@@ -3337,7 +3324,7 @@ impl<'s, 'a> Search<'s, 'a> {
                     .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
         };
         // The outsider account's caller of one kind, as the search's callers spell it.
-        let outsider = |of_kind: fn(&CallerKind) -> bool| {
+        let outsider = |of_kind: &dyn Fn(&CallerKind) -> bool| {
             self.keys
                 .analyzer
                 .callers()
@@ -3354,14 +3341,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 self.keys.analyzer.fresh_account
             ))
             .ok(),
-            (Some("User"), None) => outsider(user),
-            (Some("Account"), None) => outsider(|k| matches!(k, CallerKind::Root)),
-            (Some("AssumedRole"), None) => {
-                outsider(|k| matches!(k, CallerKind::AssumedRole { .. }))
-            }
-            (Some("FederatedUser"), None) => {
-                outsider(|k| matches!(k, CallerKind::FederatedUser { .. }))
-            }
+            (Some(ty), None) => outsider(&|k| k.principal_type() == ty),
             // Organization ids and paths and principal tags describe an authenticated
             // caller too (of some organization; the outsider's own).
             (None, None)
@@ -3372,7 +3352,7 @@ impl<'s, 'a> Search<'s, 'a> {
                         || k.starts_with("aws:principaltag/")
                 }) =>
             {
-                outsider(user)
+                outsider(&user)
             }
             _ => None,
         }

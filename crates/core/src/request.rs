@@ -52,6 +52,18 @@ pub enum CallerKind {
     FederatedUser { name: String },
 }
 
+impl CallerKind {
+    /// The caller's `aws:PrincipalType` (spec §4's table).
+    pub fn principal_type(&self) -> &'static str {
+        match self {
+            CallerKind::Root => "Account",
+            CallerKind::User { .. } => "User",
+            CallerKind::AssumedRole { .. } => "AssumedRole",
+            CallerKind::FederatedUser { .. } => "FederatedUser",
+        }
+    }
+}
+
 impl Caller {
     /// Parse the principal forms of spec §10.1: an IAM/STS ARN, `anonymous`,
     /// `service:<name>`, plus `federated:<provider>` and a bare 12-digit account id
@@ -198,19 +210,11 @@ pub fn derived_context(caller: &Caller, action: &str) -> Vec<DerivedKey> {
             );
         }
         Caller::Aws(a) => {
-            let (ty, userid) = match &a.kind {
-                CallerKind::Root => ("Account", Some(a.account.clone())),
-                CallerKind::User { .. } | CallerKind::AssumedRole { .. } => {
-                    let ty = if matches!(a.kind, CallerKind::User { .. }) {
-                        "User"
-                    } else {
-                        "AssumedRole"
-                    };
-                    (ty, None)
-                }
-                CallerKind::FederatedUser { name } => {
-                    ("FederatedUser", Some(format!("{}:{name}", a.account)))
-                }
+            // A user's or a role session's unique id is not in its ARN.
+            let userid = match &a.kind {
+                CallerKind::Root => Some(a.account.clone()),
+                CallerKind::FederatedUser { name } => Some(format!("{}:{name}", a.account)),
+                CallerKind::User { .. } | CallerKind::AssumedRole { .. } => None,
             };
             if let Some(id) = userid {
                 add("aws:userid", id, "the caller's unique id");
@@ -218,7 +222,11 @@ pub fn derived_context(caller: &Caller, action: &str) -> Vec<DerivedKey> {
             if let CallerKind::User { name } = &a.kind {
                 add("aws:username", name.clone(), "IAM users only");
             }
-            add("aws:PrincipalType", ty.into(), "the kind of caller");
+            add(
+                "aws:PrincipalType",
+                a.kind.principal_type().into(),
+                "the kind of caller",
+            );
             add(
                 "aws:PrincipalAccount",
                 a.account.clone(),
