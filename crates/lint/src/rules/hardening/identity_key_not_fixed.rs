@@ -4,6 +4,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
+use crate::rules::correctness::has_wildcard;
 use policycheck_core::condition::{BaseOp, Compiled, Condition};
 use policycheck_core::{Code, Diagnostic, Severity};
 
@@ -59,18 +60,18 @@ const WILDCARD: &str = "a wildcard";
 const VARIABLE: &str = "a policy variable";
 
 /// What makes `text` not fixed, if anything: [`WILDCARD`] or [`VARIABLE`]. With
-/// `escapes` (Version 2012-10-17), `${*}` and `${?}` are literal characters.
+/// `escapes` (Version 2012-10-17), what is inside `${…}` (the escapes `${*}` and `${?}`,
+/// a variable's default) is no wildcard; without, `${` is plain text.
 fn not_fixed(text: &str, wildcards: bool, variables: bool, escapes: bool) -> Option<&'static str> {
     if variables && text.contains("${") {
         return Some(VARIABLE);
     }
-    let wild = |t: &str| t.contains(['*', '?']);
-    let has_wildcard = if escapes && text.contains("${") {
-        wild(&text.replace("${*}", "").replace("${?}", ""))
+    let wild = if escapes {
+        has_wildcard(text)
     } else {
-        wild(text)
+        text.contains(['*', '?'])
     };
-    (wildcards && has_wildcard).then_some(WILDCARD)
+    (wildcards && wild).then_some(WILDCARD)
 }
 
 /// PC209
