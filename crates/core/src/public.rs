@@ -135,6 +135,53 @@ const FRESH_ACCOUNTS: &[&str] = &[
 /// A condition value no number, date or IP address comparison can read.
 const UNREADABLE: &str = "text";
 
+/// Keys whose values have a documented shape, a test for that shape, and values of it
+/// an outsider may hold. The search fills a witness's free characters with the first
+/// ones that work (`o--`); [`Analyzer::realistic`] writes one of these instead when the
+/// policy allows that just as well and names none of them.
+const VALUE_SHAPES: &[ValueShape] = &[
+    (
+        &["aws:principalorgid", "aws:resourceorgid", "aws:sourceorgid"],
+        is_org_id,
+        &["o-a1b2c3d4e5", "o-k9x8w7v6u5"],
+    ),
+    (
+        &["aws:sourcevpce"],
+        |v| is_hex_id(v, "vpce-"),
+        &["vpce-0a1b2c3d4e5f67890", "vpce-1f2e3d4c5b6a79801"],
+    ),
+    (
+        &["aws:sourcevpc"],
+        |v| is_hex_id(v, "vpc-"),
+        &["vpc-0a1b2c3d4e5f67890", "vpc-1f2e3d4c5b6a79801"],
+    ),
+];
+
+/// Keys of one kind, whether a value has their shape, and values of it.
+type ValueShape = (
+    &'static [&'static str],
+    fn(&str) -> bool,
+    &'static [&'static str],
+);
+
+/// An organization id: `o-` and 10 to 32 lower-case letters or digits.
+fn is_org_id(v: &str) -> bool {
+    v.strip_prefix("o-").is_some_and(|r| {
+        (10..=32).contains(&r.len())
+            && r.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
+/// A VPC or VPC endpoint id: the prefix and 8 or 17 lower-case hex digits.
+fn is_hex_id(v: &str, prefix: &str) -> bool {
+    v.strip_prefix(prefix).is_some_and(|r| {
+        matches!(r.len(), 8 | 17)
+            && r.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
 /// Search budget (DFS nodes per policy); beyond it the answer is unknown.
 const NODE_BUDGET: usize = 200_000;
 
@@ -3269,6 +3316,45 @@ impl<'s, 'a> Search<'s, 'a> {
                 w = t;
             }
         }
+        // Values of the shape AWS gives them (`o-a1b2c3d4e5`, not `o--`), put in every key
+        // of that kind holding the same value, so that keys compared with each other
+        // (`${aws:ResourceOrgID}`) stay equal.
+        for (keys, shaped, examples) in VALUE_SHAPES {
+            let odd: Vec<String> = w
+                .context
+                .iter()
+                .filter_map(|(k, v)| match v {
+                    CtxValue::One(v)
+                        if keys.iter().any(|n| n.eq_ignore_ascii_case(k)) && !shaped(v) =>
+                    {
+                        Some(v.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            for v in odd {
+                for example in examples.iter().filter(|e| !self.mentions(e)) {
+                    let replaced = try_with(&w, &|t| {
+                        let same: Vec<String> = t
+                            .context
+                            .iter()
+                            .filter(|(k, x)| {
+                                keys.iter().any(|n| n.eq_ignore_ascii_case(k))
+                                    && matches!(x, CtxValue::One(x) if *x == v)
+                            })
+                            .map(|(k, _)| k.to_string())
+                            .collect();
+                        for k in same {
+                            t.context.insert(&k, CtxValue::One((*example).to_string()));
+                        }
+                    });
+                    if let Some(t) = replaced {
+                        w = t;
+                        break;
+                    }
+                }
+            }
+        }
         // A caller consistent with aws:PrincipalArn / aws:PrincipalAccount.
         let arn = match w.context.get("aws:principalarn") {
             Some(CtxValue::One(a)) => Some(a.clone()),
@@ -3307,6 +3393,23 @@ impl<'s, 'a> Search<'s, 'a> {
             }
         }
         w
+    }
+
+    /// Whether some condition of the policy (or of the baseline) compares a key with a
+    /// value containing `s`.
+    fn mentions(&self, s: &str) -> bool {
+        let baseline = self
+            .baseline
+            .map(|b| b.statements.as_slice())
+            .unwrap_or(&[]);
+        self.policy
+            .statements
+            .iter()
+            .chain(baseline)
+            .filter_map(|st| st.condition.as_ref())
+            .flat_map(|c| c.conditions.iter())
+            .flat_map(|c| c.values.iter())
+            .any(|v| v.text.value.contains(s))
     }
 
     /// The outsider whose request would carry these `aws:username` and
@@ -3762,6 +3865,45 @@ mod tests {
             r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {{"StringEqualz": {{"aws:SourceVpce": "vpce-1"}}}}}}"#
         ));
         assert_ne!(pa.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn witness_values_have_the_shape_aws_gives_them() {
+        let allow = |cond: &str| {
+            format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
+            )
+        };
+        let witness_value = |statements: &str, key: &str| {
+            let pa = run(statements);
+            assert_eq!(pa.read.verdict, Verdict::Public, "{statements}");
+            let w = pa.witnesses().next().unwrap().request.to_json();
+            w["context"][key].as_str().unwrap().to_string()
+        };
+        // The search alone gives `o--` and `x`: an org id and an endpoint id instead.
+        let org = allow(r#"{"StringLike": {"aws:PrincipalOrgID": "o-*"}}"#);
+        assert_eq!(witness_value(&org, "aws:PrincipalOrgID"), "o-a1b2c3d4e5");
+        let vpce = allow(r#"{"Null": {"aws:SourceVpce": "false"}}"#);
+        assert_eq!(
+            witness_value(&vpce, "aws:SourceVpce"),
+            "vpce-0a1b2c3d4e5f67890"
+        );
+        // Keys compared with each other get the same new value.
+        let pa = run(&allow(
+            r#"{"StringEquals": {"aws:PrincipalOrgID": "${aws:ResourceOrgID}"}}"#,
+        ));
+        let w = pa.witnesses().next().unwrap().request.to_json();
+        assert_eq!(w["context"]["aws:PrincipalOrgID"], "o-a1b2c3d4e5", "{w}");
+        assert_eq!(w["context"]["aws:ResourceOrgID"], "o-a1b2c3d4e5", "{w}");
+        // A value the policy names is not an outsider's: the next example is used.
+        // (Allowed here, so only the outsider rule keeps it out.)
+        let named = allow(r#"{"StringLike": {"aws:PrincipalOrgID": ["o-a1b2c3d4e5", "o-*"]}}"#);
+        assert_eq!(witness_value(&named, "aws:PrincipalOrgID"), "o-k9x8w7v6u5");
+        // Where no example fits the policy, the search's value stays.
+        let narrow = allow(r#"{"StringLike": {"aws:PrincipalOrgID": "o-zz*"}}"#);
+        assert!(witness_value(&narrow, "aws:PrincipalOrgID").starts_with("o-zz"));
+        assert!(is_org_id("o-a1b2c3d4e5") && !is_org_id("o--") && !is_org_id("o-A1B2C3D4E5"));
+        assert!(is_hex_id("vpce-0a1b2c3d", "vpce-") && !is_hex_id("vpce-1", "vpce-"));
     }
 
     #[test]
