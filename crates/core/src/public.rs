@@ -3285,11 +3285,7 @@ impl<'s, 'a> Search<'s, 'a> {
         let try_with = |w: &Request, f: &dyn Fn(&mut Request)| -> Option<Request> {
             let mut t = w.clone();
             f(&mut t);
-            let new_ok = eval::decide(self.policy, &t) == (Decision::Allow, true);
-            let old_ok = self
-                .baseline
-                .is_none_or(|b| matches!(eval::decide(b, &t), (d, true) if d != Decision::Allow));
-            (new_ok && old_ok).then_some(t)
+            self.still_witness(&t).then_some(t)
         };
         // A readable object key instead of the empty one.
         if w.resource.ends_with('/') {
@@ -3316,45 +3312,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 w = t;
             }
         }
-        // Values of the shape AWS gives them (`o-a1b2c3d4e5`, not `o--`), put in every key
-        // of that kind holding the same value, so that keys compared with each other
-        // (`${aws:ResourceOrgID}`) stay equal.
-        for (keys, shaped, examples) in VALUE_SHAPES {
-            let odd: Vec<String> = w
-                .context
-                .iter()
-                .filter_map(|(k, v)| match v {
-                    CtxValue::One(v)
-                        if keys.iter().any(|n| n.eq_ignore_ascii_case(k)) && !shaped(v) =>
-                    {
-                        Some(v.clone())
-                    }
-                    _ => None,
-                })
-                .collect();
-            for v in odd {
-                for example in examples.iter().filter(|e| !self.mentions(e)) {
-                    let replaced = try_with(&w, &|t| {
-                        let same: Vec<String> = t
-                            .context
-                            .iter()
-                            .filter(|(k, x)| {
-                                keys.iter().any(|n| n.eq_ignore_ascii_case(k))
-                                    && matches!(x, CtxValue::One(x) if *x == v)
-                            })
-                            .map(|(k, _)| k.to_string())
-                            .collect();
-                        for k in same {
-                            t.context.insert(&k, CtxValue::One((*example).to_string()));
-                        }
-                    });
-                    if let Some(t) = replaced {
-                        w = t;
-                        break;
-                    }
-                }
-            }
-        }
+        w = self.shaped_values(w);
         // A caller consistent with aws:PrincipalArn / aws:PrincipalAccount.
         let arn = match w.context.get("aws:principalarn") {
             Some(CtxValue::One(a)) => Some(a.clone()),
@@ -3389,6 +3347,43 @@ impl<'s, 'a> Search<'s, 'a> {
             if let Some(c) = self.caller_described_by(&w.context) {
                 if let Some(t) = try_with(&w, &|t| t.caller = c.clone()) {
                     w = t;
+                }
+            }
+        }
+        w
+    }
+
+    /// Whether a changed witness is still one: allowed, with certainty, and (in a diff)
+    /// not allowed by the baseline.
+    fn still_witness(&self, t: &Request) -> bool {
+        eval::decide(self.policy, t) == (Decision::Allow, true)
+            && self
+                .baseline
+                .is_none_or(|b| matches!(eval::decide(b, t), (d, true) if d != Decision::Allow))
+    }
+
+    /// `w` with values of the shape AWS gives them (`o-a1b2c3d4e5`, not `o--`) where
+    /// the policy allows them just as well: in every key of that kind holding the same
+    /// value, so that keys compared with each other (`${aws:ResourceOrgID}`) stay equal.
+    fn shaped_values(&self, mut w: Request) -> Request {
+        for (keys, shaped, examples) in VALUE_SHAPES {
+            let of_kind = |k: &str| keys.iter().any(|n| n.eq_ignore_ascii_case(k));
+            let Some(odd) = w.context.iter().find_map(|(k, v)| match v {
+                CtxValue::One(v) if of_kind(k) && !shaped(v) => Some(v.clone()),
+                _ => None,
+            }) else {
+                continue;
+            };
+            for example in examples.iter().filter(|e| !self.mentions(e)) {
+                let mut t = w.clone();
+                for (k, v) in w.context.iter() {
+                    if of_kind(k) && matches!(v, CtxValue::One(v) if *v == odd) {
+                        t.context.insert(k, CtxValue::One((*example).to_string()));
+                    }
+                }
+                if self.still_witness(&t) {
+                    w = t;
+                    break;
                 }
             }
         }
