@@ -182,6 +182,34 @@ fn is_hex_id(v: &str, prefix: &str) -> bool {
     })
 }
 
+/// `arn` with the parts a witness search leaves empty filled in as AWS writes them: the
+/// region of a regional resource (`us-east-1`) and the name after a trailing `/` (a role
+/// `outsider-role`, a key id, a distribution id, ...). `None` when nothing is empty.
+fn fuller_arn(arn: &str) -> Option<String> {
+    let (parts, n) = catalog::split_arn(arn);
+    let [_, partition, service, region, account, resource] = parts;
+    if n < 6 || !arn.starts_with("arn:") {
+        return None;
+    }
+    let global = ["iam", "sts", "cloudfront", "organizations", "route53"].contains(&service);
+    let region = if region.is_empty() && !account.is_empty() && !global {
+        "us-east-1"
+    } else {
+        region
+    };
+    let name = match resource.rsplit('/').nth(1) {
+        _ if !resource.ends_with('/') => "",
+        Some("role") => "outsider-role",
+        Some("user") => "outsider",
+        Some("distribution") => "EDFDVBD6EXAMPLE",
+        Some("key") => "1234abcd-12ab-34cd-56ef-1234567890ab",
+        Some("accesspoint") => "example-access-point",
+        _ => "example",
+    };
+    let fuller = format!("arn:{partition}:{service}:{region}:{account}:{resource}{name}");
+    (fuller != arn).then_some(fuller)
+}
+
 /// Search budget (DFS nodes per policy); beyond it the answer is unknown.
 const NODE_BUDGET: usize = 200_000;
 
@@ -3387,6 +3415,21 @@ impl<'s, 'a> Search<'s, 'a> {
                 }
             }
         }
+        // ARNs the search left with empty parts (`arn:aws:iam::999988887777:role/`): a
+        // region and a name of the usual kind, where the policy allows them.
+        let mut t = w.clone();
+        let mut filled = false;
+        for (k, v) in w.context.iter() {
+            if let CtxValue::One(v) = v {
+                if let Some(arn) = fuller_arn(v).filter(|a| !self.mentions(a)) {
+                    t.context.insert(k, CtxValue::One(arn));
+                    filled = true;
+                }
+            }
+        }
+        if filled && self.still_witness(&t) {
+            w = t;
+        }
         w
     }
 
@@ -3899,6 +3942,55 @@ mod tests {
         assert!(witness_value(&narrow, "aws:PrincipalOrgID").starts_with("o-zz"));
         assert!(is_org_id("o-a1b2c3d4e5") && !is_org_id("o--") && !is_org_id("o-A1B2C3D4E5"));
         assert!(is_hex_id("vpce-0a1b2c3d", "vpce-") && !is_hex_id("vpce-1", "vpce-"));
+    }
+
+    #[test]
+    fn witness_arns_get_a_region_and_a_name() {
+        assert_eq!(
+            fuller_arn("arn:aws:iam::999988887777:role/").as_deref(),
+            Some("arn:aws:iam::999988887777:role/outsider-role")
+        );
+        assert_eq!(
+            fuller_arn("arn:aws:kms::999988887777:key/").as_deref(),
+            Some("arn:aws:kms:us-east-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+        );
+        // Nothing empty, a global service's region, a bucket ARN, not an ARN: unchanged.
+        for arn in [
+            "arn:aws:iam::999988887777:role/r",
+            "arn:aws:cloudfront::999988887777:distribution/E1",
+            "arn:aws:s3:::b",
+            "arn:aws:kms:",
+            "o-a1b2c3d4e5",
+        ] {
+            assert_eq!(fuller_arn(arn), None, "{arn}");
+        }
+        // The search leaves `role/` empty and the caller anonymous; with a role name
+        // the witness comes from a session of that role, as a real request would.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}}"#,
+        );
+        let w = pa.witnesses().next().unwrap().request.to_json();
+        let arn = w["context"]["aws:PrincipalArn"].as_str().unwrap();
+        assert!(arn.ends_with(":role/outsider-role"), "{w}");
+        assert!(
+            w["principal"]
+                .as_str()
+                .unwrap()
+                .ends_with(":assumed-role/outsider-role/outsider-session"),
+            "{w}"
+        );
+        // A name the policy rules out stays as the search found it.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}, "ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/outsider*"}}}"#,
+        );
+        let w = pa.witnesses().next().unwrap().request.to_json();
+        assert!(
+            !w["context"]["aws:PrincipalArn"]
+                .as_str()
+                .unwrap()
+                .contains("outsider"),
+            "{w}"
+        );
     }
 
     #[test]
