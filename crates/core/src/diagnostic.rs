@@ -156,13 +156,29 @@ impl miette::Diagnostic for Diagnostic {
     }
 }
 
+/// A code's one-line summary: the text with the `docs` feature (the CLI), `""` without
+/// it (the web page's WASM build, which shows no summaries).
+#[cfg(feature = "docs")]
+macro_rules! summary {
+    ($text:literal) => {
+        $text
+    };
+}
+#[cfg(not(feature = "docs"))]
+macro_rules! summary {
+    ($text:literal) => {
+        ""
+    };
+}
+pub(crate) use summary;
+
 /// A stable diagnostic code with its name and default severity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Code {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
-    /// One line: what the code flags.
+    /// One line: what the code flags (empty without the `docs` feature).
     pub summary: &'static str,
 }
 
@@ -177,7 +193,7 @@ pub mod codes {
                 code: $code,
                 name: $name,
                 severity: Severity::$sev,
-                summary: $summary,
+                summary: super::summary!($summary),
             };
         };
     }

@@ -14,7 +14,7 @@ pub const INVALID_REQUEST: Code = Code {
     code: "PC000",
     name: "invalid-request",
     severity: Severity::Error,
-    summary: "the request given to `policycheck eval` is not valid",
+    summary: crate::diagnostic::summary!("the request given to `policycheck eval` is not valid"),
 };
 
 /// Who makes the request.
