@@ -742,6 +742,11 @@ impl Lower {
                 if looks_like_unique_id(s) {
                     return PrincipalId::UniqueId(s.to_string());
                 }
+                if is_cloudfront_oai(s) {
+                    // A legacy origin access identity: the same principal as its canonical
+                    // user id (S3 may store either), which no other caller has.
+                    return PrincipalId::Canonical(s.to_string());
+                }
                 match parse_principal_arn(s) {
                     Some(id) => id,
                     None => invalid(
@@ -1152,6 +1157,17 @@ fn has_var_open(s: &str) -> bool {
 }
 
 /// `AIDA…`, `AROA…` and friends: what IAM shows for a deleted principal.
+/// A CloudFront origin access identity as CloudFront's documentation writes it in a
+/// bucket policy: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL`.
+fn is_cloudfront_oai(s: &str) -> bool {
+    let id = s
+        .strip_prefix("arn:")
+        .and_then(|r| r.split_once(":iam::cloudfront:user/CloudFront Origin Access Identity "));
+    matches!(id, Some((partition, id)) if !partition.is_empty()
+        && !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 fn looks_like_unique_id(s: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ASIA", "AKIA", "AGPA",
@@ -1202,6 +1218,38 @@ pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cloudfront_origin_access_identity_is_a_principal() {
+        let principal = |p: &str| {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Principal": {{"AWS": "{p}"}}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}}}"#
+            );
+            let out = parse_policy(&text);
+            let codes: Vec<&str> = out.diagnostics.iter().map(|d| d.code).collect();
+            let policy = out.policy.unwrap();
+            let id = match &policy.statements[0].principal.as_ref().unwrap().value {
+                PrincipalValue::Map(entries) => entries[0].id.clone(),
+                other => panic!("{other:?}"),
+            };
+            (id, codes)
+        };
+        let oai = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity EH1HDMB1FH2TC";
+        assert_eq!(principal(oai), (PrincipalId::Canonical(oai.into()), vec![]));
+        // Only that spelling: anything else in the `cloudfront` pseudo-account is invalid.
+        for bad in [
+            "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ",
+            "arn:aws:iam::cloudfront:user/cloudfront origin access identity EH1HDMB1FH2TC",
+            "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1 E2",
+            "arn:aws:iam::cloudfront:role/CloudFront Origin Access Identity EH1HDMB1FH2TC",
+        ] {
+            assert_eq!(
+                principal(bad),
+                (PrincipalId::Invalid, vec!["PC009"]),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn condition_names_are_borrowed_only_when_spelled_as_documented() {
