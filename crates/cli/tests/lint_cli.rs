@@ -178,12 +178,13 @@ fn the_example_policies_lint_with_the_documented_verdicts() {
     assert_eq!(codes("ou-path-only.json"), ["PC101", "PC208"]);
     assert!(!codes("cloudfront-oac.json").contains(&"PC207".to_string()));
     // A legacy CloudFront origin access identity, as CloudFront's guide writes it: a
-    // valid principal that no outsider is (not an invalid-principal error).
+    // valid principal that no outsider is (not an invalid-principal error), with a note
+    // on moving to origin access control.
     assert_eq!(
         verdict("cloudfront-oai-legacy.json"),
         ("not-public".into(), false, false)
     );
-    assert!(codes("cloudfront-oai-legacy.json").is_empty());
+    assert_eq!(codes("cloudfront-oai-legacy.json"), ["PC210"]);
     // The finding contract.
     let f = &v["files"]
         .as_array()

@@ -1159,7 +1159,7 @@ fn has_var_open(s: &str) -> bool {
 /// `AIDA…`, `AROA…` and friends: what IAM shows for a deleted principal.
 /// A CloudFront origin access identity as CloudFront's documentation writes it in a
 /// bucket policy: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL`.
-fn is_cloudfront_oai(s: &str) -> bool {
+pub fn is_cloudfront_oai(s: &str) -> bool {
     let id = s
         .strip_prefix("arn:")
         .and_then(|r| r.split_once(":iam::cloudfront:user/CloudFront Origin Access Identity "));

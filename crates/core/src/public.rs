@@ -137,7 +137,7 @@ const UNREADABLE: &str = "text";
 
 /// Keys whose values have a documented shape, a test for that shape, and values of it
 /// an outsider may hold. The search fills a witness's free characters with the first
-/// ones that work (`o--`); [`Analyzer::realistic`] writes one of these instead when the
+/// ones that work (`o--`); [`Search::shaped_values`] writes one of these instead when the
 /// policy allows that just as well and names none of them.
 const VALUE_SHAPES: &[ValueShape] = &[
     (

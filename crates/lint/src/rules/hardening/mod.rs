@@ -12,6 +12,7 @@ pub mod allow_not_principal;
 pub mod allow_not_resource;
 pub mod bucket_name_wildcard;
 pub mod identity_key_not_fixed;
+pub mod legacy_origin_access_identity;
 pub mod missing_secure_transport_deny;
 pub mod org_paths_without_org_id;
 pub mod service_principal_without_source;
@@ -26,6 +27,7 @@ pub static RULES: &[RuleMeta] = &[
     service_principal_without_source::RULE,
     org_paths_without_org_id::RULE,
     identity_key_not_fixed::RULE,
+    legacy_origin_access_identity::RULE,
 ];
 
 /// The entries of an `Allow` statement's `Principal` map (not `NotPrincipal`, not `"*"`):
