@@ -742,13 +742,11 @@ impl Lower {
                 if looks_like_unique_id(s) {
                     return PrincipalId::UniqueId(s.to_string());
                 }
-                if is_cloudfront_oai(s) {
-                    // A legacy origin access identity: the same principal as its canonical
-                    // user id (S3 may store either), which no other caller has.
-                    return PrincipalId::Canonical(s.to_string());
-                }
                 match parse_principal_arn(s) {
                     Some(id) => id,
+                    // A legacy origin access identity: the same principal as its canonical
+                    // user id (S3 may store either), which no other caller has.
+                    None if is_cloudfront_oai(s) => PrincipalId::Canonical(s.to_string()),
                     None => invalid(
                         self,
                         format!("`{s}` is not an AWS account id or IAM/STS principal ARN"),
@@ -1160,12 +1158,15 @@ fn has_var_open(s: &str) -> bool {
 /// A CloudFront origin access identity as CloudFront's documentation writes it in a
 /// bucket policy: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL`.
 pub fn is_cloudfront_oai(s: &str) -> bool {
+    // Prefix tests only (no substring search): this runs for principals and rules.
     let id = s
         .strip_prefix("arn:")
-        .and_then(|r| r.split_once(":iam::cloudfront:user/CloudFront Origin Access Identity "));
-    matches!(id, Some((partition, id)) if !partition.is_empty()
-        && !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .and_then(|r| split_byte(r, b':'))
+        .filter(|(partition, _)| !partition.is_empty())
+        .and_then(|(_, r)| {
+            r.strip_prefix("iam::cloudfront:user/CloudFront Origin Access Identity ")
+        });
+    id.is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn looks_like_unique_id(s: &str) -> bool {

@@ -3,7 +3,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use policycheck_core::model::PrincipalType;
+use policycheck_core::model::{PrincipalId, PrincipalType};
 use policycheck_core::parse::is_cloudfront_oai;
 use policycheck_core::{Code, Diagnostic, Severity};
 
@@ -30,7 +30,11 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for entry in entries {
-            if entry.ty != PrincipalType::Aws || !is_cloudfront_oai(&entry.text.value) {
+            // The parser reads an OAI as a canonical-user principal: test only those.
+            let oai = matches!(entry.id, PrincipalId::Canonical(_))
+                && entry.ty == PrincipalType::Aws
+                && is_cloudfront_oai(&entry.text.value);
+            if !oai {
                 continue;
             }
             out.push(
