@@ -107,6 +107,13 @@ export const PRESETS = [
   "text": "{\n  \"Version\": \"2012-10-17\",\n  \"Id\": \"ServerAccessLogsTarget\",\n  \"Statement\": [\n    {\n      \"Sid\": \"S3ServerAccessLogsPolicy\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"Service\": \"logging.s3.amazonaws.com\"},\n      \"Action\": \"s3:PutObject\",\n      \"Resource\": \"arn:aws:s3:::example-access-logs/logs/*\"\n    },\n    {\n      \"Sid\": \"DenyInsecureTransport\",\n      \"Effect\": \"Deny\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:*\",\n      \"Resource\": [\"arn:aws:s3:::example-access-logs\", \"arn:aws:s3:::example-access-logs/*\"],\n      \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}\n    }\n  ]\n}\n"
  },
  {
+  "id": "cloudfront-oai-legacy",
+  "file": "policies/cloudfront-oai-legacy.json",
+  "title": "cloudfront oai legacy",
+  "description": "",
+  "text": "{\n  \"Version\": \"2012-10-17\",\n  \"Id\": \"PolicyForCloudFrontPrivateContent\",\n  \"Statement\": [\n    {\n      \"Sid\": \"AllowLegacyOriginAccessIdentity\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"AWS\": \"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity EH1HDMB1FH2TC\"},\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"arn:aws:s3:::example-media/*\"\n    },\n    {\n      \"Sid\": \"DenyInsecureTransport\",\n      \"Effect\": \"Deny\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:*\",\n      \"Resource\": [\"arn:aws:s3:::example-media\", \"arn:aws:s3:::example-media/*\"],\n      \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}\n    }\n  ]\n}\n"
+ },
+ {
   "id": "ou-path-only",
   "file": "policies/ou-path-only.json",
   "title": "ou path only",
