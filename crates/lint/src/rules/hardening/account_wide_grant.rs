@@ -22,27 +22,22 @@ pub const RULE: RuleMeta = RuleMeta {
 
 /// PC205
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for st in &ctx.policy.statements {
-        let Some(entries) = super::allowed_principal_entries(st) else {
+    for (st, entry) in super::allowed_entries(ctx.policy) {
+        let PrincipalId::Account { account } = &entry.id else {
             continue;
         };
-        for entry in entries {
-            let PrincipalId::Account { account } = &entry.id else {
-                continue;
-            };
-            if ctx.options.owner_account.as_deref() == Some(account.as_str()) {
-                continue;
-            }
-            out.push(
-                ctx.finding(&RULE, entry.text.span, format!("statement `{}` grants to the whole account `{account}`", st.id()))
-                    .with_label("every user and role of this account that its administrators allow")
-                    .with_help(format!(
-                        "granting to an account delegates the choice of who gets access to its IAM administrators; \
-                         to grant only what is needed, name the role or user instead, e.g. \
-                         \"arn:aws:iam::{account}:role/NAME\""
-                    )),
-            );
+        if ctx.options.owner_account.as_deref() == Some(account.as_str()) {
+            continue;
         }
+        out.push(
+            ctx.finding(&RULE, entry.text.span, format!("statement `{}` grants to the whole account `{account}`", st.id()))
+                .with_label("every user and role of this account that its administrators allow")
+                .with_help(format!(
+                    "granting to an account delegates the choice of who gets access to its IAM administrators; \
+                     to grant only what is needed, name the role or user instead, e.g. \
+                     \"arn:aws:iam::{account}:role/NAME\""
+                )),
+        );
     }
 }
 

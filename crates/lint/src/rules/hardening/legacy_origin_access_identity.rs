@@ -25,37 +25,32 @@ pub const RULE: RuleMeta = RuleMeta {
 
 /// PC210
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for st in &ctx.policy.statements {
-        let Some(entries) = super::allowed_principal_entries(st) else {
+    for (st, entry) in super::allowed_entries(ctx.policy) {
+        // The parser reads an OAI as a canonical-user principal: test only those.
+        let oai = matches!(entry.id, PrincipalId::Canonical(_))
+            && entry.ty == PrincipalType::Aws
+            && is_cloudfront_oai(&entry.text.value);
+        if !oai {
             continue;
-        };
-        for entry in entries {
-            // The parser reads an OAI as a canonical-user principal: test only those.
-            let oai = matches!(entry.id, PrincipalId::Canonical(_))
-                && entry.ty == PrincipalType::Aws
-                && is_cloudfront_oai(&entry.text.value);
-            if !oai {
-                continue;
-            }
-            out.push(
-                ctx.finding(
-                    &RULE,
-                    entry.text.span,
-                    format!(
-                        "statement `{}` grants to a CloudFront origin access identity, which CloudFront calls legacy",
-                        st.id()
-                    ),
-                )
-                .with_label("origin access identity (OAI)")
-                .with_help(
-                    "move the distribution to origin access control (OAC) and grant to the service \
-                     for that distribution only: \"Principal\": {\"Service\": \"cloudfront.amazonaws.com\"}, \
-                     \"Condition\": {\"StringEquals\": {\"aws:SourceArn\": \
-                     \"arn:aws:cloudfront::ACCOUNT:distribution/DISTRIBUTION-ID\"}}; \
-                     OAC also works with SSE-KMS, in every Region, and for PUT and DELETE",
-                ),
-            );
         }
+        out.push(
+            ctx.finding(
+                &RULE,
+                entry.text.span,
+                format!(
+                    "statement `{}` grants to a CloudFront origin access identity, which CloudFront calls legacy",
+                    st.id()
+                ),
+            )
+            .with_label("origin access identity (OAI)")
+            .with_help(
+                "move the distribution to origin access control (OAC) and grant to the service \
+                 for that distribution only: \"Principal\": {\"Service\": \"cloudfront.amazonaws.com\"}, \
+                 \"Condition\": {\"StringEquals\": {\"aws:SourceArn\": \
+                 \"arn:aws:cloudfront::ACCOUNT:distribution/DISTRIBUTION-ID\"}}; \
+                 OAC also works with SSE-KMS, in every Region, and for PUT and DELETE",
+            ),
+        );
     }
 }
 

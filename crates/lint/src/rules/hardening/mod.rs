@@ -4,7 +4,7 @@
 use crate::registry::RuleMeta;
 use crate::rules::correctness::is_allow;
 use policycheck_core::model::{PrincipalEntry, PrincipalValue};
-use policycheck_core::Statement;
+use policycheck_core::{Policy, Statement};
 
 pub mod account_wide_grant;
 pub mod allow_not_action;
@@ -41,4 +41,17 @@ pub(crate) fn allowed_principal_entries(st: &Statement) -> Option<&[PrincipalEnt
         PrincipalValue::Map(entries) => Some(entries),
         PrincipalValue::Anyone => None,
     }
+}
+
+/// Every entry of every `Allow` statement's `Principal` map, with its statement (see
+/// [`allowed_principal_entries`]).
+pub(crate) fn allowed_entries(
+    policy: &Policy,
+) -> impl Iterator<Item = (&Statement, &PrincipalEntry)> {
+    policy.statements.iter().flat_map(|st| {
+        allowed_principal_entries(st)
+            .unwrap_or_default()
+            .iter()
+            .map(move |e| (st, e))
+    })
 }
