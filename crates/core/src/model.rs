@@ -144,6 +144,14 @@ pub struct PrincipalEntry {
     pub id: PrincipalId,
 }
 
+impl PrincipalEntry {
+    /// A CloudFront origin access identity written as an `AWS` ARN (the parser reads it
+    /// as the canonical user it is; a `CanonicalUser` entry cannot be told apart).
+    pub fn is_cloudfront_oai(&self) -> bool {
+        self.ty == PrincipalType::Aws && matches!(self.id, PrincipalId::Canonical(_))
+    }
+}
+
 /// What a principal value denotes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PrincipalId {

@@ -1157,7 +1157,7 @@ fn has_var_open(s: &str) -> bool {
 /// `AIDA…`, `AROA…` and friends: what IAM shows for a deleted principal.
 /// A CloudFront origin access identity as CloudFront's documentation writes it in a
 /// bucket policy: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL`.
-pub fn is_cloudfront_oai(s: &str) -> bool {
+fn is_cloudfront_oai(s: &str) -> bool {
     // Prefix tests only (no substring search): this runs for principals and rules.
     let id = s
         .strip_prefix("arn:")

@@ -3313,7 +3313,7 @@ impl<'s, 'a> Search<'s, 'a> {
         let try_with = |w: &Request, f: &dyn Fn(&mut Request)| -> Option<Request> {
             let mut t = w.clone();
             f(&mut t);
-            self.still_witness(&t).then_some(t)
+            self.keys.analyzer.is_witness(&t).then_some(t)
         };
         // A readable object key instead of the empty one.
         if w.resource.ends_with('/') {
@@ -3381,15 +3381,6 @@ impl<'s, 'a> Search<'s, 'a> {
         w
     }
 
-    /// Whether a changed witness is still one: allowed, with certainty, and (in a diff)
-    /// not allowed by the baseline.
-    fn still_witness(&self, t: &Request) -> bool {
-        eval::decide(self.policy, t) == (Decision::Allow, true)
-            && self
-                .baseline
-                .is_none_or(|b| matches!(eval::decide(b, t), (d, true) if d != Decision::Allow))
-    }
-
     /// `w` with values of the shape AWS gives them (`o-a1b2c3d4e5`, not `o--`) where
     /// the policy allows them just as well: in every key of that kind holding the same
     /// value, so that keys compared with each other (`${aws:ResourceOrgID}`) stay equal.
@@ -3409,7 +3400,7 @@ impl<'s, 'a> Search<'s, 'a> {
                         t.context.insert(k, CtxValue::One((*example).to_string()));
                     }
                 }
-                if self.still_witness(&t) {
+                if self.keys.analyzer.is_witness(&t) {
                     w = t;
                     break;
                 }
@@ -3417,17 +3408,16 @@ impl<'s, 'a> Search<'s, 'a> {
         }
         // ARNs the search left with empty parts (`arn:aws:iam::999988887777:role/`): a
         // region and a name of the usual kind, where the policy allows them.
-        let mut t = w.clone();
-        let mut filled = false;
+        let mut filled: Option<Request> = None;
         for (k, v) in w.context.iter() {
             if let CtxValue::One(v) = v {
                 if let Some(arn) = fuller_arn(v).filter(|a| !self.mentions(a)) {
+                    let t = filled.get_or_insert_with(|| w.clone());
                     t.context.insert(k, CtxValue::One(arn));
-                    filled = true;
                 }
             }
         }
-        if filled && self.still_witness(&t) {
+        if let Some(t) = filled.filter(|t| self.keys.analyzer.is_witness(t)) {
             w = t;
         }
         w
@@ -3436,14 +3426,9 @@ impl<'s, 'a> Search<'s, 'a> {
     /// Whether some condition of the policy (or of the baseline) compares a key with a
     /// value containing `s`.
     fn mentions(&self, s: &str) -> bool {
-        let baseline = self
-            .baseline
-            .map(|b| b.statements.as_slice())
-            .unwrap_or(&[]);
-        self.policy
-            .statements
-            .iter()
-            .chain(baseline)
+        self.keys
+            .analyzer
+            .all_statements()
             .filter_map(|st| st.condition.as_ref())
             .flat_map(|c| c.conditions.iter())
             .flat_map(|c| c.values.iter())

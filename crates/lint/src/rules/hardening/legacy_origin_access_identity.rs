@@ -3,8 +3,6 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use policycheck_core::model::{PrincipalId, PrincipalType};
-use policycheck_core::parse::is_cloudfront_oai;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -26,11 +24,7 @@ pub const RULE: RuleMeta = RuleMeta {
 /// PC210
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for (st, entry) in super::allowed_entries(ctx.policy) {
-        // The parser reads an OAI as a canonical-user principal: test only those.
-        let oai = matches!(entry.id, PrincipalId::Canonical(_))
-            && entry.ty == PrincipalType::Aws
-            && is_cloudfront_oai(&entry.text.value);
-        if !oai {
+        if !entry.is_cloudfront_oai() {
             continue;
         }
         out.push(
