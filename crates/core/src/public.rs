@@ -26,7 +26,7 @@ use crate::condition::{self, BaseOp, Compiled, Tri};
 use crate::eval::{self, Decision};
 use crate::model::*;
 use crate::pattern::Tok;
-use crate::request::{AwsCaller, Caller, CallerKind, Context, CtxValue, Request};
+use crate::request::{is_account_id, AwsCaller, Caller, CallerKind, Context, CtxValue, Request};
 use crate::solve::{self, ArnPiece, Glob, Unit};
 use crate::values::Decimal;
 use ipnet::IpNet;
@@ -157,6 +157,11 @@ const VALUE_SHAPES: &[ValueShape] = &[
     ),
 ];
 
+/// The unique ids of the outsider's role and user in witnesses (21 characters, as
+/// AWS writes them).
+const OUTSIDER_ROLE_ID: &str = "AROAOUTSIDER77EXAMPLE";
+const OUTSIDER_USER_ID: &str = "AIDAOUTSIDER77EXAMPLE";
+
 /// Keys of one kind, whether a value has their shape, and values of it.
 type ValueShape = (
     &'static [&'static str],
@@ -183,30 +188,57 @@ fn is_hex_id(v: &str, prefix: &str) -> bool {
 }
 
 /// `arn` with the parts a witness search leaves empty filled in as AWS writes them: the
-/// region of a regional resource (`us-east-1`) and the name after a trailing `/` (a role
-/// `outsider-role`, a key id, a distribution id, ...). `None` when nothing is empty.
-fn fuller_arn(arn: &str) -> Option<String> {
+/// account (the outsider's `account`) and region of a resource that has them
+/// (`us-east-1`), the resource of an ARN cut short (`arn:aws:kms:`) and the name after
+/// a trailing `/` (a role `outsider-role`, a key id, a distribution id, ...). `None`
+/// when nothing is empty.
+fn fuller_arn(arn: &str, account: &str) -> Option<String> {
     let (parts, n) = catalog::split_arn(arn);
-    let [_, partition, service, region, account, resource] = parts;
-    if n < 6 || !arn.starts_with("arn:") {
+    let [_, partition, service, region, acct, resource] = parts;
+    // S3's bucket and object ARNs have neither account nor region.
+    if n < 3 || service.is_empty() || !arn.starts_with("arn:") || (service == "s3" && n == 6) {
         return None;
     }
+    let partition = if partition.is_empty() {
+        "aws"
+    } else {
+        partition
+    };
+    let acct = if acct.is_empty() { account } else { acct };
     let global = ["iam", "sts", "cloudfront", "organizations", "route53"].contains(&service);
-    let region = if region.is_empty() && !account.is_empty() && !global {
+    let region = if region.is_empty() && !global {
         "us-east-1"
     } else {
         region
     };
-    let name = match resource.rsplit('/').nth(1) {
-        _ if !resource.ends_with('/') => "",
-        Some("role") => "outsider-role",
-        Some("user") => "outsider",
-        Some("distribution") => "EDFDVBD6EXAMPLE",
-        Some("key") => "1234abcd-12ab-34cd-56ef-1234567890ab",
-        Some("accesspoint") => "example-access-point",
+    let kind = if n < 6 {
+        match service {
+            "iam" => "role",
+            "kms" => "key",
+            "cloudfront" => "distribution",
+            "s3" => "accesspoint",
+            _ => "",
+        }
+    } else {
+        resource
+            .strip_suffix('/')
+            .map_or("", |r| r.rsplit('/').next().unwrap_or(""))
+    };
+    let name = match kind {
+        "role" => "outsider-role",
+        "user" => "outsider",
+        "distribution" => "EDFDVBD6EXAMPLE",
+        "key" => "1234abcd-12ab-34cd-56ef-1234567890ab",
+        "accesspoint" => "example-access-point",
+        _ if n == 6 && !resource.ends_with('/') => "",
         _ => "example",
     };
-    let fuller = format!("arn:{partition}:{service}:{region}:{account}:{resource}{name}");
+    let resource = match (n, kind) {
+        (6, _) => resource.to_string(),
+        (_, "") => String::new(),
+        _ => format!("{kind}/"),
+    };
+    let fuller = format!("arn:{partition}:{service}:{region}:{acct}:{resource}{name}");
     (fuller != arn).then_some(fuller)
 }
 
@@ -1403,11 +1435,13 @@ impl<'a> Analyzer<'a> {
             }
             "aws:userid" => {
                 // The outsider's own unique ids: any value not starting with an id the policy
-                // names (under the other reading, `ROLEID:*` names none).
+                // names (under the other reading, `ROLEID:*` names none). `anonymous` is
+                // every anonymous caller's (spec §4's table), so it names nobody.
                 for c in &conds {
                     for v in &c.values {
-                        if !self.options.userid_role_pattern_pins
-                            && is_role_id_pattern(&v.text.value)
+                        if (!self.options.userid_role_pattern_pins
+                            && is_role_id_pattern(&v.text.value))
+                            || v.text.value == "anonymous"
                         {
                             continue;
                         }
@@ -3378,7 +3412,51 @@ impl<'s, 'a> Search<'s, 'a> {
                 }
             }
         }
+        // `aws:userid` as the caller that sends it has it (§4's table): `ROLEID:name`
+        // from a session `name` of a role, a user's unique id from an IAM user, with
+        // an id of the shape AWS gives (`AROA…`, `AIDA…`) where the policy allows it.
+        if matches!(w.caller, Caller::Anonymous) {
+            if let Some(t) = self.userid_sender(&w) {
+                w = t;
+            }
+        }
         w
+    }
+
+    /// `w` sent by the outsider whose `aws:userid` it carries, or `None` when no
+    /// such caller keeps it a witness.
+    fn userid_sender(&self, w: &Request) -> Option<Request> {
+        let Some(CtxValue::One(id)) = w.context.get("aws:userid") else {
+            return None;
+        };
+        let acct = &self.keys.analyzer.fresh_account;
+        let (caller, shaped) = match id.rsplit_once(':') {
+            // Session names: 2 to 64 of letters, digits and `+=,.@_-`.
+            Some((_, name))
+                if (2..=64).contains(&name.len())
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b)) =>
+            {
+                (
+                    format!("arn:aws:sts::{acct}:assumed-role/outsider-role/{name}"),
+                    format!("{OUTSIDER_ROLE_ID}:{name}"),
+                )
+            }
+            None if id != "anonymous" && !is_account_id(id) => (
+                format!("arn:aws:iam::{acct}:user/outsider"),
+                OUTSIDER_USER_ID.to_string(),
+            ),
+            _ => return None,
+        };
+        let caller = Caller::parse(&caller).ok()?;
+        let ids = [Some(shaped).filter(|s| !self.mentions(s)), Some(id.clone())];
+        ids.into_iter().flatten().find_map(|id| {
+            let mut t = w.clone();
+            t.caller = caller.clone();
+            t.context.insert("aws:userid", CtxValue::One(id));
+            self.keys.analyzer.is_witness(&t).then_some(t)
+        })
     }
 
     /// `w` with values of the shape AWS gives them (`o-a1b2c3d4e5`, not `o--`) where
@@ -3411,7 +3489,9 @@ impl<'s, 'a> Search<'s, 'a> {
         let mut filled: Option<Request> = None;
         for (k, v) in w.context.iter() {
             if let CtxValue::One(v) = v {
-                if let Some(arn) = fuller_arn(v).filter(|a| !self.mentions(a)) {
+                if let Some(arn) =
+                    fuller_arn(v, &self.keys.analyzer.fresh_account).filter(|a| !self.mentions(a))
+                {
                     let t = filled.get_or_insert_with(|| w.clone());
                     t.context.insert(k, CtxValue::One(arn));
                 }
@@ -3931,23 +4011,39 @@ mod tests {
 
     #[test]
     fn witness_arns_get_a_region_and_a_name() {
-        assert_eq!(
-            fuller_arn("arn:aws:iam::999988887777:role/").as_deref(),
-            Some("arn:aws:iam::999988887777:role/outsider-role")
-        );
-        assert_eq!(
-            fuller_arn("arn:aws:kms::999988887777:key/").as_deref(),
-            Some("arn:aws:kms:us-east-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab")
-        );
+        let acct = "999988887777";
+        for (arn, want) in [
+            (
+                "arn:aws:iam::999988887777:role/",
+                "arn:aws:iam::999988887777:role/outsider-role",
+            ),
+            (
+                "arn:aws:kms::999988887777:key/",
+                "arn:aws:kms:us-east-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+            // Cut short, or with an empty account: the outsider's.
+            (
+                "arn:aws:kms:",
+                "arn:aws:kms:us-east-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+            ("arn:aws:sns:::t", "arn:aws:sns:us-east-1:999988887777:t"),
+            (
+                "arn:aws:cloudfront::",
+                "arn:aws:cloudfront::999988887777:distribution/EDFDVBD6EXAMPLE",
+            ),
+        ] {
+            assert_eq!(fuller_arn(arn, acct).as_deref(), Some(want), "{arn}");
+        }
         // Nothing empty, a global service's region, a bucket ARN, not an ARN: unchanged.
         for arn in [
             "arn:aws:iam::999988887777:role/r",
             "arn:aws:cloudfront::999988887777:distribution/E1",
             "arn:aws:s3:::b",
-            "arn:aws:kms:",
+            "arn:aws:s3:::",
+            "arn:",
             "o-a1b2c3d4e5",
         ] {
-            assert_eq!(fuller_arn(arn), None, "{arn}");
+            assert_eq!(fuller_arn(arn, acct), None, "{arn}");
         }
         // The search leaves `role/` empty and the caller anonymous; with a role name
         // the witness comes from a session of that role, as a real request would.
@@ -4123,6 +4219,48 @@ mod tests {
             "{:?}",
             w.to_json()
         );
+    }
+
+    #[test]
+    fn userid_witnesses_come_from_the_caller_that_has_that_id() {
+        // `*:bob` and `?*:bob`: a session `bob` of the outsider's role, whose id is
+        // `ROLEID:bob` with a role id of the shape AWS gives.
+        for pat in ["*:bob", "?*:bob", "AROA*:bob"] {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringLike": {{"aws:userid": "{pat}"}}}}}}"#
+            ));
+            assert_eq!(pa.read.verdict, Verdict::Public, "{pat}");
+            let w = &pa.read.witnesses[0].request;
+            assert_eq!(
+                w.context.get("aws:userid"),
+                Some(&CtxValue::One(format!("{OUTSIDER_ROLE_ID}:bob"))),
+                "{pat}: {:?}",
+                w.to_json()
+            );
+            assert!(
+                matches!(&w.caller, Caller::Aws(a) if a.arn == "arn:aws:sts::999988887777:assumed-role/outsider-role/bob"),
+                "{pat}: {:?}",
+                w.to_json()
+            );
+        }
+        // A user's unique id comes from an IAM user.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"aws:userid": "AIDA*"}}}"#,
+        );
+        let w = &pa.read.witnesses[0].request;
+        assert_eq!(
+            w.context.get("aws:userid"),
+            Some(&CtxValue::One(OUTSIDER_USER_ID.into()))
+        );
+        assert!(matches!(&w.caller, Caller::Aws(a) if a.arn.ends_with(":user/outsider")));
+        // `anonymous` is every anonymous caller's id (spec §4): it pins nothing, and
+        // the witness is an anonymous request.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:userid": "anonymous"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        assert!(matches!(w.caller, Caller::Anonymous), "{:?}", w.to_json());
     }
 
     #[test]

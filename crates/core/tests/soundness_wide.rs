@@ -156,6 +156,8 @@ const CONDITIONS: &[(&str, &str, &str)] = &[
         r#""111122223333""#,
     ),
     ("StringLike", "aws:userid", r#""AROAEXAMPLE:*""#),
+    // Every anonymous caller's `aws:userid` (spec §4): it names nobody.
+    ("StringEquals", "aws:userid", r#""anonymous""#),
     (
         "StringNotLike",
         "aws:userid",
