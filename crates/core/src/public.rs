@@ -195,9 +195,13 @@ fn is_hex_id(v: &str, prefix: &str) -> bool {
 fn fuller_arn(arn: &str, account: &str) -> Option<String> {
     let (parts, n) = catalog::split_arn(arn);
     let [_, partition, service, region, acct, resource] = parts;
-    // S3's bucket and object ARNs have neither account nor region.
-    if n < 3 || service.is_empty() || !arn.starts_with("arn:") || (service == "s3" && n == 6) {
+    if n < 3 || service.is_empty() || !arn.starts_with("arn:") {
         return None;
+    }
+    // S3's bucket ARNs have neither account nor region: a bucket name, completed.
+    if service == "s3" && n == 6 && region.is_empty() && acct.is_empty() {
+        return (resource.is_empty() || resource.ends_with(['-', '.']))
+            .then(|| format!("{arn}outsider-bucket"));
     }
     let partition = if partition.is_empty() {
         "aws"
@@ -1301,6 +1305,8 @@ impl<'a> Analyzer<'a> {
         // What an outsider may hold in a restricting key (spec §6.8).
         let mut must: Vec<Glob> = Vec::new();
         let mut must_not: Vec<Glob> = Vec::new();
+        // A second shape of the outsider's values (questions, shape, values excluded).
+        let mut s3_source: Option<(Vec<Glob>, Glob, Vec<Glob>)> = None;
         let named = &self.named_accounts;
         // When every pattern's account is a literal (so a named account) or `*`, every
         // unnamed account behaves alike: one fresh account stands for all of them.
@@ -1340,6 +1346,19 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "aws:principalarn" | "aws:sourcearn" | "s3:dataaccesspointarn" => {
+                if name_lc == "aws:sourcearn" {
+                    // A source bucket's ARN has no account (`arn:aws:s3:::logs-attacker`):
+                    // the outsider owns every bucket the policy names nowhere.
+                    let mut not: Vec<Glob> = literals.iter().map(own_literal).collect();
+                    for (partition, bucket) in self.buckets().0 {
+                        not.push(Glob::literal(&format!("arn:{partition}:s3:::{bucket}")));
+                    }
+                    let mut u = lit_units("arn:");
+                    u.push(seg());
+                    u.extend(lit_units(":s3:::"));
+                    u.push(Unit::Star { excl: None });
+                    s3_source = Some((questions.clone(), Glob { units: u }, not));
+                }
                 let arn_patterns: Vec<&crate::pattern::ArnPattern> = conds
                     .iter()
                     .flat_map(|c| c.values.iter())
@@ -1487,6 +1506,15 @@ impl<'a> Analyzer<'a> {
             }
             // `scalars` is still empty here.
             scalars = reps.values;
+            if let Some((questions, shape, not)) = s3_source {
+                let reps = solve::string_reps(&questions, &[shape], &not);
+                complete &= reps.complete;
+                for v in reps.values {
+                    if !scalars.contains(&v) {
+                        scalars.push(v);
+                    }
+                }
+            }
             if !bool_key {
                 // An outsider's values only: the restricting keys' rules hold for these too.
                 for v in cross_vals {
@@ -4027,6 +4055,9 @@ mod tests {
                 "arn:aws:kms:us-east-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             ),
             ("arn:aws:sns:::t", "arn:aws:sns:us-east-1:999988887777:t"),
+            // A bucket name the search left empty or cut at a separator.
+            ("arn:aws:s3:::", "arn:aws:s3:::outsider-bucket"),
+            ("arn:aws:s3:::logs-", "arn:aws:s3:::logs-outsider-bucket"),
             (
                 "arn:aws:cloudfront::",
                 "arn:aws:cloudfront::999988887777:distribution/EDFDVBD6EXAMPLE",
@@ -4039,7 +4070,7 @@ mod tests {
             "arn:aws:iam::999988887777:role/r",
             "arn:aws:cloudfront::999988887777:distribution/E1",
             "arn:aws:s3:::b",
-            "arn:aws:s3:::",
+            "arn:aws:s3:::b/",
             "arn:",
             "o-a1b2c3d4e5",
         ] {
@@ -4219,6 +4250,36 @@ mod tests {
             "{:?}",
             w.to_json()
         );
+    }
+
+    #[test]
+    fn source_bucket_arns_have_no_account_to_pin() {
+        // `arn:aws:s3:::logs-*` reaches any outsider: bucket names are not an account,
+        // and anyone can create `logs-outsider-bucket`.
+        let allow = r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+        for policy in [
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::logs-*"}}}"#.to_string(),
+            format!(
+                r#"{allow}, {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {{"ArnNotLike": {{"aws:SourceArn": "arn:aws:s3:::logs-*"}}}}}}"#
+            ),
+        ] {
+            let pa = run(&policy);
+            assert_eq!(pa.read.verdict, Verdict::Public, "{policy}");
+            let w = &pa.read.witnesses[0].request;
+            assert_eq!(
+                w.context.get("aws:sourcearn"),
+                Some(&CtxValue::One("arn:aws:s3:::logs-outsider-bucket".into())),
+                "{:?}",
+                w.to_json()
+            );
+        }
+        // A fixed source bucket, and the policy's own bucket, are not the outsider's.
+        for arn in ["arn:aws:s3:::my-logs", "arn:aws:s3:::b"] {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"ArnLike": {{"aws:SourceArn": "{arn}"}}}}}}"#
+            ));
+            assert_eq!(pa.read.verdict, Verdict::NotPublic, "{arn}");
+        }
     }
 
     #[test]

@@ -142,6 +142,8 @@ const CONDITIONS: &[(&str, &str, &str)] = &[
         r#""arn:aws:sns:*:111122223333:t""#,
     ),
     ("ArnLike", "aws:SourceArn", r#""arn:aws:sns:*:*:t""#),
+    // A source bucket's ARN has no account: any outsider can own `*-logs`.
+    ("ArnLike", "aws:SourceArn", r#""arn:aws:s3:::*-logs""#),
     ("StringEquals", "aws:PrincipalAccount", r#""111122223333""#),
     (
         "StringNotEquals",
@@ -347,6 +349,7 @@ fn pool(key: &str, text: &str) -> Vec<Option<CtxValue>> {
             None,
             one("arn:aws:sns:us-east-1:123412341234:t"),
             one("arn:aws:sns:us-east-1:123412341234:u"),
+            one("arn:aws:s3:::outsider-logs"),
         ],
         "aws:PrincipalAccount" | "aws:SourceAccount" => vec![None, one("123412341234")],
         "aws:userid" => vec![
