@@ -6,7 +6,7 @@
 
 use crate::condition::{self, Tri};
 use crate::model::*;
-use crate::request::{Caller, CallerKind, CtxValue, Mode, Request};
+use crate::request::{AwsCaller, Caller, CallerKind, CtxValue, Mode, Request};
 use crate::source::Span;
 use serde::Serialize;
 
@@ -231,6 +231,18 @@ pub(crate) fn principal_part(
     }
 }
 
+/// Whether a principal of `partition` (`None`: a bare account id, in the bucket's
+/// partition) can be the caller: each account lives in one partition (spec §2.2), so
+/// `arn:aws-cn:iam::111122223333:root` is not the caller `arn:aws:iam::111122223333:user/a`.
+fn in_partition(partition: Option<&str>, caller: &AwsCaller) -> bool {
+    partition.is_none_or(|p| p == caller.partition)
+}
+
+/// The partition of an ARN (`aws` in `arn:aws:iam::…`).
+fn arn_partition(arn: &str) -> Option<&str> {
+    arn.split(':').nth(1)
+}
+
 /// Match one principal value against the caller.
 pub fn match_entry(id: &PrincipalId, caller: &Caller) -> Option<MatchKind> {
     match (id, caller) {
@@ -238,7 +250,9 @@ pub fn match_entry(id: &PrincipalId, caller: &Caller) -> Option<MatchKind> {
         (PrincipalId::AnyAws, Caller::Anonymous | Caller::Aws(_) | Caller::Federated { .. }) => {
             Some(MatchKind::Wildcard)
         }
-        (PrincipalId::Account { account }, Caller::Aws(a)) if *account == a.account => {
+        (PrincipalId::Account { account, partition }, Caller::Aws(a))
+            if *account == a.account && in_partition(partition.as_deref(), a) =>
+        {
             Some(if a.kind == CallerKind::Root {
                 MatchKind::Exact
             } else {
@@ -250,8 +264,10 @@ pub fn match_entry(id: &PrincipalId, caller: &Caller) -> Option<MatchKind> {
         {
             Some(MatchKind::Exact)
         }
-        (PrincipalId::Role { account, name, .. }, Caller::Aws(a)) => match &a.kind {
-            CallerKind::AssumedRole { role, .. } if *account == a.account && role == name => {
+        (PrincipalId::Role { account, name, arn }, Caller::Aws(a)) => match &a.kind {
+            CallerKind::AssumedRole { role, .. }
+                if *account == a.account && role == name && in_partition(arn_partition(arn), a) =>
+            {
                 Some(MatchKind::Session)
             }
             _ => None,
@@ -297,7 +313,7 @@ fn not_principal_exempt(
         Caller::Aws(a) => {
             let account_listed = listed(&|id| {
                 *id == PrincipalId::AnyAws
-                    || matches!(id, PrincipalId::Account { account } if *account == a.account)
+                    || matches!(id, PrincipalId::Account { account, partition } if *account == a.account && in_partition(partition.as_deref(), a))
             });
             let any_aws = listed(&|id| *id == PrincipalId::AnyAws);
             account_listed
@@ -312,7 +328,7 @@ fn not_principal_exempt(
                         ),
                         CallerKind::AssumedRole { role, .. } => {
                             listed(
-                                &|id| matches!(id, PrincipalId::Role { account, name, .. } if *account == a.account && name == role),
+                                &|id| matches!(id, PrincipalId::Role { account, name, arn } if *account == a.account && name == role && in_partition(arn_partition(arn), a)),
                             ) && listed(
                                 &|id| matches!(id, PrincipalId::Session { arn, .. } if *arn == a.arn),
                             )

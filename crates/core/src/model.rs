@@ -157,8 +157,13 @@ impl PrincipalEntry {
 pub enum PrincipalId {
     /// `{"AWS": "*"}`
     AnyAws,
-    /// An account id or its root ARN: every principal of the account.
-    Account { account: String },
+    /// An account id or its root ARN: every principal of the account. `partition` is
+    /// the root ARN's (`aws-cn`); a bare account id has none and stands for the
+    /// account in the bucket's partition.
+    Account {
+        account: String,
+        partition: Option<String>,
+    },
     /// `arn:PART:iam::ACCT:user/[path/]NAME`
     User { account: String, arn: String },
     /// `arn:PART:iam::ACCT:role/[path/]NAME`: all sessions of the role.
@@ -192,7 +197,7 @@ impl PrincipalId {
     /// The account this principal belongs to, if any.
     pub fn account(&self) -> Option<&str> {
         match self {
-            PrincipalId::Account { account }
+            PrincipalId::Account { account, .. }
             | PrincipalId::User { account, .. }
             | PrincipalId::Role { account, .. }
             | PrincipalId::Session { account, .. }

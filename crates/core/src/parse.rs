@@ -737,6 +737,7 @@ impl Lower {
                 if is_account_id(s) {
                     return PrincipalId::Account {
                         account: s.to_string(),
+                        partition: None,
                     };
                 }
                 if looks_like_unique_id(s) {
@@ -1187,7 +1188,10 @@ pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
     }
     let account = account.to_string();
     match (service, split_byte(resource, b'/')) {
-        ("iam", None) if resource == "root" => Some(PrincipalId::Account { account }),
+        ("iam", None) if resource == "root" => Some(PrincipalId::Account {
+            account,
+            partition: Some(partition.to_string()),
+        }),
         ("iam", Some(("user", rest))) if !rest.is_empty() => Some(PrincipalId::User {
             account,
             arn: s.to_string(),

@@ -3415,7 +3415,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 ))
                 .ok(),
                 PrincipalId::User { arn, .. } => Caller::parse(&arn).ok(),
-                PrincipalId::Account { account } => Caller::parse(&account).ok(),
+                PrincipalId::Account { account, .. } => Caller::parse(&account).ok(),
                 _ => None,
             });
             if let Some(c) = caller {

@@ -7,10 +7,14 @@ use policycheck_core::{evaluate_mode, parse_policy, parse_request_file, Decision
 use serde_json::Value;
 
 fn vectors(file: &str) -> Vec<Value> {
-    let path = format!(
-        "{}/../../fixtures/conformance/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = if file.contains('/') {
+        format!("{}/../../fixtures/{file}", env!("CARGO_MANIFEST_DIR"))
+    } else {
+        format!(
+            "{}/../../fixtures/conformance/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    };
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     text.lines()
         .filter(|l| !l.trim().is_empty())
@@ -37,8 +41,21 @@ fn eval_vectors() {
         "expected the whole shared suite, got {}",
         all.len()
     );
+    run_eval_vectors(&all);
+}
+
+/// The project's own vectors (`fixtures/eval/vectors.jsonl`, same format): cases the
+/// shared suite does not cover, each added with the fix it checks.
+#[test]
+fn project_eval_vectors() {
+    let all = vectors("eval/vectors.jsonl");
+    assert!(all.len() >= 5, "got {}", all.len());
+    run_eval_vectors(&all);
+}
+
+fn run_eval_vectors(all: &[Value]) {
     let mut failures = Vec::new();
-    for v in &all {
+    for v in all {
         let name = v["name"].as_str().unwrap();
         let policy_text = serde_json::to_string_pretty(&v["policy"]).unwrap();
         let parsed = parse_policy(&policy_text);

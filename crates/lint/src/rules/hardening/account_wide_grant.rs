@@ -23,7 +23,7 @@ pub const RULE: RuleMeta = RuleMeta {
 /// PC205
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for (st, entry) in super::allowed_entries(ctx.policy) {
-        let PrincipalId::Account { account } = &entry.id else {
+        let PrincipalId::Account { account, .. } = &entry.id else {
             continue;
         };
         if ctx.options.owner_account.as_deref() == Some(account.as_str()) {

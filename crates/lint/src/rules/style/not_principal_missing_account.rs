@@ -43,7 +43,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let accounts: Vec<&str> = entries
             .iter()
             .filter_map(|e| match &e.id {
-                PrincipalId::Account { account } => Some(account.as_str()),
+                PrincipalId::Account { account, .. } => Some(account.as_str()),
                 _ => None,
             })
             .collect();
