@@ -352,6 +352,23 @@ fn is_role_id_pattern(value: &str) -> bool {
         .is_some_and(|id| !id.is_empty() && !id.contains([':', '*', '?', '$']))
 }
 
+/// The text of `toks` before its first `:` (all of it without one) when no wildcard or
+/// variable comes first; `None` when that part is empty or not fixed.
+fn fixed_prefix(toks: &[Tok]) -> Option<String> {
+    let mut out = String::new();
+    for t in toks {
+        let Tok::Lit(l) = t else {
+            return None;
+        };
+        if let Some((head, _)) = l.split_once(':') {
+            out.push_str(head);
+            break;
+        }
+        out.push_str(l);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// Who the callers are.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scope {
@@ -1464,10 +1481,15 @@ impl<'a> Analyzer<'a> {
                         {
                             continue;
                         }
-                        let prefix = v.text.value.split(':').next().unwrap_or("");
-                        if !prefix.is_empty() && !prefix.contains(['*', '?', '$']) {
-                            must_not.push(Glob::literal(prefix));
-                            let mut u = lit_units(prefix);
+                        // The id before `:` when it is fixed text: a `*` compared by
+                        // `StringEquals`, or escaped as `${*}`, is a letter of it.
+                        let prefix = match &v.compiled {
+                            Compiled::Text(p) => fixed_prefix(p.toks()),
+                            _ => None,
+                        };
+                        if let Some(prefix) = prefix {
+                            must_not.push(Glob::literal(&prefix));
+                            let mut u = lit_units(&prefix);
                             u.push(Unit::Lit(':'));
                             u.push(Unit::Star { excl: None });
                             must_not.push(Glob { units: u });
@@ -4159,19 +4181,21 @@ mod tests {
         assert_eq!(pa.read.verdict, Verdict::NotPublic);
     }
 
+    /// The tokens of a `StringLike` value under Version 2012-10-17.
+    fn toks(text: &str) -> Vec<Tok> {
+        crate::pattern::Pattern::new(
+            text,
+            crate::pattern::Syntax {
+                wildcards: true,
+                variables: true,
+            },
+        )
+        .toks()
+        .to_vec()
+    }
+
     #[test]
     fn a_variable_is_read_out_of_a_matching_text() {
-        let toks = |text: &str| {
-            crate::pattern::Pattern::new(
-                text,
-                crate::pattern::Syntax {
-                    wildcards: true,
-                    variables: true,
-                },
-            )
-            .toks()
-            .to_vec()
-        };
         let t = toks("arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}");
         let text = "arn:aws:iam::444455556666:user/alice";
         assert_eq!(
@@ -4322,6 +4346,20 @@ mod tests {
         assert_eq!(pa.read.verdict, Verdict::Public);
         let w = &pa.read.witnesses[0].request;
         assert!(matches!(w.caller, Caller::Anonymous), "{:?}", w.to_json());
+        // A `*` that `StringEquals` compares, or escaped as `${*}`, is a letter: the id
+        // `*` is fixed, and no caller has it.
+        for cond in [
+            r#"{"StringEquals": {"aws:userid": "*"}}"#,
+            r#"{"StringLike": {"aws:userid": "${*}:*"}}"#,
+        ] {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
+            ));
+            assert_eq!(pa.read.verdict, Verdict::NotPublic, "{cond}");
+        }
+        assert_eq!(fixed_prefix(&toks("AROAX:*")).as_deref(), Some("AROAX"));
+        assert_eq!(fixed_prefix(&toks("AIDA*")), None);
+        assert_eq!(fixed_prefix(&toks("${aws:PrincipalAccount}:*")), None);
     }
 
     #[test]
