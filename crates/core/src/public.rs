@@ -352,6 +352,15 @@ fn is_role_id_pattern(value: &str) -> bool {
         .is_some_and(|id| !id.is_empty() && !id.contains([':', '*', '?', '$']))
 }
 
+/// An `s3:` action (or pattern) that matches no action of the catalogue.
+fn is_unknown_s3_action(item: &ActionItem) -> bool {
+    item.text
+        .value
+        .get(..3)
+        .is_some_and(|s| s.eq_ignore_ascii_case("s3:"))
+        && catalog::matching_actions(&item.pattern).is_empty()
+}
+
 /// The text of `toks` before its first `:` (all of it without one) when no wildcard or
 /// variable comes first; `None` when that part is empty or not fixed.
 fn fixed_prefix(toks: &[Tok]) -> Option<String> {
@@ -456,6 +465,8 @@ struct Analyzer<'a> {
     /// Which catalogue actions each statement's `Action` matches, computed once (the
     /// analysis asks for every action and every statement).
     masks: Vec<ActionMask>,
+    /// Per statement: whether it grants an `s3:` action the catalogue does not know.
+    unknown_actions: Vec<bool>,
     base_masks: Vec<ActionMask>,
     options: AnalysisOptions,
 }
@@ -470,12 +481,18 @@ enum ActionMask {
 
 impl ActionMask {
     fn of(st: &Statement) -> ActionMask {
+        Self::with_unknown(st).0
+    }
+
+    /// The mask, and whether an `s3:` item of `Action` matches no catalogue action.
+    fn with_unknown(st: &Statement) -> (ActionMask, bool) {
         if st.broken.contains(&"Action") {
-            return ActionMask::Unknown;
+            return (ActionMask::Unknown, false);
         }
         let Some(a) = &st.action else {
-            return ActionMask::Unknown;
+            return (ActionMask::Unknown, false);
         };
+        let mut unknown = false;
         let mut bits = [0u64; 3];
         let mut set = |i: usize| {
             if let Some(w) = bits.get_mut(i / 64) {
@@ -485,13 +502,22 @@ impl ActionMask {
         for item in &a.items {
             // A literal names at most one action (what `matching_actions` answers for
             // it too, without building a list).
+            let s3 = || {
+                item.text
+                    .value
+                    .get(..3)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("s3:"))
+            };
             if let Some(name) = item.pattern.as_literal() {
-                if let Some(i) = catalog::s3_action_index(name) {
-                    set(i);
+                match catalog::s3_action_index(name) {
+                    Some(i) => set(i),
+                    None => unknown |= !a.negated && s3(),
                 }
                 continue;
             }
-            for &i in catalog::matching_actions(&item.pattern).iter() {
+            let hits = catalog::matching_actions(&item.pattern);
+            unknown |= hits.is_empty() && !a.negated && s3();
+            for &i in hits.iter() {
                 set(i);
             }
         }
@@ -500,7 +526,7 @@ impl ActionMask {
                 *w = !*w;
             }
         }
-        ActionMask::Hits(bits)
+        (ActionMask::Hits(bits), unknown)
     }
 
     /// Whether the statement matches catalogue action `i`.
@@ -842,6 +868,11 @@ impl<'a> Analyzer<'a> {
             .chain((0u64..).map(|i| format!("{:012}", 999_988_880_000 + i)))
             .find(|a| !named.contains(a))
             .unwrap_or_else(|| "999988887777".to_string());
+        let (masks, unknown_actions) = policy
+            .statements
+            .iter()
+            .map(ActionMask::with_unknown)
+            .unzip();
         Analyzer {
             policy,
             baseline,
@@ -849,7 +880,8 @@ impl<'a> Analyzer<'a> {
             named_accounts: named,
             fresh_account: fresh,
             cond_vars,
-            masks: policy.statements.iter().map(ActionMask::of).collect(),
+            masks,
+            unknown_actions,
             base_masks: baseline
                 .iter()
                 .flat_map(|b| b.statements.iter())
@@ -2087,6 +2119,34 @@ impl<'a> Analyzer<'a> {
                             .extend(out.unknown.iter().cloned());
                     }
                     None => {}
+                }
+            }
+        }
+
+        // An S3 action the catalogue does not know (a new one, or a misspelling) has no
+        // access level and no witness `eval` accepts: an Allow that grants it to an
+        // outsider leaves every level unknown rather than not public (§6.8, obligation 1).
+        let unknown_actions = statements
+            .iter()
+            .zip(&reachable)
+            .zip(&self.unknown_actions)
+            .filter(|((_, r), u)| **r && **u);
+        for ((st, _), _) in unknown_actions {
+            let items = st.action.iter().flat_map(|a| &a.items);
+            for item in items.filter(|i| is_unknown_s3_action(i)) {
+                let why = format!(
+                    "statement `{}` grants `{}`, an S3 action policycheck does not know, so its access level cannot be told",
+                    st.id(),
+                    item.text.value
+                );
+                for level in [
+                    AccessLevel::List,
+                    AccessLevel::Read,
+                    AccessLevel::Write,
+                    AccessLevel::PermissionsManagement,
+                    AccessLevel::Tagging,
+                ] {
+                    unknown_levels.get_or_default(level).push(why.clone());
                 }
             }
         }
@@ -4273,6 +4333,43 @@ mod tests {
             matches!(&a.kind, CallerKind::AssumedRole { role, .. } if role == "Reader"),
             "{:?}",
             w.to_json()
+        );
+    }
+
+    #[test]
+    fn an_unknown_s3_action_granted_to_outsiders_is_unknown_not_private() {
+        let grant = |principal: &str, action: &str| {
+            run(&format!(
+                r#"{{"Effect": "Allow", "Principal": {principal}, "Action": {action}, "Resource": "arn:aws:s3:::b/*"}}"#
+            ))
+        };
+        // A misspelling or an action newer than the catalogue: no level can be told.
+        for action in [r#""s3:GetNewThing""#, r#""s3:GetNew*""#] {
+            let pa = grant(r#""*""#, action);
+            assert_eq!(pa.read.verdict, Verdict::Unknown, "{action}");
+            assert_eq!(pa.write.verdict, Verdict::Unknown, "{action}");
+            assert!(
+                pa.write.unknown[0].contains("s3:GetNew"),
+                "{:?}",
+                pa.write.unknown
+            );
+        }
+        // Next to a known read action: read is public (with its witness), write unknown.
+        let pa = grant(r#""*""#, r#"["s3:GetObject", "s3:GetNewThing"]"#);
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        assert_eq!(pa.write.verdict, Verdict::Unknown);
+        // Granted to a named account only, or excluded by NotAction, or another
+        // service's action: nothing unknown for outsiders.
+        let pa = grant(r#"{"AWS": "111122223333"}"#, r#""s3:GetNewThing""#);
+        assert_eq!(pa.verdict, Verdict::NotPublic);
+        let pa = grant(r#""*""#, r#""ec2:RunInstances""#);
+        assert_eq!(pa.verdict, Verdict::NotPublic);
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "NotAction": "s3:GetNewThing", "Resource": "arn:aws:s3:::b/*"}"#,
+        );
+        assert_eq!(
+            (pa.read.verdict, pa.write.verdict),
+            (Verdict::Public, Verdict::Public)
         );
     }
 
