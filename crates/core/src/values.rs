@@ -227,17 +227,23 @@ fn parse_epoch(t: &str) -> Option<Instant> {
         Some(i) => (t.get(..i)?, t.get(i + 1..)?),
         None => (t, ""),
     };
-    if secs.is_empty() || secs.len() > 15 || frac.len() > 9 {
+    if secs.is_empty() || secs.len() > 15 || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let s: i128 = secs.parse().ok()?;
-    let mut nanos: i128 = 0;
-    if !frac.is_empty() {
-        let padded = format!("{frac:0<9}");
-        nanos = padded.parse().ok()?;
-    }
+    let nanos = i128::from(fraction_nanos(frac)?);
     let v = s * 1_000_000_000 + nanos;
     Some(if neg { -v } else { v })
+}
+
+/// A decimal fraction of a second (the digits after `.`, any number of them: the
+/// W3C profile sets no limit) in nanoseconds; digits past the ninth are dropped.
+fn fraction_nanos(frac: &str) -> Option<u32> {
+    let nine = frac.get(..frac.len().min(9))?;
+    if nine.is_empty() {
+        return Some(0);
+    }
+    Some(num(nine)? * 10u32.pow(9 - nine.len() as u32))
 }
 
 fn num(s: &str) -> Option<u32> {
@@ -299,12 +305,10 @@ fn parse_iso(t: &str) -> Option<Instant> {
             let (s, nanos) = match parts.next() {
                 None => (0, 0),
                 Some(sec) => match sec.split_once('.') {
-                    Some((s, f)) => {
-                        if f.is_empty() || f.len() > 9 || !f.bytes().all(|b| b.is_ascii_digit()) {
-                            return None;
-                        }
-                        (num(s)?, format!("{f:0<9}").parse().ok()?)
+                    Some((s, f)) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => {
+                        (num(s)?, fraction_nanos(f)?)
                     }
+                    Some(_) => return None,
                     None => (num(sec)?, 0),
                 },
             };
@@ -416,6 +420,20 @@ mod tests {
             parse_date("2024-01-01T00:00:00.5Z").unwrap()
                 > parse_date("2024-01-01T00:00:00Z").unwrap()
         );
+        // Any number of fraction digits (the W3C profile sets no limit); past the
+        // ninth they are below a nanosecond.
+        assert_eq!(
+            parse_date("2025-06-01T00:00:00.1234567891Z"),
+            parse_date("2025-06-01T00:00:00.123456789Z")
+        );
+        assert_eq!(
+            parse_date("2025-06-01T00:00:00.120Z").unwrap()
+                - parse_date("2025-06-01T00:00:00Z").unwrap(),
+            120_000_000
+        );
+        assert_eq!(parse_date("1.0000000005"), Some(1_000_000_000));
+        assert!(parse_date("2025-06-01T00:00:00.Z").is_none());
+        assert!(parse_date("2025-06-01T00:00:00.1x2Z").is_none());
         assert!(parse_date("2024-13-01").is_none());
         assert!(parse_date("yesterday").is_none());
         assert!(parse_date("").is_none());
