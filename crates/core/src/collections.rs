@@ -43,47 +43,48 @@ pub fn sort_dedup<T: Ord>(v: &mut Vec<T>) {
 
 /// The `wasm32` sort: sorts the positions `0..len` with the one shared sort, then
 /// applies that permutation to `v` in place, cycle by cycle. Public to the crate so that
-/// the native tests exercise it too.
+/// the native tests exercise it too. Only the two closures are generic: the sorting and
+/// the cycle walk are compiled once for every item type.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn sort_by_positions<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
-    if v.len() < 2 {
-        return;
-    }
-    let Ok(len) = u32::try_from(v.len()) else {
-        // Not reachable for the analysis's lists; keep the answer right anyway.
-        v.sort_by(cmp);
-        return;
-    };
-    let mut order: Vec<u32> = (0..len).collect();
-    {
+    let order = {
         let items: &[T] = v;
-        sort_positions(&mut order, &mut |a, b| {
-            cmp(&items[a as usize], &items[b as usize])
-        });
+        sorted_positions(items.len(), &mut |a, b| cmp(&items[a], &items[b]))
+    };
+    permute(order, &mut |i, j| v.swap(i, j));
+}
+
+/// The positions `0..len` sorted stably by `cmp`: the one sort instantiation behind
+/// [`sort_by_positions`].
+#[inline(never)]
+fn sorted_positions(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..len).collect();
+    if len > 1 {
+        order.sort_by(|a, b| cmp(*a, *b));
     }
-    // order[j] is the position whose item belongs at j. Walk each cycle once: a swap
-    // puts the right item at j and carries the displaced one along the cycle.
-    for start in 0..v.len() {
-        if order[start] == u32::MAX {
+    order
+}
+
+/// Applies `order` (`order[j]` is the position whose item belongs at `j`) with `swap`.
+/// Each cycle is walked once: a swap puts the right item at `j` and carries the
+/// displaced one along the cycle.
+#[inline(never)]
+fn permute(mut order: Vec<usize>, swap: &mut dyn FnMut(usize, usize)) {
+    for start in 0..order.len() {
+        if order[start] == usize::MAX {
             continue;
         }
         let mut j = start;
         loop {
-            let from = order[j] as usize;
-            order[j] = u32::MAX;
+            let from = order[j];
+            order[j] = usize::MAX;
             if from == start {
                 break;
             }
-            v.swap(j, from);
+            swap(j, from);
             j = from;
         }
     }
-}
-
-/// The one sort instantiation behind [`sort_by_positions`].
-#[inline(never)]
-fn sort_positions(order: &mut [u32], cmp: &mut dyn FnMut(u32, u32) -> Ordering) {
-    order.sort_by(|a, b| cmp(*a, *b));
 }
 
 /// An ordered set kept as a sorted vector without repeats.
