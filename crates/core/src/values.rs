@@ -1,7 +1,6 @@
 //! Typed condition values: exact decimals (no binary floats, so `1.2` compares
 //! exactly), instants from ISO 8601 or epoch seconds, base64, and small text helpers.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::cmp::Ordering;
 
 /// An exact decimal number: `(-1)^neg × 0.d₁d₂… × 10^exp`, digits without leading or
@@ -277,9 +276,20 @@ fn parse_iso(t: &str) -> Option<Instant> {
     if it.next().is_some() {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(year, month, day)?;
-    let (time, offset_secs) = match time_part {
-        None => (NaiveTime::from_hms_opt(0, 0, 0)?, 0i64),
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if !(1..=month_days).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(i64::from(year), i64::from(month), i64::from(day));
+    let ((h, m, s, nanos), offset_secs) = match time_part {
+        None => ((0, 0, 0, 0), 0i64),
         Some(tp) => {
             let (clock, offset) = if let Some(c) = tp.strip_suffix(['Z', 'z']) {
                 (c, 0i64)
@@ -312,16 +322,28 @@ fn parse_iso(t: &str) -> Option<Instant> {
                     None => (num(sec)?, 0),
                 },
             };
-            if parts.next().is_some() {
+            // No leap second (`23:59:60`), as in chrono's `from_hms_nano_opt` before.
+            if parts.next().is_some() || h > 23 || m > 59 || s > 59 {
                 return None;
             }
-            (NaiveTime::from_hms_nano_opt(h, m, s, nanos)?, offset)
+            ((h, m, s, nanos), offset)
         }
     };
-    let dt = NaiveDateTime::new(date, time);
-    let utc = dt.and_utc();
-    let secs = i128::from(utc.timestamp()) - i128::from(offset_secs);
-    Some(secs * 1_000_000_000 + i128::from(utc.timestamp_subsec_nanos()))
+    let secs = days * 86_400 + i64::from(h * 3600 + m * 60 + s) - offset_secs;
+    Some(i128::from(secs) * 1_000_000_000 + i128::from(nanos))
+}
+
+/// The day count since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`, the inverse of [`civil_from_days`]); by hand, not `chrono`, whose
+/// calendar tables would grow the WASM build.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400); // [0, 399]
+    let mp = (month + 9) % 12; // March = 0
+    let doy = (153 * mp + 2) / 5 + day - 1; // [0, 365]
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
+    era * 146_097 + doe - 719_468
 }
 
 /// Decode standard or URL-safe base64 (padding optional). `None` when invalid.
@@ -437,6 +459,49 @@ mod tests {
         assert!(parse_date("2024-13-01").is_none());
         assert!(parse_date("yesterday").is_none());
         assert!(parse_date("").is_none());
+    }
+
+    #[test]
+    fn the_calendar_agrees_with_chrono() {
+        use chrono::{Datelike, NaiveDate};
+        // Every day of 0000-01-01 ..= 9999-12-31 (the four-digit years ISO dates have),
+        // both ways, and the invalid days around month ends.
+        let mut d = NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        loop {
+            let days = (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days();
+            let (y, m, dd) = (
+                i64::from(d.year()),
+                i64::from(d.month()),
+                i64::from(d.day()),
+            );
+            assert_eq!(days_from_civil(y, m, dd), days, "{d}");
+            assert_eq!(civil_from_days(days), (y, m, dd), "{d}");
+            if d == end {
+                break;
+            }
+            d = d.succ_opt().unwrap();
+        }
+        for (y, m) in [
+            (1900, 2),
+            (2000, 2),
+            (2023, 2),
+            (2024, 2),
+            (2024, 4),
+            (2024, 12),
+        ] {
+            for day in 27..=32 {
+                let text = format!("{y:04}-{m:02}-{day:02}T00:00:00Z");
+                assert_eq!(
+                    parse_date(&text).is_some(),
+                    NaiveDate::from_ymd_opt(y, m, day).is_some(),
+                    "{text}"
+                );
+            }
+        }
+        assert!(parse_date("2024-01-01T23:59:60Z").is_none());
+        assert!(parse_date("2024-01-01T24:00:00Z").is_none());
+        assert!(parse_date("2024-01-01T12:60Z").is_none());
     }
 
     #[test]
