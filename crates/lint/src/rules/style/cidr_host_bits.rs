@@ -30,7 +30,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             for v in &c.values {
                 let text = v.text.value.trim();
-                let Ok(net) = text.parse::<ipnet::IpNet>() else {
+                let Some(net) = policycheck_core::condition::parse_net(text) else {
                     continue;
                 };
                 let masked = net.trunc();
