@@ -352,6 +352,13 @@ fn is_role_id_pattern(value: &str) -> bool {
         .is_some_and(|id| !id.is_empty() && !id.contains([':', '*', '?', '$']))
 }
 
+/// An IAM name: 1 to 64 of letters, digits and `+=,.@_-`.
+fn iam_name(n: &str) -> bool {
+    (1..=64).contains(&n.len())
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
 /// An `s3:` action (or pattern) that matches no action of the catalogue.
 fn is_unknown_s3_action(item: &ActionItem) -> bool {
     item.text
@@ -1397,15 +1404,13 @@ impl<'a> Analyzer<'a> {
             "aws:principalarn" | "aws:sourcearn" | "s3:dataaccesspointarn" => {
                 if name_lc == "aws:sourcearn" {
                     // A source bucket's ARN has no account (`arn:aws:s3:::logs-attacker`):
-                    // the outsider owns every bucket the policy names nowhere.
-                    let mut not: Vec<Glob> = literals.iter().map(own_literal).collect();
-                    for (partition, bucket) in self.buckets().0 {
-                        not.push(Glob::literal(&format!("arn:{partition}:s3:::{bucket}")));
-                    }
+                    // the outsider owns every bucket the policy does not name as a value
+                    // of the key (its own buckets are names no wildcard is limited to).
                     let mut u = lit_units("arn:");
                     u.push(seg());
                     u.extend(lit_units(":s3:::"));
                     u.push(Unit::Star { excl: None });
+                    let not = literals.iter().map(own_literal).collect();
                     s3_source = Some((questions.clone(), Glob { units: u }, not));
                 }
                 let arn_patterns: Vec<&crate::pattern::ArnPattern> = conds
@@ -2139,15 +2144,11 @@ impl<'a> Analyzer<'a> {
                     st.id(),
                     item.text.value
                 );
-                for level in [
-                    AccessLevel::List,
-                    AccessLevel::Read,
-                    AccessLevel::Write,
-                    AccessLevel::PermissionsManagement,
-                    AccessLevel::Tagging,
-                ] {
-                    unknown_levels.get_or_default(level).push(why.clone());
-                }
+                // One level of each: read and write.
+                unknown_levels
+                    .get_or_default(AccessLevel::Read)
+                    .push(why.clone());
+                unknown_levels.get_or_default(AccessLevel::Write).push(why);
             }
         }
 
@@ -3540,33 +3541,30 @@ impl<'s, 'a> Search<'s, 'a> {
             return None;
         };
         let acct = &self.keys.analyzer.fresh_account;
-        let (caller, shaped) = match id.rsplit_once(':') {
-            // Session names: 2 to 64 of letters, digits and `+=,.@_-`.
-            Some((_, name))
-                if (2..=64).contains(&name.len())
-                    && name
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b)) =>
-            {
-                (
-                    format!("arn:aws:sts::{acct}:assumed-role/outsider-role/{name}"),
-                    format!("{OUTSIDER_ROLE_ID}:{name}"),
-                )
-            }
+        let name = id.bytes().rposition(|b| b == b':').map(|i| id.get(i + 1..));
+        let (arn, shaped) = match name {
+            // Session names: 2 to 64 of the characters of IAM names.
+            Some(Some(name)) if name.len() > 1 && iam_name(name) => (
+                format!("arn:aws:sts::{acct}:assumed-role/outsider-role/{name}"),
+                format!("{OUTSIDER_ROLE_ID}:{name}"),
+            ),
             None if id != "anonymous" && !is_account_id(id) => (
                 format!("arn:aws:iam::{acct}:user/outsider"),
                 OUTSIDER_USER_ID.to_string(),
             ),
             _ => return None,
         };
-        let caller = Caller::parse(&caller).ok()?;
-        let ids = [Some(shaped).filter(|s| !self.mentions(s)), Some(id.clone())];
-        ids.into_iter().flatten().find_map(|id| {
-            let mut t = w.clone();
-            t.caller = caller.clone();
-            t.context.insert("aws:userid", CtxValue::One(id));
-            self.keys.analyzer.is_witness(&t).then_some(t)
-        })
+        let mut t = w.clone();
+        t.caller = Caller::parse(&arn).ok()?;
+        let analyzer = &self.keys.analyzer;
+        if !self.mentions(&shaped) {
+            t.context.insert("aws:userid", CtxValue::One(shaped));
+            if analyzer.is_witness(&t) {
+                return Some(t);
+            }
+            t.context.insert("aws:userid", CtxValue::One(id.clone()));
+        }
+        analyzer.is_witness(&t).then_some(t)
     }
 
     /// `w` with values of the shape AWS gives them (`o-a1b2c3d4e5`, not `o--`) where
@@ -3615,6 +3613,7 @@ impl<'s, 'a> Search<'s, 'a> {
 
     /// Whether some condition of the policy (or of the baseline) compares a key with a
     /// value containing `s`.
+    #[inline(never)]
     fn mentions(&self, s: &str) -> bool {
         self.keys
             .analyzer
@@ -3632,12 +3631,6 @@ impl<'s, 'a> Search<'s, 'a> {
         let one = |k: &str| match context.get(k) {
             Some(CtxValue::One(v)) => Some(v.as_str()),
             _ => None,
-        };
-        // IAM names: 1 to 64 of letters, digits and `+=,.@_-`.
-        let iam_name = |n: &str| {
-            (1..=64).contains(&n.len())
-                && n.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
         };
         // The outsider account's caller of one kind, as the search's callers spell it.
         let outsider = |of_kind: &dyn Fn(&CallerKind) -> bool| {
