@@ -240,7 +240,7 @@ fn in_partition(partition: Option<&str>, caller: &AwsCaller) -> bool {
 
 /// The partition of an ARN (`aws` in `arn:aws:iam::…`).
 fn arn_partition(arn: &str) -> Option<&str> {
-    arn.split(':').nth(1)
+    Some(crate::catalog::split_arn(arn).0[1])
 }
 
 /// Match one principal value against the caller.

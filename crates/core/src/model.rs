@@ -158,8 +158,9 @@ pub enum PrincipalId {
     /// `{"AWS": "*"}`
     AnyAws,
     /// An account id or its root ARN: every principal of the account. `partition` is
-    /// the root ARN's (`aws-cn`); a bare account id has none and stands for the
-    /// account in the bucket's partition.
+    /// a root ARN's other than `aws` (`aws-cn`); a bare account id, or a root ARN of
+    /// `aws`, has none: the account in the bucket's partition (nearly always `aws`),
+    /// so the two compare equal.
     Account {
         account: String,
         partition: Option<String>,

@@ -1188,9 +1188,11 @@ pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
     }
     let account = account.to_string();
     match (service, split_byte(resource, b'/')) {
+        // A root ARN of the `aws` partition is the bare account id (S3 stores the one as
+        // the other in the bucket's partition, nearly always `aws`).
         ("iam", None) if resource == "root" => Some(PrincipalId::Account {
             account,
-            partition: Some(partition.to_string()),
+            partition: (partition != "aws").then(|| partition.to_string()),
         }),
         ("iam", Some(("user", rest))) if !rest.is_empty() => Some(PrincipalId::User {
             account,
