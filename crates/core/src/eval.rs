@@ -231,9 +231,10 @@ pub(crate) fn principal_part(
     }
 }
 
-/// Whether a principal of `partition` (`None`: a bare account id, in the bucket's
-/// partition) can be the caller: each account lives in one partition (spec §2.2), so
-/// `arn:aws-cn:iam::111122223333:root` is not the caller `arn:aws:iam::111122223333:user/a`.
+/// Whether a principal of `partition` can be the caller: each account lives in one
+/// partition (spec §2.2), so `arn:aws-cn:iam::111122223333:root` is not the caller
+/// `arn:aws:iam::111122223333:user/a`. `None` (a bare account id or an `aws` root ARN)
+/// is the bucket's partition, which the request does not give: any caller's.
 fn in_partition(partition: Option<&str>, caller: &AwsCaller) -> bool {
     partition.is_none_or(|p| p == caller.partition)
 }

@@ -359,13 +359,14 @@ fn iam_name(n: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
 }
 
+/// Whether an action's text names the `s3` service (`s3:…`, any case).
+fn is_s3_text(text: &str) -> bool {
+    text.get(..3).is_some_and(|s| s.eq_ignore_ascii_case("s3:"))
+}
+
 /// An `s3:` action (or pattern) that matches no action of the catalogue.
 fn is_unknown_s3_action(item: &ActionItem) -> bool {
-    item.text
-        .value
-        .get(..3)
-        .is_some_and(|s| s.eq_ignore_ascii_case("s3:"))
-        && catalog::matching_actions(&item.pattern).is_empty()
+    is_s3_text(&item.text.value) && catalog::matching_actions(&item.pattern).is_empty()
 }
 
 /// The text of `toks` before its first `:` (all of it without one) when no wildcard or
@@ -509,12 +510,7 @@ impl ActionMask {
         for item in &a.items {
             // A literal names at most one action (what `matching_actions` answers for
             // it too, without building a list).
-            let s3 = || {
-                item.text
-                    .value
-                    .get(..3)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("s3:"))
-            };
+            let s3 = || is_s3_text(&item.text.value);
             if let Some(name) = item.pattern.as_literal() {
                 match catalog::s3_action_index(name) {
                     Some(i) => set(i),
