@@ -3537,10 +3537,9 @@ impl<'s, 'a> Search<'s, 'a> {
             return None;
         };
         let acct = &self.keys.analyzer.fresh_account;
-        let name = id.bytes().rposition(|b| b == b':').map(|i| id.get(i + 1..));
-        let (arn, shaped) = match name {
+        let (arn, shaped) = match id.rsplit_once(':') {
             // Session names: 2 to 64 of the characters of IAM names.
-            Some(Some(name)) if name.len() > 1 && iam_name(name) => (
+            Some((_, name)) if name.len() > 1 && iam_name(name) => (
                 format!("arn:aws:sts::{acct}:assumed-role/outsider-role/{name}"),
                 format!("{OUTSIDER_ROLE_ID}:{name}"),
             ),
@@ -3609,7 +3608,6 @@ impl<'s, 'a> Search<'s, 'a> {
 
     /// Whether some condition of the policy (or of the baseline) compares a key with a
     /// value containing `s`.
-    #[inline(never)]
     fn mentions(&self, s: &str) -> bool {
         self.keys
             .analyzer
