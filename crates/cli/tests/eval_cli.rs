@@ -412,6 +412,93 @@ fn impossible_requests_are_bad_input() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// Every exit 2 of `eval --format json` prints `{"decision": null, "error"}` on stdout
+/// (scripts read stdout), and an answer about an invalid policy is not called certain.
+#[test]
+fn every_json_failure_has_a_decision_of_null() {
+    let root = root();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let policy = root.join("policies/public-website.json");
+    let policy = policy.to_str().unwrap();
+    write(
+        d,
+        "bad-request.json",
+        r#"{"principal": "anonymous", "action": 3}"#,
+    );
+    write(d, "broken-request.json", r#"{"principal": "#);
+    let ok = [
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::example-website/x",
+    ];
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        ([&["--principal", "bob"][..], &ok].concat(), "--principal"),
+        ([&["--context", "foo"][..], &ok].concat(), "--context"),
+        (
+            vec!["--resource", "arn:aws:s3:::example-website/x"],
+            "no action",
+        ),
+        (vec!["--action", "s3:GetObject"], "no resource"),
+        (vec!["--request", "bad-request.json"], "not valid"),
+        (vec!["--request", "broken-request.json"], "not valid"),
+        (vec!["--request", "missing.json"], "cannot read"),
+    ];
+    for (flags, want) in cases {
+        let out = run(
+            &[&["eval", policy, "--format", "json"][..], &flags].concat(),
+            d,
+        );
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{flags:?}: {e}: {out:?}"));
+        assert!(v["decision"].is_null(), "{flags:?}: {v}");
+        assert!(
+            v["error"].as_str().unwrap().contains(want),
+            "{flags:?}: {v}"
+        );
+    }
+    let out = run(
+        &[
+            &["eval", "missing-policy.json", "--format", "json"][..],
+            &ok,
+        ]
+        .concat(),
+        d,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["decision"].is_null() && v["error"].is_string(), "{v}");
+
+    // A mis-cased operator makes the policy invalid: the answer is a reading, exit 2.
+    write(
+        d,
+        "miscased.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+            "Condition": {"stringEquals": {"aws:SourceVpce": "vpce-1"}}}]}"#,
+    );
+    let out = run(
+        &[
+            "eval",
+            "miscased.json",
+            "--format",
+            "json",
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::b/x",
+            "--context",
+            "aws:SourceVpce=vpce-1",
+        ],
+        d,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["certain"], false, "{v}");
+}
+
 #[test]
 fn aws_star_and_anonymous_callers_follow_the_chosen_reading() {
     // Spec §9 row 1: `{"AWS": "*"}` covers anonymous callers by the IAM reference (the

@@ -101,6 +101,31 @@ fn fail(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Exit 2 with `msg` on stderr and, for `--format json`, `{"decision": null, "error",
+/// "diagnostics"}` on stdout: a script reading the answer never gets empty input.
+fn fail_as(format: EvalFormat, msg: &str, located: &[serde_json::Value]) -> ExitCode {
+    if format == EvalFormat::Json {
+        let out = serde_json::json!({"decision": null, "error": msg, "diagnostics": located});
+        outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    }
+    fail(msg)
+}
+
+/// The request file's diagnostics, for people (stderr) and for `--format json`.
+fn request_invalid(args: &EvalArgs, name: &str, text: &str, diags: &[Diagnostic]) -> ExitCode {
+    print_diagnostics(name, text, diags, args.color);
+    let index = LineIndex::new(text);
+    let located: Vec<_> = diags
+        .iter()
+        .map(|d| serde_json::to_value(d.locate(&index)).unwrap_or_default())
+        .collect();
+    fail_as(
+        args.format,
+        &format!("the request `{name}` is not valid"),
+        &located,
+    )
+}
+
 /// Print diagnostics for people on stderr.
 fn print_diagnostics(name: &str, text: &str, diags: &[Diagnostic], color: ColorChoice) {
     let h = render::handler(render::use_color(color, render::stderr_is_tty()), 100);
@@ -169,6 +194,7 @@ fn parse_context_flag(ctx: &mut Context, seen: &mut Vec<String>, flag: &str) -> 
 }
 
 pub fn run(args: &EvalArgs) -> ExitCode {
+    let fail = |msg: &str| fail_as(args.format, msg, &[]);
     // The request: from the file, then overridden by flags.
     let mut rf: Option<RequestFile> = None;
     if let Some(path) = &args.request {
@@ -180,8 +206,7 @@ pub fn run(args: &EvalArgs) -> ExitCode {
         let arena = json::arena_for(text.len());
         let parsed = json::parse(&text, &arena);
         let Some(root) = parsed.value.filter(|_| parsed.diagnostics.is_empty()) else {
-            print_diagnostics(&input.name, &text, &parsed.diagnostics, args.color);
-            return ExitCode::from(2);
+            return request_invalid(args, &input.name, &text, &parsed.diagnostics);
         };
         match parse_request_json(&root) {
             Ok(r) => {
@@ -189,15 +214,11 @@ pub fn run(args: &EvalArgs) -> ExitCode {
                     .iter()
                     .any(|d| d.severity == Severity::Error)
                 {
-                    print_diagnostics(&input.name, &text, &r.identity_diagnostics, args.color);
-                    return ExitCode::from(2);
+                    return request_invalid(args, &input.name, &text, &r.identity_diagnostics);
                 }
                 rf = Some(r);
             }
-            Err(d) => {
-                print_diagnostics(&input.name, &text, &[d], args.color);
-                return ExitCode::from(2);
-            }
+            Err(d) => return request_invalid(args, &input.name, &text, &[d]),
         }
     }
     let base = rf.as_ref().map(|r| &r.request);
@@ -233,10 +254,6 @@ pub fn run(args: &EvalArgs) -> ExitCode {
         }
     }
     if let Err(e) = check_names(&action, &resource) {
-        if args.format == EvalFormat::Json {
-            let out = serde_json::json!({"decision": null, "error": e});
-            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-        }
         return fail(&e);
     }
     let derived = if args.derive_context {
@@ -286,6 +303,10 @@ pub fn run(args: &EvalArgs) -> ExitCode {
             let index = LineIndex::new(&text);
             let mut out = serde_json::to_value(&ev).unwrap_or_default();
             if let Some(o) = out.as_object_mut() {
+                if errors {
+                    // The answer is one reading of an invalid policy (exit 2): not certain.
+                    o.insert("certain".into(), false.into());
+                }
                 o.insert("request".into(), request.to_json());
                 if args.derive_context {
                     // The keys --derive-context added (the request above includes them).
