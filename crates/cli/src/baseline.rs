@@ -55,7 +55,7 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
             "the baseline `{}` is not valid JSON (line {}, column {}): {e}",
             path.display(),
             e.line(),
-            e.column()
+            e.column().max(1)
         )
     })?;
     if v["version"] == 1 {

@@ -149,7 +149,13 @@ pub fn resolve(
         return Ok(none());
     }
     match explicit.map(Path::to_path_buf).or_else(|| discover(cwd)) {
-        Some(p) => load(&p),
+        Some(p) => {
+            let mut loaded = load(&p)?;
+            // `-c policycheck.toml` has the parent ``: the root is a directory the
+            // reports' paths and the config's globs are taken relative to, so absolute.
+            loaded.root = crate::commands::lint::normalize(&cwd.join(&loaded.root));
+            Ok(loaded)
+        }
         None => Ok(none()),
     }
 }
@@ -277,6 +283,25 @@ fn did_you_mean(message: &str) -> Option<String> {
 }
 
 fn validate(c: &Config) -> Result<(), String> {
+    let globs = [
+        ("[files] include", &c.files.include),
+        ("[files] exclude", &c.files.exclude),
+    ];
+    for (place, list) in globs {
+        if let Some(e) = list
+            .iter()
+            .find_map(|g| crate::commands::lint::glob_error(g))
+        {
+            return Err(format!("{place}: {e}"));
+        }
+    }
+    if let Some(e) = c
+        .suppress
+        .iter()
+        .find_map(|s| crate::commands::lint::glob_error(&s.path))
+    {
+        return Err(format!("[[suppress]] path: {e}"));
+    }
     for sel in c.rules.select.iter().chain(&c.rules.ignore) {
         if !policycheck_lint::registry::is_known_selector(sel) {
             return Err(format!(

@@ -946,7 +946,22 @@ fn an_invalid_policy_cannot_be_filtered_into_a_pass() {
     assert_eq!(v["files"][0]["findings"][0]["severity"], "error");
     assert_eq!(v["summary"]["invalid"], 1);
     std::fs::remove_file(d.join("policycheck.toml")).unwrap();
+    // Recording a baseline does not make an invalid policy pass either (the file is
+    // still written, without the finding it can never hold).
     let out = run_in(d, &["lint", "trunc.json", "--write-baseline", "b.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(d.join("b.json").is_file());
+    let out = run_in(
+        d,
+        &[
+            "lint",
+            "trunc.json",
+            "--write-baseline",
+            "b.json",
+            "--fail-on",
+            "never",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0));
     let out = run_in(d, &["lint", "trunc.json", "--baseline", "b.json"]);
     assert_eq!(out.status.code(), Some(1));
@@ -1359,4 +1374,207 @@ fn the_role_id_pattern_reading_comes_from_the_config() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("policycheck.toml:1:"), "{err}");
+}
+
+/// `-c policycheck.toml` (a config path without a folder) makes the config's folder the
+/// project root, as an absolute path does: includes, excludes and report paths agree.
+#[test]
+fn a_relative_config_path_is_the_project_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "policies/site.json", PUBLIC);
+    write(d, "policies/examples/ex.json", PUBLIC);
+    write(
+        d,
+        "ci/exc.toml",
+        "[files]\nexclude = [\"policies/examples/**\"]\n",
+    );
+    write(
+        d,
+        "inc.toml",
+        "[files]\ninclude = [\"policies/**/*.json\"]\n",
+    );
+    write(
+        d,
+        "exc.toml",
+        "[files]\nexclude = [\"policies/examples/**\"]\n",
+    );
+    let files = |args: &[&str]| -> Vec<String> {
+        let out = run_in(d, &[&["lint", "-f", "sarif"][..], args].concat());
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+        let mut u: Vec<String> = json_of(&out)["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+                loc["uri"].as_str().unwrap().to_string()
+            })
+            .collect();
+        u.sort();
+        u.dedup();
+        u
+    };
+    let both = ["policies/examples/ex.json", "policies/site.json"];
+    let abs = d.join("inc.toml");
+    assert_eq!(files(&["-c", abs.to_str().unwrap(), "."]), both);
+    assert_eq!(files(&["-c", "inc.toml", "."]), both);
+    assert_eq!(files(&["-c", "./inc.toml", "."]), both);
+    assert_eq!(files(&["-c", "exc.toml", "."]), ["policies/site.json"]);
+    // The config's folder is the root even when it is not the working directory.
+    let out = run_in(
+        d,
+        &["lint", "-c", "ci/exc.toml", "policies", "--show-settings"],
+    );
+    let settings = String::from_utf8_lossy(&out.stdout);
+    let root = d.canonicalize().unwrap().join("ci");
+    assert!(
+        settings.contains(&format!(
+            "project root (paths in reports): {}",
+            root.display()
+        )) || settings.contains(&format!(
+            "project root (paths in reports): {}",
+            d.join("ci").display()
+        )),
+        "{settings}"
+    );
+}
+
+/// One file named under two spellings is linted once; the files a run reads or writes
+/// itself are not policies; an invalid file pattern is an error, not a silent no-op.
+#[test]
+fn inputs_are_linted_once_and_bad_patterns_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "policies/site.json", PUBLIC);
+    let count = |args: &[&str]| -> u64 {
+        let out = run_in(
+            d,
+            &[&["lint", "--no-config", "-f", "json"][..], args].concat(),
+        );
+        json_of(&out)["summary"]["files"].as_u64().unwrap()
+    };
+    let abs = d.join("policies/site.json");
+    assert_eq!(count(&["policies/site.json", "./policies/site.json"]), 1);
+    assert_eq!(count(&["policies", "./policies"]), 1);
+    assert_eq!(count(&["policies/site.json", abs.to_str().unwrap()]), 1);
+    assert_eq!(
+        count(&["policies/site.json", "policies/../policies/site.json"]),
+        1
+    );
+
+    // The baseline written into the linted folder is not linted as a policy next time.
+    let out = run_in(
+        d,
+        &["lint", "--no-config", "--write-baseline", ".baseline.json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = run_in(
+        d,
+        &["lint", "--no-config", "--baseline", ".baseline.json", "-v"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("skipped .baseline.json (a file this run reads or writes"),
+        "{stderr}"
+    );
+    // Nor is a report written there by the previous run.
+    std::fs::remove_file(d.join(".baseline.json")).unwrap();
+    for _ in 0..2 {
+        let out = run_in(
+            d,
+            &["lint", "--no-config", "-f", "json", "-o", "report.json"],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let report: Value =
+            serde_json::from_slice(&std::fs::read(d.join("report.json")).unwrap()).unwrap();
+        assert_eq!(report["summary"]["files"], 1);
+    }
+
+    for (args, says) in [
+        (&["--exclude", "ex/["][..], "`[` is never closed"),
+        (&["policies/{a"][..], "`{` is never closed"),
+        (&["--exclude", "a}"][..], "without an opening"),
+    ] {
+        let out = run_in(
+            d,
+            &[&["lint", "--no-config", "policies"][..], args].concat(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{out:?}"
+        );
+    }
+    write(d, "policycheck.toml", "[files]\nexclude = [\"ex/{a\"]\n");
+    let out = run_in(d, &["lint", "policies"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("[files] exclude: the pattern `ex/{a`, column 4"),
+        "{stderr}"
+    );
+}
+
+/// -q drops the summary, -qq prints nothing, in every format; the exit code stays.
+#[test]
+fn quiet_applies_to_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "p.json", PUBLIC);
+    for format in ["text", "json", "sarif", "github"] {
+        let out = run_in(d, &["lint", "--no-config", "p.json", "-f", format, "-qq"]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(out.stdout.is_empty(), "{format}: {out:?}");
+    }
+    let out = run_in(d, &["lint", "--no-config", "p.json", "-f", "github", "-q"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("::error file=p.json"), "{stdout}");
+    assert!(!stdout.contains("1 file checked"), "{stdout}");
+    let out = run_in(
+        d,
+        &[
+            "lint",
+            "--no-config",
+            "p.json",
+            "-f",
+            "json",
+            "-qq",
+            "-o",
+            "r.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(std::fs::read(d.join("r.json")).unwrap().starts_with(b"{"));
+}
+
+/// A path that exists but is not a regular file (a pipe) is read; one that cannot be
+/// reached says why, not "no such file".
+#[cfg(unix)]
+#[test]
+fn pipes_are_read_and_link_loops_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::os::unix::fs::symlink(d.join("loop.json"), d.join("loop.json")).unwrap();
+    let out = run_in(d, &["lint", "--no-config", "loop.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read") && !stderr.contains("no such file"),
+        "{stderr}"
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "{} lint --no-config <(printf '%s' \"$P\") -f json",
+            env!("CARGO_BIN_EXE_policycheck")
+        ))
+        .env("P", PUBLIC)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(json_of(&out)["files"][0]["access"]["verdict"], "public");
 }

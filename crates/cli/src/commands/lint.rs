@@ -87,11 +87,14 @@ pub struct LintArgs {
     pub baseline: Option<PathBuf>,
 
     /// Record every current finding in FILE (to adopt policycheck on existing policies),
-    /// then exit 0 unless a file could not be read
+    /// then exit 0, unless a policy file is not valid (1; such findings are never
+    /// recorded) or a file could not be read (2)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
-    /// Less output: -q findings only (no summary), -qq nothing (exit code only)
+    /// Less output: -q findings only (no summary line in the text and github formats),
+    /// -qq nothing on standard output in any format (the exit code only; files named by
+    /// --output, --sarif-file and --write-baseline are still written)
     #[arg(long, short = 'q', action = clap::ArgAction::Count)]
     pub quiet: u8,
     /// More output: -v lists the files checked, skipped and excluded, and suppressed findings
@@ -326,7 +329,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
         // Files named one by one (pre-commit) that the config excludes: nothing is
         // missing, the project said these are not to be linted.
         if args.quiet == 0 {
-            eprintln!("policycheck: every file named is excluded by the config (--force-exclude); nothing to lint");
+            eprintln!("policycheck: every file named is excluded (--exclude or the config's [files] exclude, with --force-exclude); nothing to lint");
         }
         return ExitCode::SUCCESS;
     }
@@ -360,10 +363,14 @@ pub fn run(args: &LintArgs) -> ExitCode {
         );
     }
     if args.write_baseline.is_some() {
-        return if totals.input_errors.is_empty() {
-            ExitCode::SUCCESS
-        } else {
+        // The baseline records findings to adopt; an invalid policy is not one of them
+        // (it can never be baselined), so it still fails the run.
+        return if !totals.input_errors.is_empty() {
             ExitCode::from(2)
+        } else if totals.invalid > 0 && totals.fail_on() != FailOn::Never {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
         };
     }
     if !totals.input_errors.is_empty() {
@@ -639,6 +646,58 @@ fn has_glob(s: &str) -> bool {
     s.contains(['*', '?', '[', '{'])
 }
 
+/// Why `pattern` is not a valid file pattern (`glob-match` syntax), if it is not: an
+/// unclosed `[` or `{`, a `}` without its `{`, nesting deeper than `glob-match`'s ten
+/// levels of braces, or a trailing lone `\`. `glob-match` reads such a pattern as one
+/// that matches nothing, which would silently include or exclude nothing.
+pub fn glob_error(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let at = |i: usize| format!("the pattern `{pattern}`, column {}", i + 1);
+    let mut open_braces: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => {
+                if i + 1 == chars.len() {
+                    return Some(format!("{}: ends with a lone `\\`", at(i)));
+                }
+                i += 1;
+            }
+            '[' => {
+                // A class holds at least one character (`[]]` is the class of `]`).
+                let mut j = i + 1;
+                if matches!(chars.get(j), Some('!' | '^')) {
+                    j += 1;
+                }
+                j += 1;
+                while chars.get(j).is_some_and(|&c| c != ']') {
+                    j += 1;
+                }
+                if j >= chars.len() {
+                    return Some(format!("{}: `[` is never closed by `]`", at(i)));
+                }
+                i = j;
+            }
+            '{' => {
+                open_braces.push(i);
+                if open_braces.len() > 10 {
+                    return Some(format!("{}: braces nested deeper than 10 levels", at(i)));
+                }
+            }
+            '}' => {
+                if open_braces.pop().is_none() {
+                    return Some(format!("{}: `}}` without an opening `{{`", at(i)));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open_braces
+        .first()
+        .map(|&i| format!("{}: `{{` is never closed by `}}`", at(i)))
+}
+
 /// `path` relative to `base`, with `/` separators.
 pub fn display_path(path: &Path, base: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
@@ -698,6 +757,31 @@ fn matches_any(globs: &[String], rel: &str) -> bool {
 
 fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<Input>, String> {
     let cfg = &loaded.config.files;
+    let patterns = args.exclude.iter().map(|g| ("--exclude", g.as_str()));
+    let patterns = patterns.chain(
+        args.paths
+            .iter()
+            .filter(|p| has_glob(p) && !Path::new(p).exists())
+            .map(|p| ("path", p.as_str())),
+    );
+    for (place, g) in patterns {
+        if let Some(e) = glob_error(&g.replace('\\', "/")) {
+            return Err(format!("{place}: {e}"));
+        }
+    }
+    // Files this run writes or reads as its own (a baseline, a report) are not
+    // policies, even where a directory walk finds them.
+    let own: Vec<PathBuf> = [
+        &args.baseline,
+        &args.write_baseline,
+        &args.output,
+        &args.sarif_file,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|p| normalize(&cwd.join(p)))
+    .collect();
+    let is_own = |f: &Path| !own.is_empty() && own.contains(&normalize(&cwd.join(f)));
     let mut excludes: Vec<String> = cfg.exclude.clone();
     excludes.extend(args.exclude.iter().cloned());
     // Config globs are relative to the config's directory.
@@ -734,7 +818,9 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
             continue;
         }
         let p = PathBuf::from(raw);
-        if p.is_dir() {
+        // Not `is_file`: a pipe (`<(…)`) or a device is read like a file.
+        let meta = std::fs::metadata(&p);
+        if meta.as_ref().is_ok_and(std::fs::Metadata::is_dir) {
             let mut found = Vec::new();
             walk(&p, &mut found);
             for f in found {
@@ -743,18 +829,25 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
                 } else {
                     matches_any(&cfg.include, &rel_cfg(&f))
                 };
-                if included && !excluded(&f) {
-                    files.push(f);
-                } else if args.verbose > 0 {
-                    let why = if included {
-                        "excluded"
+                let why = if !included {
+                    if cfg.include.is_empty() {
+                        "not a .json file"
                     } else {
-                        "not a policy file name"
-                    };
+                        "not matched by the config's [files] include"
+                    }
+                } else if is_own(&f) {
+                    "a file this run reads or writes (--baseline, --write-baseline, --output, --sarif-file)"
+                } else if excluded(&f) {
+                    "excluded"
+                } else {
+                    files.push(f);
+                    continue;
+                };
+                if args.verbose > 0 {
                     eprintln!("policycheck: skipped {} ({why})", display_path(&f, cwd));
                 }
             }
-        } else if p.is_file() {
+        } else if meta.is_ok() {
             if !(args.force_exclude && excluded(&p)) {
                 files.push(p);
             } else if args.verbose > 0 {
@@ -778,14 +871,19 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
             let hits: Vec<PathBuf> = found
                 .into_iter()
                 .filter(|f| glob_match::glob_match(&pattern, &display_path(f, Path::new("."))))
-                .filter(|f| !excluded(f))
+                .filter(|f| !excluded(f) && !is_own(f))
                 .collect();
             if hits.is_empty() {
                 return Err(format!("the pattern `{raw}` matches no file"));
             }
             files.extend(hits);
         } else {
-            return Err(format!("`{raw}`: no such file or directory"));
+            return Err(match meta {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    format!("`{raw}`: cannot read: {e}")
+                }
+                _ => format!("`{raw}`: no such file or directory"),
+            });
         }
     }
     // One directory's walk is already in order (names sorted at each level is the order
@@ -794,6 +892,12 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
         files.sort();
     }
     files.dedup();
+    if args.paths.len() > 1 {
+        // One file named twice, under two spellings (`p.json ./p.json`, `dir
+        // $PWD/dir`): linted once, under the first.
+        let mut seen = std::collections::HashSet::new();
+        files.retain(|f| seen.insert(normalize(&cwd.join(f))));
+    }
     out.extend(files.into_iter().map(Input::File));
     Ok(out)
 }
@@ -884,8 +988,13 @@ fn lint_inputs(
             let stmt = f.result.statement_at(d.primary_span());
             let hit = cfg.suppress.iter().enumerate().find(|(_, s)| {
                 registry::find(&s.rule).is_some_and(|r| r.code() == d.code)
-                    && (glob_match::glob_match(&s.path, &rel_to_cfg)
-                        || glob_match::glob_match(&s.path, &f.path))
+                    && (glob_match::glob_match(
+                        s.path.strip_prefix("./").unwrap_or(&s.path),
+                        &rel_to_cfg,
+                    ) || glob_match::glob_match(
+                        s.path.strip_prefix("./").unwrap_or(&s.path),
+                        &f.path,
+                    ))
                     && s.sid
                         .as_ref()
                         .is_none_or(|sid| stmt.and_then(|st| st.sid.as_ref()) == Some(sid))
@@ -1090,10 +1199,12 @@ fn lint_inputs(
         let entries = recorded.into_inner().unwrap_or_default();
         let n = entries.len();
         crate::baseline::write(p, entries)?;
-        eprintln!(
-            "policycheck: recorded {n} finding(s) in the baseline {}",
-            p.display()
-        );
+        if args.quiet == 0 {
+            eprintln!(
+                "policycheck: recorded {n} finding(s) in the baseline {}",
+                p.display()
+            );
+        }
     }
     Ok(totals)
 }

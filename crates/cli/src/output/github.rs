@@ -97,7 +97,9 @@ impl Caps {
         }
     }
 
-    pub fn footer(&self, t: &Totals) -> String {
+    /// The input errors, the count of findings left out, and (unless `quiet`) the
+    /// summary.
+    pub fn footer(&self, t: &Totals, quiet: bool) -> String {
         let mut out = String::new();
         for e in &t.input_errors {
             out.push_str(&format!(
@@ -112,7 +114,9 @@ impl Caps {
                 self.left_out
             ));
         }
-        out.push_str(&summary(t));
+        if !quiet {
+            out.push_str(&summary(t));
+        }
         out
     }
 }

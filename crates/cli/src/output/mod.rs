@@ -67,6 +67,9 @@ impl Writer {
                 std::fs::File::create(p)
                     .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?,
             )),
+            // -qq: the exit code only, in every format (a report asked for with
+            // --output is still written).
+            None if args.quiet >= 2 => Box::new(std::io::sink()),
             // Large writes: a report is megabytes, written in a few hundred system calls.
             None => Box::new(std::io::BufWriter::with_capacity(
                 1 << 16,
@@ -155,7 +158,7 @@ impl Writer {
             }
             Format::Json => json::footer(totals),
             Format::Sarif => sarif::footer(totals),
-            Format::Github => self.caps.footer(totals),
+            Format::Github => self.caps.footer(totals, self.quiet > 0),
         };
         self.put(&footer);
         match self.out.flush() {

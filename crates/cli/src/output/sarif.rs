@@ -116,7 +116,7 @@ pub fn header() -> String {
             "rules": rules,
         }}))
         .unwrap_or_default(),
-        json!({"%SRCROOT%": {"description": {"text": "The directory policycheck ran in"}}}),
+        json!({"%SRCROOT%": {"description": {"text": "The project root: the directory of the policycheck.toml in use, else the top of the git work tree, else the directory policycheck ran in"}}}),
     )
 }
 
