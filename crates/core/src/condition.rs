@@ -974,11 +974,26 @@ fn eq_ignore_case(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);
     }
-    let lower = |c: char| match c {
+    a.chars().map(lower_char).eq(b.chars().map(lower_char))
+}
+
+/// Unicode simple lowercase of one character (see [`eq_ignore_case`]).
+fn lower_char(c: char) -> char {
+    match c {
         '\u{130}' => 'i',
         c => c.to_lowercase().next().unwrap_or(c),
-    };
-    a.chars().map(lower).eq(b.chars().map(lower))
+    }
+}
+
+/// A condition key or variable name as keys are compared (spec §3.2: case-insensitive,
+/// the tag part of `aws:PrincipalTag/Équipe` included): Unicode simple lowercase, as
+/// `…IgnoreCase` values are compared.
+pub fn fold_key(name: &str) -> String {
+    if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        name.chars().map(lower_char).collect()
+    }
 }
 
 /// Compare one request value with one compiled policy value under a positive operator.
@@ -1097,6 +1112,31 @@ fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_fold_beyond_ascii_as_ignore_case_values_do() {
+        assert_eq!(fold_key("AWS:SourceIp"), "aws:sourceip");
+        assert_eq!(
+            fold_key("aws:PrincipalTag/ÉQUIPE"),
+            "aws:principaltag/équipe"
+        );
+        assert_eq!(fold_key("aws:RequestTag/İD"), "aws:requesttag/id");
+        let mut ctx = crate::Context::new();
+        ctx.insert(
+            "aws:PrincipalTag/Équipe",
+            crate::CtxValue::One("rouge".into()),
+        );
+        assert!(ctx.contains("AWS:principaltag/ÉQUIPE"));
+        // Inserting another spelling replaces the value (one key).
+        ctx.insert(
+            "aws:principaltag/équipe",
+            crate::CtxValue::One("bleu".into()),
+        );
+        assert_eq!(
+            ctx.get(&fold_key("aws:PrincipalTag/Équipe")),
+            Some(&crate::CtxValue::One("bleu".into()))
+        );
+    }
 
     #[test]
     fn displayed_keys_take_their_documented_spelling() {

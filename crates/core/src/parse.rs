@@ -992,7 +992,7 @@ impl Lower {
                 };
                 let key_lc: Cow<'static, str> = match lc {
                     Some(lc) => Cow::Borrowed(lc),
-                    None => Cow::Owned(km.key.to_ascii_lowercase()),
+                    None => Cow::Owned(crate::condition::fold_key(km.key)),
                 };
                 conditions.push(Condition {
                     operator: Spanned::new(operator.clone(), opm.key_span),

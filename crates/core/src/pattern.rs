@@ -359,7 +359,7 @@ fn parse_var(s: &str) -> Option<(Tok, usize)> {
     }
     Some((
         Tok::Var {
-            name: name.to_ascii_lowercase(),
+            name: crate::condition::fold_key(name),
             default,
         },
         used,

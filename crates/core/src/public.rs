@@ -3649,7 +3649,7 @@ impl<'s, 'a> Search<'s, 'a> {
             // caller too (of some organization; the outsider's own).
             (None, None)
                 if context.iter().any(|(k, _)| {
-                    let k = k.to_ascii_lowercase();
+                    let k = crate::condition::fold_key(k);
                     k == "aws:principalorgid"
                         || k == "aws:principalorgpaths"
                         || k.starts_with("aws:principaltag/")

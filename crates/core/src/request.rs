@@ -339,9 +339,14 @@ impl Context {
     }
 
     fn slot(&self, key: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|e| e.lc.eq_ignore_ascii_case(key))
+        if key.is_ascii() {
+            return self
+                .entries
+                .iter()
+                .position(|e| e.lc.eq_ignore_ascii_case(key));
+        }
+        let lc = crate::condition::fold_key(key);
+        self.entries.iter().position(|e| e.lc == lc)
     }
 
     /// Make entry `i` live with `key`, moving a revived entry to the end (the order a
@@ -374,7 +379,7 @@ impl Context {
                 }
             }
             None => self.entries.push(Entry {
-                lc: key.to_ascii_lowercase(),
+                lc: crate::condition::fold_key(key),
                 key: key.to_string(),
                 value,
                 live: true,
@@ -415,7 +420,7 @@ impl Context {
     }
 
     pub fn contains(&self, key: &str) -> bool {
-        self.get(&key.to_ascii_lowercase()).is_some()
+        self.get(&crate::condition::fold_key(key)).is_some()
     }
 
     /// Entries as (key as given, value).
