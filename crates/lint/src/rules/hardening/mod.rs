@@ -11,6 +11,7 @@ pub mod allow_not_action;
 pub mod allow_not_principal;
 pub mod allow_not_resource;
 pub mod bucket_name_wildcard;
+pub mod deny_aws_star_principal;
 pub mod identity_key_not_fixed;
 pub mod legacy_origin_access_identity;
 pub mod missing_secure_transport_deny;
@@ -28,6 +29,7 @@ pub static RULES: &[RuleMeta] = &[
     org_paths_without_org_id::RULE,
     identity_key_not_fixed::RULE,
     legacy_origin_access_identity::RULE,
+    deny_aws_star_principal::RULE,
 ];
 
 /// The entries of an `Allow` statement's `Principal` map (not `NotPrincipal`, not `"*"`):
