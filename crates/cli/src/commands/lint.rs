@@ -684,10 +684,9 @@ pub fn glob_error(pattern: &str) -> Option<String> {
                     return Some(format!("{}: braces nested deeper than 10 levels", at(i)));
                 }
             }
-            '}' => {
-                if open_braces.pop().is_none() {
-                    return Some(format!("{}: `}}` without an opening `{{`", at(i)));
-                }
+            // Closes the innermost `{` (popped by the guard).
+            '}' if open_braces.pop().is_none() => {
+                return Some(format!("{}: `}}` without an opening `{{`", at(i)));
             }
             _ => {}
         }
@@ -1211,7 +1210,29 @@ fn lint_inputs(
 
 #[cfg(test)]
 mod tests {
-    use super::read_file;
+    use super::{glob_error, read_file};
+
+    #[test]
+    fn glob_errors_name_the_unclosed_bracket_or_brace() {
+        for ok in [
+            "policies/**/*.json",
+            "{a,b/{c,d}}/*.json",
+            "[]]x",
+            "[!a-z]*",
+            "a\\[b",
+            "ex/\\{a",
+            "plain.json",
+        ] {
+            assert_eq!(glob_error(ok), None, "{ok}");
+        }
+        let err = |p: &str| glob_error(p).unwrap_or_default();
+        assert!(err("ex/[").contains("column 4: `[` is never closed"));
+        assert!(err("[]").contains("column 1: `[` is never closed"));
+        assert!(err("a/{b,{c}").contains("column 3: `{` is never closed"));
+        assert!(err("a}").contains("column 2: `}` without an opening `{`"));
+        assert!(err("a\\").contains("lone"));
+        assert!(err(&"{".repeat(11)).contains("deeper than 10"));
+    }
 
     #[test]
     fn read_file_reads_small_large_and_empty_files_whole() {
