@@ -283,6 +283,13 @@ fn did_you_mean(message: &str) -> Option<String> {
 }
 
 fn validate(c: &Config) -> Result<(), String> {
+    if let Some(b) = c
+        .bucket
+        .as_deref()
+        .filter(|b| !crate::commands::lint::is_bucket_name(b))
+    {
+        return Err(format!("bucket `{b}` is not an S3 bucket name"));
+    }
     let globs = [
         ("[files] include", &c.files.include),
         ("[files] exclude", &c.files.exclude),

@@ -274,6 +274,11 @@ pub fn run(args: &LintArgs) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(&e),
     };
+    if let Some(b) = args.bucket.as_deref().filter(|b| !is_bucket_name(b)) {
+        return fail(&format!(
+            "--bucket `{b}` is not an S3 bucket name (3 to 63 lower-case letters, digits, `.` and `-`, starting and ending with a letter or digit)"
+        ));
+    }
     for sel in args.select.iter().chain(&args.ignore) {
         if !registry::is_known_selector(sel) {
             return fail(&format!(
@@ -640,6 +645,18 @@ fn show_settings(args: &LintArgs, loaded: &Loaded) -> String {
 pub enum Input {
     File(PathBuf),
     Stdin(String),
+}
+
+/// Whether `name` follows S3's naming rules for general purpose buckets (length,
+/// characters, first and last character).
+pub fn is_bucket_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    let edge = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    (3..=63).contains(&b.len())
+        && edge(b.first())
+        && edge(b.last())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'-'))
 }
 
 fn has_glob(s: &str) -> bool {
@@ -1210,7 +1227,25 @@ fn lint_inputs(
 
 #[cfg(test)]
 mod tests {
-    use super::{glob_error, read_file};
+    use super::{glob_error, is_bucket_name, read_file};
+
+    #[test]
+    fn bucket_names_follow_s3_rules() {
+        for ok in ["abc", "example-bucket", "logs.example.com", "a1-2"] {
+            assert!(is_bucket_name(ok), "{ok}");
+        }
+        for bad in [
+            "ab",
+            "Not_A_Bucket!",
+            "-abc",
+            "abc-",
+            "ABC",
+            &"a".repeat(64),
+            "",
+        ] {
+            assert!(!is_bucket_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn glob_errors_name_the_unclosed_bracket_or_brace() {
