@@ -1548,6 +1548,13 @@ fn quiet_applies_to_every_format() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     assert!(std::fs::read(d.join("r.json")).unwrap().starts_with(b"{"));
+    let out = run_in(d, &["lint", "--no-config", "p.json", "-qq", "-o", "r.txt"]);
+    assert!(out.stdout.is_empty());
+    let text = std::fs::read_to_string(d.join("r.txt")).unwrap();
+    assert!(
+        text.contains("PC101") && !text.contains("1 file checked"),
+        "{text}"
+    );
 }
 
 /// A path that exists but is not a regular file (a pipe) is read; one that cannot be

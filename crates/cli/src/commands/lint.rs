@@ -93,8 +93,8 @@ pub struct LintArgs {
     pub write_baseline: Option<PathBuf>,
 
     /// Less output: -q findings only (no summary line in the text and github formats),
-    /// -qq nothing on standard output in any format (the exit code only; files named by
-    /// --output, --sarif-file and --write-baseline are still written)
+    /// -qq nothing on standard output in any format (the exit code only; a report sent to
+    /// --output is written as with -q, and --sarif-file and --write-baseline files too)
     #[arg(long, short = 'q', action = clap::ArgAction::Count)]
     pub quiet: u8,
     /// More output: -v lists the files checked, skipped and excluded, and suppressed findings

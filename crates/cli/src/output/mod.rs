@@ -31,8 +31,8 @@ pub fn fragment(args: &LintArgs, f: &FileOutcome, color: bool) -> Fragment {
         github: Vec::new(),
     };
     match args.format {
-        // -qq: the exit code only, so nothing to render.
-        Format::Text if args.quiet >= 2 => {}
+        // -qq: the exit code only, so nothing to render (unless --output asks for it).
+        Format::Text if args.quiet >= 2 && args.output.is_none() => {}
         Format::Text => frag.main = text::fragment(args, f, color),
         Format::Json => frag.main = json::fragment(f),
         Format::Sarif => frag.main = sarif_part(),
@@ -85,7 +85,12 @@ impl Writer {
         };
         let mut w = Writer {
             format: args.format,
-            quiet: args.quiet,
+            // -qq silences standard output; a report asked for with --output gets -q's.
+            quiet: if args.output.is_some() {
+                args.quiet.min(1)
+            } else {
+                args.quiet
+            },
             out,
             sarif,
             first: true,
