@@ -293,6 +293,48 @@ fn context_flags_build_lists() {
         Some(1),
         "an empty list is absent for Null, so the guard fails"
     );
+
+    // Key names fold beyond ASCII (spec 3.2) here too: a list under a non-ASCII key,
+    // and one key given in two spellings, merged into one list.
+    write(
+        dir.path(),
+        "tags.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ForAllValues:StringEquals": {"aws:PrincipalTag/Équipe": ["rouge", "bleu"]}, "Null": {"aws:PrincipalTag/Équipe": "false"}}}]}"#,
+    );
+    let get = [
+        "eval",
+        "tags.json",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::b/k",
+    ];
+    for flags in [
+        &["-c", r#"aws:PrincipalTag/Équipe=["rouge"]"#][..],
+        &[
+            "-c",
+            "aws:PrincipalTag/Équipe=rouge",
+            "-c",
+            "aws:principaltag/ÉQUIPE=bleu",
+        ][..],
+    ] {
+        let out = run(&[&get[..], flags].concat(), dir.path());
+        assert_eq!(out.status.code(), Some(0), "{flags:?}: {out:?}");
+    }
+    let out = run(
+        &[
+            &get[..],
+            &[
+                "-c",
+                "aws:PrincipalTag/Équipe=rouge",
+                "-c",
+                "aws:principaltag/ÉQUIPE=vert",
+            ],
+        ]
+        .concat(),
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "`vert` is in the merged list");
 }
 
 #[test]

@@ -273,7 +273,9 @@ pub fn missing_context(
         if let Some(c) = &st.condition {
             for cond in &c.conditions {
                 if !req.context.contains(&cond.key.value)
-                    && !out.iter().any(|k| k.eq_ignore_ascii_case(&cond.key.value))
+                    && !out
+                        .iter()
+                        .any(|k| policycheck_core::condition::fold_key(k) == cond.key_lc)
                 {
                     out.push(cond.key_display().into_owned());
                 }

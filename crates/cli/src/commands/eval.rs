@@ -161,13 +161,13 @@ fn parse_context_flag(ctx: &mut Context, seen: &mut Vec<String>, flag: &str) -> 
         one = parse_context(&obj)
             .map_err(|d| format!("--context `{flag}`: {}", d.message))
             .unwrap_or(one);
-        one.get(&key.to_ascii_lowercase())
+        one.get(&policycheck_core::condition::fold_key(key))
             .cloned()
             .unwrap_or(CtxValue::Many(Vec::new()))
     } else {
         CtxValue::One(value.to_string())
     };
-    let lc = key.to_ascii_lowercase();
+    let lc = policycheck_core::condition::fold_key(key);
     if seen.contains(&lc) {
         // Repeating a key makes a list.
         let merged = match (ctx.get(&lc).cloned(), value) {
