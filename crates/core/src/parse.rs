@@ -871,6 +871,21 @@ impl Lower {
                     .with_help(help.to_string()),
             );
         };
+        if self.kind == PolicyKind::Resource {
+            if let Some(msg) = s3_arn_shape(s, parts) {
+                let fixed = format!(
+                    "arn:{}:s3:::{}",
+                    parts.get(1).copied().unwrap_or("aws"),
+                    parts.last().copied().unwrap_or("").trim_start_matches('/')
+                );
+                bad(
+                    self,
+                    format!("`{s}` {msg}"),
+                    &format!("S3 bucket and object ARNs are `arn:aws:s3:::BUCKET` and `arn:aws:s3:::BUCKET/KEY`, with an empty Region and account; S3 refuses this policy (\"Policy has invalid resource\"). Did you mean `{fixed}`?"),
+                );
+                return;
+            }
+        }
         if parts.first() != Some(&"arn") || (parts.len() < 6 && !s.ends_with('*')) {
             bad(
                 self,
@@ -1130,6 +1145,44 @@ fn list(known: &[&str]) -> String {
 }
 
 /// Whether `s` has a `*` or `?` (bytes: cheaper than a `char` pattern on short texts).
+/// What is wrong with an `s3` ARN in a bucket policy that can match no bucket or object
+/// (S3 refuses the policy), from its `:`-separated parts; `None` when nothing is, or
+/// when it is another S3 resource type (an access point, a job: other rules' business).
+fn s3_arn_shape(arn: &str, parts: &[&str]) -> Option<&'static str> {
+    let ["arn", _, "s3", region, account, rest @ ..] = parts else {
+        return None;
+    };
+    // A variable's own `:` splits the ARN elsewhere; the variable check speaks for it.
+    if parts.iter().any(|p| has_var_open(p)) {
+        return None;
+    }
+    // `arn:aws:s3::bucket/key`: one `:` short, so the bucket sits in the account (a `/`
+    // is never part of a Region or an account, wildcards or not).
+    if rest.is_empty() && !has_wildcard(region) && account.contains('/') {
+        return Some("has one `:` too few: the bucket name sits where the account goes");
+    }
+    if has_wildcard(region) || has_wildcard(account) {
+        return None;
+    }
+    match rest {
+        // `arn:aws:s3::bucket/key`: one `:` short, so the bucket sits in the account.
+        [] if !account.is_empty() && region.is_empty() => {
+            Some("has one `:` too few: the bucket name sits where the account goes")
+        }
+        [_] if !region.is_empty() || !account.is_empty() => {
+            crate::catalog::resource_type_of_arn(arn)
+                .is_none()
+                .then_some(
+                    "names a Region or an account, which S3 bucket and object ARNs leave empty",
+                )
+        }
+        [resource] if resource.starts_with('/') => {
+            Some("starts the bucket name with `/`, which no bucket name has")
+        }
+        _ => None,
+    }
+}
+
 fn has_wildcard(s: &str) -> bool {
     s.bytes().any(|b| b == b'*' || b == b'?')
 }
@@ -1497,6 +1550,49 @@ mod tests {
                 r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "bucket/*"}]}"#
             ),
             vec!["PC015"]
+        );
+        // S3 ARNs that match no bucket or object: S3 refuses the policy.
+        for arn in [
+            "arn:aws:s3::example-bucket/prefix/AWSLogs/111122223333/*",
+            "arn:aws:s3::example-bucket",
+            "arn:aws:s3::111122223333:example-bucket/*",
+            "arn:aws:s3:us-east-1::example-bucket/*",
+            "arn:aws:s3:::/example-bucket/*",
+        ] {
+            let text = format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "{arn}"}}]}}"#
+            );
+            assert_eq!(codes_of(&text), vec!["PC015"], "{arn}");
+            let out = parse_policy(&text);
+            let help = out.diagnostics[0].help.as_deref().unwrap_or_default();
+            assert!(
+                help.contains("Did you mean `arn:aws:s3:::example-bucket"),
+                "{arn}: {help}"
+            );
+        }
+        // Valid shapes, wildcards that may stand for the empty Region and account, and
+        // access points are not (nor anything in an identity policy).
+        for arn in [
+            "arn:aws:s3:::example-bucket/*",
+            "arn:aws:s3:*:*:example-bucket/*",
+            "arn:aws:s3::*",
+            "arn:aws:s3:*",
+            "arn:aws:s3:us-east-1:111122223333:accesspoint/reports",
+            "arn:aws:s3::111122223333:accesspoint/mfzwi23gnjvgw.mrap",
+        ] {
+            let text = format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "{arn}"}}]}}"#
+            );
+            assert!(codes_of(&text).is_empty(), "{arn}: {:?}", codes_of(&text));
+        }
+        let identity = parse_policy_as(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:us-east-1::b/*"}]}"#,
+            PolicyKind::Identity,
+        );
+        assert!(
+            identity.diagnostics.is_empty(),
+            "{:?}",
+            identity.diagnostics
         );
         assert_eq!(codes_of(r#"{"Statement": []}"#), vec!["PC012"]);
         assert_eq!(
