@@ -11,11 +11,12 @@ use serde_json::Value;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Serialise an answer. Serialising a `serde_json::Value` cannot fail (its keys are
-/// strings); should it ever, the caller still gets a well-formed failure.
+/// strings); should it ever, the caller still gets a well-formed failure. (The error
+/// itself is not formatted: its `Display` would link std's I/O error texts, ~2 KB.)
 fn to_json(answer: &Value) -> String {
-    serde_json::to_string(answer).unwrap_or_else(|e| {
-        let msg = serde_json::Value::String(format!("could not serialise the answer: {e}"));
-        format!(r#"{{"type":"failure","errors":[{{"source":"engine","message":{msg}}}]}}"#)
+    serde_json::to_string(answer).unwrap_or_else(|_| {
+        r#"{"type":"failure","errors":[{"source":"engine","message":"could not serialise the answer"}]}"#
+            .to_string()
     })
 }
 
