@@ -2,7 +2,7 @@
 // Before did not (with a witness request for each, loadable into the request builder),
 // the access it takes away (information), and what could not be decided.
 // The verdict is always in words; an invalid policy is an error, never "no new access".
-import { h, replace, richText } from './dom.js';
+import { h, replace, richText, s3Reading } from './dom.js';
 
 const SIDE = { old: 'Before', new: 'After' };
 
@@ -29,6 +29,7 @@ function requestNodes(req) {
     ' on ', h('code', { text: String(req?.resource ?? '') }),
     ctx.length ? [' with ', ctx.flatMap(([k, v], i) => [i ? ', ' : '',
       h('code', { text: `${k}=${Array.isArray(v) ? `[${v.join(', ')}]` : v}` })])] : '',
+    s3Reading(req),
   ];
 }
 

@@ -87,3 +87,13 @@ export function reconcile(parent, items) {
     }
   }
 }
+
+/**
+ * The note for a witness request that needs the S3 user guide's reading of
+ * `{"AWS": "*"}` (signed requests only): empty for every other request.
+ */
+export function s3Reading(req) {
+  return req?.aws_star_includes_anonymous === false
+    ? [' (reading ', h('code', { text: '{"AWS": "*"}' }), ' as S3 does: signed requests only)']
+    : '';
+}

@@ -1,7 +1,7 @@
 // The decision banner, the per-statement trace and the public-access panel.
 // Meaning is always in the text (✓ matched / ✗ not matched / ? not evaluable),
 // colour only repeats it.
-import { h, replace, richText, reconcile } from './dom.js';
+import { h, replace, richText, reconcile, s3Reading } from './dom.js';
 
 export const DECISION_TEXT = {
   Allow: 'Allowed',
@@ -270,7 +270,8 @@ export function renderAccess(el, report, { onLoad, onStatement }) {
         h('p', { id, class: 'witness-desc' },
           h('strong', { text: `${w.level} witness` }), ' (granted by ', h('code', { text: w.granted_by }), '): ',
           h('code', { text: req.principal }), ' runs ', h('code', { text: req.action }), ' on ', h('code', { text: req.resource }),
-          ctx.length ? [' with ', ctx.flatMap(([k, v], i) => [i ? ', ' : '', h('code', { text: `${k}=${Array.isArray(v) ? `[${v.join(', ')}]` : v}` })])] : ''),
+          ctx.length ? [' with ', ctx.flatMap(([k, v], i) => [i ? ', ' : '', h('code', { text: `${k}=${Array.isArray(v) ? `[${v.join(', ')}]` : v}` })])] : '',
+          s3Reading(req)),
         h('button', { type: 'button', class: 'load-witness', 'aria-describedby': id, text: 'Load into request',
           on: { click: () => onLoad(req) } })));
     }

@@ -374,6 +374,36 @@ test('{"AWS": "*"} and anonymous callers: the reading is a checkbox, in the link
   }
 });
 
+test('a Deny on {"AWS": "*"}: public under S3\'s reading; its witness unticks the box and is Allowed', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const bucket = 'arn:aws:s3:::example-reports';
+    await setPolicy(page, JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'ReadFromTheOffice', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${bucket}/*` },
+        { Sid: 'DenyOutsideTheOffice', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: [bucket, `${bucket}/*`],
+          Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } },
+      ],
+    }, null, 2));
+    const region = access(page);
+    await region.locator('[data-testid="read-verdict"][data-verdict="public"]').waitFor();
+    assert.match(await region.locator('.witness-desc').first().textContent(), /anonymous runs s3:GetObject .* as S3 does: signed requests only/);
+    const box = page.getByLabel('{"AWS": "*"} covers anonymous callers');
+    assert.equal(await box.isChecked(), true);
+    await nextUpdate(page, () => region.getByRole('button', { name: 'Load into request' }).first().click());
+    assert.equal(await box.isChecked(), false, 'the witness carries the S3 reading');
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    assert.equal(await field(page, 'Principal').inputValue(), 'anonymous');
+    // Under the IAM reading the same request is denied by the office Deny.
+    await nextUpdate(page, () => box.check());
+    await decision(page).and(page.locator('[data-decision="ExplicitDeny"]')).waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('aws:userid AROA…:* reading: a box in the verdict panel, re-linted at once, in the link', async () => {
   const { page, problems, close } = await openPage();
   try {

@@ -342,7 +342,59 @@ pub fn analyze(policy: &Policy) -> PublicAccess {
 
 /// Analyse a bucket policy under the readings `options` chooses.
 pub fn analyze_with(policy: &Policy, options: AnalysisOptions) -> PublicAccess {
-    Analyzer::new(policy, None, Scope::Outsider, options).run()
+    both_readings(policy, None, &Scope::Outsider, options)
+}
+
+/// The analysis under both readings of `{"AWS": "*"}` (spec §9 row 1) when they can
+/// differ: per level, public when either reading lets an outsider in (the witness says
+/// which reading it needs), else unknown when either is unknown.
+fn both_readings(
+    policy: &Policy,
+    baseline: Option<&Policy>,
+    scope: &Scope,
+    options: AnalysisOptions,
+) -> PublicAccess {
+    let iam = Analyzer::new(policy, baseline, scope.clone(), options).run();
+    if *scope != Scope::Outsider || !s3_reading_matters(policy) {
+        return iam;
+    }
+    let mut s3 = Analyzer::new(policy, baseline, scope.clone(), options);
+    s3.aws_star_anon = false;
+    let s3 = s3.run();
+    let pick = |a: LevelAccess, b: LevelAccess| {
+        let rank = |v: Verdict| match v {
+            Verdict::NotPublic => 0,
+            Verdict::Unknown => 1,
+            Verdict::Public => 2,
+        };
+        if rank(b.verdict) > rank(a.verdict) {
+            b
+        } else {
+            a
+        }
+    };
+    let read = pick(iam.read, s3.read);
+    let write = pick(iam.write, s3.write);
+    let verdict = [Verdict::Public, Verdict::Unknown]
+        .into_iter()
+        .find(|v| read.verdict == *v || write.verdict == *v)
+        .unwrap_or(Verdict::NotPublic);
+    PublicAccess {
+        verdict,
+        read,
+        write,
+    }
+}
+
+/// Whether S3's reading of `{"AWS": "*"}` (signed callers only) can give an anonymous
+/// caller more than IAM's: a `Deny` that names it no longer applies to them, an `Allow`
+/// with `NotPrincipal` naming it no longer excludes them.
+fn s3_reading_matters(policy: &Policy) -> bool {
+    policy.statements.iter().any(|st| {
+        let deny = st.effect.as_ref().is_some_and(|e| e.value == Effect::Deny);
+        matches!(&st.principal, Some(p) if p.negated != deny
+            && matches!(&p.value, PrincipalValue::Map(es) if es.iter().any(|e| e.id == PrincipalId::AnyAws)))
+    })
 }
 
 /// `AROAEXAMPLEROLEID:*`: a fixed unique-id prefix, then `:*` (every session of one role).
@@ -422,7 +474,7 @@ pub fn analyze_new_access_with(
     scope: &Scope,
     options: AnalysisOptions,
 ) -> PublicAccess {
-    Analyzer::new(policy, Some(baseline), scope.clone(), options).run()
+    both_readings(policy, Some(baseline), scope, options)
 }
 
 /// Every caller scope worth asking about for a pair of policies: the public, each
@@ -477,6 +529,9 @@ struct Analyzer<'a> {
     unknown_actions: Vec<bool>,
     base_masks: Vec<ActionMask>,
     options: AnalysisOptions,
+    /// The reading of `{"AWS": "*"}` (spec §9 row 1): `true` (IAM's) covers anonymous
+    /// callers, `false` (the S3 user guide's) only signed ones. See [`s3_reading_matters`].
+    aws_star_anon: bool,
 }
 
 /// The catalogue actions (by index in `S3_ACTIONS`) a statement's `Action`/`NotAction`
@@ -891,6 +946,7 @@ impl<'a> Analyzer<'a> {
                 .map(ActionMask::of)
                 .collect(),
             options,
+            aws_star_anon: true,
         }
     }
 
@@ -1119,7 +1175,7 @@ impl<'a> Analyzer<'a> {
             .baseline
             .into_iter()
             .flat_map(|b| b.statements.iter())
-            .filter(|st| could_apply(st, callers));
+            .filter(|st| could_apply(st, callers, self.aws_star_anon));
         let mine = self
             .policy
             .statements
@@ -1694,7 +1750,7 @@ impl<'a> Analyzer<'a> {
         // Whether each statement's principal can match a caller, asked once.
         let applies: Vec<bool> = statements
             .iter()
-            .map(|st| could_apply(st, &callers))
+            .map(|st| could_apply(st, &callers, self.aws_star_anon))
             .collect();
         let reachable: Vec<bool> = statements
             .iter()
@@ -2064,6 +2120,7 @@ impl<'a> Analyzer<'a> {
                 base_dims: std::cell::OnceCell::new(),
                 atom_base: &atom_base,
                 memo: &atom_memo,
+                aws_star_anon: self.aws_star_anon,
             };
             let out = match known {
                 Some(o) => o.clone(),
@@ -2350,7 +2407,9 @@ impl<'a> Analyzer<'a> {
             // principal is broken (then it did not look).
             let rejected = match searched.applies.get(s) {
                 Some(&applies) if !st.broken.contains(&"Principal") => !applies,
-                _ => callers.iter().all(|c| principal_tri(p, c) == Tri::False),
+                _ => callers
+                    .iter()
+                    .all(|c| principal_tri(p, c, self.aws_star_anon) == Tri::False),
             };
             if rejected {
                 return mk(
@@ -2467,19 +2526,17 @@ static FALLBACK: catalog::ActionInfo = catalog::ActionInfo {
 
 /// Whether a statement's principal can match one of `callers` (a missing or broken
 /// principal can: it is not evaluable, never assumed away).
-fn could_apply(st: &Statement, callers: &[Caller]) -> bool {
+fn could_apply(st: &Statement, callers: &[Caller], aws_star_anon: bool) -> bool {
     match &st.principal {
-        Some(p) if !st.broken.contains(&"Principal") => {
-            callers.iter().any(|c| principal_tri(p, c) != Tri::False)
-        }
+        Some(p) if !st.broken.contains(&"Principal") => callers
+            .iter()
+            .any(|c| principal_tri(p, c, aws_star_anon) != Tri::False),
         _ => true,
     }
 }
 
-fn principal_tri(p: &PrincipalElement, caller: &Caller) -> Tri {
-    // The analysis takes `{"AWS": "*"}` to cover anonymous callers: public either way
-    // (spec §9 row 1).
-    eval::principal_part(p, caller, true, false).0
+fn principal_tri(p: &PrincipalElement, caller: &Caller, aws_star_anon: bool) -> Tri {
+    eval::principal_part(p, caller, aws_star_anon, false).0
 }
 
 /// What decides a class's search: the relevant statements with how they treat the
@@ -2541,6 +2598,8 @@ struct Search<'s, 'a> {
     /// Shared by the classes' searches: resource candidates are numbered across classes
     /// (see [`Self::memo_index`]).
     memo: &'s std::cell::RefCell<Vec<Vec<u8>>>,
+    /// The reading of `{"AWS": "*"}` (see [`Analyzer::aws_star_anon`]).
+    aws_star_anon: bool,
 }
 
 impl<'s, 'a> Search<'s, 'a> {
@@ -2743,7 +2802,7 @@ impl<'s, 'a> Search<'s, 'a> {
         match atom.kind {
             AtomKind::Broken => Tri::Unknown,
             AtomKind::Principal => match &st.principal {
-                Some(p) => principal_tri(p, caller),
+                Some(p) => principal_tri(p, caller, self.aws_star_anon),
                 None => Tri::Unknown,
             },
             AtomKind::Resource => match &st.resource {
@@ -2818,7 +2877,10 @@ impl<'s, 'a> Search<'s, 'a> {
             let own: Vec<usize> = own.into_iter().collect();
             let plan = Plan::new(&own, &info_s.atoms);
             let mut req = LazyReq {
-                req: Request::new(Caller::Anonymous, &self.action, "", Context::new()),
+                req: Request {
+                    aws_star_includes_anonymous: self.aws_star_anon,
+                    ..Request::new(Caller::Anonymous, &self.action, "", Context::new())
+                },
                 has: (0..ndims)
                     .map(|d| if d < 2 { NOT_A_CAND } else { 0 })
                     .collect(),
@@ -4444,6 +4506,60 @@ mod tests {
         assert_eq!(fixed_prefix(&toks("AROAX:*")).as_deref(), Some("AROAX"));
         assert_eq!(fixed_prefix(&toks("AIDA*")), None);
         assert_eq!(fixed_prefix(&toks("${aws:PrincipalAccount}:*")), None);
+    }
+
+    #[test]
+    fn both_readings_of_aws_star_are_taken() {
+        const READ: &str = r#"{"Sid": "Read", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+        let office = |principal: &str| {
+            format!(
+                r#"{READ}, {{"Sid": "Office", "Effect": "Deny", "Principal": {principal}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {{"NotIpAddress": {{"aws:SourceIp": "203.0.113.0/24"}}}}}}"#
+            )
+        };
+        // A Deny for `{"AWS": "*"}` stops anonymous callers only under IAM's reading:
+        // under S3's they read from anywhere, and the witness says which reading.
+        let pa = run(&office(r#"{"AWS": "*"}"#));
+        assert_eq!(pa.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        assert!(matches!(w.caller, Caller::Anonymous), "{:?}", w.to_json());
+        assert!(!w.aws_star_includes_anonymous);
+        assert_eq!(w.to_json()["aws_star_includes_anonymous"], false);
+        assert_eq!(pa.write.verdict, Verdict::NotPublic);
+        // `"*"` covers them in both readings.
+        let pa = run(&office(r#""*""#));
+        assert_eq!(pa.verdict, Verdict::NotPublic);
+        // Public under IAM's reading already: its witness, which needs no flag.
+        let pa = run(&format!(
+            r#"{READ}, {{"Effect": "Deny", "Principal": {{"AWS": "*"}}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {{"Bool": {{"aws:SecureTransport": "false"}}}}}}"#
+        ));
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        assert!(pa.read.witnesses[0].request.aws_star_includes_anonymous);
+        // An Allow to everyone but `{"AWS": "*"}`: nobody under IAM's reading, anonymous
+        // callers under S3's.
+        let pa = run(
+            r#"{"Effect": "Allow", "NotPrincipal": {"AWS": "*"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"}"#,
+        );
+        assert_eq!(pa.write.verdict, Verdict::Public);
+        let w = &pa.write.witnesses[0].request;
+        assert!(matches!(w.caller, Caller::Anonymous) && !w.aws_star_includes_anonymous);
+        // New access: a Deny for `"*"` rewritten for `{"AWS": "*"}`.
+        let policy = |principal: &str| {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+                office(principal)
+            );
+            parse_policy(&text).policy.unwrap()
+        };
+        let (new, old) = (policy(r#"{"AWS": "*"}"#), policy(r#""*""#));
+        let pa = analyze_new_access(&new, &old, &Scope::Outsider);
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        assert_eq!(eval::decide(&new, w), (Decision::Allow, true));
+        assert_eq!(eval::decide(&old, w).0, Decision::ExplicitDeny);
+        assert_eq!(
+            analyze_new_access(&old, &new, &Scope::Outsider).verdict,
+            Verdict::NotPublic
+        );
     }
 
     #[test]

@@ -337,6 +337,10 @@ fn request(o: &mut Out, req: &Request) {
     o.begin_object();
     o.key("action");
     o.str(&req.action);
+    if !req.aws_star_includes_anonymous {
+        o.key("aws_star_includes_anonymous");
+        o.bool(false);
+    }
     o.key("context");
     let mut context: Vec<(&str, &CtxValue)> = req.context.iter().collect();
     // Stable: of equal keys the map keeps the last.

@@ -74,8 +74,13 @@ pub fn describe_witness(w: &Witness) -> String {
     } else {
         format!(" with {}", ctx.join(", "))
     };
+    let reading = if r.aws_star_includes_anonymous {
+        ""
+    } else {
+        " (reading `{\"AWS\": \"*\"}` as S3 does: signed requests only)"
+    };
     format!(
-        "{} `{}` on `{}`{ctx} → Allow",
+        "{} `{}` on `{}`{ctx} → Allow{reading}",
         r.caller.display(),
         r.action,
         r.resource
