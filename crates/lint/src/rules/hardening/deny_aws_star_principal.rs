@@ -22,8 +22,26 @@ pub const RULE: RuleMeta = RuleMeta {
     check: Some(check),
 };
 
+/// Whether an `Allow` may grant to anonymous callers: `"*"`, `{"AWS": "*"}` (IAM's
+/// reading) or `NotPrincipal`. Without one, no Deny needs to cover them.
+fn allows_anonymous(ctx: &LintContext<'_>) -> bool {
+    ctx.policy.statements.iter().any(|st| {
+        st.effect.as_ref().map(|e| e.value) == Some(Effect::Allow)
+            && st.principal.as_ref().is_some_and(|p| {
+                p.negated
+                    || match &p.value {
+                        PrincipalValue::Anyone => true,
+                        PrincipalValue::Map(es) => es.iter().any(|e| e.id == PrincipalId::AnyAws),
+                    }
+            })
+    })
+}
+
 /// PC211
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    if !allows_anonymous(ctx) {
+        return;
+    }
     for st in &ctx.policy.statements {
         if st.effect.as_ref().map(|e| e.value) != Some(Effect::Deny) {
             continue;
@@ -52,7 +70,8 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             .with_label("signed requests only (S3)")
             .with_help(
                 "write \"Principal\": \"*\" in a Deny, which covers anonymous callers in both \
-                 readings (`policycheck eval --aws-star-excludes-anonymous` evaluates S3's)",
+                 readings; the public-access verdict takes both (`policycheck eval \
+                 --aws-star-excludes-anonymous` evaluates S3's)",
             ),
         );
     }
@@ -62,9 +81,18 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 mod tests {
     use crate::{lint, LintOptions};
 
+    /// PC211 on a policy with a public read of `b/*` and this statement.
     fn found(effect: &str, principal: &str) -> Vec<String> {
+        found_with(
+            r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+            effect,
+            principal,
+        )
+    }
+
+    fn found_with(other: &str, effect: &str, principal: &str) -> Vec<String> {
         let text = format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"S","Effect":"{effect}","Principal":{principal},"Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}"#
+            r#"{{"Version":"2012-10-17","Statement":[{other},{{"Sid":"S","Effect":"{effect}","Principal":{principal},"Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}"#
         );
         lint(&text, &LintOptions::default())
             .diagnostics
@@ -91,12 +119,33 @@ mod tests {
         assert!(found("Allow", r#"{"AWS":"*"}"#).is_empty());
         assert!(found("Deny", r#"{"AWS":"arn:aws:iam::111122223333:root"}"#).is_empty());
         // NotPrincipal {"AWS": "*"} excludes every signed caller: another question.
-        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"*"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}"#;
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","NotPrincipal":{"AWS":"*"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}"#;
         let codes: Vec<_> = lint(text, &LintOptions::default())
             .diagnostics
             .into_iter()
             .map(|d| d.code)
             .collect();
         assert!(!codes.contains(&"PC211"), "{codes:?}");
+    }
+
+    #[test]
+    fn only_where_an_allow_may_reach_anonymous_callers() {
+        // CDK's `enforceSSL` alone, or beside grants to named principals: nothing for
+        // anonymous callers to pass.
+        let named = r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#;
+        assert!(found_with(named, "Deny", r#"{"AWS":"*"}"#).is_empty());
+        let service = r#"{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}"#;
+        assert!(found_with(service, "Deny", r#"{"AWS":"*"}"#).is_empty());
+        // An Allow for `{"AWS": "*"}` or with NotPrincipal may.
+        for open in [
+            r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+            r#"{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+        ] {
+            assert_eq!(
+                found_with(open, "Deny", r#"{"AWS":"*"}"#).len(),
+                1,
+                "{open}"
+            );
+        }
     }
 }
