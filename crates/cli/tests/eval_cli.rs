@@ -385,7 +385,16 @@ fn parse_error_snapshot() {
 fn impossible_requests_are_bad_input() {
     let root = root();
     let policy = "policies/public-website.json";
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "--action",
+                "s3:HeadObject",
+                "--resource",
+                "arn:aws:s3:::example-website/x",
+            ],
+            "is not an S3 action: it is an API operation, which S3 checks as `s3:GetObject`",
+        ),
         (
             &[
                 "--action",

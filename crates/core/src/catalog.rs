@@ -445,6 +445,48 @@ pub fn suggest_s3_action(full_name: &str) -> Option<String> {
     None
 }
 
+/// S3 API operations whose names are not actions, with the permission each needs
+/// (spec §5.4): `s3:ListObjectsV2` in a policy is a common slip for `s3:ListBucket`.
+const OPERATIONS: &[(&str, &str)] = &[
+    ("ListObjects", "`s3:ListBucket` (on the bucket ARN)"),
+    ("ListObjectsV2", "`s3:ListBucket` (on the bucket ARN)"),
+    ("HeadBucket", "`s3:ListBucket` (on the bucket ARN)"),
+    ("ListObjectVersions", "`s3:ListBucketVersions` (on the bucket ARN)"),
+    ("HeadObject", "`s3:GetObject`"),
+    ("SelectObjectContent", "`s3:GetObject`"),
+    ("CopyObject", "`s3:GetObject` on the source and `s3:PutObject` on the destination"),
+    ("UploadPartCopy", "`s3:GetObject` on the source and `s3:PutObject` on the destination"),
+    ("CreateMultipartUpload", "`s3:PutObject`"),
+    ("UploadPart", "`s3:PutObject`"),
+    ("CompleteMultipartUpload", "`s3:PutObject`"),
+    ("DeleteObjects", "`s3:DeleteObject`, checked for each key"),
+    ("ListParts", "`s3:ListMultipartUploadParts`"),
+    ("ListMultipartUploads", "`s3:ListBucketMultipartUploads`"),
+    ("ListBuckets", "`s3:ListAllMyBuckets`, which a bucket policy cannot grant (listing a bucket's objects is `s3:ListBucket`)"),
+    ("PutBucketLifecycleConfiguration", "`s3:PutLifecycleConfiguration`"),
+    ("GetBucketLifecycleConfiguration", "`s3:GetLifecycleConfiguration`"),
+    ("PutBucketEncryption", "`s3:PutEncryptionConfiguration`"),
+    ("GetBucketEncryption", "`s3:GetEncryptionConfiguration`"),
+    ("PutBucketReplication", "`s3:PutReplicationConfiguration`"),
+    ("PutBucketNotificationConfiguration", "`s3:PutBucketNotification`"),
+    ("PutObjectLockConfiguration", "`s3:PutBucketObjectLockConfiguration`"),
+    ("PutPublicAccessBlock", "`s3:PutBucketPublicAccessBlock`"),
+    ("DeleteBucketCors", "`s3:PutBucketCORS`"),
+];
+
+/// For an S3 API operation named as an action (`s3:ListObjectsV2`), the permission it
+/// needs, as Markdown-ish text (`` `s3:ListBucket` (on the bucket ARN)``).
+pub fn operation_permission(full_name: &str) -> Option<&'static str> {
+    let (service, name) = full_name.split_once(':')?;
+    if !service.eq_ignore_ascii_case("s3") {
+        return None;
+    }
+    OPERATIONS
+        .iter()
+        .find(|(op, _)| op.eq_ignore_ascii_case(name))
+        .map(|(_, needs)| *needs)
+}
+
 /// The action of a name alone (no prefix), ASCII case-insensitive.
 fn exact_action(name: &str) -> Option<&'static ActionInfo> {
     exact_index(name).and_then(|i| S3_ACTIONS.get(i))
@@ -1040,6 +1082,24 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn api_operations_map_to_catalogue_actions() {
+        for (op, needs) in OPERATIONS {
+            // An operation that were also an action would never reach the table.
+            assert!(s3_action(&format!("s3:{op}")).is_none(), "{op}");
+            let named = needs.split('`').skip(1).step_by(2);
+            for action in named.filter(|a| a.starts_with("s3:")) {
+                assert!(s3_action(action).is_some(), "{op} -> {action}");
+            }
+        }
+        assert_eq!(
+            operation_permission("s3:listobjectsv2"),
+            Some("`s3:ListBucket` (on the bucket ARN)")
+        );
+        assert_eq!(operation_permission("s3:GetObject"), None);
+        assert_eq!(operation_permission("ec2:HeadObject"), None);
+    }
+
     use super::*;
     use std::collections::HashSet;
 

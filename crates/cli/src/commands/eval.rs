@@ -369,9 +369,12 @@ fn check_names(action: &str, resource: &str) -> Result<(), String> {
         .is_some_and(|(svc, _)| svc.eq_ignore_ascii_case("s3"))
         && policycheck_core::catalog::s3_action(action).is_none()
     {
-        let hint = policycheck_core::catalog::suggest_s3_action(action)
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
+        let hint = match policycheck_core::catalog::operation_permission(action) {
+            Some(needs) => format!(": it is an API operation, which S3 checks as {needs}"),
+            None => policycheck_core::catalog::suggest_s3_action(action)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default(),
+        };
         return Err(format!("`{action}` is not an S3 action{hint}"));
     }
     if !resource.starts_with("arn:") || policycheck_core::catalog::arn_parts(resource).is_none() {

@@ -3,7 +3,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use policycheck_core::catalog::suggest_s3_action;
+use policycheck_core::catalog::{operation_permission, suggest_s3_action};
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -80,6 +80,18 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 if indices.get(k).copied().flatten().is_some() {
                     continue;
                 }
+                if let Some(needs) = operation_permission(text) {
+                    out.push(
+                        ctx.finding(
+                            &RULE,
+                            item.text.span,
+                            format!("`{text}` names an S3 API operation, not an action"),
+                        )
+                        .with_label("an API operation")
+                        .with_help(format!("S3 checks this operation as {needs}. Name the permission: an action S3 does not know never matches a request")),
+                    );
+                    continue;
+                }
                 let d = ctx
                     .finding(&RULE, item.text.span, format!("unknown S3 action `{text}`"))
                     .with_label("not an S3 action");
@@ -107,6 +119,27 @@ mod tests {
             .into_iter()
             .filter(|d| d.code == "PC302")
             .collect()
+    }
+
+    #[test]
+    fn api_operation_names_get_the_permission_they_need() {
+        let d = found(r#"["s3:ListObjectsV2", "s3:HeadObject", "s3:CopyObject"]"#);
+        assert_eq!(d.len(), 3);
+        assert_eq!(
+            d[0].message,
+            "`s3:ListObjectsV2` names an S3 API operation, not an action"
+        );
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("S3 checks this operation as `s3:ListBucket` (on the bucket ARN). "));
+        assert!(d[1].help.as_deref().unwrap().contains("`s3:GetObject`"));
+        assert!(d[2]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("`s3:GetObject` on the source and `s3:PutObject` on the destination"));
     }
 
     #[test]
