@@ -41,6 +41,23 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             if !has_wildcard(arn.bucket) {
                 continue;
             }
+            // `bucket:*`: a `:` typed for `/`. No bucket name has a `:`, so this matches
+            // no bucket at all (rather than other buckets).
+            if let Some((before, after)) = arn.bucket.split_once(':') {
+                let p = arn.partition;
+                out.push(
+                    ctx.finding(
+                        &RULE,
+                        item.text.span,
+                        format!("`{text}` matches no bucket: bucket names cannot contain `:`"),
+                    )
+                    .with_label("`:` in the bucket name")
+                    .with_help(format!(
+                        "the key follows the bucket after a `/`: did you mean `arn:{p}:s3:::{before}/{after}`?"
+                    )),
+                );
+                continue;
+            }
             let pattern = Pattern::new(
                 arn.bucket,
                 Syntax {
@@ -97,6 +114,25 @@ mod tests {
             .filter(|d| d.code == "PC206")
             .map(|d| d.message)
             .collect()
+    }
+
+    #[test]
+    fn a_colon_typed_for_a_slash_matches_no_bucket() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/R"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::amzn-s3-demo-bucket:*"}]}"#;
+        let d: Vec<_> = lint(text, &LintOptions::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "PC206")
+            .collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].message,
+            "`arn:aws:s3:::amzn-s3-demo-bucket:*` matches no bucket: bucket names cannot contain `:`"
+        );
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("the key follows the bucket after a `/`: did you mean `arn:aws:s3:::amzn-s3-demo-bucket/*`?")
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use crate::rules::correctness::has_wildcard;
 use policycheck_core::condition::{BaseOp, Compiled, Condition};
+use policycheck_core::model::{PrincipalId, PrincipalType, PrincipalValue, Statement};
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -72,6 +73,23 @@ fn not_fixed(text: &str, wildcards: bool, variables: bool, escapes: bool) -> Opt
         text.contains(['*', '?'])
     };
     (wildcards && wild).then_some(WILDCARD)
+}
+
+/// Whether a statement names its principals (no `"*"`, `{"AWS": "*"}`, wildcard,
+/// `Federated` or `NotPrincipal`), so that it is not public whatever its conditions say;
+/// `Some(true)` when one of them is a service principal.
+fn named_principals(st: &Statement) -> Option<bool> {
+    let p = st.principal.as_ref().filter(|p| !p.negated)?;
+    let PrincipalValue::Map(es) = &p.value else {
+        return None;
+    };
+    es.iter()
+        .all(|e| {
+            e.id != PrincipalId::AnyAws
+                && e.ty != PrincipalType::Federated
+                && !e.text.value.contains(['*', '?'])
+        })
+        .then(|| es.iter().any(|e| e.ty == PrincipalType::Service))
 }
 
 /// PC209
@@ -141,16 +159,30 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     "111122223333"
                 };
+                let why_fix = match named_principals(st) {
+                    // A named principal is not public, whatever the condition: the BPA
+                    // sentence would be false (audit F5).
+                    Some(true) => format!(
+                        "The service principal acts for every AWS customer, so any {id} \
+                         matching the pattern can have it act on this bucket (the confused \
+                         deputy, as PC207 says)"
+                    ),
+                    Some(false) => format!(
+                        "The statement names its principals, so it is not public, but the \
+                         condition does not limit them to the {id} you meant"
+                    ),
+                    None => "S3's public-access check (Block Public Access) counts only fixed \
+                             values, without wildcards or variables, as limiting who a statement \
+                             reaches: an Allow limited this way is public to S3, which refuses \
+                             the policy under BlockPublicPolicy, and to policycheck"
+                        .to_string(),
+                };
                 out.push(
                     ctx.finding(&RULE, v.text.span, message)
                         .with_label(format!("{why}, where an {id} id belongs"))
                         .and_label(cond.key.span, "names an account or organization")
                         .with_help(format!(
-                            "write the {id} id itself (e.g. `{example}`; several as a list). \
-                             S3's public-access check (Block Public Access) counts only fixed \
-                             values, without wildcards or variables, as limiting who a statement \
-                             reaches: an Allow limited this way is public to S3, which refuses \
-                             the policy under BlockPublicPolicy, and to policycheck"
+                            "write the {id} id itself (e.g. `{example}`; several as a list). {why_fix}"
                         )),
                 );
             }
@@ -176,6 +208,39 @@ mod tests {
 
     fn found(condition: &str) -> Vec<Diagnostic> {
         found_in("2012-10-17", condition)
+    }
+
+    #[test]
+    fn the_help_fits_the_principal() {
+        let with = |principal: &str| {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{{"ArnLike":{{"aws:SourceArn":"arn:aws:cloudfront::*:distribution/*"}}}}}}]}}"#
+            );
+            let d: Vec<_> = lint(&text, &LintOptions::default())
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.code == "PC209")
+                .collect();
+            assert_eq!(d.len(), 1, "{principal}: {d:?}");
+            d[0].help.clone().unwrap_or_default()
+        };
+        // A service principal is not public: no Block Public Access sentence, the confused deputy.
+        let help = with(r#"{"Service":"cloudfront.amazonaws.com"}"#);
+        assert!(
+            help.contains("confused deputy") && !help.contains("BlockPublicPolicy"),
+            "{help}"
+        );
+        let help = with(r#"{"AWS":"arn:aws:iam::111122223333:role/R"}"#);
+        assert!(
+            help.contains("it is not public") && !help.contains("BlockPublicPolicy"),
+            "{help}"
+        );
+        // Everyone: public to S3 and to policycheck.
+        let help = with(r#""*""#);
+        assert!(
+            help.contains("refuses the policy under BlockPublicPolicy"),
+            "{help}"
+        );
     }
 
     #[test]
