@@ -1037,6 +1037,13 @@ fn closest<'a, T>(candidates: impl Iterator<Item = (&'a str, T)>, wanted: &str) 
     best.map(|(_, v)| v)
 }
 
+/// The candidate closest to `wanted` (compared ASCII case-insensitively), within two
+/// edits: the "did you mean" of names outside the catalogue (service principals).
+pub fn closest_name<'a>(candidates: &[&'a str], wanted: &str) -> Option<&'a str> {
+    let lower = wanted.to_ascii_lowercase();
+    closest(candidates.iter().map(|c| (*c, *c)), &lower)
+}
+
 /// Edit distance between `lower` (already lower-cased) and `candidate` (lower-cased here),
 /// or `usize::MAX` when the lengths alone rule out a suggestion.
 fn bounded_distance(lower: &str, candidate: &str) -> usize {

@@ -1,4 +1,4 @@
-//! PC301–PC313: correctness. Statements and conditions that do not mean what they
+//! PC301–PC314: correctness. Statements and conditions that do not mean what they
 //! appear to mean, or that S3 rejects. Each rule lives in its own file, with its
 //! documentation in `docs/<CODE>-<name>.md`; the helpers below are shared with the
 //! hardening rules.
@@ -18,6 +18,7 @@ pub mod resource_outside_bucket;
 pub mod set_operator_on_single_valued_key;
 pub mod unknown_action;
 pub mod unknown_condition_key;
+pub mod unknown_service_principal;
 pub mod variable_in_non_string_condition;
 pub mod variables_need_version_2012;
 pub mod wildcard_in_exact_operator;
@@ -36,6 +37,7 @@ pub static RULES: &[RuleMeta] = &[
     variables_need_version_2012::RULE,
     resource_outside_bucket::RULE,
     variable_in_non_string_condition::RULE,
+    unknown_service_principal::RULE,
 ];
 
 /// Whether the statement is an `Allow`.
