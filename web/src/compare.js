@@ -64,7 +64,7 @@ export class CompareView {
       const first = errs.find((e) => e.diagnostic) ?? errs[0];
       const sides = [...new Set(errs.map((e) => SIDE[e.source]).filter(Boolean))];
       const where = first?.diagnostic
-        ? `${sides.length > 1 ? `${SIDE[first.source]}, ` : ''}line ${first.diagnostic.line}, column ${first.diagnostic.column_utf16 ?? first.diagnostic.column}: ${first.diagnostic.message}`
+        ? `${sides.length > 1 ? `${SIDE[first.source]}, ` : ''}line ${first.diagnostic.line}, column ${first.diagnostic.column}: ${first.diagnostic.message}`
         : first?.message ?? 'the engine failed';
       this.setVerdict('error', 'Cannot compare',
         sides.length
@@ -132,7 +132,7 @@ export class CompareView {
     replace(list, errs.map((e) => {
       const d = e.diagnostic;
       if (!d) return h('li', { class: 'diag diag-error' }, richText(e.message ?? 'error'));
-      const where = `line ${d.line}, column ${d.column_utf16 ?? d.column}`;
+      const where = `line ${d.line}, column ${d.column}`;
       return h('li', { class: 'diag diag-error', dataset: { code: d.code, line: String(d.line) } },
         h('button', { type: 'button', class: 'diag-jump', title: `Select ${where} in the ${side} policy`,
           on: { click: () => { textarea.focus(); textarea.setSelectionRange(d.start_utf16, Math.max(d.start_utf16 + 1, d.end_utf16)); } } },

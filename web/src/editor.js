@@ -126,7 +126,7 @@ export class Editor {
         ...(f.labels ?? []).filter((l) => l.text && !l.primary).map((l) => l.text)].join('\u0000');
       const li = old.get(key)?.shift() ?? this.buildItem(f);
       li.finding = f;
-      const where = `line ${f.line}, column ${f.column_utf16 ?? f.column}`;
+      const where = `line ${f.line}, column ${f.column}`;
       if (li.whereEl.textContent !== where) {
         li.whereEl.textContent = where;
         li.dataset.line = String(f.line);

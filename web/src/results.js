@@ -236,7 +236,7 @@ export function renderAccess(el, report, { onLoad, onStatement }) {
   if (!access) {
     replace(box,
       h('p', { class: 'verdict verdict-unknown', dataset: { testid: 'access-verdict', verdict: 'unknown' } },
-        h('span', { class: 'verdict-word', text: 'Unknown' }), ' \u2014 can\u2019t tell: the policy could not be read.'),
+        h('span', { class: 'verdict-word', text: VERDICT_TEXT.unknown }), ' \u2014 the policy could not be read.'),
       h('div', { class: 'badges' }, badge('read', 'unknown'), badge('write', 'unknown')),
       h('p', { class: 'muted', text: 'Fix the errors in the editor to get a verdict.' }));
     return;
@@ -244,7 +244,7 @@ export function renderAccess(el, report, { onLoad, onStatement }) {
   const head = {
     public: ['Public', 'someone outside your accounts, possibly anyone on the internet, can get in.'],
     'not-public': ['Not public', 'no outsider request is allowed.'],
-    unknown: ['Unknown', 'can\u2019t tell: part of the policy cannot be evaluated.'],
+    unknown: [VERDICT_TEXT.unknown, 'part of the policy cannot be evaluated.'],
   }[verdict] ?? [verdict, ''];
   const level = (name, lr) => {
     const v = lr.verdict;

@@ -900,3 +900,32 @@ test('speed: a keystroke in a 20 KB policy updates diagnostics, decision and ver
     await close();
   }
 });
+
+// ---------------------------------------------------------------- audit 5 findings
+test('findings show the CLI\'s character column; the verdict says "Can\'t tell"', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const line3 = '  "Statement": [{"Sid": "🙂é", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]';
+    const text = `{\n  "Version": "2012-10-17",\n${line3}\n}\n`;
+    await setPolicy(page, text);
+    const item = page.locator('#diagnostics li.diag[data-code="PC101"]');
+    const f = await item.evaluate((li) => li.finding);
+    assert.equal(f.line, 3);
+    assert.notEqual(f.column, f.column_utf16, 'the emoji is two UTF-16 units');
+    assert.match(await item.locator('.diag-where').textContent(), new RegExp(`^line 3, column ${f.column}$`));
+    const lineStart = text.lastIndexOf('\n', f.start_utf16 - 1) + 1;
+    assert.equal(f.column, [...text.slice(lineStart, f.start_utf16)].length + 1, 'characters, as the CLI counts');
+
+    await choosePreset(page, 'typo-in-condition');
+    const verdict = access(page).getByTestId('access-verdict');
+    assert.equal(await verdict.getAttribute('data-verdict'), 'unknown');
+    assert.equal(await verdict.locator('.verdict-word').textContent(), 'Can\u2019t tell');
+    assert.doesNotMatch(await access(page).textContent(), /Unknown/);
+    await setPolicy(page, '{');
+    assert.equal(await verdict.locator('.verdict-word').textContent(), 'Can\u2019t tell');
+    assert.doesNotMatch(await access(page).textContent(), /Unknown/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});

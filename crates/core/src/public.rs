@@ -1725,7 +1725,26 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        if present_first {
+        // Keys an outsider's request carries with one value only: no service principal is
+        // an outsider (§6.8), so `aws:PrincipalIsAWSService` is `false` (absent when
+        // anonymous) and the service-name keys are absent.
+        match name_lc {
+            "aws:principalisawsservice" => {
+                cands.retain(|c| match c {
+                    None => true,
+                    Some(CtxValue::One(v)) => v == "false",
+                    Some(CtxValue::Many(_)) => false,
+                });
+                if !cands.iter().any(Option::is_some) {
+                    cands.push(Some(CtxValue::One("false".to_string())));
+                }
+            }
+            "aws:principalservicename" | "aws:principalservicenameslist" => cands = vec![None],
+            _ => {}
+        }
+        // An always-present key is never absent from a real request (spec §7.3); the
+        // address a request comes from is, through a VPC endpoint, so it may be.
+        if present_first && name_lc == "aws:sourceip" || cands.is_empty() {
             cands.push(None);
         }
         KeyDim {

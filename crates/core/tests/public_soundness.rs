@@ -184,7 +184,8 @@ fn pool(key: &str) -> Vec<Option<CtxValue>> {
             one("127.0.0.1"),
             one("2001:db8::1"),
         ],
-        "aws:SecureTransport" => vec![one("true"), one("false"), None],
+        // Always present in a real request (spec §7.3).
+        "aws:SecureTransport" => vec![one("true"), one("false")],
         "aws:Referer" => vec![None, one("https://a.com/x"), one("xbx"), one("")],
         "aws:PrincipalOrgID" => vec![None, one("o-999")],
         "aws:PrincipalArn" => vec![

@@ -320,7 +320,8 @@ fn pool(key: &str, text: &str) -> Vec<Option<CtxValue>> {
             }
             out
         }
-        "aws:SecureTransport" => vec![one("true"), one("false"), None],
+        // Always present in a real request (spec §7.3).
+        "aws:SecureTransport" => vec![one("true"), one("false")],
         "aws:Referer" => vec![
             None,
             one("https://alice.com/x"),

@@ -31,6 +31,17 @@ fn is_tls_condition(c: &Condition) -> bool {
             .any(|v| v.text.value.eq_ignore_ascii_case("false"))
 }
 
+/// `Bool` (or `BoolIfExists`) `aws:PrincipalIsAWSService` = `false`: exempts AWS services
+/// (which call S3 over TLS) and nobody else, so it narrows the TLS Deny for no outsider.
+fn exempts_services_only(c: &Condition) -> bool {
+    c.op.is_some_and(|op| op.set.is_none() && op.base == BaseOp::Bool)
+        && c.key_lc == "aws:principalisawsservice"
+        && !c.values.is_empty()
+        && c.values
+            .iter()
+            .all(|v| v.text.value.eq_ignore_ascii_case("false"))
+}
+
 /// How close a statement comes to the standard TLS Deny.
 enum Verdict {
     /// It is the standard Deny.
@@ -86,7 +97,11 @@ fn judge(st: &Statement, objects: &str, probe: Option<&str>) -> Verdict {
             format!("this TLS Deny does not cover the objects `{objects}`"),
         );
     }
-    if !cond.conditions.iter().all(is_tls_condition) {
+    if !cond
+        .conditions
+        .iter()
+        .all(|c| is_tls_condition(c) || exempts_services_only(c))
+    {
         return Verdict::Partial(
             cond.key_span,
             "other conditions narrow this TLS Deny, so some plain-HTTP requests pass".into(),
@@ -194,6 +209,14 @@ mod tests {
         }
         let star = r#",{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":false}}}"#;
         assert!(found(&policy(star)).is_empty());
+        // Exempting AWS services (which use TLS) narrows it for no outsider.
+        let exempt = r#",{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::logs","arn:aws:s3:::logs/*"],"Condition":{"Bool":{"aws:SecureTransport":"false","aws:PrincipalIsAWSService":"false"}}}"#;
+        assert!(found(&policy(exempt)).is_empty());
+        // Exempting callers that are not services does.
+        let d = found(&policy(
+            &exempt.replace(r#"IsAWSService":"false""#, r#"IsAWSService":"true""#),
+        ));
+        assert_eq!(d.len(), 1);
     }
 
     #[test]
