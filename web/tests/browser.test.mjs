@@ -902,6 +902,25 @@ test('speed: a keystroke in a 20 KB policy updates diagnostics, decision and ver
 });
 
 // ---------------------------------------------------------------- audit 5 findings
+test('at 360 px the page does not scroll sideways (Examples menu, toolbar, share field, Compare)', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const { page, problems, close } = await openPage('', { context: ctx });
+  try {
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(await overflow() <= 0, `default page: ${await overflow()} px too wide`);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=2.'));
+    assert.ok(await overflow() <= 0, `with the share field: ${await overflow()} px too wide`);
+    await nextCompare(page, () => page.getByRole('tab', { name: 'Compare', exact: true }).click());
+    assert.ok(await overflow() <= 0, `Compare: ${await overflow()} px too wide`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'narrow-360.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+    await ctx.close();
+  }
+});
+
 test('findings show the CLI\'s character column; the verdict says "Can\'t tell"', async () => {
   const { page, problems, close } = await openPage();
   try {
@@ -924,6 +943,26 @@ test('findings show the CLI\'s character column; the verdict says "Can\'t tell"'
     await setPolicy(page, '{');
     assert.equal(await verdict.locator('.verdict-word').textContent(), 'Can\u2019t tell');
     assert.doesNotMatch(await access(page).textContent(), /Unknown/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('long names wrap: a long Sid does not widen the page, a long key leaves the value usable', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const sid = `Sid${'VeryLongStatementName'.repeat(12)}`;
+    const key = `aws:PrincipalTag/${'department-cost-center-'.repeat(4)}x`;
+    await setPolicy(page, JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: sid, Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*',
+        Condition: { StringEquals: { [key]: 'x' } } }],
+    }, null, 2));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px too wide`);
+    const width = await field(page, key).evaluate((e) => e.getBoundingClientRect().width);
+    assert.ok(width >= 120, `the value input is ${width} px wide`);
     assert.deepEqual(problems, []);
   } finally {
     await close();
