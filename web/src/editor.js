@@ -6,6 +6,12 @@ import { h, replace, richText, reconcile } from './dom.js';
 const RANK = { error: 3, warning: 2, note: 1 };
 export const SEVERITY_LABEL = { error: 'Error', warning: 'Warning', note: 'Note' };
 const SEVERITY_ICON = { error: '✖', warning: '▲', note: 'ℹ' };
+/**
+ * Above this many UTF-16 units the highlight layer is left empty: mirroring a text this
+ * long costs seconds of layout per update (the engine analyses up to 256 KB anyway, and
+ * S3 accepts 20 KB). The findings list still locates every finding.
+ */
+export const LAYER_MAX = 256 * 1024;
 
 export class Editor {
   constructor({ textarea, layer, list, counts }) {
@@ -49,6 +55,10 @@ export class Editor {
   }
 
   renderLayer(text, findings) {
+    if (text.length > LAYER_MAX) {
+      this.patchLayer([]);
+      return;
+    }
     // Sweep over span boundaries; each piece takes the worst severity covering it.
     const n = text.length;
     const spans = [];

@@ -19,6 +19,8 @@ export const OUTCOME = {
 const VERDICT_TEXT = { public: 'Public', 'not-public': 'Not public', unknown: 'Can\u2019t tell' };
 let witnessId = 0;
 const VERDICT_ICON = { public: '⚠', 'not-public': '✔', unknown: '?' };
+/** Trace rows shown at first for a long policy (plus the deciding statements); a button shows all. */
+export const TRACE_CAP = 100;
 
 function statementName(statements, id) {
   const st = statements?.find((s) => s.id === id);
@@ -93,9 +95,13 @@ export class TraceView {
     this.onSpan = onSpan;
     this.rows = new Map(); // `${index}\u0000${id}` → <li>
     this.list = null;
+    this.more = null; // the "show all" line under a capped list
+    this.showAll = false; // for a policy of `showAllFor` statements
+    this.showAllFor = 0;
   }
 
   render(answer) {
+    this.answer = answer;
     if (!answer || answer.type !== 'success') {
       this.rows.clear();
       this.list = null;
@@ -113,8 +119,13 @@ export class TraceView {
       replace(this.el, h('p', { class: 'muted', text: 'The policy has no statements.' }));
       return;
     }
+    // A long policy: the first TRACE_CAP statements and the deciding ones (thousands of
+    // rows take seconds to build and lay out), until "show all" is chosen for it.
+    if (this.showAllFor !== all.length) this.showAll = false;
+    const capped = !this.showAll && all.length > TRACE_CAP;
+    const shown = capped ? all.filter((st, i) => i < TRACE_CAP || determining.has(st.id)) : all;
     const next = new Map();
-    const items = all.map((st) => {
+    const items = shown.map((st) => {
       const key = `${st.index}\u0000${st.id}`;
       const li = this.rows.get(key) ?? next.get(key) ?? this.newRow();
       this.updateRow(li, st, determining.has(st.id) ? ev.decision : '');
@@ -124,9 +135,31 @@ export class TraceView {
     this.rows = next;
     if (!this.list || !this.el.contains(this.list)) {
       this.list = h('ol', { class: 'trace-list' });
-      replace(this.el, this.list);
+      this.more = h('p', { class: 'trace-more', hidden: true });
+      replace(this.el, this.list, this.more);
     }
     reconcile(this.list, items);
+    const moreKey = capped ? `${all.length}/${shown.length}` : '';
+    if (this.more.dataset.key !== moreKey) {
+      this.more.dataset.key = moreKey;
+      this.more.hidden = !capped;
+      if (capped) {
+        replace(this.more,
+          `Showing the first ${TRACE_CAP} of ${all.length} statements`,
+          shown.length > TRACE_CAP ? ' and the ones that decide' : '', '. ',
+          h('button', { type: 'button', text: `Show all ${all.length} statements`, on: { click: () => this.expand(all.length) } }));
+      } else {
+        this.more.replaceChildren();
+      }
+    }
+  }
+
+  /** "Show all": every statement of this policy, the focus on the first one added. */
+  expand(count) {
+    this.showAll = true;
+    this.showAllFor = count;
+    this.render(this.answer);
+    this.list.children[TRACE_CAP]?.querySelector('.trace-title')?.focus();
   }
 
   newRow() {

@@ -902,6 +902,50 @@ test('speed: a keystroke in a 20 KB policy updates diagnostics, decision and ver
 });
 
 // ---------------------------------------------------------------- audit 5 findings
+/**
+ * Paste `text` into the policy editor (the value set at once and one input event, as a paste
+ * does; typing a large text with fill() takes far longer than a paste). Resolves after the
+ * update and the next paint: {entry, ms} (the update's timings, paste → painted).
+ */
+async function pastePolicy(page, text) {
+  return page.evaluate(async (t) => {
+    const ta = document.getElementById('policy');
+    const done = new Promise((r) => document.addEventListener('policycheck:updated', (e) => r(e.detail), { once: true }));
+    const t0 = performance.now();
+    ta.value = t;
+    ta.dispatchEvent(new Event('input', { bubbles: true }));
+    const entry = await done;
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return { entry, ms: performance.now() - t0 };
+  }, text);
+}
+
+test('a large policy: the trace shows the first statements and the deciding ones, with a button for all', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const text = bigPolicy(300_000);
+    const { entry: d, ms } = await pastePolicy(page, text);
+    const n = JSON.parse(text).Statement.length;
+    const rows = page.locator('#trace li.trace-row');
+    const shown = await rows.count();
+    console.log(`# ${text.length} bytes, ${n} statements: update ${d.total.toFixed(0)} ms (render ${d.render.toFixed(0)}), `
+      + `paste → painted ${ms.toFixed(0)} ms, ${shown} trace rows`);
+    assert.ok(shown <= 110, `the trace is capped (${shown} rows of ${n})`);
+    const all = page.getByRole('button', { name: `Show all ${n} statements` });
+    assert.equal(await all.count(), 1);
+    assert.equal(await page.locator('#policy-layer').evaluate((e) => e.textContent.length < 1000), true, 'no underline layer for a text this size');
+    await all.click();
+    assert.equal(await rows.count(), n, 'all rows on request');
+    // A small policy again: no cap, no button.
+    await choosePreset(page, 'public-website');
+    assert.equal(await page.getByRole('button', { name: /^Show all/ }).count(), 0);
+    assert.ok(await page.locator('#policy-layer').evaluate((e) => e.textContent.length > 100), 'the layer is back');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('at 360 px the page does not scroll sideways (Examples menu, toolbar, share field, Compare)', async () => {
   const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const { page, problems, close } = await openPage('', { context: ctx });
