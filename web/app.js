@@ -10,7 +10,7 @@ import { Editor } from './src/editor.js';
 import { RequestBuilder } from './src/request.js';
 import { renderDecision, renderAccess, TraceView } from './src/results.js';
 import { CompareView } from './src/compare.js';
-import { encodeState, decodeFragment, saveLocal, loadLocal, normalizeState, VIEWS } from './src/share.js';
+import { encodeState, decodeFragment, saveLocal, loadLocal, normalizeState, tooLarge, VIEWS } from './src/share.js';
 
 const POLICY_DEBOUNCE_MS = 150; // typing in the editor
 const REQUEST_DEBOUNCE_MS = 120; // typing in the request builder
@@ -285,16 +285,32 @@ function applyState(state) {
  * user changes something (a bad link must not cost them their work). */
 let keepLastSession = false;
 
+const TOO_LARGE_NOTICE = 'This policy is over 1 MiB: too large to keep in this browser or to share in a link. '
+  + 'Your last session that fits is kept instead; copy the text somewhere safe.';
+
+let tooLargeSaid = false; // the notice was shown for the current (too large) text
+
+/** Save the state (storage and the URL fragment); the link, or {problem} saying why there is none. */
 async function saveNow() {
   const state = currentState();
+  if (tooLarge(state)) {
+    // Neither kept nor linked (neither could be read back): said once, and no stale link.
+    if (!tooLargeSaid) notify(TOO_LARGE_NOTICE, 'warning');
+    tooLargeSaid = true;
+    if (location.hash) history.replaceState(null, '', `${location.pathname}${location.search}`);
+    return { problem: 'This policy is too large to share in a link (over 1 MiB).' };
+  }
+  if (tooLargeSaid && $('notice-text').textContent === TOO_LARGE_NOTICE) clearNotice();
+  tooLargeSaid = false;
   if (!keepLastSession) saveLocal(state);
   try {
     const frag = await encodeState(state);
     const url = `${location.pathname}${location.search}#${frag}`;
     if (location.hash !== `#${frag}`) history.replaceState(null, '', url);
-    return `${location.origin}${url}`;
+    return { url: `${location.origin}${url}` };
   } catch {
-    return null; // CompressionStream missing: the page still works, only links do not
+    // CompressionStream missing: the page still works, only links do not
+    return { problem: 'This browser cannot compress links.' };
   }
 }
 const scheduleSave = debounce(saveNow, SAVE_DEBOUNCE_MS);
@@ -320,11 +336,14 @@ function setupPresets() {
 
 async function copyLink() {
   scheduleSave.cancel();
-  const url = await saveNow();
+  const { url, problem } = await saveNow();
   const out = $('share-url');
   const status = $('copy-status');
+  status.classList.toggle('warn', !url);
   if (!url) {
-    status.textContent = 'This browser cannot compress links.';
+    out.hidden = true;
+    out.value = '';
+    status.textContent = problem;
     return;
   }
   out.hidden = false;
@@ -350,12 +369,28 @@ async function initialState() {
       return fromLink;
     }
   } catch (e) {
-    keepLastSession = loadLocal() !== null;
+    keepLastSession = hasLastSession();
     const kept = keepLastSession ? ' Your last session is kept: it opens again without a link.' : '';
     notify(`Could not open this link: ${e.message}. The default example is loaded instead.${kept}`, 'warning');
     return defaultState();
   }
-  return loadLocal() ?? defaultState();
+  try {
+    return loadLocal() ?? defaultState();
+  } catch (e) {
+    // Kept until the user changes something, as after a bad link.
+    keepLastSession = true;
+    notify(`Your last session could not be restored: ${e.message}. The default example is loaded instead.`, 'warning');
+    return defaultState();
+  }
+}
+
+/** Whether localStorage holds a session (even one this page cannot restore). */
+function hasLastSession() {
+  try {
+    return loadLocal() !== null;
+  } catch {
+    return true;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -404,7 +439,7 @@ async function main() {
       clearNotice();
       applyState(s);
     } catch (e) {
-      keepLastSession = loadLocal() !== null;
+      keepLastSession = hasLastSession();
       const kept = keepLastSession ? ' Your last session is kept: it opens again without a link.' : '';
       notify(`Could not open this link: ${e.message}. The default example is loaded instead.${kept}`, 'warning');
       applyState(defaultState());

@@ -8,7 +8,14 @@ export const LINK_VERSION = 2;
 /** Every version this page reads. */
 const READS = [1, 2];
 const STORAGE_KEY = 'policycheck.state.v1'; // the key predates version 2; entries carry their version
-const MAX_POLICY = 1 << 20; // 1 MiB of policy text is plenty
+/** 1 MiB of policy text is plenty (S3 accepts 20 KB): larger ones are neither kept nor linked. */
+export const MAX_POLICY = 1 << 20;
+const TOO_LARGE = 'its policy is too large (over 1 MiB; S3 accepts 20 KB)';
+
+/** Whether a state's policies are too large to keep in this browser or put in a link. */
+export function tooLarge(state) {
+  return (state.policy?.length ?? 0) > MAX_POLICY || (state.before?.length ?? 0) > MAX_POLICY;
+}
 
 export const VIEWS = ['simulator', 'compare'];
 
@@ -19,7 +26,8 @@ export const VIEWS = ['simulator', 'compare'];
 export function normalizeState(raw) {
   if (!raw || typeof raw !== 'object') throw new Error('the link holds no state');
   const { policy, request } = raw;
-  if (typeof policy !== 'string' || policy.length > MAX_POLICY) throw new Error('the link holds no policy text');
+  if (typeof policy !== 'string') throw new Error('the link holds no policy text');
+  if (policy.length > MAX_POLICY || (typeof raw.before === 'string' && raw.before.length > MAX_POLICY)) throw new Error(TOO_LARGE);
   const r = request && typeof request === 'object' ? request : {};
   const str = (v) => (typeof v === 'string' ? v : '');
   const context = [];
@@ -28,7 +36,8 @@ export function normalizeState(raw) {
       if (!Array.isArray(item) || typeof item[0] !== 'string' || !item[0]) continue;
       const v = item[1];
       const value = Array.isArray(v) ? v.filter((x) => typeof x === 'string') : str(v);
-      context.push([item[0], value, item[2] !== false]);
+      // A fourth item `true`: a key AWS sets for the caller (it follows the caller).
+      context.push(item[3] === true ? [item[0], value, item[2] !== false, true] : [item[0], value, item[2] !== false]);
     }
   }
   return {
@@ -39,9 +48,10 @@ export function normalizeState(raw) {
       resource: str(r.resource),
       context,
       ...(r.awsStarIncludesAnonymous === false ? { awsStarIncludesAnonymous: false } : {}),
+      ...(r.derive === true ? { derive: true } : {}),
     },
     view: VIEWS.includes(raw.view) ? raw.view : 'simulator',
-    before: typeof raw.before === 'string' && raw.before.length <= MAX_POLICY ? raw.before : '',
+    before: typeof raw.before === 'string' ? raw.before : '',
     engine: typeof raw.engine === 'string' ? raw.engine : null,
     ...(raw.rolePatternPublic === true ? { rolePatternPublic: true } : {}),
   };
@@ -67,8 +77,9 @@ async function pipe(bytes, stream) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** State → `s=2.<payload>` (without the `#`). */
+/** State → `s=2.<payload>` (without the `#`). Throws for a policy too large to link. */
 export async function encodeState(state) {
+  if (tooLarge(state)) throw new Error('the policy is too large to share in a link (over 1 MiB)');
   const json = JSON.stringify({
     v: LINK_VERSION, engine: state.engine ?? null, policy: state.policy, request: state.request,
     view: state.view ?? 'simulator', before: state.before ?? '',
@@ -106,20 +117,39 @@ export async function decodeFragment(hash) {
   return normalizeState(json);
 }
 
+/** Keep the state in localStorage; false when it is too large to keep (the last one stays). */
 export function saveLocal(state) {
+  if (tooLarge(state)) return false;
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify({ v: LINK_VERSION, ...state }));
   } catch { /* storage full or disabled: nothing to do */ }
+  return true;
 }
 
+/**
+ * The last kept state, or null when there is none (or storage is disabled). Throws an
+ * Error with a message for people when there is one this page cannot restore.
+ */
 export function loadLocal() {
+  let text;
   try {
-    const text = localStorage.getItem(STORAGE_KEY);
-    if (!text) return null;
-    const json = JSON.parse(text);
-    if (!READS.includes(json?.v)) return null;
-    return normalizeState(json);
+    text = localStorage.getItem(STORAGE_KEY);
   } catch {
-    return null;
+    return null; // storage disabled
+  }
+  if (!text) return null;
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error('it is damaged (not JSON)');
+  }
+  if (!READS.includes(json?.v)) {
+    throw new Error(typeof json?.v === 'number' ? `it was kept in format version ${json.v}, and this page reads versions ${READS.join(' and ')}` : 'it is damaged (no format version)');
+  }
+  try {
+    return normalizeState(json);
+  } catch (e) {
+    throw new Error(e.message === TOO_LARGE ? TOO_LARGE : 'it is damaged (it holds no policy text)');
   }
 }

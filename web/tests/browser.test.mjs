@@ -946,6 +946,56 @@ test('a large policy: the trace shows the first statements and the deciding ones
   }
 });
 
+test('a policy over 1 MiB: not kept or linked, with a message; a stored or linked one says "too large"', async () => {
+  const { ctx, page, problems, close } = await openPage();
+  try {
+    await page.waitForFunction(() => location.hash.startsWith('#s=2.'));
+    const huge = bigPolicy(1_100_000);
+    const { ms } = await pastePolicy(page, huge);
+    console.log(`# ${huge.length} bytes: paste → painted ${ms.toFixed(0)} ms`);
+    const notice = page.getByRole('alert');
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /too large to keep/);
+    assert.equal(await page.evaluate(() => location.hash), '', 'no link for it');
+    const stored = await page.evaluate(() => localStorage.getItem('policycheck.state.v1') ?? '');
+    assert.ok(stored.length < 1 << 20, 'not stored');
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.locator('#copy-status').filter({ hasText: /too large to share/ }).waitFor();
+    assert.equal(await page.getByLabel('Share link', { exact: true }).isHidden(), true);
+
+    // A stored session over the limit: said so, not silently replaced by the defaults.
+    await page.evaluate((policy) => localStorage.setItem('policycheck.state.v1', JSON.stringify({ v: 2, policy, request: {} })), huge);
+    const again = await openPage('', { context: ctx });
+    try {
+      const n = again.page.getByRole('alert');
+      await n.waitFor();
+      assert.match(await n.textContent(), /last session could not be restored.*too large/s);
+    } finally {
+      await again.close();
+    }
+    // A link over the limit.
+    const link = await page.evaluate(async (policy) => {
+      const json = JSON.stringify({ v: 2, engine: null, policy, request: {} });
+      const res = new Response(new Blob([new TextEncoder().encode(json)]).stream().pipeThrough(new CompressionStream('deflate-raw')));
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      let s = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return `#s=2.${btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+    }, huge);
+    const linked = await openPage(link);
+    try {
+      const n = linked.page.getByRole('alert');
+      await n.waitFor();
+      assert.match(await n.textContent(), /Could not open this link: its policy is too large/);
+    } finally {
+      await linked.close();
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('at 360 px the page does not scroll sideways (Examples menu, toolbar, share field, Compare)', async () => {
   const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const { page, problems, close } = await openPage('', { context: ctx });
