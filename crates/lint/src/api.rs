@@ -268,16 +268,52 @@ pub fn missing_context(
     policy: &policycheck_core::Policy,
     req: &policycheck_core::Request,
 ) -> Vec<String> {
+    use policycheck_core::condition::{fold_key, Compiled};
+    use policycheck_core::pattern::Tok;
     let mut out: Vec<String> = Vec::new();
+    let add = |out: &mut Vec<String>, key_lc: &str, display: &dyn Fn() -> String| {
+        if !req.context.contains(key_lc) && !out.iter().any(|k| fold_key(k) == key_lc) {
+            out.push(display());
+        }
+    };
+    // Keys read through policy variables without a default (`${aws:username}` in a
+    // Resource or a condition value) count too, as in AWS's MissingContextValues.
+    let vars = |out: &mut Vec<String>, toks: &[Tok]| {
+        for t in toks {
+            if let Tok::Var {
+                name,
+                default: None,
+            } = t
+            {
+                let shown = || {
+                    // The catalogue's spelling (`aws:username`, `aws:PrincipalTag/` + tag).
+                    policycheck_core::catalog::condition_key(name).map_or_else(
+                        || name.clone(),
+                        |i| [i.name, name.get(i.name.len()..).unwrap_or("")].concat(),
+                    )
+                };
+                add(out, name, &shown);
+            }
+        }
+    };
+    let variables = policy.variables_enabled();
     for st in &policy.statements {
+        if variables {
+            for r in [&st.resource].into_iter().flatten() {
+                for item in &r.items {
+                    vars(&mut out, item.pattern.toks());
+                }
+            }
+        }
         if let Some(c) = &st.condition {
             for cond in &c.conditions {
-                if !req.context.contains(&cond.key.value)
-                    && !out
-                        .iter()
-                        .any(|k| policycheck_core::condition::fold_key(k) == cond.key_lc)
-                {
-                    out.push(cond.key_display().into_owned());
+                add(&mut out, &cond.key_lc, &|| cond.key_display().into_owned());
+                for v in &cond.values {
+                    match &v.compiled {
+                        Compiled::Text(p) => vars(&mut out, p.toks()),
+                        Compiled::Arn(p) => vars(&mut out, p.toks()),
+                        _ => {}
+                    }
                 }
             }
         }
@@ -493,6 +529,22 @@ mod tests {
         assert_eq!(
             missing["missing_context"],
             serde_json::json!(["aws:SourceIp", "aws:TagKeys"])
+        );
+        // Keys read through variables count, unless the variable has a default; under
+        // Version 2008-10-17 `${…}` is text, not a variable.
+        let home = |version: &str| {
+            format!(
+                r#"{{"Version": "{version}", "Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${{aws:username}}/*", "Condition": {{"StringLike": {{"s3:prefix": "${{aws:PrincipalTag/team}}/*", "aws:Referer": "${{aws:userid, 'x'}}"}}}}}}]}}"#
+            )
+        };
+        let req = r#"{"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::home/alice/a", "context": {"aws:Referer": "r"}}"#;
+        assert_eq!(
+            evaluate_answer(&home("2012-10-17"), req)["missing_context"],
+            serde_json::json!(["aws:username", "s3:prefix", "aws:PrincipalTag/team"])
+        );
+        assert_eq!(
+            evaluate_answer(&home("2008-10-17"), req)["missing_context"],
+            serde_json::json!(["s3:prefix"])
         );
         let bad_req = evaluate_answer(POLICY, r#"{"principal": "bob"}"#);
         assert_eq!(bad_req["type"], "failure");
