@@ -192,12 +192,18 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 .owner_account
                 .as_deref()
                 .unwrap_or("YOUR-ACCOUNT-ID");
+            // With a near-miss condition, the message says why it does not pin (the
+            // label alone does not reach SARIF or GitHub annotations).
+            let why = match weak {
+                Some((_, why)) => format!("its source condition does not pin them: {why}"),
+                None => "no condition ties its requests to your account or resources".to_string(),
+            };
             let mut d = ctx
                 .finding(
                     &RULE,
                     entry.text.span,
                     format!(
-                        "statement `{}` lets `{service}` act for any AWS customer: no condition ties its requests to your account or resources",
+                        "statement `{}` lets `{service}` act for any AWS customer: {why}",
                         st.id()
                     ),
                 )
