@@ -31,7 +31,8 @@ let trace = null;
 let lastText = null; // text of the last lint
 let lastLint = null; // lint answer for lastText
 let lastInfo = null; // policyInfo answer for lastText
-let lastEval = null; // last evaluate answer
+let lastEval = null; // last evaluate answer (a failure too when the page's own request checks fail)
+let lastStatements = null; // {text, statements} of the last successful evaluation, for statement links
 let lintShown = null; // the lint answer on screen
 let accessShown = null; // the public-access block on screen, as JSON (redrawn only when it changes)
 let offsets = null; // byte → UTF-16 map for lastText (built lazily)
@@ -78,8 +79,16 @@ function selectBytes(span) {
   editor.select(offsets.utf16(span.start), offsets.utf16(span.end));
 }
 
+/** A request any policy can be evaluated against, for the statements' spans alone. */
+const SPAN_REQUEST = JSON.stringify({ principal: 'anonymous', action: 's3:GetObject', resource: 'arn:aws:s3:::bucket/key', context: {} });
+
 function selectStatement(index) {
-  const st = lastEval?.type === 'success' ? lastEval.evaluation.statements.find((s) => s.index === index) : null;
+  // The spans are the policy's, not the request's: an invalid request must not stop the link.
+  if (lastStatements?.text !== editor.value && engine) {
+    const answer = engine.evaluate(editor.value, SPAN_REQUEST);
+    if (answer?.type === 'success') lastStatements = { text: editor.value, statements: answer.evaluation.statements };
+  }
+  const st = lastStatements?.text === editor.value ? lastStatements.statements.find((s) => s.index === index) : null;
   if (st) selectBytes(st.span);
 }
 
@@ -119,12 +128,21 @@ function update(reason = 'edit') {
   const b = performance.now();
   lastEval = engine.evaluate(text, reqText);
   const tEval = performance.now() - b;
+  if (lastEval?.type === 'success') lastStatements = { text, statements: lastEval.evaluation.statements };
+  // The page's own checks of the request (the CLI's: one action, a known S3 action, an
+  // ARN): a request it rejects is never shown as a decision. The engine's request errors
+  // (a principal that is not one) come first.
+  const engineReqErr = (lastEval?.errors ?? []).find((e) => e.source === 'request');
+  const problem = engineReqErr ? null : builder.problem();
+  if (problem && lastEval?.type === 'success') {
+    lastEval = { type: 'failure', errors: [{ source: 'request', message: problem.message, diagnostic: { message: problem.message } }] };
+  }
 
   const c = performance.now();
   const report = lastLint?.type === 'success' ? lastLint.report : null;
   if (lintShown !== lastLint) editor.render(text, report?.findings ?? []); // the findings change only with the text
   const c1 = performance.now();
-  renderDecision($('decision'), lastEval, { onStatement: (st) => selectBytes(st.span) });
+  renderDecision($('decision'), lastEval, { onStatement: (st) => selectBytes(st.span), valueProblems: builder.valueProblems() });
   trace.render(lastEval);
   const c2 = performance.now();
   if (lintShown !== lastLint) {
@@ -141,8 +159,8 @@ function update(reason = 'edit') {
     builder.showError('', null);
   } else {
     builder.showMissing([]);
-    const reqErr = (lastEval?.errors ?? []).find((e) => e.source === 'request');
-    builder.showError(reqErr?.diagnostic?.message ?? '', reqErr ? fieldOfError(reqText, reqErr) : null);
+    if (problem) builder.showError(problem.message, problem.field);
+    else builder.showError(engineReqErr?.diagnostic?.message ?? '', engineReqErr ? fieldOfError(reqText, engineReqErr) : null);
   }
   const t1 = performance.now();
   const entry = {

@@ -59,6 +59,106 @@ function localToIso(v) {
   return (v.length === 16 ? `${v}:00` : v) + 'Z';
 }
 
+/** Edit distance (optimal string alignment), as the engine's action suggestions use. */
+function editDistance(a, b) {
+  let before = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      cur.push(d);
+    }
+    before = prev;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * Why `action` cannot be a request's action, or '' (the CLI's checks, `policycheck eval`):
+ * one `service:ActionName`, no pattern, and an `s3:` name from the catalogue
+ * (`index`: lower-case name → action; empty when the catalogue is not loaded).
+ */
+export function actionProblem(action, index) {
+  if (!action) return 'No action: a request names one action (e.g. s3:GetObject).';
+  const i = action.indexOf(':');
+  const svc = i < 0 ? '' : action.slice(0, i);
+  const name = i < 0 ? '' : action.slice(i + 1);
+  if (!/^[A-Za-z0-9-]+$/.test(svc) || !/^[A-Za-z0-9]+$/.test(name)) {
+    const why = /[*?]/.test(action) ? 'a request names one action, not a pattern' : 'expected `service:ActionName`';
+    return `\`${action}\` is not an action: ${why} (e.g. s3:GetObject; the linter checks patterns in policies)`;
+  }
+  if (svc.toLowerCase() !== 's3' || index.size === 0 || index.has(action.toLowerCase())) return '';
+  // The closest catalogue name within 2 edits, as the CLI suggests it.
+  const wanted = name.toLowerCase();
+  let best = null;
+  let bestD = 3;
+  for (const a of index.values()) {
+    const n = a.name.slice(a.name.indexOf(':') + 1);
+    if (Math.abs(n.length - wanted.length) > 2) continue;
+    const d = editDistance(wanted, n.toLowerCase());
+    if (d < bestD) { best = a.name; bestD = d; }
+  }
+  return `\`${action}\` is not an S3 action${best ? `; did you mean \`${best}\`?` : ''}`;
+}
+
+/** Why `resource` cannot be a request's resource, or '' (the CLI's check: an ARN of six parts). */
+export function resourceProblem(resource) {
+  if (!resource) return 'No resource: a request names one resource, such as arn:aws:s3:::my-bucket or arn:aws:s3:::my-bucket/path/key.';
+  if (resource.startsWith('arn:') && resource.split(':').length >= 6) return '';
+  return `\`${resource}\` is not an ARN: a request names one resource, such as arn:aws:s3:::my-bucket or arn:aws:s3:::my-bucket/path/key`;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+function isIp(v) {
+  if (IPV4.test(v)) return true;
+  if (!v.includes(':') || /[^0-9A-Fa-f:.]/.test(v)) return false;
+  try { new URL(`http://[${v}]/`); return true; } catch { return false; } // the URL parser knows IPv6
+}
+
+/** A date as the engine reads one: epoch seconds, or ISO 8601 (the W3C profile). */
+function isDate(v) {
+  if (/^-?[\d.]+$/.test(v)) return /^-?\d{1,15}(\.\d*)?$/.test(v);
+  const m = /^(\d{4})(?:-(\d\d)(?:-(\d\d))?)?(?:[Tt](\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:[Zz]|[+-](\d\d)(?::?(\d\d))?)?)?$/.exec(v);
+  if (!m) return false;
+  const [, y, mo = '01', d = '01', hh = '0', mm = '0', ss = '0', oh = '0', om = '0'] = m;
+  const days = new Date(Date.UTC(Number(y), Number(mo) - 1, 1, 12) + (Number(d) - 1) * 864e5);
+  return Number(mo) >= 1 && Number(mo) <= 12 && Number(d) >= 1 && days.getUTCMonth() === Number(mo) - 1
+    && Number(hh) < 24 && Number(mm) < 60 && Number(ss) < 60 && Number(oh) < 24 && Number(om) < 60;
+}
+
+/**
+ * Why a context value does not fit its key's type, or '' (the engine reads such a value
+ * as unparseable: a condition on it is false, a negated one true).
+ */
+export function valueProblem(type, value) {
+  const v = String(value ?? '').trim();
+  switch (type) {
+    case 'IPAddress':
+      if (!v) return 'Empty: not an IP address.';
+      if (v.includes('/') && isIp(v.slice(0, v.indexOf('/')))) {
+        return `\`${v}\` is a range, not an IP address: a request comes from one address (e.g. 203.0.113.7).`;
+      }
+      return isIp(v) ? '' : `\`${v}\` is not an IP address (e.g. 203.0.113.7 or 2001:db8::1).`;
+    case 'Date':
+      if (!v) return 'Empty: not a date.';
+      return isDate(v) ? '' : `\`${v}\` is not a date (e.g. 2030-01-01T00:00:00Z).`;
+    case 'Numeric':
+      if (!v) return 'Empty: not a number.';
+      return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d{1,5})?$/.test(v) ? '' : `\`${v}\` is not a number.`;
+    case 'Bool':
+      if (!value) return 'Empty: not true or false.';
+      return /^(true|false)$/i.test(String(value)) ? '' : `\`${value}\` is not true or false.`;
+    default:
+      return '';
+  }
+}
+
+/** Types whose empty value is left out of the request (never sent as ""). */
+const EMPTY_MEANS_ABSENT = new Set(['IPAddress', 'Date', 'Numeric']);
+
 export class RequestBuilder {
   constructor(root, { onChange, onInput, derive }) {
     this.onChange = onChange; // evaluate now
@@ -71,6 +171,7 @@ export class RequestBuilder {
       browse: root.querySelector('#action-browse'),
       actionHint: root.querySelector('#action-hint'),
       resource: root.querySelector('#resource'),
+      resourceHint: root.querySelector('#resource-hint'),
       resourceList: root.querySelector('#resource-list'),
       actionList: root.querySelector('#action-list'),
       principalList: root.querySelector('#principal-list'),
@@ -87,17 +188,20 @@ export class RequestBuilder {
     this.buckets = [];
     this.rows = new Map(); // key lower-case → row state
     this.resourceAuto = true;
+    this.autoDerive = false; // "Add the keys AWS sets" was asked for: they follow the caller
+    this.resourceHintText = this.el.resourceHint.textContent;
 
     replace(this.el.principalList, PRINCIPAL_FORMS.map(([v, l]) => h('option', { value: v, label: l })));
     replace(this.el.requestPreset, h('option', { value: '', text: 'Choose a ready-made request…' }),
       REQUEST_PRESETS.map((p) => h('option', { value: p.id, text: p.title })));
 
-    this.el.principal.addEventListener('input', () => this.onInput());
+    this.el.principal.addEventListener('input', () => { this.syncDerived(); this.onInput(); });
     this.el.awsStar.addEventListener('change', () => this.onChange());
-    this.el.action.addEventListener('input', () => { this.actionChanged(); this.onInput(); });
+    this.el.action.addEventListener('input', () => { this.actionChanged(); this.syncDerived(); this.onInput(); });
     this.el.resource.addEventListener('input', () => {
       this.resourceAuto = this.el.resource.value.trim() === '';
       if (this.resourceAuto) this.autoResource();
+      this.resourceChanged();
       this.onInput();
     });
     this.el.browse.addEventListener('change', () => {
@@ -105,6 +209,7 @@ export class RequestBuilder {
       this.el.action.value = this.el.browse.value;
       this.el.browse.value = '';
       this.actionChanged();
+      this.syncDerived();
       this.onChange();
     });
     this.el.requestPreset.addEventListener('change', () => {
@@ -113,11 +218,12 @@ export class RequestBuilder {
       if (p) { this.applyPreset(p); this.onChange(); }
     });
     this.el.derive.addEventListener('click', () => {
-      const answer = this.derive?.(this.el.principal.value.trim() || 'anonymous', this.el.action.value.trim());
+      const answer = this.deriveNow();
       if (answer?.type !== 'success') {
         this.showError(answer?.errors?.[0]?.message ?? 'the principal is not one', 'principal');
         return;
       }
+      this.autoDerive = true;
       this.addDerived(answer.keys);
       this.onChange();
     });
@@ -153,10 +259,78 @@ export class RequestBuilder {
     if (!v) hint = 'Enter an action, e.g. s3:GetObject.';
     else if (known) hint = `${known.level} · acts on ${known.resources.join(', ') || 'no resource'}`;
     else if (/[*?]/.test(v)) hint = 'A request names one action; wildcards are for policies.';
-    else if (this.actions.length) hint = `Not a known S3 action; it is evaluated as written.`;
+    else if (/^s3:/i.test(v) && this.actions.length) hint = 'Not a known S3 action.';
+    else if (v.includes(':')) hint = 'Not an S3 action; it is evaluated as written.';
     this.el.actionHint.textContent = hint;
     this.el.actionHint.classList.toggle('warn', !!v && !known && this.actions.length > 0);
     if (this.resourceAuto) this.autoResource();
+  }
+
+  /** The resource hint: a warning for `*` and `?`, which a request takes literally. */
+  resourceChanged() {
+    const v = this.el.resource.value.trim();
+    const literal = /[*?]/.test(v) && !resourceProblem(v);
+    const text = literal
+      ? 'In a request `*` and `?` are characters of the object key, not wildcards: this asks about the object named so.'
+      : this.resourceHintText;
+    if (this.resourceHintShown === text) return;
+    this.resourceHintShown = text;
+    replace(this.el.resourceHint, richText(text));
+    this.el.resourceHint.classList.toggle('warn', literal);
+  }
+
+  /** Why the request cannot be evaluated ({field, message}), from the page's own checks, or null. */
+  problem() {
+    if (!this.el.principal.value.trim()) {
+      return { field: 'principal', message: 'No principal: enter `anonymous`, a 12-digit account id, an IAM user or role-session ARN, or service:NAME.' };
+    }
+    const action = actionProblem(this.el.action.value.trim(), this.actionIndex);
+    if (action) return { field: 'action', message: action };
+    const resource = resourceProblem(this.el.resource.value.trim());
+    if (resource) return { field: 'resource', message: resource };
+    return null;
+  }
+
+  /** Included context values that do not fit their key's type: [{key, message}]. */
+  valueProblems() {
+    const out = [];
+    for (const row of this.rows.values()) {
+      if (!row.include) continue;
+      const message = this.rowProblem(row);
+      if (message) out.push({ key: row.key, message });
+    }
+    return out;
+  }
+
+  rowProblem(row) {
+    const values = row.multivalued ? (Array.isArray(row.value) ? row.value : [row.value]) : [row.value];
+    for (const v of values) {
+      const m = valueProblem(row.type, v);
+      if (m) return m;
+    }
+    return '';
+  }
+
+  /** Flag a row's input when its value does not fit the key's type (aria-invalid and a message). */
+  checkRow(row) {
+    if (!row.input || !row.errorEl) return;
+    // An empty list is no value to check; an empty single value is (it is left out).
+    const empty = !row.multivalued && row.value === '' && EMPTY_MEANS_ABSENT.has(row.type);
+    const message = row.include || empty ? this.rowProblem(row) : '';
+    if (row.errorKey === message) return;
+    row.errorKey = message;
+    if (message) {
+      row.input.setAttribute('aria-invalid', 'true');
+      row.input.setAttribute('aria-errormessage', row.errorEl.id);
+      const absent = !row.include ? ' The key is left out of the request.' : '';
+      replace(row.errorEl, richText(message + absent));
+      row.errorEl.hidden = false;
+    } else {
+      row.input.removeAttribute('aria-invalid');
+      row.input.removeAttribute('aria-errormessage');
+      row.errorEl.replaceChildren();
+      row.errorEl.hidden = true;
+    }
   }
 
   suggestedResource() {
@@ -210,7 +384,7 @@ export class RequestBuilder {
     const lc = key.toLowerCase();
     let row = this.rows.get(lc);
     if (!row) {
-      row = { key, type, multivalued, summary, value: multivalued ? [] : '', include: false, fromPolicy: false, extra, touched: false, id: `ctx-${++uid}` };
+      row = { key, type, multivalued, summary, value: multivalued ? [] : '', include: false, fromPolicy: false, extra, touched: false, derived: false, id: `ctx-${++uid}` };
       this.rows.set(lc, row);
     }
     return row;
@@ -229,11 +403,24 @@ export class RequestBuilder {
   renderRow(row) {
     const include = h('input', { type: 'checkbox', id: `${row.id}-inc`, checked: row.include,
       'aria-label': `Include ${row.key}`, title: 'Include this key in the request (unchecked: the key is absent)' });
-    include.addEventListener('change', () => { row.include = include.checked; row.touched = true; this.onChange(); });
+    include.addEventListener('change', () => {
+      row.include = include.checked; row.touched = true;
+      this.ownRow(row); this.checkRow(row); this.onChange();
+    });
     const hintId = `${row.id}-hint`;
-    const common = { id: row.id, 'aria-describedby': hintId };
+    const errorId = `${row.id}-error`;
+    const common = { id: row.id, 'aria-describedby': `${hintId} ${errorId}` };
     let input;
-    const markPresent = () => { row.touched = true; if (!row.include) { row.include = true; include.checked = true; } };
+    // A typed value: the key is present; an empty one (a cleared date, number or address)
+    // is left out of the request rather than sent as "".
+    const markPresent = () => {
+      row.touched = true;
+      this.ownRow(row);
+      const include = !(row.value === '' && EMPTY_MEANS_ABSENT.has(row.type));
+      if (row.include !== include) { row.include = include; includeBox.checked = include; }
+      this.checkRow(row);
+    };
+    const includeBox = include;
     if (row.multivalued) {
       input = h('textarea', { ...common, rows: 2, class: 'ctx-list', spellcheck: 'false',
         placeholder: 'one value per line', value: (Array.isArray(row.value) ? row.value : [row.value]).join('\n') });
@@ -247,7 +434,7 @@ export class RequestBuilder {
         input.append(h('option', { value: row.value, text: row.value || '(empty)', selected: true }));
       }
       input.addEventListener('change', () => { row.value = input.value; markPresent(); this.onChange(); });
-    } else if (row.type === 'Date' && isoToLocal(row.value) !== null) {
+    } else if (row.type === 'Date' && (row.value === '' || isoToLocal(row.value) !== null)) {
       input = h('input', { ...common, type: 'datetime-local', step: '1', value: isoToLocal(row.value) });
       input.addEventListener('input', () => { row.value = localToIso(input.value); markPresent(); this.onInput(); });
     } else {
@@ -259,27 +446,80 @@ export class RequestBuilder {
     }
     row.input = input;
     row.includeBox = include;
+    row.errorEl = h('p', { id: errorId, class: 'ctx-error', hidden: true });
+    row.errorKey = null;
+    row.hintEl = h('p', { id: hintId, class: 'ctx-hint', text: this.hintText(row) });
     const remove = row.extra ? h('button', { type: 'button', class: 'icon-button', 'aria-label': `Remove ${row.key}`, title: 'Remove this key', text: '✕',
       on: { click: () => { this.rows.delete(row.key.toLowerCase()); this.renderRows(); this.onChange(); } } }) : null;
-    return h('div', { class: 'ctx-row', dataset: { key: row.key } },
+    row.el = h('div', { class: 'ctx-row', dataset: { key: row.key, ...(row.derived ? { derived: 'true' } : {}) } },
       include,
       h('label', { for: row.id, class: 'ctx-key' }, h('code', { text: row.key })),
       h('span', { class: 'ctx-type', text: `${row.type}${row.multivalued ? ' list' : ''}` }),
       input,
       remove,
-      h('p', { id: hintId, class: 'ctx-hint' }, row.summary || TYPE_HINT[row.type] || '', row.fromPolicy ? '' : ' (not read by the policy)'));
+      row.hintEl,
+      row.errorEl);
+    this.checkRow(row);
+    return row.el;
   }
 
-  /** Add keys AWS sets (from `derivedContext`) the request does not set already. */
-  addDerived(keys) {
+  hintText(row) {
+    return (row.summary || TYPE_HINT[row.type] || '') + (row.fromPolicy ? '' : ' (not read by the policy)')
+      + (row.derived ? ' \u00b7 set by AWS for this caller' : '');
+  }
+
+  /** The user changed a row AWS set: the value is theirs now, and no longer follows the caller. */
+  ownRow(row) {
+    if (!row.derived) return;
+    row.derived = false;
+    if (row.el) delete row.el.dataset.derived;
+    if (row.hintEl) row.hintEl.textContent = this.hintText(row);
+  }
+
+  /** The keys AWS sets for the builder's caller and action (the engine's answer). */
+  deriveNow() {
+    return this.derive?.(this.el.principal.value.trim() || 'anonymous', this.el.action.value.trim());
+  }
+
+  /**
+   * The caller or the action changed: once asked for, the keys AWS sets follow them. Rows
+   * AWS set are replaced (or dropped while the principal is not one); the user's stay.
+   */
+  syncDerived() {
+    if (!this.autoDerive) return;
+    const answer = this.deriveNow();
+    const keys = answer?.type === 'success' ? answer.keys : [];
+    const sig = [...this.rows.values()].map((r) => `${r.key}|${r.value}|${r.include}|${r.derived}`).join('\n');
+    this.dropDerived(new Set(keys.map((k) => k.key.toLowerCase())));
+    this.addDerived(keys, { render: false });
+    if ([...this.rows.values()].map((r) => `${r.key}|${r.value}|${r.include}|${r.derived}`).join('\n') !== sig) this.renderRows();
+  }
+
+  /** Take out the rows AWS set whose key is not in `keep` (lower-case keys). */
+  dropDerived(keep = new Set()) {
+    for (const [lc, row] of this.rows) {
+      if (!row.derived || keep.has(lc)) continue;
+      if (row.extra && !row.fromPolicy) { this.rows.delete(lc); continue; }
+      row.derived = false;
+      row.include = false;
+    }
+  }
+
+  /**
+   * Set the keys AWS sets (from `derivedContext`) that the user does not set: rows AWS set
+   * before take the new values, the user's values stay.
+   */
+  addDerived(keys, { render = true } = {}) {
+    this.dropDerived(new Set(keys.map((k) => k.key.toLowerCase())));
     for (const { key, value } of keys) {
       const row = this.ensureRow(key, { type: guessType(key, value), extra: true });
-      if (row.include) continue; // the request sets it: the user's value stays
+      if (row.include && !row.derived) continue; // the request sets it: the user's value stays
       row.value = row.multivalued ? [value] : value;
       row.include = true;
       row.touched = true;
+      row.derived = true;
     }
-    this.renderRows();
+    if (render) this.renderRows();
   }
 
   applyPreset(p) {
@@ -292,8 +532,10 @@ export class RequestBuilder {
     }
     for (const [k, v] of Object.entries(p.context ?? {})) {
       const row = this.ensureRow(k, { type: k.toLowerCase() === 'aws:securetransport' ? 'Bool' : 'String', extra: true });
-      row.value = v; row.include = true; row.touched = true;
+      row.value = v; row.include = true; row.touched = true; row.derived = false;
     }
+    this.resourceChanged();
+    this.syncDerived();
     this.renderRows();
   }
 
@@ -304,10 +546,13 @@ export class RequestBuilder {
     this.el.action.value = req.action ?? '';
     this.el.resource.value = req.resource ?? '';
     this.resourceAuto = false;
+    this.autoDerive = false; // a witness's context is complete as it is
     this.actionChanged();
+    this.resourceChanged();
     const ctx = req.context ?? {};
     const given = new Set(Object.keys(ctx).map((k) => k.toLowerCase()));
     for (const [lc, row] of this.rows) {
+      row.derived = false;
       if (!given.has(lc)) {
         if (row.extra && !row.fromPolicy) this.rows.delete(lc); else row.include = false;
       }
@@ -324,7 +569,11 @@ export class RequestBuilder {
   /** The request to evaluate, in `policycheck eval --request` form. */
   request() {
     const context = {};
-    for (const row of this.rows.values()) if (row.include) context[row.key] = row.value;
+    for (const row of this.rows.values()) {
+      if (!row.include) continue;
+      if (row.value === '' && EMPTY_MEANS_ABSENT.has(row.type)) continue; // empty: absent, never ""
+      context[row.key] = row.value;
+    }
     const req = {
       principal: this.el.principal.value.trim(),
       action: this.el.action.value.trim(),
@@ -343,8 +592,9 @@ export class RequestBuilder {
       action: this.el.action.value,
       resource: this.resourceAuto ? '' : this.el.resource.value,
       context: [...this.rows.values()].filter((r) => r.touched || r.include || !r.fromPolicy)
-        .map((r) => [r.key, r.value, r.include]),
+        .map((r) => (r.derived ? [r.key, r.value, r.include, true] : [r.key, r.value, r.include])),
       ...(this.el.awsStar.checked ? {} : { awsStarIncludesAnonymous: false }),
+      ...(this.autoDerive ? { derive: true } : {}),
     };
   }
 
@@ -354,11 +604,13 @@ export class RequestBuilder {
     this.el.action.value = s.action || 's3:GetObject';
     this.resourceAuto = !s.resource;
     this.el.resource.value = s.resource || '';
-    for (const [k, v, include] of s.context ?? []) {
+    this.autoDerive = s.derive === true;
+    for (const [k, v, include, derived] of s.context ?? []) {
       const row = this.ensureRow(k, { multivalued: Array.isArray(v), type: guessType(k, v), extra: true });
-      row.value = v; row.include = include; row.touched = true;
+      row.value = v; row.include = include; row.touched = true; row.derived = derived === true;
     }
     this.actionChanged();
+    this.resourceChanged();
     this.renderRows();
   }
 
@@ -387,7 +639,11 @@ export class RequestBuilder {
     this.errorKey = key;
     for (const f of ['principal', 'action', 'resource']) {
       this.el[f].toggleAttribute('aria-invalid', f === field);
-      if (f === field) this.el[f].setAttribute('aria-invalid', 'true');
+      this.el[f].toggleAttribute('aria-errormessage', f === field);
+      if (f === field) {
+        this.el[f].setAttribute('aria-invalid', 'true');
+        this.el[f].setAttribute('aria-errormessage', 'request-error');
+      }
     }
     const el = this.el.requestError;
     el.hidden = !message;

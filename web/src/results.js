@@ -29,8 +29,11 @@ function statementName(statements, id) {
 }
 
 
-/** The decision banner. `answer` is the engine's evaluate answer (success or failure). */
-export function renderDecision(el, answer, { onStatement } = {}) {
+/**
+ * The decision banner. `answer` is the engine's evaluate answer (success or failure);
+ * `valueProblems` the request's context values that do not fit their type ([{key, message}]).
+ */
+export function renderDecision(el, answer, { onStatement, valueProblems = [] } = {}) {
   if (!answer) {
     el.dataset.decision = 'none';
     replace(el, h('span', { class: 'decision-main', text: 'No decision yet' }));
@@ -40,6 +43,7 @@ export function renderDecision(el, answer, { onStatement } = {}) {
     const errs = answer.errors ?? [];
     const policy = errs.some((e) => e.source === 'policy');
     el.dataset.decision = 'error';
+    delete el.dataset.certain; // no decision, so neither certain nor uncertain
     el.className = 'decision decision-error';
     replace(el,
       h('span', { class: 'decision-icon', 'aria-hidden': 'true', text: '!' }),
@@ -75,7 +79,10 @@ export function renderDecision(el, answer, { onStatement } = {}) {
       ev.summary ? [richText(ev.summary), '. '] : '',
       'Part of the policy could not be evaluated (marked ? in the trace); the decision fails closed.'),
     answer.policy_has_errors ? h('p', { class: 'decision-summary warn' },
-      'The policy has errors: AWS would reject it. This is what the evaluator makes of it anyway.') : null);
+      'The policy has errors: AWS would reject it. This is what the evaluator makes of it anyway.') : null,
+    valueProblems.length ? h('p', { class: 'decision-summary warn' },
+      valueProblems.flatMap(({ key, message }) => [h('code', { text: key }), ': ', richText(message), ' ']),
+      'A condition cannot read such a value: it is false (a negated one true), and the trace compares the text as written.') : null);
 }
 
 function outcome(result) {

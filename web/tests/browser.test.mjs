@@ -465,9 +465,10 @@ test('request builder: the keys AWS sets for a caller are added on request, keep
     await nextUpdate(page, () => add.click());
     assert.equal(await field(page, 'aws:PrincipalAccount').inputValue(), '111122223333');
     await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
-    // Anonymous callers: aws:userid = anonymous, and no account (spec §9 rows 6, 7).
+    // Anonymous callers: aws:userid = anonymous, and no account (spec §9 rows 6, 7). The
+    // keys follow the caller: the account AWS set for alice goes with her.
     await nextUpdate(page, () => field(page, 'Principal').fill('anonymous'));
-    await nextUpdate(page, () => page.getByLabel('Include aws:PrincipalAccount').uncheck());
+    assert.equal(await page.getByLabel('Include aws:PrincipalAccount').isChecked(), false);
     await nextUpdate(page, () => add.click());
     assert.equal(await field(page, 'aws:userid').inputValue(), 'anonymous');
     assert.equal(await page.getByLabel('Include aws:PrincipalAccount').isChecked(), false);
@@ -902,6 +903,172 @@ test('speed: a keystroke in a 20 KB policy updates diagnostics, decision and ver
 });
 
 // ---------------------------------------------------------------- audit 5 findings
+
+const AUDIT_BUCKET = 'arn:aws:s3:::typed-bucket';
+const typedPolicy = () => JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'AllowOffice', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${AUDIT_BUCKET}/*`,
+      Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } },
+    { Sid: 'DenyOutsideOffice', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${AUDIT_BUCKET}/*`,
+      Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } },
+    { Sid: 'DenyAfter', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${AUDIT_BUCKET}/*`,
+      Condition: { DateGreaterThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } } },
+    { Sid: 'DenyOldTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `${AUDIT_BUCKET}/*`,
+      Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } },
+  ],
+}, null, 2);
+
+test('an invalid request (a pattern, an unknown or unprefixed action, no action, a non-ARN resource) cannot be evaluated', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const cases = [
+      ['Action', 's3:Get*', /s3:Get\* is not an action: a request names one action, not a pattern/],
+      ['Action', 's3:GetObjekt', /s3:GetObjekt is not an S3 action; did you mean s3:GetObject\?/],
+      ['Action', 'GetObject', /GetObject is not an action: expected service:ActionName/],
+      ['Action', '', /no action: a request names one action/i],
+      ['Resource', 'example-website/index.html', /example-website\/index\.html is not an ARN/],
+    ];
+    for (const [name, value, message] of cases) {
+      await nextUpdate(page, () => field(page, name).fill(value));
+      assert.equal(await decision(page).getAttribute('data-decision'), 'error', `${name} ${value}: not a decision`);
+      assert.match(await decision(page).textContent(), /Cannot evaluate.*request is not valid/s, `${name} ${value}`);
+      assert.doesNotMatch(await decision(page).textContent(), /denied/i, `${name} ${value}`);
+      assert.equal(await decision(page).getAttribute('data-certain'), null, `${name} ${value}: no decision, certain or not`);
+      const error = page.locator('#request-error');
+      assert.match(await error.textContent(), message, `${name} ${value}`);
+      assert.equal(await field(page, name).getAttribute('aria-invalid'), 'true', `${name} ${value}: the field is flagged`);
+      assert.equal(await field(page, name).getAttribute('aria-errormessage'), 'request-error');
+      for (const other of ['Principal', 'Action', 'Resource'].filter((f) => f !== name)) {
+        assert.equal(await field(page, other).getAttribute('aria-invalid'), null, `${name} ${value}: ${other} is not flagged`);
+      }
+      // Back to a valid request.
+      await nextUpdate(page, () => field(page, name).fill(name === 'Action' ? 's3:GetObject' : 'arn:aws:s3:::example-website/index.html'));
+      assert.equal(await decision(page).getAttribute('data-decision'), 'Allow', `${name} ${value}: valid again`);
+      assert.equal(await page.locator('#request-error').isHidden(), true);
+      assert.equal(await field(page, name).getAttribute('aria-invalid'), null);
+    }
+    // Another service's action is a valid request (that no S3 policy statement matches).
+    await nextUpdate(page, () => field(page, 'Action').fill('ec2:RunInstances'));
+    assert.equal(await decision(page).getAttribute('data-decision'), 'ImplicitDeny');
+    // A pattern in a policy whose condition cannot be evaluated: still not a (certain) deny.
+    await choosePreset(page, 'typo-in-condition');
+    await nextUpdate(page, () => field(page, 'Action').fill('s3:Get*'));
+    assert.equal(await decision(page).getAttribute('data-decision'), 'error');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a * or ? in the request\'s resource: a hint that they are characters of the key, not wildcards', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const hint = page.locator('#resource-hint');
+    assert.doesNotMatch(await hint.textContent(), /not wildcards/);
+    await nextUpdate(page, () => field(page, 'Resource').fill('arn:aws:s3:::example-website/*'));
+    assert.match(await hint.textContent(), /in a request \* and \? are characters of the object key, not wildcards/i);
+    assert.equal(await decision(page).getAttribute('data-decision'), 'Allow', 'still evaluated, as the CLI does');
+    await nextUpdate(page, () => field(page, 'Resource').fill('arn:aws:s3:::example-website/index.html'));
+    assert.doesNotMatch(await hint.textContent(), /not wildcards/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('derived context keys follow the caller: replaced on each derive, refreshed when the principal or preset changes', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await setPolicy(page, JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'AccountOnly', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acct-bucket/*',
+        Condition: { StringEquals: { 'aws:PrincipalAccount': '444455556666' } } }],
+    }, null, 2));
+    const add = page.getByRole('button', { name: 'Add the keys AWS sets for this caller' });
+    await nextUpdate(page, () => field(page, 'Principal').fill('arn:aws:sts::444455556666:assumed-role/Reader/s1'));
+    await nextUpdate(page, () => add.click());
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    assert.equal(await page.locator('.ctx-row[data-derived="true"][data-key="aws:PrincipalArn"]').count(), 1, 'derived rows are marked');
+    assert.match(await page.locator('.ctx-row[data-key="aws:PrincipalArn"]').textContent(), /set by AWS for this caller/);
+
+    // Anonymous: the role's keys go, the anonymous caller's come.
+    await nextUpdate(page, () => field(page, 'Principal').fill('anonymous'));
+    await decision(page).and(page.locator('[data-decision="ImplicitDeny"]')).waitFor();
+    assert.equal(await page.getByLabel('Include aws:PrincipalAccount').isChecked(), false);
+    assert.equal(await page.locator('.ctx-row[data-key="aws:PrincipalArn"]').count(), 0);
+    assert.equal(await field(page, 'aws:userid').inputValue(), 'anonymous');
+    assert.equal(await field(page, 'aws:PrincipalType').inputValue(), 'Anonymous');
+    await nextUpdate(page, () => add.click());
+    assert.equal(await decision(page).getAttribute('data-decision'), 'ImplicitDeny');
+    assert.equal(await page.getByLabel('Include aws:PrincipalAccount').isChecked(), false);
+
+    // Back to the role: its keys again.
+    await nextUpdate(page, () => field(page, 'Principal').fill('arn:aws:sts::444455556666:assumed-role/Reader/s1'));
+    await decision(page).and(page.locator('[data-decision="Allow"]')).waitFor();
+    assert.equal(await page.locator('.ctx-row[data-key="aws:userid"]').count(), 0, 'no userid for a role session');
+    // A ready-made anonymous request drops them too.
+    await nextUpdate(page, () => page.getByLabel('Ready-made request').selectOption('anon-get'));
+    await decision(page).and(page.locator('[data-decision="ImplicitDeny"]')).waitFor();
+    assert.equal(await page.getByLabel('Include aws:PrincipalAccount').isChecked(), false);
+    assert.equal(await page.locator('.ctx-row[data-key="aws:PrincipalArn"]').count(), 0);
+
+    // A value the user types into a derived row is theirs: it stays when the caller changes.
+    await nextUpdate(page, () => field(page, 'aws:PrincipalAccount').fill('444455556666'));
+    await nextUpdate(page, () => field(page, 'Principal').fill('arn:aws:iam::111122223333:user/alice'));
+    assert.equal(await field(page, 'aws:PrincipalAccount').inputValue(), '444455556666');
+    assert.equal(await field(page, 'aws:username').inputValue(), 'alice');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('context values of the wrong type are flagged at the field; a cleared date is not sent', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await setPolicy(page, typedPolicy());
+    const ip = field(page, 'aws:SourceIp');
+    const ipRow = page.locator('.ctx-row[data-key="aws:SourceIp"]');
+    await nextUpdate(page, () => ip.fill('203.0.113.7'));
+    assert.equal(await ip.getAttribute('aria-invalid'), null);
+    for (const [value, why] of [['not an ip', /not an IP address/], ['203.0.113.7.5', /not an IP address/],
+      ['203.0.113.0/24', /a range, not an IP address/]]) {
+      await nextUpdate(page, () => ip.fill(value));
+      assert.equal(await ip.getAttribute('aria-invalid'), 'true', value);
+      assert.match(await ipRow.textContent(), why, value);
+      const msg = await ip.getAttribute('aria-errormessage');
+      assert.ok(msg, `${value}: the message is linked to the field`);
+      assert.match(await page.locator(`#${msg}`).textContent(), why);
+      assert.match(await decision(page).textContent(), /aws:SourceIp.*not an IP address/s, `${value}: the decision says so`);
+    }
+    await nextUpdate(page, () => ip.fill('203.0.113.7'));
+    assert.equal(await ip.getAttribute('aria-invalid'), null);
+    assert.doesNotMatch(await decision(page).textContent(), /not an IP address/);
+
+    // A cleared date field: flagged, and the key is left out (absent), never sent as "".
+    const when = field(page, 'aws:CurrentTime');
+    await nextUpdate(page, () => when.fill('2031-05-01T10:00:00'));
+    await decision(page).and(page.locator('[data-decision="ExplicitDeny"]')).waitFor();
+    await nextUpdate(page, () => when.fill(''));
+    assert.equal(await when.getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('.ctx-row[data-key="aws:CurrentTime"]').textContent(), /not a date/);
+    assert.equal(await page.getByLabel('Include aws:CurrentTime').isChecked(), false);
+    assert.match(await page.locator('#missing-context').textContent(), /aws:CurrentTime/, 'the key is absent from the request');
+
+    // A number key: an empty or bad number is flagged.
+    const tls = field(page, 's3:TlsVersion');
+    await nextUpdate(page, () => tls.fill('1.3'));
+    assert.equal(await tls.getAttribute('aria-invalid'), null);
+    await nextUpdate(page, () => tls.fill(''));
+    assert.equal(await tls.getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('.ctx-row[data-key="s3:TlsVersion"]').textContent(), /not a number/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 /**
  * Paste `text` into the policy editor (the value set at once and one input event, as a paste
  * does; typing a large text with fill() takes far longer than a paste). Resolves after the
@@ -1057,6 +1224,25 @@ test('long names wrap: a long Sid does not widen the page, a long key leaves the
     assert.ok(overflow <= 0, `the page is ${overflow} px too wide`);
     const width = await field(page, key).evaluate((e) => e.getBoundingClientRect().width);
     assert.ok(width >= 120, `the value input is ${width} px wide`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('the Public-access panel\'s statement links work while the request is invalid', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await nextUpdate(page, () => field(page, 'Principal').fill('bob'));
+    assert.equal(await decision(page).getAttribute('data-decision'), 'error');
+    await access(page).locator('.reasons').getByRole('button', { name: 'PublicReadForWebsite' }).first().click();
+    const sel = await policyBox(page).evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd));
+    assert.match(sel, /^\{\s*"Sid": "PublicReadForWebsite"[\s\S]*\}$/);
+    // Also for a policy never evaluated with a valid request.
+    await setPolicy(page, (await policyBox(page).inputValue()).replace('PublicReadForWebsite', 'ReadForWebsite'));
+    await access(page).locator('.reasons').getByRole('button', { name: 'ReadForWebsite' }).first().click();
+    const sel2 = await policyBox(page).evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd));
+    assert.match(sel2, /^\{\s*"Sid": "ReadForWebsite"[\s\S]*\}$/);
     assert.deepEqual(problems, []);
   } finally {
     await close();
