@@ -20,6 +20,38 @@ pub const RULE: RuleMeta = RuleMeta {
     check: Some(check),
 };
 
+/// The Elastic Load Balancing accounts that deliver access logs, by Region (Regions
+/// opened before August 2022; later ones use the service principal
+/// `logdelivery.elasticloadbalancing.amazonaws.com`). AWS documents a bucket policy
+/// that names them: "name a role instead" cannot be followed there.
+const ELB_LOG_ACCOUNTS: &[(&str, &str)] = &[
+    ("127311923021", "us-east-1"),
+    ("033677994240", "us-east-2"),
+    ("027434742980", "us-west-1"),
+    ("797873946194", "us-west-2"),
+    ("098369216593", "af-south-1"),
+    ("754344448648", "ap-east-1"),
+    ("582318560864", "ap-northeast-1"),
+    ("600734575887", "ap-northeast-2"),
+    ("383597477331", "ap-northeast-3"),
+    ("718504428378", "ap-south-1"),
+    ("114774131450", "ap-southeast-1"),
+    ("783225319266", "ap-southeast-2"),
+    ("985666609251", "ca-central-1"),
+    ("054676820928", "eu-central-1"),
+    ("156460612806", "eu-west-1"),
+    ("652711504416", "eu-west-2"),
+    ("009996457667", "eu-west-3"),
+    ("635631232127", "eu-south-1"),
+    ("897822967062", "eu-north-1"),
+    ("076674570225", "me-south-1"),
+    ("507241528517", "sa-east-1"),
+    ("048591011584", "us-gov-west-1"),
+    ("190560391635", "us-gov-east-1"),
+    ("638102146993", "cn-north-1"),
+    ("037604701340", "cn-northwest-1"),
+];
+
 /// PC205
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for (st, entry) in super::allowed_entries(ctx.policy) {
@@ -27,6 +59,19 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if ctx.options.owner_account.as_deref() == Some(account.as_str()) {
+            continue;
+        }
+        if let Some((_, region)) = ELB_LOG_ACCOUNTS.iter().find(|(a, _)| a == account) {
+            out.push(
+                ctx.finding(&RULE, entry.text.span, format!("statement `{}` grants to `{account}`, the Elastic Load Balancing log-delivery account of {region}", st.id()))
+                    .with_label("AWS's account that writes load balancer access logs")
+                    .with_help(
+                        "this is the grant AWS documents for load balancer access logs; keep it to \
+                         `s3:PutObject` on the log prefix (`arn:aws:s3:::BUCKET/PREFIX/AWSLogs/YOUR-ACCOUNT-ID/*`). \
+                         Regions opened since August 2022 take the service principal \
+                         `logdelivery.elasticloadbalancing.amazonaws.com` instead of an account",
+                    ),
+            );
             continue;
         }
         out.push(
@@ -63,6 +108,27 @@ mod tests {
         assert!(
             m[0].contains("`111122223333`") && m[1].contains("`444455556666`"),
             "{m:?}"
+        );
+    }
+
+    #[test]
+    fn the_elb_log_delivery_account_is_named_not_told_to_name_a_role() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ELBLogs","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::127311923021:root"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::logs/AWSLogs/111122223333/*"}]}"#;
+        let d: Vec<_> = lint(text, &LintOptions::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "PC205")
+            .collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].message,
+            "statement `ELBLogs` grants to `127311923021`, the Elastic Load Balancing log-delivery account of us-east-1"
+        );
+        let help = d[0].help.as_deref().unwrap_or_default();
+        assert!(
+            !help.contains(":role/NAME")
+                && help.contains("logdelivery.elasticloadbalancing.amazonaws.com"),
+            "{help}"
         );
     }
 
