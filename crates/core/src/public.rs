@@ -1742,6 +1742,16 @@ impl<'a> Analyzer<'a> {
             "aws:principalservicename" | "aws:principalservicenameslist" => cands = vec![None],
             _ => {}
         }
+        // A key AWS does not set (a typo such as `aws:SorceVpce`, another service's key)
+        // is absent from every S3 request: the search reads it so, and says it could
+        // not rule out a key missing from the catalogue (unknown, never not-public).
+        if info.is_none() {
+            cands = vec![None];
+            complete = false;
+            note = Some(format!(
+                "`{display}` is not a condition key S3 requests carry, as far as policycheck's catalogue knows (PC304): absent, it grants nothing it guards"
+            ));
+        }
         // An always-present key is never absent from a real request (spec §7.3); the
         // address a request comes from is, through a VPC endpoint, so it may be.
         if present_first && name_lc == "aws:sourceip" || cands.is_empty() {
@@ -4525,6 +4535,49 @@ mod tests {
         assert_eq!(fixed_prefix(&toks("AROAX:*")).as_deref(), Some("AROAX"));
         assert_eq!(fixed_prefix(&toks("AIDA*")), None);
         assert_eq!(fixed_prefix(&toks("${aws:PrincipalAccount}:*")), None);
+    }
+
+    #[test]
+    fn keys_aws_does_not_set_are_absent_and_the_answer_says_so() {
+        // A typo'd key: no request carries it, so the Allow grants nothing; not
+        // `not-public`, as a key newer than the catalogue would be carried.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:SorceVpce": "vpce-1a2b3c4d"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Unknown);
+        assert!(
+            pa.read
+                .unknown
+                .iter()
+                .any(|u| u.contains("`aws:SorceVpce`") && u.contains("PC304")),
+            "{:?}",
+            pa.read.unknown
+        );
+        // Under a negated operator the absent key opens the statement: public, and the
+        // witness does not carry the key.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringNotEquals": {"aws:SorceVpce": "vpce-1a2b3c4d"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        assert!(
+            w.context.get("aws:SorceVpce").is_none(),
+            "{:?}",
+            w.to_json()
+        );
+        // Outsiders are not AWS services, and always-present keys are present.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::NotPublic);
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Null": {"aws:SecureTransport": "true"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::NotPublic);
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Null": {"aws:SourceIp": "true"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public, "through a VPC endpoint");
     }
 
     #[test]
