@@ -351,11 +351,12 @@ pub fn matching_actions(pattern: &crate::pattern::Pattern) -> std::rc::Rc<[usize
         return s3_action_index(name).into_iter().collect();
     }
     thread_local! {
-        static EXPANDED: std::cell::RefCell<
-            std::collections::HashMap<Vec<u8>, std::rc::Rc<[usize]>, crate::collections::FastBuild>,
-        > = const {
-            std::cell::RefCell::new(std::collections::HashMap::with_hasher(
-                crate::collections::FastBuild,
+        // Pattern -> index in the `Vec` of answers.
+        #[allow(clippy::type_complexity)]
+        static EXPANDED: std::cell::RefCell<(NameTable, Vec<std::rc::Rc<[usize]>>)> = const {
+            std::cell::RefCell::new((
+                std::collections::HashMap::with_hasher(crate::collections::FastBuild),
+                Vec::new(),
             ))
         };
     }
@@ -384,7 +385,11 @@ pub fn matching_actions(pattern: &crate::pattern::Pattern) -> std::rc::Rc<[usize
         owned = pattern.display();
         owned.as_bytes()
     };
-    if let Some(hit) = EXPANDED.with(|m| m.borrow().get(key).cloned()) {
+    let hit = EXPANDED.with(|m| {
+        let m = m.borrow();
+        m.0.get(key).and_then(|&i| m.1.get(i).cloned())
+    });
+    if let Some(hit) = hit {
         return hit;
     }
     let found: std::rc::Rc<[usize]> = lower_full_names()
@@ -394,11 +399,14 @@ pub fn matching_actions(pattern: &crate::pattern::Pattern) -> std::rc::Rc<[usize
         .map(|(i, _)| i)
         .collect();
     EXPANDED.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= 4096 {
-            m.clear(); // bounded: hostile input cannot grow it without limit
+        let (map, answers) = &mut *m.borrow_mut();
+        if map.len() >= 4096 {
+            // bounded: hostile input cannot grow it without limit
+            map.clear();
+            answers.clear();
         }
-        m.insert(key.to_vec(), found.clone());
+        map.insert(key.to_vec(), answers.len());
+        answers.push(found.clone());
     });
     found
 }
@@ -496,9 +504,7 @@ fn exact_action(name: &str) -> Option<&'static ActionInfo> {
 fn exact_index(name: &str) -> Option<usize> {
     // Looked up for every action of every statement by the analysis and several rules:
     // a hash of the lower-cased name instead of a case-insensitive binary search.
-    static BY_NAME: std::sync::LazyLock<
-        std::collections::HashMap<Vec<u8>, usize, crate::collections::FastBuild>,
-    > = std::sync::LazyLock::new(|| {
+    static BY_NAME: std::sync::LazyLock<NameTable> = std::sync::LazyLock::new(|| {
         S3_ACTIONS
             .iter()
             .enumerate()
@@ -511,18 +517,15 @@ fn exact_index(name: &str) -> Option<usize> {
 /// A table keyed by lower-cased names (as bytes, so the lookup needs no UTF-8 check),
 /// looked up ASCII case-insensitively: `name` is lower-cased on the stack (a name longer
 /// than any key is simply not found).
-fn get_ignore_ascii_case<V: Copy>(
-    table: &std::collections::HashMap<Vec<u8>, V, crate::collections::FastBuild>,
-    name: &str,
-) -> Option<V> {
+fn get_ignore_ascii_case(table: &NameTable, name: &str) -> Option<usize> {
     entry_ignore_ascii_case(table, name).map(|(_, v)| *v)
 }
 
 /// [`get_ignore_ascii_case`], also giving the table's own (lower-cased) key.
-fn entry_ignore_ascii_case<'t, V>(
-    table: &'t std::collections::HashMap<Vec<u8>, V, crate::collections::FastBuild>,
+fn entry_ignore_ascii_case<'t>(
+    table: &'t NameTable,
     name: &str,
-) -> Option<(&'t Vec<u8>, &'t V)> {
+) -> Option<(&'t Vec<u8>, &'t usize)> {
     let mut buf = [0u8; 128];
     let lower = buf.get_mut(..name.len())?;
     // Lower-cased while copied: one pass, no `memcpy` call for a name of a few dozen bytes.
@@ -907,22 +910,32 @@ fn all_keys() -> impl Iterator<Item = &'static ConditionKeyInfo> {
 /// Looks up a condition key, ASCII case-insensitive (spec §3.2). Exact names first, then
 /// tag families by prefix: `"AWS:principaltag/Team"` gives the `aws:PrincipalTag/` entry.
 /// The part after a family's slash is not checked (it may even be empty). `None` if unknown.
-type KeyTable =
-    std::collections::HashMap<Vec<u8>, &'static ConditionKeyInfo, crate::collections::FastBuild>;
+/// Lower-cased names to indices: one map type for every table of the catalogue (each
+/// key/value type is its own copy of the hash map's code in the WASM build).
+type NameTable = std::collections::HashMap<Vec<u8>, usize, crate::collections::FastBuild>;
 
 /// Exact (not prefix) key names by their lower-cased name (the analysis and several
 /// rules look up every condition's key); the first entry of a name wins, as in a scan.
-static EXACT_KEYS: std::sync::LazyLock<KeyTable> = std::sync::LazyLock::new(|| {
-    let mut m = std::collections::HashMap::with_hasher(crate::collections::FastBuild);
-    for k in all_keys().filter(|k| !k.prefix) {
-        m.entry(k.name.to_ascii_lowercase().into_bytes())
-            .or_insert(k);
-    }
-    m
-});
+/// The values index the `Vec` beside the map.
+static EXACT_KEYS: std::sync::LazyLock<(NameTable, Vec<&'static ConditionKeyInfo>)> =
+    std::sync::LazyLock::new(|| {
+        let mut m = NameTable::with_hasher(crate::collections::FastBuild);
+        let mut infos = Vec::new();
+        for k in all_keys().filter(|k| !k.prefix) {
+            m.entry(k.name.to_ascii_lowercase().into_bytes())
+                .or_insert_with(|| {
+                    infos.push(k);
+                    infos.len() - 1
+                });
+        }
+        (m, infos)
+    });
 
 pub fn condition_key(name: &str) -> Option<&'static ConditionKeyInfo> {
-    get_ignore_ascii_case(&EXACT_KEYS, name).or_else(|| prefix_key(name))
+    let (table, infos) = &*EXACT_KEYS;
+    get_ignore_ascii_case(table, name)
+        .and_then(|i| infos.get(i).copied())
+        .or_else(|| prefix_key(name))
 }
 
 /// A condition key in its documented spelling (spec §3.2: key names are
@@ -956,9 +969,9 @@ fn prefix_key(name: &str) -> Option<&'static ConditionKeyInfo> {
 pub fn condition_key_entry(
     name: &str,
 ) -> (Option<&'static ConditionKeyInfo>, Option<&'static str>) {
-    let table: &'static KeyTable = &EXACT_KEYS;
+    let (table, infos): &'static (NameTable, Vec<&'static ConditionKeyInfo>) = &EXACT_KEYS;
     match entry_ignore_ascii_case(table, name) {
-        Some((lc, info)) => (Some(*info), std::str::from_utf8(lc).ok()),
+        Some((lc, &i)) => (infos.get(i).copied(), std::str::from_utf8(lc).ok()),
         None => (prefix_key(name), None),
     }
 }

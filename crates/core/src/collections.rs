@@ -57,7 +57,10 @@ pub(crate) fn sort_by_positions<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> O
 /// The positions `0..len` sorted stably by `cmp`: the one sort instantiation behind
 /// [`sort_by_positions`].
 #[inline(never)]
-fn sorted_positions(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
+pub(crate) fn sorted_positions(
+    len: usize,
+    cmp: &mut dyn FnMut(usize, usize) -> Ordering,
+) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
     if len > 1 {
         order.sort_by(|a, b| cmp(*a, *b));

@@ -10,7 +10,6 @@
 
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{ceil_char_boundary, floor_char_boundary, Span};
-use std::collections::hash_map::{Entry, HashMap};
 
 /// The arena a JSON tree lives in (see [`parse`]): every array's items and object's
 /// members are one slice of it, so building the tree costs no allocation per node and
@@ -716,10 +715,43 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Duplicate keys among the members from `base` on, past the first
+    /// [`SCAN_MEMBERS`] (which were searched as they came): one sort of the positions,
+    /// so a hostile object with 100,000 keys stays `n log n`, with no hash table.
+    fn late_duplicates(&mut self, base: usize) {
+        let members = self.members.get(base..).unwrap_or(&[]);
+        if members.len() <= SCAN_MEMBERS {
+            return;
+        }
+        let order = crate::collections::sorted_positions(members.len(), &mut |a, b| {
+            members[a].key.cmp(members[b].key)
+        });
+        // For each member, the first member with its key (the sort is stable, so each run
+        // of equal keys starts with the first written); reported in the order written.
+        let mut first_of: Vec<usize> = vec![0; members.len()];
+        let mut first = 0;
+        for (k, &i) in order.iter().enumerate() {
+            let same = k > 0
+                && order
+                    .get(k - 1)
+                    .is_some_and(|&p| members[p].key == members[i].key);
+            if !same {
+                first = i;
+            }
+            first_of[i] = first;
+        }
+        for (i, &first) in first_of.iter().enumerate().skip(SCAN_MEMBERS) {
+            if first != i {
+                let (m, f) = (&members[i], &members[first]);
+                self.diagnostics
+                    .push(duplicate_key(m.key, m.key_span, f.key_span));
+            }
+        }
+    }
+
     fn object(&mut self, depth: usize) -> PResult<Json<'a>> {
         let start = self.pos;
         self.pos += 1;
-        let mut index: Option<HashMap<&'a str, Span>> = None;
         self.skip_ws()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -770,7 +802,7 @@ impl<'a> Parser<'a> {
             // with 100,000 keys stays linear.
             // This object's members so far (the value's own are pushed later).
             let members = self.members.get(base..).unwrap_or(&[]);
-            let first = if members.len() < 16 {
+            let first = if members.len() < SCAN_MEMBERS {
                 // Length and first byte first: a call to `memcmp` only for a likely match.
                 let (len, head) = (key.len(), key.as_bytes().first());
                 members
@@ -780,29 +812,12 @@ impl<'a> Parser<'a> {
                     })
                     .map(|m| m.key_span)
             } else {
-                let index = index.get_or_insert_with(|| {
-                    members
-                        .iter()
-                        .rev()
-                        .map(|m| (m.key, m.key_span))
-                        .collect::<HashMap<_, _>>()
-                });
-                match index.entry(key) {
-                    Entry::Occupied(e) => Some(*e.get()),
-                    Entry::Vacant(e) => {
-                        e.insert(key_span);
-                        None
-                    }
-                }
+                // Checked once the object is closed (`late_duplicates`).
+                None
             };
             // Reported once the value has been read (after what the value holds; not at
             // all when it is malformed), as before.
-            let duplicate = first.map(|first| {
-                Diagnostic::new(&codes::DUPLICATE_KEY, key_span, format!("duplicate key `{key}` in one JSON object"))
-                    .with_label("and again here")
-                    .and_label(first, "first written here")
-                    .with_help("remove one of them; tools disagree on which copy wins, and S3 rejects the policy")
-            });
+            let duplicate = first.map(|first| duplicate_key(key, key_span, first));
             // A string value (the usual one) is written straight into the member: a value
             // of unknown kind moved through a `Result` is copied piecewise and read back
             // whole, which stalls the store-to-load forwarding.
@@ -842,6 +857,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
+                    self.late_duplicates(base);
                     let members = self.arena.alloc_slice_copy(&self.members[base..]);
                     self.members.truncate(base);
                     return Ok(Json {
@@ -875,6 +891,21 @@ impl WithHelp for Box<Diagnostic> {
     }
 }
 
+/// Objects up to this many members are searched for a repeated key as each key is
+/// read; bigger ones are sorted once closed ([`Parser::late_duplicates`]).
+const SCAN_MEMBERS: usize = 16;
+
+fn duplicate_key(key: &str, at: Span, first: Span) -> Diagnostic {
+    Diagnostic::new(
+        &codes::DUPLICATE_KEY,
+        at,
+        format!("duplicate key `{key}` in one JSON object"),
+    )
+    .with_label("and again here")
+    .and_label(first, "first written here")
+    .with_help("remove one of them; tools disagree on which copy wins, and S3 rejects the policy")
+}
+
 #[cfg(test)]
 mod tests {
     use super::{plain_run, pointer_at, Diagnostic, JsonKind, Parsed, Span, MAX_DEPTH};
@@ -886,6 +917,47 @@ mod tests {
 
     fn parse_bytes(bytes: &[u8]) -> Result<(&str, Parsed<'_>), Box<crate::Diagnostic>> {
         super::parse_bytes(bytes, Box::leak(Box::new(super::Arena::new())))
+    }
+
+    #[test]
+    fn duplicates_in_big_objects_are_found_in_order_with_their_first_place() {
+        // 40 keys; repeats within the scanned head, past it, and of a head key.
+        let mut keys: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        keys[5] = "k1".into();
+        keys[30] = "k3".into();
+        keys[35] = "k20".into();
+        keys[36] = "k3".into();
+        let body: Vec<String> = keys.iter().map(|k| format!("\"{k}\": 1")).collect();
+        let text = format!("{{{}}}", body.join(", "));
+        let out = parse(&text);
+        let at = |needle: &str, nth: usize| {
+            let start = text.match_indices(needle).nth(nth).unwrap().0;
+            Span::new(start as u32, (start + needle.len()) as u32)
+        };
+        let got: Vec<(Span, Span)> = out
+            .diagnostics
+            .iter()
+            .map(|d| (d.labels[0].span, d.labels[1].span))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (at("\"k1\"", 1), at("\"k1\"", 0)),
+                (at("\"k3\"", 1), at("\"k3\"", 0)),
+                (at("\"k20\"", 1), at("\"k20\"", 0)),
+                (at("\"k3\"", 2), at("\"k3\"", 0)),
+            ],
+            "{:?}",
+            out.diagnostics
+        );
+        assert!(out.diagnostics.iter().all(|d| d.code == "PC002"));
+        // 100,000 distinct keys and one repeat at the end: found, quickly.
+        let mut body: Vec<String> = (0..100_000).map(|i| format!("\"key{i}\": 0")).collect();
+        body.push("\"key7\": 1".into());
+        let text = format!("{{{}}}", body.join(","));
+        let out = parse(&text);
+        assert_eq!(out.diagnostics.len(), 1);
+        assert!(out.value.is_some());
     }
 
     #[test]

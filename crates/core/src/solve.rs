@@ -20,7 +20,17 @@ use crate::collections::FastBuild;
 use crate::pattern::{ArnPattern, Pattern, Tok};
 use crate::values::Decimal;
 use ipnet::IpNet;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
+
+/// Every map of the solver, keyed by bytes (signatures and product states as their
+/// words' bytes): the catalogue's map type, so the WASM build carries one copy of the
+/// hash table's code.
+type KeyMap = HashMap<Vec<u8>, usize, FastBuild>;
+
+/// `words` as bytes, a key of a [`KeyMap`].
+fn word_bytes(words: &[u64]) -> Vec<u8> {
+    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// One step of a glob automaton.
@@ -489,7 +499,7 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
     // One node per signature over the questions (bit `i` = question `i` accepts), in
     // the order the signatures are first met.
     let words = nq.div_ceil(64);
-    let mut sigs: HashMap<Vec<u64>, usize, FastBuild> = HashMap::with_hasher(FastBuild);
+    let mut sigs: KeyMap = HashMap::with_hasher(FastBuild);
     let mut order: Vec<usize> = Vec::new();
     let mut acc_d: Vec<bool> = vec![false; k];
     let mut sig: Vec<u64> = vec![0; words];
@@ -517,8 +527,9 @@ pub fn string_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Stri
             for i in (0..nq).filter(|&i| accepts(i)) {
                 set(&mut sig, i);
             }
-            if !sigs.contains_key(sig.as_slice()) {
-                sigs.insert(sig.clone(), head);
+            let key = word_bytes(&sig);
+            if let std::collections::hash_map::Entry::Vacant(e) = sigs.entry(key) {
+                e.insert(head);
                 order.push(head);
                 if nq == 0 {
                     // Without questions every value behaves alike: the one signature is
@@ -887,7 +898,7 @@ fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<S
     // Signatures packed in bits (bit `i` = question `i` matches).
     // A map (not a set) of the same type as `string_reps`' signatures: one copy of the
     // hash table code in the WASM build.
-    let mut seen: HashMap<Vec<u64>, usize, FastBuild> = HashMap::with_hasher(FastBuild);
+    let mut seen: KeyMap = HashMap::with_hasher(FastBuild);
     let mut values = Vec::new();
     for c in candidates {
         if !ms.iter().all(|m| matches(m, &c)) || ns.iter().any(|n| matches(n, &c)) {
@@ -899,7 +910,7 @@ fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<S
                 set(&mut sig, i);
             }
         }
-        if seen.insert(sig, 0).is_none() {
+        if seen.insert(word_bytes(&sig), 0).is_none() {
             values.push(c);
         }
     }
@@ -989,14 +1000,16 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
     // Product states hashed with the fast hasher (bounded by `MAX_STATES`, so a
     // collision-heavy input costs no more than the bound): SipHash over 25-word state
     // sets was 40% of the search on a long resource pattern.
-    let mut seen: HashSet<Vec<States>, FastBuild> = HashSet::with_hasher(FastBuild);
+    let mut seen: KeyMap = HashMap::with_hasher(FastBuild);
+    let mut key: Vec<u8> = Vec::new();
     // Each signature over the questions (bit `i` = question `i` accepts) met so far, in
     // the same map type as `string_reps` (one copy of the hash table code in the WASM
     // build); `values` holds the first value of each, in the order they are met.
-    let mut sigs: HashMap<Vec<u64>, usize, FastBuild> = HashMap::with_hasher(FastBuild);
+    let mut sigs: KeyMap = HashMap::with_hasher(FastBuild);
     let mut values: Vec<String> = Vec::new();
     let mut queue: VecDeque<(Vec<States>, String)> = VecDeque::new();
-    seen.insert(init.clone());
+    flat_key(&mut key, &init);
+    seen.insert(key.clone(), 0);
     queue.push_back((init, String::new()));
     let nq = questions.len();
     let nm = must.len();
@@ -1012,7 +1025,7 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
             for (i, _) in acc.iter().take(nq).enumerate().filter(|(_, a)| **a) {
                 set(&mut sig, i);
             }
-            if sigs.insert(sig, 0).is_none() {
+            if sigs.insert(word_bytes(&sig), 0).is_none() {
                 values.push(text.clone());
             }
         }
@@ -1024,14 +1037,15 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
             for ((g, s), out) in all.iter().zip(&state).zip(next.iter_mut()) {
                 step_into(g, s, c, out);
             }
-            if seen.contains(&next) {
+            flat_key(&mut key, &next);
+            if seen.contains_key(key.as_slice()) {
                 continue;
             }
             if seen.len() >= MAX_STATES {
                 complete = false;
                 break;
             }
-            seen.insert(next.clone());
+            seen.insert(key.clone(), 0);
             let mut t = text.clone();
             t.push(c);
             queue.push_back((next.clone(), t));
@@ -1041,6 +1055,19 @@ fn string_reps_slow(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Str
         }
     }
     StringReps { values, complete }
+}
+
+/// `parts` flattened into `buf` as one key, each part preceded by its length: the
+/// product-state sets below are keyed so, in the map type of the signatures (one copy of
+/// the hash table code in the WASM build), and looked up without an allocation.
+fn flat_key<'a>(buf: &mut Vec<u8>, parts: impl IntoIterator<Item = &'a States>) {
+    buf.clear();
+    for p in parts {
+        buf.extend_from_slice(&(p.len() as u64).to_le_bytes());
+        for w in p {
+            buf.extend_from_slice(&w.to_le_bytes());
+        }
+    }
 }
 
 /// Whether every string `q` matches, `p` matches too (language inclusion), by a
@@ -1075,9 +1102,11 @@ pub fn includes_within(q: &Glob, p: &Glob, budget: &mut usize) -> bool {
     });
     let empty = |s: &States| s.iter().all(|w| *w == 0);
     let init = (start(q), start(p));
-    let mut seen: HashSet<(States, States), FastBuild> = HashSet::with_hasher(FastBuild);
+    let mut seen: KeyMap = HashMap::with_hasher(FastBuild);
+    let mut key: Vec<u8> = Vec::new();
     let mut queue: VecDeque<(States, States)> = VecDeque::new();
-    seen.insert(init.clone());
+    flat_key(&mut key, [&init.0, &init.1]);
+    seen.insert(key.clone(), 0);
     queue.push_back(init);
     // The pair of states being built, reused for every character.
     let mut next: (States, States) = (Vec::new(), Vec::new());
@@ -1091,14 +1120,18 @@ pub fn includes_within(q: &Glob, p: &Glob, budget: &mut usize) -> bool {
         for &c in &chars {
             step_into(q, &sq, c, &mut next.0);
             step_into(p, &sp, c, &mut next.1);
-            if empty(&next.0) || seen.contains(&next) {
+            if empty(&next.0) {
+                continue;
+            }
+            flat_key(&mut key, [&next.0, &next.1]);
+            if seen.contains_key(key.as_slice()) {
                 continue;
             }
             if seen.len() >= MAX_STATES || *budget == 0 {
                 return false;
             }
             *budget -= 1;
-            seen.insert(next.clone());
+            seen.insert(key.clone(), 0);
             queue.push_back(next.clone());
         }
     }
@@ -1261,6 +1294,7 @@ pub fn subsets(items: &[String], max_items: usize) -> Option<Vec<Vec<String>>> {
 mod tests {
     use super::*;
     use crate::pattern::Syntax;
+    use std::collections::HashSet;
 
     fn glob(p: &str) -> Glob {
         Glob::from_pattern(
