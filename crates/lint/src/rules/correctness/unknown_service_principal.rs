@@ -26,42 +26,43 @@ pub const RULE: RuleMeta = RuleMeta {
 };
 
 /// Service principals that commonly appear in bucket policies (log and report delivery,
-/// CloudFront, replication and inventory): the names a typo is checked against. AWS has
-/// many more; a name outside this list is reported only when it is close to one of them.
+/// CloudFront, replication and inventory), without `.amazonaws.com`: the names a typo is
+/// checked against. AWS has many more; a name outside this list is reported only when it
+/// is close to one of them.
 const KNOWN: &[&str] = &[
-    "access-analyzer.amazonaws.com",
-    "athena.amazonaws.com",
-    "backup.amazonaws.com",
-    "batchoperations.s3.amazonaws.com",
-    "bcm-data-exports.amazonaws.com",
-    "billingreports.amazonaws.com",
-    "cloudformation.amazonaws.com",
-    "cloudfront.amazonaws.com",
-    "cloudtrail.amazonaws.com",
-    "codebuild.amazonaws.com",
-    "codepipeline.amazonaws.com",
-    "config.amazonaws.com",
-    "datasync.amazonaws.com",
-    "delivery.logs.amazonaws.com",
-    "elasticloadbalancing.amazonaws.com",
-    "elasticmapreduce.amazonaws.com",
-    "events.amazonaws.com",
-    "firehose.amazonaws.com",
-    "glue.amazonaws.com",
-    "guardduty.amazonaws.com",
-    "inspector2.amazonaws.com",
-    "lambda.amazonaws.com",
-    "logdelivery.elasticloadbalancing.amazonaws.com",
-    "logging.s3.amazonaws.com",
-    "logs.amazonaws.com",
-    "macie.amazonaws.com",
-    "redshift.amazonaws.com",
-    "s3.amazonaws.com",
-    "securityhub.amazonaws.com",
-    "ses.amazonaws.com",
-    "sns.amazonaws.com",
-    "storage-lens.s3.amazonaws.com",
-    "transfer.amazonaws.com",
+    "access-analyzer",
+    "athena",
+    "backup",
+    "batchoperations.s3",
+    "bcm-data-exports",
+    "billingreports",
+    "cloudformation",
+    "cloudfront",
+    "cloudtrail",
+    "codebuild",
+    "codepipeline",
+    "config",
+    "datasync",
+    "delivery.logs",
+    "elasticloadbalancing",
+    "elasticmapreduce",
+    "events",
+    "firehose",
+    "glue",
+    "guardduty",
+    "inspector2",
+    "lambda",
+    "logdelivery.elasticloadbalancing",
+    "logging.s3",
+    "logs",
+    "macie",
+    "redshift",
+    "s3",
+    "securityhub",
+    "ses",
+    "sns",
+    "storage-lens.s3",
+    "transfer",
 ];
 
 /// The endings of AWS service principal names (`.amazonaws.com.cn` in the China Regions;
@@ -79,19 +80,24 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let lower = name.to_ascii_lowercase();
-            if KNOWN.contains(&lower.as_str()) {
-                continue;
-            }
             let domain_ok = SUFFIXES.iter().any(|s| {
                 lower
                     .strip_suffix(s)
                     .is_some_and(|service| !service.is_empty())
             });
+            // The service part: before the domain, as far as it looks like one.
+            let service = lower
+                .find(".amazon")
+                .map_or(lower.as_str(), |i| &lower[..i]);
+            if domain_ok && KNOWN.contains(&service) {
+                continue;
+            }
             // A name with a good domain but outside the list is another service's, unless
-            // it is a near miss of a listed one whose service part is long enough for a
-            // typo to be told from a different short name (`ecs` is not `ec2`).
-            let near = closest_name(KNOWN, name)
-                .filter(|k| !domain_ok || k.split('.').next().is_some_and(|svc| svc.len() >= 5));
+            // it is a near miss of a listed one long enough for a typo to be told from a
+            // different short name (`ecs` is not `ec2`).
+            let near = closest_name(KNOWN, service)
+                .filter(|k| !domain_ok || k.len() >= 5)
+                .map(|k| format!("{k}.amazonaws.com"));
             let (message, help) = match (near, domain_ok) {
                 (Some(k), _) => (
                     format!("`{name}` is not an AWS service principal"),
@@ -135,6 +141,7 @@ mod tests {
             ("cloudtrial.amazonaws.com", "cloudtrail.amazonaws.com"),
             ("Logging.S3.amazonaws.con", "logging.s3.amazonaws.com"),
             ("delivery.log.amazonaws.com", "delivery.logs.amazonaws.com"),
+            ("cloudtrail", "cloudtrail.amazonaws.com"),
         ] {
             let d = found(&format!("\"{typo}\""));
             assert_eq!(d.len(), 1, "{typo}: {d:?}");
@@ -145,7 +152,7 @@ mod tests {
                 d[0].1
             );
         }
-        let d = found(r#""cloudtrail""#);
+        let d = found(r#""uploads.example.com""#);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0]
             .1
