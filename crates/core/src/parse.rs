@@ -1551,6 +1551,11 @@ mod tests {
             ),
             vec!["PC015"]
         );
+        let with_resource = |arn: &str| {
+            format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "{arn}"}}]}}"#
+            )
+        };
         // S3 ARNs that match no bucket or object: S3 refuses the policy.
         for arn in [
             "arn:aws:s3::example-bucket/prefix/AWSLogs/111122223333/*",
@@ -1559,9 +1564,7 @@ mod tests {
             "arn:aws:s3:us-east-1::example-bucket/*",
             "arn:aws:s3:::/example-bucket/*",
         ] {
-            let text = format!(
-                r#"{{"Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "{arn}"}}]}}"#
-            );
+            let text = with_resource(arn);
             assert_eq!(codes_of(&text), vec!["PC015"], "{arn}");
             let out = parse_policy(&text);
             let help = out.diagnostics[0].help.as_deref().unwrap_or_default();
@@ -1580,9 +1583,7 @@ mod tests {
             "arn:aws:s3:us-east-1:111122223333:accesspoint/reports",
             "arn:aws:s3::111122223333:accesspoint/mfzwi23gnjvgw.mrap",
         ] {
-            let text = format!(
-                r#"{{"Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "{arn}"}}]}}"#
-            );
+            let text = with_resource(arn);
             assert!(codes_of(&text).is_empty(), "{arn}: {:?}", codes_of(&text));
         }
         let identity = parse_policy_as(
