@@ -77,6 +77,13 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             if block.conditions.iter().any(|c| guards(c, &cond.key_lc)) {
                 continue;
             }
+            // A single-valued key: PC307 reports it, with the right fix (the operator
+            // without `ForAllValues:`); a `Null` guard or `ForAnyValue:` would be another.
+            if policycheck_core::catalog::condition_key(&cond.key_lc)
+                .is_some_and(|i| !i.multivalued)
+            {
+                continue;
+            }
             let key = cond.key_display();
             out.push(
                 ctx.finding(
@@ -132,6 +139,27 @@ mod tests {
             count(
                 "Allow",
                 r#"{"ForAllValues:StringEquals":{"aws:TagKeys":"a"},"Null":{"aws:TagKeys":"true"}}"#
+            ),
+            1
+        );
+    }
+
+    #[test]
+    fn single_valued_keys_are_left_to_pc307() {
+        // One finding with one fix (PC307: drop `ForAllValues:`), not two that disagree.
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ForAllValues:StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}]}"#;
+        let codes: Vec<_> = lint(text, &LintOptions::default())
+            .diagnostics
+            .into_iter()
+            .map(|d| d.code)
+            .filter(|c| *c == "PC306" || *c == "PC307")
+            .collect();
+        assert_eq!(codes, vec!["PC307"]);
+        // A key the catalogue does not know may hold several values: still PC306.
+        assert_eq!(
+            count(
+                "Allow",
+                r#"{"ForAllValues:StringEquals":{"aws:SomeNewList":"a"}}"#
             ),
             1
         );
