@@ -444,7 +444,7 @@ async function main() {
   }
   $('engine-version').textContent = `Engine: policycheck ${engine.version} · Rules: ${engine.rules}`;
   const actions = engine.actions();
-  builder.setActions(actions?.type === 'success' ? actions.actions : []);
+  builder.setActions(actions?.type === 'success' ? actions.actions : [], actions?.operations ?? []);
 
   applyState(normalizeState(await initialState()));
   timings.ready = performance.now(); // ms since navigation start

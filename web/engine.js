@@ -203,8 +203,10 @@ import init, * as wasm from './pkg/policycheck_wasm.js';
 /**
  * `actions()`: the S3 actions (167), for the request builder.
  * @typedef {{type: "success", actions: {name: string, level: "List"|"Read"|"Write"|"Permissions management"|"Tagging",
- *   resources: string[]}[]}} ActionsAnswer
+ *   resources: string[]}[], operations: [string, string][]}} ActionsAnswer
  * `name` is "s3:GetObject"; `resources` are the resource types it acts on ("object", "bucket", …).
+ * `operations`: S3 API operations that are not actions, as `["HeadObject", "`s3:GetObject`"]`
+ * (the permission S3 checks for it, as Markdown-ish text), as `policycheck eval` explains them.
  */
 
 /**

@@ -81,7 +81,7 @@ function editDistance(a, b) {
  * one `service:ActionName`, no pattern, and an `s3:` name from the catalogue
  * (`index`: lower-case name → action; empty when the catalogue is not loaded).
  */
-export function actionProblem(action, index) {
+export function actionProblem(action, index, operations = new Map()) {
   if (!action) return 'No action: a request names one action (e.g. s3:GetObject).';
   const i = action.indexOf(':');
   const svc = i < 0 ? '' : action.slice(0, i);
@@ -91,6 +91,8 @@ export function actionProblem(action, index) {
     return `\`${action}\` is not an action: ${why} (e.g. s3:GetObject; the linter checks patterns in policies)`;
   }
   if (svc.toLowerCase() !== 's3' || index.size === 0 || index.has(action.toLowerCase())) return '';
+  const needs = operations.get(action.toLowerCase());
+  if (needs) return `\`${action}\` is not an S3 action: it is an API operation, which S3 checks as ${needs}`;
   // The closest catalogue name within 2 edits, as the CLI suggests it.
   const wanted = name.toLowerCase();
   let best = null;
@@ -185,6 +187,7 @@ export class RequestBuilder {
     };
     this.actions = [];
     this.actionIndex = new Map();
+    this.operations = new Map();
     this.buckets = [];
     this.rows = new Map(); // key lower-case → row state
     this.resourceAuto = true;
@@ -240,8 +243,9 @@ export class RequestBuilder {
     });
   }
 
-  setActions(actions) {
+  setActions(actions, operations = []) {
     this.actions = actions;
+    this.operations = new Map(operations.map(([op, needs]) => [`s3:${op.toLowerCase()}`, needs]));
     this.actionIndex = new Map(actions.map((a) => [a.name.toLowerCase(), a]));
     const byLevel = new Map(LEVELS.map((l) => [l, []]));
     for (const a of actions) (byLevel.get(a.level) ?? byLevel.set(a.level, []).get(a.level)).push(a);
@@ -259,6 +263,7 @@ export class RequestBuilder {
     if (!v) hint = 'Enter an action, e.g. s3:GetObject.';
     else if (known) hint = `${known.level} · acts on ${known.resources.join(', ') || 'no resource'}`;
     else if (/[*?]/.test(v)) hint = 'A request names one action; wildcards are for policies.';
+    else if (this.operations.has(v.toLowerCase())) hint = `An API operation, not an action: S3 checks ${this.operations.get(v.toLowerCase()).replace(/`/g, '')}.`;
     else if (/^s3:/i.test(v) && this.actions.length) hint = 'Not a known S3 action.';
     else if (v.includes(':')) hint = 'Not an S3 action; it is evaluated as written.';
     this.el.actionHint.textContent = hint;
@@ -284,7 +289,7 @@ export class RequestBuilder {
     if (!this.el.principal.value.trim()) {
       return { field: 'principal', message: 'No principal: enter `anonymous`, a 12-digit account id, an IAM user or role-session ARN, or service:NAME.' };
     }
-    const action = actionProblem(this.el.action.value.trim(), this.actionIndex);
+    const action = actionProblem(this.el.action.value.trim(), this.actionIndex, this.operations);
     if (action) return { field: 'action', message: action };
     const resource = resourceProblem(this.el.resource.value.trim());
     if (resource) return { field: 'resource', message: resource };

@@ -155,6 +155,10 @@ test('actions(): 167 S3 actions grouped by access level', () => {
   assert.equal(answer.actions.find((a) => a.name === 's3:GetObject').level, 'Read');
   assert.equal(answer.actions.find((a) => a.name === 's3:PutObject').level, 'Write');
   assert.equal(answer.actions.find((a) => a.name === 's3:ListBucket').level, 'List');
+  // API operations that are not actions, with the permission each needs (as the CLI says).
+  const ops = new Map(answer.operations);
+  assert.equal(ops.get('ListObjectsV2'), '`s3:ListBucket` (on the bucket ARN)');
+  assert.ok(!answer.actions.some((a) => ops.has(a.name.slice(3))), 'no operation is also an action');
 });
 
 test('policyInfo(): buckets and typed condition keys', () => {

@@ -925,6 +925,7 @@ test('an invalid request (a pattern, an unknown or unprefixed action, no action,
     const cases = [
       ['Action', 's3:Get*', /s3:Get\* is not an action: a request names one action, not a pattern/],
       ['Action', 's3:GetObjekt', /s3:GetObjekt is not an S3 action; did you mean s3:GetObject\?/],
+      ['Action', 's3:HeadObject', /s3:HeadObject is not an S3 action: it is an API operation, which S3 checks as s3:GetObject/],
       ['Action', 'GetObject', /GetObject is not an action: expected service:ActionName/],
       ['Action', '', /no action: a request names one action/i],
       ['Resource', 'example-website/index.html', /example-website\/index\.html is not an ARN/],

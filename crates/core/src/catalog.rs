@@ -482,6 +482,12 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("DeleteBucketCors", "`s3:PutBucketCORS`"),
 ];
 
+/// The S3 API operations that are not actions, each with the permission it needs (the
+/// web page checks its request builder's action against them).
+pub fn operations() -> &'static [(&'static str, &'static str)] {
+    OPERATIONS
+}
+
 /// For an S3 API operation named as an action (`s3:ListObjectsV2`), the permission it
 /// needs, as Markdown-ish text (`` `s3:ListBucket` (on the bucket ARN)``).
 pub fn operation_permission(full_name: &str) -> Option<&'static str> {
@@ -1052,9 +1058,12 @@ fn closest<'a, T>(candidates: impl Iterator<Item = (&'a str, T)>, wanted: &str) 
 
 /// The candidate closest to `wanted` (compared ASCII case-insensitively), within two
 /// edits: the "did you mean" of names outside the catalogue (service principals).
-pub fn closest_name<'a>(candidates: &[&'a str], wanted: &str) -> Option<&'a str> {
+pub fn closest_name<'a>(
+    candidates: impl Iterator<Item = &'a str>,
+    wanted: &str,
+) -> Option<&'a str> {
     let lower = wanted.to_ascii_lowercase();
-    closest(candidates.iter().map(|c| (*c, *c)), &lower)
+    closest(candidates.map(|c| (c, c)), &lower)
 }
 
 /// Edit distance between `lower` (already lower-cased) and `candidate` (lower-cased here),

@@ -334,7 +334,11 @@ pub fn actions_answer() -> serde_json::Value {
             })
         })
         .collect();
-    success(serde_json::json!({"actions": actions}))
+    let operations: Vec<serde_json::Value> = policycheck_core::catalog::operations()
+        .iter()
+        .map(|(op, needs)| serde_json::json!([op, needs]))
+        .collect();
+    success(serde_json::json!({"actions": actions, "operations": operations}))
 }
 
 /// What the request builder needs from a policy: the bucket names it names, and every
