@@ -114,6 +114,20 @@ impl PublicAccess {
         }
     }
 
+    /// The answer of two levels: public when either is, else unknown when either is.
+    fn from_levels(read: LevelAccess, write: LevelAccess) -> PublicAccess {
+        let verdict = match (read.verdict, write.verdict) {
+            (Verdict::Public, _) | (_, Verdict::Public) => Verdict::Public,
+            (Verdict::Unknown, _) | (_, Verdict::Unknown) => Verdict::Unknown,
+            _ => Verdict::NotPublic,
+        };
+        PublicAccess {
+            verdict,
+            read,
+            write,
+        }
+    }
+
     /// All witnesses, read first.
     pub fn witnesses(&self) -> impl Iterator<Item = &Witness> {
         self.read
@@ -373,17 +387,7 @@ fn both_readings(
             a
         }
     };
-    let read = pick(iam.read, s3.read);
-    let write = pick(iam.write, s3.write);
-    let verdict = [Verdict::Public, Verdict::Unknown]
-        .into_iter()
-        .find(|v| read.verdict == *v || write.verdict == *v)
-        .unwrap_or(Verdict::NotPublic);
-    PublicAccess {
-        verdict,
-        read,
-        write,
-    }
+    PublicAccess::from_levels(pick(iam.read, s3.read), pick(iam.write, s3.write))
 }
 
 /// Whether S3's reading of `{"AWS": "*"}` (signed callers only) can give an anonymous
@@ -1299,6 +1303,20 @@ impl<'a> Analyzer<'a> {
     /// The candidates of one key; `cross` adds [`Self::cross_values`] (not asked again
     /// for the other key's own candidates, so no key's candidates need another's first).
     fn key_dim_with(&self, name_lc: &str, display: &str, cross: bool) -> KeyDim {
+        // A key AWS does not set (a typo such as `aws:SorceVpce`, another service's key)
+        // is absent from every S3 request: no values to search. The answer says it
+        // could not rule out a key missing from the catalogue (unknown, never not-public).
+        let Some(info) = catalog::condition_key(display) else {
+            return KeyDim {
+                name_lc: name_lc.to_string(),
+                display: display.to_string(),
+                cands: vec![None],
+                complete: false,
+                note: Some(format!(
+                    "`{display}` is not a condition key S3 requests carry, as far as policycheck's catalogue knows (PC304): absent, it grants nothing it guards"
+                )),
+            };
+        };
         let mut conds: Vec<&condition::Condition> = Vec::new();
         for st in self.all_statements() {
             if let Some(c) = &st.condition {
@@ -1314,14 +1332,12 @@ impl<'a> Analyzer<'a> {
         let mut nets: Vec<IpNet> = Vec::new();
         // Fixed values compared with the key, and whether they are compared ignoring case.
         let mut literals: Vec<(String, bool)> = Vec::new();
-        let mut set_ops = false;
         for c in &conds {
             let Some(op) = c.op else {
                 complete = false;
                 note = Some(format!("operator `{}` is unknown", c.operator.value));
                 continue;
             };
-            set_ops |= op.set.is_some();
             for v in &c.values {
                 match &v.compiled {
                     Compiled::Text(p) => {
@@ -1595,8 +1611,7 @@ impl<'a> Analyzer<'a> {
             _ => {}
         }
 
-        let info = catalog::condition_key(display);
-        let bool_key = info.is_some_and(|i| i.ty == catalog::KeyType::Bool);
+        let bool_key = info.ty == catalog::KeyType::Bool;
         if bool_key {
             // A boolean key only ever holds `true` or `false` in a real request.
             questions.push(Glob::literal_ci("true"));
@@ -1684,30 +1699,21 @@ impl<'a> Analyzer<'a> {
         // A value present but unreadable as a number, date or address makes those
         // comparisons false (true when negated): one such value, unless the key is typed
         // so (AWS sets `aws:SourceIp` to an address, `aws:CurrentTime` to a date).
-        let typed = info.map(|i| i.ty);
-        let unreadable = (families.contains("number") && typed != Some(catalog::KeyType::Numeric))
-            || (families.contains("date") && typed != Some(catalog::KeyType::Date))
-            || (families.contains("ip") && typed != Some(catalog::KeyType::Ip));
+        let typed = info.ty;
+        let unreadable = (families.contains("number") && typed != catalog::KeyType::Numeric)
+            || (families.contains("date") && typed != catalog::KeyType::Date)
+            || (families.contains("ip") && typed != catalog::KeyType::Ip);
         if unreadable && !scalars.iter().any(|v| v == UNREADABLE) {
             scalars.push(UNREADABLE.to_string());
         }
-        let multivalued = info.is_some_and(|i| i.multivalued) || (info.is_none() && set_ops);
-        let single = !info.is_some_and(|i| i.multivalued);
         let mut cands: Vec<Option<CtxValue>> = Vec::with_capacity(scalars.len() + 1);
         let present_first = ALWAYS_PRESENT.contains(&name_lc) || name_lc == "aws:sourceip";
         if !present_first {
             cands.push(None);
         }
-        if single {
-            // Moved when no set of them is built below.
-            let one = if multivalued {
-                scalars.clone()
-            } else {
-                std::mem::take(&mut scalars)
-            };
-            cands.extend(one.into_iter().map(|s| Some(CtxValue::One(s))));
-        }
-        if multivalued {
+        if !info.multivalued {
+            cands.extend(scalars.into_iter().map(|s| Some(CtxValue::One(s))));
+        } else {
             match solve::subsets(&scalars, 6) {
                 Some(sets) => cands.extend(sets.into_iter().map(|s| Some(CtxValue::Many(s)))),
                 None => {
@@ -1741,16 +1747,6 @@ impl<'a> Analyzer<'a> {
             }
             "aws:principalservicename" | "aws:principalservicenameslist" => cands = vec![None],
             _ => {}
-        }
-        // A key AWS does not set (a typo such as `aws:SorceVpce`, another service's key)
-        // is absent from every S3 request: the search reads it so, and says it could
-        // not rule out a key missing from the catalogue (unknown, never not-public).
-        if info.is_none() {
-            cands = vec![None];
-            complete = false;
-            note = Some(format!(
-                "`{display}` is not a condition key S3 requests carry, as far as policycheck's catalogue knows (PC304): absent, it grants nothing it guards"
-            ));
         }
         // An always-present key is never absent from a real request (spec §7.3); the
         // address a request comes from is, through a VPC endpoint, so it may be.
@@ -2269,16 +2265,7 @@ impl<'a> Analyzer<'a> {
             &searched,
             &mut explained,
         );
-        let verdict = match (read.verdict, write.verdict) {
-            (Verdict::Public, _) | (_, Verdict::Public) => Verdict::Public,
-            (Verdict::Unknown, _) | (_, Verdict::Unknown) => Verdict::Unknown,
-            _ => Verdict::NotPublic,
-        };
-        PublicAccess {
-            verdict,
-            read,
-            write,
-        }
+        PublicAccess::from_levels(read, write)
     }
 
     #[allow(clippy::too_many_arguments)] // internal assembly of one answer from the search's tables
