@@ -1156,19 +1156,20 @@ fn s3_arn_shape(arn: &str, parts: &[&str]) -> Option<&'static str> {
     if parts.iter().any(|p| has_var_open(p)) {
         return None;
     }
-    // `arn:aws:s3::bucket/key`: one `:` short, so the bucket sits in the account (a `/`
-    // is never part of a Region or an account, wildcards or not).
-    if rest.is_empty() && !has_wildcard(region) && account.contains('/') {
+    // `arn:aws:s3::bucket/key`: one `:` short, so the bucket sits in the account: an
+    // account holding a `/` (never part of one, wildcards or not), or any plain text
+    // after an empty Region.
+    let one_short = rest.is_empty()
+        && !has_wildcard(region)
+        && (account.contains('/')
+            || region.is_empty() && !account.is_empty() && !has_wildcard(account));
+    if one_short {
         return Some("has one `:` too few: the bucket name sits where the account goes");
     }
     if has_wildcard(region) || has_wildcard(account) {
         return None;
     }
     match rest {
-        // `arn:aws:s3::bucket/key`: one `:` short, so the bucket sits in the account.
-        [] if !account.is_empty() && region.is_empty() => {
-            Some("has one `:` too few: the bucket name sits where the account goes")
-        }
         [_] if !region.is_empty() || !account.is_empty() => {
             crate::catalog::resource_type_of_arn(arn)
                 .is_none()

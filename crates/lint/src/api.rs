@@ -285,12 +285,10 @@ pub fn missing_context(
                 default: None,
             } = t
             {
+                // The catalogue's spelling (`aws:username`, `aws:PrincipalTag/` + tag).
                 let shown = || {
-                    // The catalogue's spelling (`aws:username`, `aws:PrincipalTag/` + tag).
-                    policycheck_core::catalog::condition_key(name).map_or_else(
-                        || name.clone(),
-                        |i| [i.name, name.get(i.name.len()..).unwrap_or("")].concat(),
-                    )
+                    use policycheck_core::catalog::{condition_key, key_spelling};
+                    key_spelling(condition_key(name), name).into_owned()
                 };
                 add(out, name, &shown);
             }

@@ -26,7 +26,7 @@ pub const RULE: RuleMeta = RuleMeta {
 /// reading) or `NotPrincipal`. Without one, no Deny needs to cover them.
 fn allows_anonymous(ctx: &LintContext<'_>) -> bool {
     ctx.policy.statements.iter().any(|st| {
-        st.effect.as_ref().map(|e| e.value) == Some(Effect::Allow)
+        crate::rules::correctness::is_allow(st)
             && st.principal.as_ref().is_some_and(|p| {
                 p.negated
                     || match &p.value {
