@@ -11,6 +11,7 @@ pub mod cover;
 pub mod diagnostic;
 pub mod eval;
 pub mod json;
+pub mod jsonv;
 pub mod model;
 pub mod parse;
 pub mod pattern;

@@ -490,12 +490,12 @@ impl Request {
 
     /// The request in the JSON form `policycheck eval --request` reads.
     pub fn to_json(&self) -> serde_json::Value {
-        let mut v = serde_json::json!({
+        let mut v = crate::object! {
             "principal": self.caller.display(),
             "action": self.action,
             "resource": self.resource,
-            "context": serde_json::to_value(&self.context).unwrap_or(serde_json::Value::Null),
-        });
+            "context": self.context,
+        };
         if !self.aws_star_includes_anonymous {
             if let Some(m) = v.as_object_mut() {
                 m.insert("aws_star_includes_anonymous".into(), false.into());

@@ -4,6 +4,7 @@
 
 use crate::registry;
 use crate::LintResult;
+use policycheck_core::object;
 use policycheck_core::public::AnalysisOptions;
 use policycheck_core::public::{LevelAccess, PublicAccess, Reason, Verdict};
 use policycheck_core::{LineIndex, Located};
@@ -185,16 +186,16 @@ fn parsed(text: &str) -> std::rc::Rc<policycheck_core::ParseOutput> {
 /// User errors (a bad request, an unreadable policy) are failures, never panics or throws.
 pub fn success(mut body: serde_json::Value) -> serde_json::Value {
     if let Some(o) = body.as_object_mut() {
-        o.insert("type".into(), serde_json::json!("success"));
+        o.insert("type".into(), "success".into());
         body
     } else {
-        serde_json::json!({"type": "success", "value": body})
+        object! {"type": "success", "value": body}
     }
 }
 
 /// A failure answer with located errors (spans into the text they came from).
 pub fn failure(errors: Vec<serde_json::Value>) -> serde_json::Value {
-    serde_json::json!({"type": "failure", "errors": errors})
+    object! {"type": "failure", "errors": errors}
 }
 
 /// Lint a policy text: always a success (an invalid policy is a report with findings).
@@ -211,7 +212,7 @@ pub fn lint_answer_with(name: &str, text: &str, analysis: AnalysisOptions) -> se
         ..crate::LintOptions::default()
     };
     let report = lint_text(name, text, &options);
-    success(serde_json::json!({"report": report, "engine": policycheck_core::VERSION}))
+    success(object! {"report": report, "engine": policycheck_core::VERSION})
 }
 
 /// Evaluate a request (JSON text in `policycheck eval --request` form) against a policy
@@ -230,21 +231,20 @@ pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Val
         return failure(
             policy_diags
                 .iter()
-                .map(|d| serde_json::json!({"source": "policy", "diagnostic": d}))
+                .map(|d| object! {"source": "policy", "diagnostic": d})
                 .collect(),
         );
     };
     let request_index = LineIndex::new(request_text);
-    let rf = match parse_request_file(request_text) {
-        Ok(r) => r,
-        Err(ds) => {
-            return failure(
+    let rf =
+        match parse_request_file(request_text) {
+            Ok(r) => r,
+            Err(ds) => return failure(
                 ds.iter()
-                    .map(|d| serde_json::json!({"source": "request", "diagnostic": d.locate(&request_index)}))
+                    .map(|d| object! {"source": "request", "diagnostic": d.locate(&request_index)})
                     .collect(),
-            )
-        }
-    };
+            ),
+        };
     let ev = evaluate_mode(
         policy,
         &rf.identity_policies,
@@ -253,13 +253,13 @@ pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Val
         &rf.bucket_account,
     );
     let missing = missing_context(policy, &rf.request);
-    success(serde_json::json!({
+    success(object! {
         "evaluation": ev,
         "request": rf.request.to_json(),
         "policy_diagnostics": policy_diags,
         "policy_has_errors": parsed.diagnostics.iter().any(|d| d.severity == policycheck_core::Severity::Error),
         "missing_context": missing,
-    }))
+    })
 }
 
 /// Condition keys the policy reads that the request does not set (AWS's
@@ -325,18 +325,18 @@ pub fn actions_answer() -> serde_json::Value {
     let actions: Vec<serde_json::Value> = S3_ACTIONS
         .iter()
         .map(|a| {
-            serde_json::json!({
+            object! {
                 "name": a.full_name(),
                 "level": a.level.as_str(),
                 "resources": a.resources.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-            })
+            }
         })
         .collect();
     let operations: Vec<serde_json::Value> = policycheck_core::catalog::operations()
         .iter()
-        .map(|(op, needs)| serde_json::json!([op, needs]))
+        .map(|(op, needs)| serde_json::Value::Array(vec![(*op).into(), (*needs).into()]))
         .collect();
-    success(serde_json::json!({"actions": actions, "operations": operations}))
+    success(object! {"actions": actions, "operations": operations})
 }
 
 /// What the request builder needs from a policy: the bucket names it names, and every
@@ -346,7 +346,7 @@ pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
     use policycheck_core::condition::Family;
     let parsed = parsed(policy_text);
     let Some(policy) = parsed.policy.as_ref() else {
-        return success(serde_json::json!({"buckets": [], "keys": []}));
+        return success(object! {"buckets": Vec::<String>::new(), "keys": Vec::<String>::new()});
     };
     let mut buckets: Vec<String> = Vec::new();
     let mut keys: Vec<serde_json::Value> = Vec::new();
@@ -383,17 +383,17 @@ pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
                 };
                 let multivalued =
                     info.is_some_and(|i| i.multivalued) || cond.op.is_some_and(|o| o.set.is_some());
-                keys.push(serde_json::json!({
+                keys.push(object! {
                     "key": info.map_or(cond.key.value.to_string(), |i| if i.prefix { cond.key.value.to_string() } else { i.name.to_string() }),
                     "type": ty,
                     "multivalued": multivalued,
                     "summary": info.map_or("", |i| i.summary),
                     "example": cond.values.first().map(|v| v.text.value.clone()),
-                }));
+                });
             }
         }
     }
-    success(serde_json::json!({"buckets": buckets, "keys": keys}))
+    success(object! {"buckets": buckets, "keys": keys})
 }
 
 /// Compare two policy texts (the simulator's Compare view): success with
@@ -417,7 +417,7 @@ pub fn diff_answer_with(
             .diagnostics
             .iter()
             .filter(|d| d.severity == policycheck_core::Severity::Error)
-            .map(|d| serde_json::json!({"source": name, "diagnostic": d.locate(&index)}))
+            .map(|d| object! {"source": name, "diagnostic": d.locate(&index)})
             .collect();
         if errs.is_empty() {
             parsed.policy
@@ -431,7 +431,7 @@ pub fn diff_answer_with(
         (Some(o), Some(n)) => {
             let report = crate::diff::diff_with(&o, &n, analysis);
             success(
-                serde_json::json!({"added": report.added, "removed": report.removed, "unknown": report.unknown}),
+                object! {"added": report.added, "removed": report.removed, "unknown": report.unknown},
             )
         }
         _ => failure(errors),
@@ -443,12 +443,10 @@ pub fn diff_answer_with(
 /// `{type, keys: [{key, value, why}]}`; failure when the principal is not one.
 pub fn derived_context_answer(principal: &str, action: &str) -> serde_json::Value {
     match policycheck_core::Caller::parse(principal) {
-        Ok(caller) => success(serde_json::json!({
+        Ok(caller) => success(object! {
             "keys": policycheck_core::request::derived_context(&caller, action.trim()),
-        })),
-        Err(message) => failure(vec![
-            serde_json::json!({"source": "request", "message": message}),
-        ]),
+        }),
+        Err(message) => failure(vec![object! {"source": "request", "message": message}]),
     }
 }
 
