@@ -152,6 +152,23 @@ fn the_example_policies_lint_with_the_documented_verdicts() {
         ("not-public".into(), false, false)
     );
     assert_eq!(verdict("typo-in-condition.json").0, "unknown");
+    // `s3:prefix` never comes with GetObject: the Allow grants nothing, and PC315 says so.
+    assert_eq!(
+        verdict("folder-by-prefix-mistake.json"),
+        ("not-public".into(), false, false)
+    );
+    let codes: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "policies/folder-by-prefix-mistake.json")
+        .unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["PC315"]);
     // A service grant is not public (spec §6.8), but without a source condition any
     // customer's log delivery may write: PC207 says so.
     assert_eq!(

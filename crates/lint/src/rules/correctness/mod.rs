@@ -1,4 +1,4 @@
-//! PC301–PC314: correctness. Statements and conditions that do not mean what they
+//! PC301–PC315: correctness. Statements and conditions that do not mean what they
 //! appear to mean, or that S3 rejects. Each rule lives in its own file, with its
 //! documentation in `docs/<CODE>-<name>.md`; the helpers below are shared with the
 //! hardening rules.
@@ -9,6 +9,7 @@ use policycheck_core::pattern::{tokenize, Syntax, Tok};
 use policycheck_core::{Effect, Span, Statement};
 
 pub mod action_resource_mismatch;
+pub mod condition_key_not_for_action;
 pub mod duplicate_sid;
 pub mod forallvalues_without_null_guard;
 pub mod multivalued_key_without_set_operator;
@@ -38,6 +39,7 @@ pub static RULES: &[RuleMeta] = &[
     resource_outside_bucket::RULE,
     variable_in_non_string_condition::RULE,
     unknown_service_principal::RULE,
+    condition_key_not_for_action::RULE,
 ];
 
 /// Whether the statement is an `Allow`.
