@@ -16,6 +16,7 @@ pub mod identity_key_not_fixed;
 pub mod legacy_origin_access_identity;
 pub mod missing_secure_transport_deny;
 pub mod org_paths_without_org_id;
+pub mod public_acl_upload;
 pub mod service_principal_without_source;
 
 pub static RULES: &[RuleMeta] = &[
@@ -30,6 +31,7 @@ pub static RULES: &[RuleMeta] = &[
     identity_key_not_fixed::RULE,
     legacy_origin_access_identity::RULE,
     deny_aws_star_principal::RULE,
+    public_acl_upload::RULE,
 ];
 
 /// The entries of an `Allow` statement's `Principal` map (not `NotPrincipal`, not `"*"`):
