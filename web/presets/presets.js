@@ -114,6 +114,13 @@ export const PRESETS = [
   "text": "{\n  \"Version\": \"2012-10-17\",\n  \"Id\": \"PolicyForCloudFrontPrivateContent\",\n  \"Statement\": [\n    {\n      \"Sid\": \"AllowLegacyOriginAccessIdentity\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"AWS\": \"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity EH1HDMB1FH2TC\"},\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"arn:aws:s3:::example-media/*\"\n    },\n    {\n      \"Sid\": \"DenyInsecureTransport\",\n      \"Effect\": \"Deny\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:*\",\n      \"Resource\": [\"arn:aws:s3:::example-media\", \"arn:aws:s3:::example-media/*\"],\n      \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}\n    }\n  ]\n}\n"
  },
  {
+  "id": "folder-by-prefix-mistake",
+  "file": "policies/folder-by-prefix-mistake.json",
+  "title": "folder by prefix mistake",
+  "description": "",
+  "text": "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"PublicDownloadsFolder\",\n      \"Effect\": \"Allow\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"arn:aws:s3:::example-downloads/*\",\n      \"Condition\": {\"StringLike\": {\"s3:prefix\": \"downloads/*\"}}\n    },\n    {\n      \"Sid\": \"DenyInsecureTransport\",\n      \"Effect\": \"Deny\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:*\",\n      \"Resource\": [\"arn:aws:s3:::example-downloads\", \"arn:aws:s3:::example-downloads/*\"],\n      \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}\n    }\n  ]\n}\n"
+ },
+ {
   "id": "ou-path-only",
   "file": "policies/ou-path-only.json",
   "title": "ou path only",
