@@ -1166,10 +1166,21 @@ mod tests {
         assert!(key_carried_by("S3:Prefix", idx("s3:ListBucketVersions")));
         assert!(!key_carried_by("s3:prefix", idx("s3:GetObject")));
         // A tag family by its prefix, whatever the tag.
-        assert!(key_carried_by("s3:existingobjecttag/team", idx("s3:GetObject")));
-        assert!(!key_carried_by("s3:ExistingObjectTag/Team", idx("s3:PutObject")));
+        assert!(key_carried_by(
+            "s3:existingobjecttag/team",
+            idx("s3:GetObject")
+        ));
+        assert!(!key_carried_by(
+            "s3:ExistingObjectTag/Team",
+            idx("s3:PutObject")
+        ));
         // Keys any request carries, and keys the catalogue does not know.
-        for key in ["aws:sourceip", "aws:securetransport", "s3:tlsversion", "aws:nosuchkey"] {
+        for key in [
+            "aws:sourceip",
+            "aws:securetransport",
+            "s3:tlsversion",
+            "aws:nosuchkey",
+        ] {
             assert_eq!(key_actions(key), None, "{key}");
             assert!(key_carried_by(key, idx("s3:GetObject")), "{key}");
         }
