@@ -3327,7 +3327,7 @@ impl<'s, 'a> Search<'s, 'a> {
         // Prove it with the ordinary evaluator, then make it read like a real request.
         let mut w = req.req.clone();
         w.action_lc = w.action.to_ascii_lowercase();
-        if self.decide_new(&w) != (Decision::Allow, true) {
+        if !self.tls_consistent(&mut w) || self.decide_new(&w) != (Decision::Allow, true) {
             st.uncertain = true;
             return None;
         }
@@ -3344,6 +3344,36 @@ impl<'s, 'a> Search<'s, 'a> {
             .filter(|d| !st.assigned.get(*d).copied().unwrap_or(true))
             .collect();
         self.old_denies(base, &open, &mut w, st)
+    }
+
+    /// Make `w` a request S3 can receive where the policy reads `s3:TlsVersion`: a
+    /// request over TLS (`aws:SecureTransport` true) carries its TLS version and one over
+    /// plain HTTP none (spec §7.3), which the search, assigning each key apart, does not
+    /// ensure. An HTTPS request without a version gets TLS 1.3 or 1.2, whichever keeps it
+    /// allowed; `false` when neither does, or when dropping the version of an HTTP
+    /// request does not (the search then says it cannot tell).
+    fn tls_consistent(&self, w: &mut Request) -> bool {
+        if self.keys.position("s3:tlsversion").is_none() {
+            return true;
+        }
+        let https = match w.context.get("aws:securetransport") {
+            Some(CtxValue::One(v)) => v.eq_ignore_ascii_case("true"),
+            // Not read by the policy: either, as the TLS version says (`realistic`).
+            _ => return true,
+        };
+        let has_version = w.context.get("s3:tlsversion").is_some();
+        if https == has_version {
+            return true;
+        }
+        if !https {
+            w.context.remove("s3:tlsversion");
+            return self.decide_new(w) == (Decision::Allow, true);
+        }
+        ["1.3", "1.2"].iter().any(|v| {
+            w.context
+                .insert("s3:TlsVersion", CtxValue::One((*v).to_string()));
+            self.decide_new(w) == (Decision::Allow, true)
+        })
     }
 
     /// The key dimensions a statement's conditions and resource variables read.
@@ -3579,9 +3609,13 @@ impl<'s, 'a> Search<'s, 'a> {
             }
         }
         if !w.context.contains("aws:SecureTransport") {
+            // Over TLS exactly when the request has a TLS version, where the policy reads
+            // one (a request without it is plain HTTP).
+            let https = w.context.contains("s3:TlsVersion")
+                || self.keys.position("s3:tlsversion").is_none();
             if let Some(t) = try_with(&w, &|t| {
                 t.context
-                    .insert("aws:SecureTransport", CtxValue::One("true".into()))
+                    .insert("aws:SecureTransport", CtxValue::One(https.to_string()))
             }) {
                 w = t;
             }
@@ -4891,6 +4925,43 @@ mod tests {
             r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"s3:ExistingObjectTag/public": "yes"}}}"#,
         );
         assert_eq!(pa.write.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn witnesses_carry_a_tls_version_exactly_over_tls() {
+        let tls_of = |pa: &PublicAccess| -> Vec<(Option<String>, Option<String>)> {
+            let one = |w: &Witness, k: &str| match w.request.context.get(k) {
+                Some(CtxValue::One(v)) => Some(v.clone()),
+                _ => None,
+            };
+            pa.witnesses()
+                .map(|w| (one(w, "aws:securetransport"), one(w, "s3:tlsversion")))
+                .collect()
+        };
+        // HTTPS only, TLS 1.2 at least: the witness is an HTTPS request with a version
+        // (the search alone left the version out, which only HTTP requests do).
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        for (https, version) in tls_of(&pa) {
+            assert_eq!(https.as_deref(), Some("true"));
+            assert!(version.is_some_and(|v| v == "1.3" || v == "1.2"));
+        }
+        // Only a TLS floor: a plain HTTP request (no version) gets in, and says it is HTTP.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        for (https, version) in tls_of(&pa) {
+            assert_eq!(https.is_some_and(|h| h == "true"), version.is_some());
+        }
+        // Over TLS only, but every request with a TLS version denied: nothing real is
+        // left. The search cannot show that exhaustively; it never says not-public.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"Null": {"s3:TlsVersion": "false"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Unknown);
     }
 
     #[test]
