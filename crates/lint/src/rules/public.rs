@@ -168,15 +168,45 @@ fn summarize_actions(actions: &[String]) -> String {
     }
 }
 
+/// The safe pattern for public reads, which every PC101 help ends with.
+const READ_HELP: &str = "for a public website, serve it through CloudFront with origin access control: allow only the `cloudfront.amazonaws.com` service principal, with `aws:SourceArn` pinned to your distribution; for private downloads, keep the bucket private and hand out presigned URLs";
+
+/// What let the first witness in, when it is a known mistake: the help starts there.
+fn read_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String> {
+    let w = level.witnesses.first()?;
+    let st = ctx.policy.statements.get(w.granted_by_index)?;
+    if st.principal.as_ref().is_some_and(|p| p.negated) {
+        return Some("an `Allow` with `NotPrincipal` grants everyone it does not name, anonymous callers included: name the principals in `Principal` instead".into());
+    }
+    let reads = |key: &str| {
+        st.condition
+            .as_ref()
+            .is_some_and(|c| c.conditions.iter().any(|c| c.key_lc == key))
+    };
+    if reads("aws:referer") {
+        return Some("`aws:Referer` is a header the caller chooses, so it keeps no one out: anyone can send the request above".into());
+    }
+    match w.request.context.get("aws:sourceip") {
+        Some(policycheck_core::CtxValue::One(ip)) if reads("aws:sourceip") => Some(format!(
+            "the allowed address ranges include internet addresses such as `{ip}`: list only your network's own public ranges, or require your VPC endpoint with `aws:SourceVpce`"
+        )),
+        _ => None,
+    }
+}
+
 /// PC101
 fn check_read(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.access.read.verdict == Verdict::Public {
+        let help = match read_cause(ctx, &ctx.access.read) {
+            Some(cause) => format!("{cause}; {READ_HELP}"),
+            None => READ_HELP.to_string(),
+        };
         out.extend(level_finding(
             ctx,
             &PUBLIC_READ,
             &ctx.access.read,
             "read this bucket",
-            "for a public website, serve it through CloudFront with origin access control: allow only the `cloudfront.amazonaws.com` service principal, with `aws:SourceArn` pinned to your distribution; for private downloads, keep the bucket private and hand out presigned URLs",
+            &help,
         ));
     }
 }
