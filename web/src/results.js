@@ -1,7 +1,7 @@
 // The decision banner, the per-statement trace and the public-access panel.
 // Meaning is always in the text (✓ matched / ✗ not matched / ? not evaluable),
 // colour only repeats it.
-import { h, replace, richText, reconcile, s3Reading } from './dom.js';
+import { h, append, replace, richText, reconcile, s3Reading } from './dom.js';
 
 export const DECISION_TEXT = {
   Allow: 'Allowed',
@@ -29,14 +29,30 @@ function statementName(statements, id) {
 }
 
 
+/** The latest evaluation and handler of each banner, read by its links when clicked. */
+const bannerState = new WeakMap();
+
+/**
+ * Set the banner's children, unless they would read exactly as they do: the banner is a
+ * live region, so a screen reader announces it whenever it is rebuilt, and most
+ * keystrokes leave the decision as it was.
+ */
+function setBanner(el, ...children) {
+  const next = append(document.createElement('div'), children).childNodes;
+  const same = next.length === el.childNodes.length
+    && [...next].every((n, i) => n.isEqualNode(el.childNodes[i]));
+  if (!same) el.replaceChildren(...next);
+}
+
 /**
  * The decision banner. `answer` is the engine's evaluate answer (success or failure);
  * `valueProblems` the request's context values that do not fit their type ([{key, message}]).
  */
 export function renderDecision(el, answer, { onStatement, valueProblems = [] } = {}) {
+  bannerState.set(el, { ev: answer?.evaluation, onStatement });
   if (!answer) {
     el.dataset.decision = 'none';
-    replace(el, h('span', { class: 'decision-main', text: 'No decision yet' }));
+    setBanner(el, h('span', { class: 'decision-main', text: 'No decision yet' }));
     return;
   }
   if (answer.type !== 'success') {
@@ -45,7 +61,7 @@ export function renderDecision(el, answer, { onStatement, valueProblems = [] } =
     el.dataset.decision = 'error';
     delete el.dataset.certain; // no decision, so neither certain nor uncertain
     el.className = 'decision decision-error';
-    replace(el,
+    setBanner(el,
       h('span', { class: 'decision-icon', 'aria-hidden': 'true', text: '!' }),
       h('span', { class: 'decision-main', text: 'Cannot evaluate' }),
       h('span', { class: 'decision-detail' }, policy
@@ -62,16 +78,22 @@ export function renderDecision(el, answer, { onStatement, valueProblems = [] } =
   el.className = `decision decision-${d}${ev.certain ? '' : ' uncertain'}`;
   const main = DECISION_TEXT[d] + (ev.certain ? '' : ' (uncertain)');
   let detail;
-  const names = (ev.determining ?? []).map((id) => {
-    const st = ev.statements.find((s) => s.id === id);
-    return h('button', { type: 'button', class: 'linklike', title: 'Select this statement in the editor',
-      text: statementName(ev.statements, id), on: { click: () => st && onStatement?.(st) } });
-  });
+  // A link kept across an edit that left the banner as it was selects the statement
+  // where it is now: it looks it up in the latest evaluation when clicked.
+  const select = (id) => {
+    const now = bannerState.get(el);
+    const st = now?.ev?.statements.find((s) => s.id === id);
+    if (st) now.onStatement?.(st);
+  };
+  const names = (ev.determining ?? []).map((id) => h('button', {
+    type: 'button', class: 'linklike', title: 'Select this statement in the editor',
+    text: statementName(ev.statements, id), on: { click: () => select(id) },
+  }));
   const joined = names.flatMap((n, i) => [i === 0 ? '' : i === names.length - 1 ? ' and ' : ', ', n]);
   if (d === 'Allow') detail = ['by ', joined];
   else if (d === 'ExplicitDeny') detail = ['by ', joined];
   else detail = ['no statement allows it'];
-  replace(el,
+  setBanner(el,
     h('span', { class: 'decision-icon', 'aria-hidden': 'true', text: DECISION_ICON[d] }),
     h('span', { class: 'decision-main', text: main }),
     h('span', { class: 'decision-detail' }, detail),
