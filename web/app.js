@@ -308,14 +308,37 @@ const TOO_LARGE_NOTICE = 'This policy is over 1 MiB: too large to keep in this b
 
 let tooLargeSaid = false; // the notice was shown for the current (too large) text
 
-/** Save the state (storage and the URL fragment); the link, or {problem} saying why there is none. */
-async function saveNow() {
+/**
+ * Keep a share link on show current (`url`, or none): after a change, the link copied
+ * before no longer carries what the page shows. Said once, not at every keystroke.
+ */
+function refreshShareField(url) {
+  const out = $('share-url');
+  if (out.hidden || out.value === (url ?? '')) return;
+  const status = $('copy-status');
+  status.classList.toggle('warn', !url);
+  if (!url) {
+    out.hidden = true;
+    out.value = '';
+    status.textContent = 'Changed since copied: this state cannot be linked.';
+    return;
+  }
+  out.value = url;
+  status.textContent = 'Changed since copied: the link now carries the changes; copy it again.';
+}
+
+/**
+ * Save the state (storage and the URL fragment); the link, or {problem} saying why there
+ * is none. `refresh`: bring a share link on show up to date (Copy link sets its own).
+ */
+async function saveNow(refresh = true) {
   const state = currentState();
   if (tooLarge(state)) {
     // Neither kept nor linked (neither could be read back): said once, and no stale link.
     if (!tooLargeSaid) notify(TOO_LARGE_NOTICE, 'warning');
     tooLargeSaid = true;
     if (location.hash) history.replaceState(null, '', `${location.pathname}${location.search}`);
+    if (refresh) refreshShareField(null);
     return { problem: 'This policy is too large to share in a link (over 1 MiB).' };
   }
   if (tooLargeSaid && $('notice-text').textContent === TOO_LARGE_NOTICE) clearNotice();
@@ -325,6 +348,7 @@ async function saveNow() {
     const frag = await encodeState(state);
     const url = `${location.pathname}${location.search}#${frag}`;
     if (location.hash !== `#${frag}`) history.replaceState(null, '', url);
+    if (refresh) refreshShareField(`${location.origin}${url}`);
     return { url: `${location.origin}${url}` };
   } catch {
     // CompressionStream missing: the page still works, only links do not
@@ -354,7 +378,7 @@ function setupPresets() {
 
 async function copyLink() {
   scheduleSave.cancel();
-  const { url, problem } = await saveNow();
+  const { url, problem } = await saveNow(false);
   const out = $('share-url');
   const status = $('copy-status');
   status.classList.toggle('warn', !url);

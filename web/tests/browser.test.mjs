@@ -522,6 +522,30 @@ test('share link round trip, and the last state is kept in localStorage', async 
   }
 });
 
+test('a share link on show follows later edits, and says it changed', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.waitForFunction(() => document.getElementById('share-url').value.includes('#s=2.'));
+    const share = page.getByLabel('Share link', { exact: true });
+    const first = await share.inputValue();
+    await setPolicy(page, (await policyBox(page).inputValue()).replace('PublicReadForWebsite', 'ReadForWebsite'));
+    await page.waitForFunction((old) => document.getElementById('share-url').value !== old, first);
+    const now = await share.inputValue();
+    assert.equal(now, await page.evaluate(() => location.href), 'the link is the page\'s current state');
+    assert.match(await page.locator('#copy-status').textContent(), /^Changed since copied: .*copy it again\.$/);
+    const other = await openPage(now.slice(now.indexOf('#')));
+    try {
+      assert.match(await policyBox(other.page).inputValue(), /"Sid": "ReadForWebsite"/);
+    } finally {
+      await other.close();
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('a bad or old share link shows a message and loads the defaults', async () => {
   const defaults = (await presets()).find((p) => p.id === 'public-website').text;
   for (const [hash, why] of [['#s=1.not*base64', /damaged/], ['#s=1.AAAA', /damaged/], ['#s=0.abc', /version 0/], ['#s=3.abc', /version 3/],
@@ -603,6 +627,32 @@ test('keyboard and labels: every control is named; witness loads with the keyboa
     assert.equal(await decision(page).getAttribute('data-decision'), 'Allow');
     assert.equal(await decision(page).getAttribute('aria-live'), 'polite');
     assert.match(await page.locator('footer').textContent(), /Engine: policycheck \d+\.\d+\.\d+ · Rules: \d+ rules, \d+\.\d+\.\d+/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('the decision banner, a live region, is rebuilt only when what it says changes', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    assert.equal(await decision(page).getAttribute('data-decision'), 'Allow');
+    // Mark the banner's node with a property (an attribute would change what it says).
+    const kept = () => page.evaluate(() => document.querySelector('#decision .decision-main').__kept === true);
+    await page.evaluate(() => { document.querySelector('#decision .decision-main').__kept = true; });
+    // An edit that moves every statement but changes no decision: nothing re-announced.
+    const text = await policyBox(page).inputValue();
+    await setPolicy(page, text.replace('"Statement": [', '"Statement": [\n\n   '));
+    assert.equal(await decision(page).getAttribute('data-decision'), 'Allow');
+    assert.ok(await kept(), 'the banner was rebuilt although it says the same');
+    // Its statement link selects the statement where it is now, not where it was.
+    await decision(page).getByRole('button', { name: 'PublicReadForWebsite' }).click();
+    const sel = await policyBox(page).evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd));
+    assert.match(sel, /^\{\s*"Sid": "PublicReadForWebsite"[\s\S]*\}$/);
+    // A new decision is a new banner.
+    await nextUpdate(page, () => field(page, 'Action').fill('s3:PutObject'));
+    assert.equal(await decision(page).getAttribute('data-decision'), 'ImplicitDeny');
+    assert.equal(await kept(), false);
     assert.deepEqual(problems, []);
   } finally {
     await close();
