@@ -92,75 +92,6 @@ fn named_principals(st: &Statement) -> Option<bool> {
         .then(|| es.iter().any(|e| e.ty == PrincipalType::Service))
 }
 
-/// For an ARN value whose account is fixed but whose rest is not
-/// (`arn:aws:iam::111122223333:role/*`), in an `Allow` to everyone: policycheck counts the
-/// account as limiting the statement, but Block Public Access counts only wholly fixed
-/// values, so S3 calls the statement public and refuses the policy under
-/// BlockPublicPolicy, unless another condition gives a fixed value S3 counts.
-#[allow(clippy::too_many_arguments)]
-fn bpa_note(
-    ctx: &LintContext<'_>,
-    st: &Statement,
-    cond: &Condition,
-    text: &str,
-    account: &str,
-    wildcards: bool,
-    variables: bool,
-    escapes: bool,
-) -> Option<Diagnostic> {
-    let why = not_fixed(text, wildcards, variables, escapes)?;
-    // S3 lets a bucket policy wildcard an access point's name (spec §6.2); a value of the
-    // same condition with a wildcard account already gets the finding that says public.
-    let account_wild = cond.values.iter().any(|v| {
-        let part = v.text.value.split(':').nth(4).unwrap_or("");
-        not_fixed(part, wildcards, v.text.value.contains("${"), escapes).is_some()
-    });
-    if cond.key_lc == "s3:dataaccesspointarn"
-        || account_wild
-        || !crate::rules::correctness::is_allow(st)
-        || named_principals(st).is_some()
-    {
-        return None;
-    }
-    let fixed_elsewhere = st.condition.as_ref()?.conditions.iter().any(|c| {
-        !std::ptr::eq(c, cond)
-            && c.info.is_some_and(|i| i.restricting)
-            && c.op.is_some_and(|o| !o.base.is_negated())
-            && c.values.iter().all(|v| {
-                not_fixed(
-                    &v.text.value,
-                    wildcard_operator(c),
-                    v.text.value.contains("${"),
-                    escapes,
-                )
-                .is_none()
-            })
-    });
-    if fixed_elsewhere {
-        return None;
-    }
-    let sibling = if cond.key_lc == "aws:principalarn" {
-        "aws:PrincipalAccount"
-    } else {
-        "aws:SourceAccount"
-    };
-    Some(
-        ctx.finding(
-            &RULE,
-            cond.values.iter().find(|v| v.text.value == text)?.text.span,
-            format!(
-                "`{text}` (`{}`) fixes the account but has {why}: S3's Block Public Access counts only wholly fixed values, so S3 calls this statement public and refuses the policy under BlockPublicPolicy, although it reaches account `{account}` only",
-                cond.key_display()
-            ),
-        )
-        .with_severity(Severity::Note)
-        .with_label("not a fixed value, for S3")
-        .with_help(format!(
-            "add a fixed value S3 counts beside this condition: `\"StringEquals\": {{\"{sibling}\": \"{account}\"}}`"
-        )),
-    )
-}
-
 /// PC209
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let escapes = ctx.policy.variables_enabled();
@@ -194,13 +125,6 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     (text, "")
                 };
                 let Some(why) = not_fixed(part, wildcards, variables, escapes) else {
-                    if arn {
-                        if let Some(d) =
-                            bpa_note(ctx, st, cond, text, part, wildcards, variables, escapes)
-                        {
-                            out.push(d);
-                        }
-                    }
                     continue;
                 };
                 let display = cond.key_display();
@@ -287,32 +211,6 @@ mod tests {
     }
 
     #[test]
-    fn a_fixed_account_in_a_wildcard_arn_gets_a_block_public_access_note() {
-        let d = found(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/app-*"}}"#);
-        assert_eq!(d.len(), 1, "{d:?}");
-        assert_eq!(d[0].severity, policycheck_core::Severity::Note);
-        assert!(
-            d[0].message
-                .contains("refuses the policy under BlockPublicPolicy"),
-            "{}",
-            d[0].message
-        );
-        assert_eq!(
-            d[0].help.as_deref(),
-            Some(
-                r#"add a fixed value S3 counts beside this condition: `"StringEquals": {"aws:PrincipalAccount": "111122223333"}`"#
-            )
-        );
-        // With that fixed value beside it, S3 counts the statement as limited: no note.
-        assert!(found(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/app-*"},"StringEquals":{"aws:PrincipalAccount":"111122223333"}}"#).is_empty());
-        // A wholly fixed ARN is fixed for S3 too.
-        assert!(found(
-            r#"{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/app"}}"#
-        )
-        .is_empty());
-    }
-
-    #[test]
     fn the_help_fits_the_principal() {
         let with = |principal: &str| {
             let text = format!(
@@ -384,18 +282,8 @@ mod tests {
     #[test]
     fn fixed_values_literal_characters_and_other_keys_are_not() {
         assert!(found(r#"{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}"#).is_empty());
-        // A fixed account: only the Block Public Access note, and none for an access
-        // point's name, which S3 lets a bucket policy wildcard.
-        let d = found(
-            r#"{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::111122223333:distribution/*"}}"#,
-        );
-        assert!(
-            d.iter()
-                .all(|d| d.severity == policycheck_core::Severity::Note),
-            "{d:?}"
-        );
         assert!(found(
-            r#"{"ArnLike":{"s3:DataAccessPointArn":"arn:aws:s3:us-east-1:111122223333:accesspoint/*"}}"#
+            r#"{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::111122223333:distribution/*"}}"#
         )
         .is_empty());
         // Under StringEquals `*` is a literal character (PC301 says so).
