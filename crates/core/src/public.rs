@@ -539,9 +539,10 @@ struct Analyzer<'a> {
 }
 
 /// The catalogue actions (by index in `S3_ACTIONS`) a statement's `Action`/`NotAction`
-/// matches, negation applied; `Unknown` when the element is missing or broken.
+/// matches, negation applied; `Unknown` when the element is missing or broken. The
+/// analysis and the rules that ask which actions a statement covers (PC315) share it.
 #[derive(Clone, Copy, Debug)]
-enum ActionMask {
+pub enum ActionMask {
     Unknown,
     Hits([u64; 3]),
 }
@@ -552,7 +553,7 @@ impl ActionMask {
     }
 
     /// The mask, and whether an `s3:` item of `Action` matches no catalogue action.
-    fn with_unknown(st: &Statement) -> (ActionMask, bool) {
+    pub fn with_unknown(st: &Statement) -> (ActionMask, bool) {
         if st.broken.contains(&"Action") {
             return (ActionMask::Unknown, false);
         }
@@ -592,7 +593,7 @@ impl ActionMask {
     }
 
     /// Whether the statement matches catalogue action `i`.
-    fn tri(self, i: usize) -> Tri {
+    pub fn tri(self, i: usize) -> Tri {
         match self {
             ActionMask::Unknown => Tri::Unknown,
             ActionMask::Hits(b) => {

@@ -5,9 +5,10 @@
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use crate::rules::correctness::is_allow;
-use policycheck_core::catalog::{matching_actions, S3_ACTIONS};
+use policycheck_core::catalog::S3_ACTIONS;
 use policycheck_core::condition::Condition;
 use policycheck_core::condition::{evaluate_value, Tri};
+use policycheck_core::public::ActionMask;
 use policycheck_core::{Code, Context, Diagnostic, Severity, Statement};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -25,38 +26,6 @@ pub const RULE: RuleMeta = RuleMeta {
     security_severity: None,
     check: Some(check),
 };
-
-/// Whether the statement matches one of the actions `carriers` ([`S3_ACTIONS`] indices);
-/// `None` when it matches no S3 action, or may match one the catalogue does not know
-/// (whose keys are anyone's guess).
-fn matches_some(st: &Statement, carriers: &[u8]) -> Option<bool> {
-    let action = st.action.as_ref()?;
-    let mut hit = [false; 256];
-    for item in &action.items {
-        let found = matching_actions(&item.pattern);
-        if found.is_empty()
-            && !item.pattern.has_wildcards()
-            && item
-                .text
-                .value
-                .get(..3)
-                .is_some_and(|s| s.eq_ignore_ascii_case("s3:"))
-        {
-            return None;
-        }
-        for &i in found.iter() {
-            if let Some(h) = hit.get_mut(i) {
-                *h = true;
-            }
-        }
-    }
-    let covers = |i: usize| hit.get(i).is_some_and(|h| *h != action.negated);
-    // A NotAction that excludes every S3 action matches none: nothing to say.
-    if !(0..S3_ACTIONS.len()).any(covers) {
-        return None;
-    }
-    Some(carriers.iter().any(|&i| covers(usize::from(i))))
-}
 
 /// `` `s3:A` ``, `` `s3:A` and `s3:B` ``, `` `s3:A`, `s3:B` and 12 more ``.
 fn names(carriers: &[u8]) -> String {
@@ -98,11 +67,28 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let allow = is_allow(st);
+        // The catalogue actions the statement matches, worked out at its first condition
+        // on a key only some actions send: `None` when it may match an S3 action the
+        // catalogue does not know (whose keys are anyone's guess) or matches none.
+        let mut mask: Option<Option<ActionMask>> = None;
         for cond in &block.conditions {
             let Some(carriers) = cond.info.map(|k| k.actions).filter(|a| !a.is_empty()) else {
                 continue;
             };
-            if matches_some(st, carriers) != Some(false) {
+            let Some(mask) = *mask.get_or_insert_with(|| match ActionMask::with_unknown(st) {
+                (m @ ActionMask::Hits(_), false)
+                    if (0..S3_ACTIONS.len()).any(|i| m.tri(i) == Tri::True) =>
+                {
+                    Some(m)
+                }
+                _ => None,
+            }) else {
+                continue;
+            };
+            if carriers
+                .iter()
+                .any(|&i| mask.tri(usize::from(i)) == Tri::True)
+            {
                 continue;
             }
             // The condition's value on a request without the key: the same for every
