@@ -584,7 +584,10 @@ impl ArnPattern {
             // As component-wise matching did: a text outside the fixed components is
             // no match, whatever the variables hold.
             let head = match self.toks.first() {
-                Some(Tok::Lit(s)) => s.match_indices(':').nth(4).map_or("", |(i, _)| &s[..=i]),
+                Some(Tok::Lit(s)) => s
+                    .match_indices(':')
+                    .nth(4)
+                    .map_or("", |(i, _)| s.get(..=i).unwrap_or_default()),
                 _ => "",
             };
             if !text.starts_with(head) {

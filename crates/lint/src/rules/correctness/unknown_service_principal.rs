@@ -63,7 +63,8 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             // The service part: before the domain, as far as it looks like one.
             let service = lower
                 .find(".amazon")
-                .map_or(lower.as_str(), |i| &lower[..i]);
+                .and_then(|i| lower.get(..i))
+                .unwrap_or(lower.as_str());
             if domain_ok && KNOWN.split(' ').any(|k| k == service) {
                 continue;
             }
