@@ -169,6 +169,37 @@ const VALUE_SHAPES: &[ValueShape] = &[
         |v| is_hex_id(v, "vpc-"),
         &["vpc-0a1b2c3d4e5f67890", "vpc-1f2e3d4c5b6a79801"],
     ),
+    // Numbers and dates: a key read only by `Null` (or by operators no value of its
+    // type passes) gets a fresh string such as `x` from the search.
+    (
+        &["s3:tlsversion"],
+        |v| Decimal::parse(v).is_some(),
+        &["1.3", "1.2"],
+    ),
+    (
+        &[
+            "s3:max-keys",
+            "aws:multifactorauthage",
+            "s3:signatureage",
+            "s3:object-lock-remaining-retention-days",
+        ],
+        |v| Decimal::parse(v).is_some(),
+        &["1000", "300", "1"],
+    ),
+    (
+        &["aws:epochtime"],
+        |v| crate::values::parse_date(v).is_some(),
+        &["1767268800"],
+    ),
+    (
+        &[
+            "aws:currenttime",
+            "aws:tokenissuetime",
+            "s3:object-lock-retain-until-date",
+        ],
+        |v| crate::values::parse_date(v).is_some(),
+        &["2026-01-01T12:00:00Z"],
+    ),
 ];
 
 /// The unique ids of the outsider's role and user in witnesses (21 characters, as
@@ -3713,9 +3744,10 @@ impl<'s, 'a> Search<'s, 'a> {
         analyzer.is_witness(&t).then_some(t)
     }
 
-    /// `w` with values of the shape AWS gives them (`o-a1b2c3d4e5`, not `o--`) where
-    /// the policy allows them just as well: in every key of that kind holding the same
-    /// value, so that keys compared with each other (`${aws:ResourceOrgID}`) stay equal.
+    /// `w` with values of the shape AWS gives them (`o-a1b2c3d4e5`, not `o--`; TLS 1.3,
+    /// not `x`) where the policy allows them just as well: in every key of that kind
+    /// holding the same value, so that keys compared with each other
+    /// (`${aws:ResourceOrgID}`) stay equal.
     fn shaped_values(&self, mut w: Request) -> Request {
         for (keys, shaped, examples) in VALUE_SHAPES {
             let of_kind = |k: &str| keys.iter().any(|n| n.eq_ignore_ascii_case(k));
@@ -4926,6 +4958,44 @@ mod tests {
             r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"s3:ExistingObjectTag/public": "yes"}}}"#,
         );
         assert_eq!(pa.write.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn witness_values_have_their_keys_type() {
+        // The values of `k` in the witnesses that carry it.
+        let ctx = |pa: &PublicAccess, k: &str| -> Vec<String> {
+            pa.witnesses()
+                .filter_map(|w| match w.request.context.get(k) {
+                    Some(CtxValue::One(v)) => Some(v.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        // Keys read only by `Null`: present, with a value of their type, not a fresh `x`.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"Null": {"s3:max-keys": "false"}}}, {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Null": {"aws:CurrentTime": "false", "aws:EpochTime": "false"}}}"#,
+        );
+        assert_eq!(ctx(&pa, "s3:max-keys"), ["1000"]);
+        assert_eq!(ctx(&pa, "aws:currenttime"), ["2026-01-01T12:00:00Z"]);
+        assert_eq!(ctx(&pa, "aws:epochtime"), ["1767268800"]);
+        // HTTP denied by `Null` on the TLS version: an HTTPS witness with a real version.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"Null": {"s3:TlsVersion": "true"}}}"#,
+        );
+        assert_eq!(ctx(&pa, "s3:tlsversion"), ["1.3"]);
+        assert_eq!(ctx(&pa, "aws:securetransport"), ["true"]);
+        // A typical value that would be denied is not used: the search's own value, of the
+        // type, stays.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"Null": {"s3:max-keys": "false"}}}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b", "Condition": {"NumericGreaterThanEquals": {"s3:max-keys": "0"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let max_keys = ctx(&pa, "s3:max-keys");
+        assert!(!max_keys.is_empty());
+        for v in max_keys {
+            let zero = Decimal::parse("0");
+            assert!(Decimal::parse(&v).is_some_and(|d| Some(d) < zero), "{v}");
+        }
     }
 
     #[test]
