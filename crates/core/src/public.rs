@@ -82,6 +82,9 @@ pub struct LevelAccess {
     pub witnesses: Vec<Witness>,
     /// Every action of this level an outsider can run (when public).
     pub public_actions: Vec<String>,
+    /// Every Allow statement that grants some of them to an outsider (the witnesses
+    /// come from some of these only: one per finer level), by index, in the order found.
+    pub granted_by: Vec<usize>,
     /// Which statements make it so.
     pub reasons: Vec<Reason>,
     /// Why the answer is unknown, when it is.
@@ -104,6 +107,7 @@ impl PublicAccess {
             verdict: Verdict::Unknown,
             witnesses: Vec::new(),
             public_actions: Vec::new(),
+            granted_by: Vec::new(),
             reasons: Vec::new(),
             unknown: vec![reason.to_string()],
         };
@@ -1824,6 +1828,7 @@ impl<'a> Analyzer<'a> {
                 verdict: Verdict::NotPublic,
                 witnesses: Vec::new(),
                 public_actions: Vec::new(),
+                granted_by: Vec::new(),
                 reasons: Vec::new(),
                 unknown: Vec::new(),
             };
@@ -1849,6 +1854,7 @@ impl<'a> Analyzer<'a> {
                 verdict: Verdict::NotPublic,
                 witnesses: Vec::new(),
                 public_actions: Vec::new(),
+                granted_by: Vec::new(),
                 reasons,
                 unknown: Vec::new(),
             };
@@ -2051,6 +2057,8 @@ impl<'a> Analyzer<'a> {
 
         let mut per_level: VecMap<AccessLevel, Vec<Witness>> = VecMap::new();
         let mut public_actions: VecMap<AccessLevel, Vec<String>> = VecMap::new();
+        // Per level, the Allow statements whose searches found a request.
+        let mut granting: VecMap<AccessLevel, Vec<usize>> = VecMap::new();
         let mut unknown_levels: VecMap<AccessLevel, Vec<String>> = VecMap::new();
         let mut pinning: VecSet<usize> = VecSet::new();
         let mut budget = NODE_BUDGET;
@@ -2219,6 +2227,7 @@ impl<'a> Analyzer<'a> {
                         public_actions
                             .get_or_default(level)
                             .extend(of_level.iter().map(|a| a.full_name()));
+                        granting.get_or_default(level).push(*by);
                         let list = per_level.get_or_default(level);
                         if list.is_empty() {
                             // The same request with this level's most telling action, proven again.
@@ -2311,6 +2320,19 @@ impl<'a> Analyzer<'a> {
             &searched,
             &mut explained,
         );
+        let (mut read, mut write) = (read, write);
+        for (level, by) in granting.iter() {
+            let access = if matches!(level, AccessLevel::List | AccessLevel::Read) {
+                &mut read
+            } else {
+                &mut write
+            };
+            for &i in by {
+                if !access.granted_by.contains(&i) {
+                    access.granted_by.push(i);
+                }
+            }
+        }
         PublicAccess::from_levels(read, write)
     }
 
@@ -2431,6 +2453,7 @@ impl<'a> Analyzer<'a> {
             verdict,
             witnesses,
             public_actions: actions,
+            granted_by: Vec::new(),
             reasons,
             unknown,
         }
@@ -4957,6 +4980,20 @@ mod tests {
         let pa = run(
             r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"s3:ExistingObjectTag/public": "yes"}}}"#,
         );
+        assert_eq!(pa.write.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn every_granting_statement_is_named() {
+        // One witness per finer level: `Versions` has none, but it grants too.
+        let pa = run(
+            r#"{"Sid": "Objects", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}, {"Sid": "Versions", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObjectVersion", "Resource": "arn:aws:s3:::b/*"}, {"Sid": "Private", "Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"}"#,
+        );
+        assert_eq!(pa.read.witnesses.len(), 1);
+        let mut by = pa.read.granted_by.clone();
+        by.sort_unstable();
+        assert_eq!(by, [0, 1]);
+        assert!(pa.write.granted_by.is_empty());
         assert_eq!(pa.write.verdict, Verdict::NotPublic);
     }
 

@@ -98,14 +98,27 @@ fn level_finding(
     let st = ctx.policy.statements.get(first.granted_by_index)?;
     let span = st.principal.as_ref().map_or(st.head_span(), |p| p.span);
     let actions = summarize_actions(&level.public_actions);
+    // Other statements that also grant this level (some with no witness of their own).
+    let mut others: Vec<usize> = level
+        .witnesses
+        .iter()
+        .map(|w| w.granted_by_index)
+        .chain(level.granted_by.iter().copied())
+        .filter(|i| *i != first.granted_by_index)
+        .collect();
+    policycheck_core::collections::sort_dedup(&mut others);
+    // The actions are the level's, not one statement's: with several statements, all
+    // are named.
+    let who = if others.is_empty() {
+        format!("statement `{}` allows", st.id())
+    } else {
+        format!("statement `{}` and {} more allow", st.id(), others.len())
+    };
     let mut d = ctx
         .finding(
             rule,
             span,
-            format!(
-                "anyone on the internet can {what}: statement `{}` allows {actions} to outsiders",
-                st.id()
-            ),
+            format!("anyone on the internet can {what}: {who} {actions} to outsiders"),
         )
         .with_label(match st.principal.as_ref() {
             Some(p) if p.negated => "NotPrincipal with Allow grants to everyone not listed",
@@ -114,14 +127,6 @@ fn level_finding(
     if let Some(a) = &st.action {
         d = d.and_label(a.span, format!("includes `{}`", first.request.action));
     }
-    // Other statements that also grant this level.
-    let mut others: Vec<usize> = level
-        .witnesses
-        .iter()
-        .map(|w| w.granted_by_index)
-        .filter(|i| *i != first.granted_by_index)
-        .collect();
-    policycheck_core::collections::sort_dedup(&mut others);
     for i in others {
         if let Some(o) = ctx.policy.statements.get(i) {
             d = d.and_label(o.head_span(), format!("`{}` also grants it", o.id()));
