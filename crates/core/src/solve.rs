@@ -895,26 +895,22 @@ fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<S
     candidates.push(fresh.to_string());
     // Shortest first, so each behaviour is represented by its simplest value.
     crate::collections::sort_by_key(&mut candidates, String::len);
-    // Signatures packed in bits (bit `i` = question `i` matches), one after another in
-    // `seen`; there are a few candidates per question, so a scan beats hashing them.
-    let words = qs.len().div_ceil(64);
-    let mut seen: Vec<u64> = Vec::new();
-    let mut sig: Vec<u64> = vec![0; words];
+    // Signatures packed in bits (bit `i` = question `i` matches).
+    // A map (not a set) of the same type as `string_reps`' signatures: one copy of the
+    // hash table code in the WASM build.
+    let mut seen: KeyMap = HashMap::with_hasher(FastBuild);
     let mut values = Vec::new();
     for c in candidates {
         if !ms.iter().all(|m| matches(m, &c)) || ns.iter().any(|n| matches(n, &c)) {
             continue;
         }
-        sig.fill(0);
+        let mut sig: Vec<u64> = vec![0; qs.len().div_ceil(64)];
         for (i, q) in qs.iter().enumerate() {
             if matches(q, &c) {
                 set(&mut sig, i);
             }
         }
-        let known = words > 0 && seen.chunks_exact(words).any(|s| s == sig.as_slice());
-        // Without questions every signature is the empty one: the first value only.
-        if !known && (words != 0 || values.is_empty()) {
-            seen.extend_from_slice(&sig);
+        if seen.insert(word_bytes(&sig), 0).is_none() {
             values.push(c);
         }
     }
