@@ -1003,7 +1003,7 @@ pub fn key_spelling<'a>(
     match info {
         Some(i) if !i.prefix => Cow::Borrowed(i.name),
         Some(i) => match written.get(i.name.len()..) {
-            Some(tag) => Cow::Owned([i.name, tag].concat()),
+            Some(tag) => Cow::Owned(format!("{}{tag}", i.name)),
             None => Cow::Borrowed(written),
         },
         None => Cow::Borrowed(written),

@@ -1458,7 +1458,12 @@ impl<'a> Analyzer<'a> {
             complete = false;
             note = Some(format!(
                 "`{display}` is compared as {}",
-                families.iter().copied().collect::<Vec<_>>().join(" and ")
+                // Joined as `String`s: the one `join` the WASM build links.
+                families
+                    .iter()
+                    .map(|f| f.to_string())
+                    .collect::<Vec<String>>()
+                    .join(" and ")
             ));
         }
 

@@ -60,10 +60,11 @@ fn plural(t: ResourceType) -> &'static str {
 
 /// "objects", "buckets and objects", "buckets, objects and jobs".
 fn kinds(types: &[ResourceType]) -> String {
-    let names: Vec<&str> = types.iter().map(|t| plural(*t)).collect();
+    // `String`s: `[&str]::join` would link a second copy of `join` into the WASM build.
+    let names: Vec<String> = types.iter().map(|t| plural(*t).to_string()).collect();
     match names.as_slice() {
         [] => "nothing".into(),
-        [one] => (*one).into(),
+        [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }

@@ -130,7 +130,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         objects.push_str(part);
     }
     let bucket_arn = objects.strip_suffix("/*").unwrap_or(&objects);
-    let probe = bucket.map(|_| [bucket_arn, "/policycheck-probe-key"].concat());
+    let probe = bucket.map(|_| format!("{bucket_arn}/policycheck-probe-key"));
     let mut partial: Option<(Span, String)> = None;
     for st in &ctx.policy.statements {
         match judge(st, &objects, probe.as_deref()) {

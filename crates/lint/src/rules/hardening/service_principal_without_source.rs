@@ -212,19 +212,17 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 d = d.and_label(span, why);
             }
             let (before, after) = suggestion(service);
-            out.push(d.with_help(
-                [
-                    "a service principal acts for whoever configured it: another customer can point \
-                     their own resource (a CloudFront distribution, a log delivery, …) at this bucket \
-                     (the cross-service confused deputy). Pin the source to your own, e.g. \
-                     \"Condition\": {",
-                    before,
-                    account,
-                    after,
-                    "}",
-                ]
-                .concat(),
-            ));
+            // Pushed piece by piece: `[&str]::concat` would link a second copy of `join`.
+            let mut help = String::from(
+                "a service principal acts for whoever configured it: another customer can point \
+                 their own resource (a CloudFront distribution, a log delivery, …) at this bucket \
+                 (the cross-service confused deputy). Pin the source to your own, e.g. \
+                 \"Condition\": {",
+            );
+            for piece in [before, account, after, "}"] {
+                help.push_str(piece);
+            }
+            out.push(d.with_help(help));
         }
     }
 }
