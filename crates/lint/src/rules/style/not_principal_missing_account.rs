@@ -1,5 +1,5 @@
 //! PC404 `not-principal-missing-account`: a `Deny` + `NotPrincipal` entry whose chain
-//! (account, role) is not fully listed, so the Deny still applies to it.
+//! (account, role, session) is not fully listed, so the Deny still applies to it.
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
@@ -11,7 +11,7 @@ pub const RULE: RuleMeta = RuleMeta {
         code: "PC404",
         name: "not-principal-missing-account",
         severity: Severity::Warning,
-        summary: crate::registry::rule_summary!("a `NotPrincipal` entry whose account (or role, for a session) is not listed too, so the Deny still applies to it"),
+        summary: crate::registry::rule_summary!("a `NotPrincipal` entry whose account (or role, for a session; or sessions, for a role) is not listed too, so the Deny still applies to it"),
     },
     since: "0.1.0",
     docs: crate::registry::rule_docs!("../docs/PC404-not-principal-missing-account.md"),
@@ -54,8 +54,17 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 _ => None,
             })
             .collect();
+        let sessions: Vec<(&str, &str)> = entries
+            .iter()
+            .filter_map(|e| match &e.id {
+                PrincipalId::Session { account, role, .. } => {
+                    Some((account.as_str(), role.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
         for e in entries {
-            report(ctx, st.id(), e, &accounts, &roles, out);
+            report(ctx, st.id(), e, &accounts, &roles, &sessions, out);
         }
     }
 }
@@ -66,13 +75,22 @@ fn report(
     e: &PrincipalEntry,
     accounts: &[&str],
     roles: &[(&str, &str)],
+    sessions: &[(&str, &str)],
     out: &mut Vec<Diagnostic>,
 ) {
+    let mut missing_session = None;
     let (account, arn, session_role) = match &e.id {
         PrincipalId::User { account, arn } | PrincipalId::FederatedUser { account, arn } => {
             (account, arn, None)
         }
-        PrincipalId::Role { account, arn, .. } => (account, arn, None),
+        PrincipalId::Role { account, arn, name } => {
+            // A role acts only through its sessions: with none of them listed, the entry
+            // exempts nobody.
+            if !sessions.contains(&(account.as_str(), name.as_str())) {
+                missing_session = Some(name.as_str());
+            }
+            (account, arn, None)
+        }
         PrincipalId::Session {
             account, role, arn, ..
         } => (account, arn, Some(role.as_str())),
@@ -91,11 +109,21 @@ fn report(
             what.push(format!("role `{role}`"));
         }
     }
+    if let Some(role) = missing_session {
+        missing.push(format!(
+            "each session's ARN (`arn:{part}:sts::{account}:assumed-role/{role}/SESSION`; no wildcards)"
+        ));
+        what.push("sessions (the only way a role acts)".to_string());
+    }
     if missing.is_empty() {
         return;
     }
     let not_listed = what.join(" and ");
-    let verb = if what.len() > 1 { "are" } else { "is" };
+    let verb = if what.len() > 1 || missing_session.is_some() {
+        "are"
+    } else {
+        "is"
+    };
     let add = missing.join(" and ");
     out.push(
         ctx.finding(
@@ -169,6 +197,29 @@ mod tests {
             .0
             .ends_with("its role `Admin` is not in `NotPrincipal`"));
         assert!(found("Deny", r#"["111122223333", "arn:aws:iam::111122223333:role/ops/Admin", "arn:aws:sts::111122223333:assumed-role/Admin/alice"]"#).is_empty());
+    }
+
+    #[test]
+    fn role_without_a_session_exempts_nobody() {
+        // The account is listed, but a role acts only through sessions, and none is.
+        let f = found(
+            "Deny",
+            r#"["111122223333", "arn:aws:iam::111122223333:role/writer"]"#,
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].0, "the Deny in statement `S` still applies to `arn:aws:iam::111122223333:role/writer`: its sessions (the only way a role acts) are not in `NotPrincipal`");
+        assert!(f[0].1.contains(
+            "add each session's ARN (`arn:aws:sts::111122223333:assumed-role/writer/SESSION`; no wildcards)"
+        ));
+        assert!(f[0]
+            .1
+            .contains("`ArnNotEquals` condition on `aws:PrincipalArn`"));
+        // Neither the account nor a session: one finding naming both.
+        let f = found("Deny", r#"["arn:aws:iam::111122223333:role/writer"]"#);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].0.ends_with("its account `111122223333` and sessions (the only way a role acts) are not in `NotPrincipal`"), "{}", f[0].0);
+        // A session of the role listed (with its path-less role name): nothing to report.
+        assert!(found("Deny", r#"["111122223333", "arn:aws:iam::111122223333:role/ops/writer", "arn:aws:sts::111122223333:assumed-role/writer/nightly"]"#).is_empty());
     }
 
     #[test]
