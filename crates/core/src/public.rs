@@ -1629,16 +1629,28 @@ impl<'a> Analyzer<'a> {
                         }
                         // The id before `:` when it is fixed text: a `*` compared by
                         // `StringEquals`, or escaped as `${*}`, is a letter of it.
-                        let prefix = match &v.compiled {
-                            Compiled::Text(p) => fixed_prefix(p.toks()),
-                            _ => None,
+                        let Compiled::Text(p) = &v.compiled else {
+                            continue;
                         };
-                        if let Some(prefix) = prefix {
+                        if let Some(prefix) = fixed_prefix(p.toks()) {
                             must_not.push(Glob::literal(&prefix));
                             let mut u = lit_units(&prefix);
                             u.push(Unit::Lit(':'));
                             u.push(Unit::Star { excl: None });
                             must_not.push(Glob { units: u });
+                        } else if let Some(Tok::Lit(id)) = p.toks().first() {
+                            // `AROAEXAMPLEROLEID1234*`: a wildcard after a whole unique id
+                            // (21 letters and digits, as AWS gives them) reaches that
+                            // principal's own ids only (§6.8), under the reading that pins
+                            // `ROLEID:*`.
+                            if self.options.userid_role_pattern_pins
+                                && id.len() >= 21
+                                && id.bytes().all(|b| b.is_ascii_alphanumeric())
+                            {
+                                let mut u = lit_units(id);
+                                u.push(Unit::Star { excl: None });
+                                must_not.push(Glob { units: u });
+                            }
                         }
                     }
                 }
@@ -4842,6 +4854,35 @@ mod tests {
             !is_role_id_pattern(":*")
                 && !is_role_id_pattern("AROA*:*")
                 && !is_role_id_pattern("AROAX:a*")
+        );
+    }
+
+    #[test]
+    fn a_wildcard_after_a_whole_unique_id_pins_like_the_role_pattern() {
+        let policy = |userid: &str| {
+            parse_policy(&format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringLike": {{"aws:userid": "{userid}"}}}}}}]}}"#
+            ))
+            .policy
+            .unwrap()
+        };
+        // 21 characters, the length of AWS's unique ids: the role's own id and sessions
+        // only; before, the witness was an outsider carrying this very id.
+        let whole = policy("AROA3XFRBF535PLBIFPI4*");
+        assert_eq!(analyze(&whole).read.verdict, Verdict::NotPublic);
+        // Not a fixed value, so public under S3's reading, with a witness.
+        let strict = AnalysisOptions {
+            userid_role_pattern_pins: false,
+        };
+        assert_eq!(analyze_with(&whole, strict).read.verdict, Verdict::Public);
+        // A shorter prefix may start other principals' ids: still public, and the
+        // witness's id is not one the policy names.
+        let pa = analyze(&policy("AROA3X*"));
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        // So is a wildcard inside the id.
+        assert_eq!(
+            analyze(&policy("AROA3XFRBF535PLBIF?I4*")).read.verdict,
+            Verdict::Public
         );
     }
 
