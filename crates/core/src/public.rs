@@ -175,11 +175,7 @@ const VALUE_SHAPES: &[ValueShape] = &[
     ),
     // Numbers and dates: a key read only by `Null` (or by operators no value of its
     // type passes) gets a fresh string such as `x` from the search.
-    (
-        &["s3:tlsversion"],
-        |v| Decimal::parse(v).is_some(),
-        &["1.3", "1.2"],
-    ),
+    (&["s3:tlsversion"], is_number, &["1.3", "1.2"]),
     (
         &[
             "s3:max-keys",
@@ -187,21 +183,17 @@ const VALUE_SHAPES: &[ValueShape] = &[
             "s3:signatureage",
             "s3:object-lock-remaining-retention-days",
         ],
-        |v| Decimal::parse(v).is_some(),
+        is_number,
         &["1000", "300", "1"],
     ),
-    (
-        &["aws:epochtime"],
-        |v| crate::values::parse_date(v).is_some(),
-        &["1767268800"],
-    ),
+    (&["aws:epochtime"], is_date, &["1767268800"]),
     (
         &[
             "aws:currenttime",
             "aws:tokenissuetime",
             "s3:object-lock-retain-until-date",
         ],
-        |v| crate::values::parse_date(v).is_some(),
+        is_date,
         &["2026-01-01T12:00:00Z"],
     ),
 ];
@@ -225,6 +217,16 @@ fn is_org_id(v: &str) -> bool {
             && r.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     })
+}
+
+/// A number, as numeric condition operators read it.
+fn is_number(v: &str) -> bool {
+    Decimal::parse(v).is_some()
+}
+
+/// A date, ISO 8601 or epoch seconds, as date condition operators read it.
+fn is_date(v: &str) -> bool {
+    crate::values::parse_date(v).is_some()
 }
 
 /// A VPC or VPC endpoint id: the prefix and 8 or 17 lower-case hex digits.
@@ -2339,7 +2341,7 @@ impl<'a> Analyzer<'a> {
         );
         let (mut read, mut write) = (read, write);
         for (level, by) in granting.iter() {
-            let access = if matches!(level, AccessLevel::List | AccessLevel::Read) {
+            let access = if level.is_read() {
                 &mut read
             } else {
                 &mut write
