@@ -4023,6 +4023,13 @@ mod tests {
                 w.request.to_json()
             );
         }
+        // Every witness's statement is among the level's granting ones (PC101 names
+        // them from that list alone).
+        for level in [&pa.read, &pa.write] {
+            for w in &level.witnesses {
+                assert!(level.granted_by.contains(&w.granted_by_index));
+            }
+        }
         pa
     }
 

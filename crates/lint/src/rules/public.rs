@@ -98,12 +98,12 @@ fn level_finding(
     let st = ctx.policy.statements.get(first.granted_by_index)?;
     let span = st.principal.as_ref().map_or(st.head_span(), |p| p.span);
     let actions = summarize_actions(&level.public_actions);
-    // Other statements that also grant this level (some with no witness of their own).
+    // Other statements that also grant this level (some with no witness of their own;
+    // every witness's statement is among them).
     let mut others: Vec<usize> = level
-        .witnesses
+        .granted_by
         .iter()
-        .map(|w| w.granted_by_index)
-        .chain(level.granted_by.iter().copied())
+        .copied()
         .filter(|i| *i != first.granted_by_index)
         .collect();
     policycheck_core::collections::sort_dedup(&mut others);
