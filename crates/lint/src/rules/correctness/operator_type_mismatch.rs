@@ -4,7 +4,7 @@
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use policycheck_core::catalog::KeyType;
-use policycheck_core::condition::Family;
+use policycheck_core::condition::{Compiled, Condition, Family};
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -79,13 +79,17 @@ fn operators_for(t: KeyType) -> &'static str {
 /// PC305
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for (cond, info) in ctx.conditions() {
-        let (Some(op), Some(info)) = (cond.op, info) else {
+        let Some(op) = cond.op else {
             continue;
         };
         let family = op.base.family();
-        if fits(family, info.ty, &cond.key_lc) {
-            continue;
+        let fit = info.is_none_or(|i| fits(family, i.ty, &cond.key_lc));
+        if family == Family::Arn && fit {
+            short_arns(ctx, cond, op.base.is_negated(), out);
         }
+        let Some(info) = info.filter(|_| !fit) else {
+            continue;
+        };
         let label = match (family, info.ty) {
             (Family::String | Family::Arn, KeyType::Ip) => {
                 "compares text: CIDR ranges are not understood".to_string()
@@ -117,6 +121,45 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 "use an operator for {} keys: {}",
                 info.ty.as_str(),
                 operators_for(info.ty)
+            )),
+        );
+    }
+}
+
+/// `Arn…` values of fewer than six `:`-separated parts: the operators match part by part
+/// and need as many parts on both sides (spec §3.4), so such a value matches no ARN. A
+/// value with a policy variable is left alone (what it holds may bring the colons).
+fn short_arns(ctx: &LintContext<'_>, cond: &Condition, negated: bool, out: &mut Vec<Diagnostic>) {
+    for v in &cond.values {
+        let Compiled::Arn(p) = &v.compiled else {
+            continue;
+        };
+        let n = p.parts().len();
+        if n >= 6 || p.has_vars() {
+            continue;
+        }
+        let text: &str = &v.text.value;
+        let effect = if negated {
+            "it excludes nothing, and the condition holds for every ARN"
+        } else {
+            "it matches no ARN, and the condition never holds"
+        };
+        let mut six = text.to_string();
+        for _ in n..6 {
+            six.push_str(":*");
+        }
+        out.push(
+            ctx.finding(
+                &RULE,
+                v.text.span,
+                format!(
+                    "`{text}` has {n} of an ARN's six `:`-separated parts: `{}` compares ARNs part by part, so {effect}",
+                    cond.operator.value
+                ),
+            )
+            .with_label(format!("{n} parts, where `{}` needs six", cond.operator.value))
+            .with_help(format!(
+                "write all six parts (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`; region and account may be empty), e.g. `{six}`, or compare with `StringLike`, whose `*` also crosses `:`"
             )),
         );
     }
@@ -156,6 +199,37 @@ mod tests {
             d[0].message,
             "`IpAddress` compares IP addresses, but `aws:SourceVpce` holds text"
         );
+    }
+
+    #[test]
+    fn arn_values_of_fewer_than_six_parts_are_reported() {
+        let d =
+            found(r#"{"ArnLike":{"aws:PrincipalArn":["arn:aws:iam::*","arn:aws:iam::*:role/R"]}}"#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].message,
+            "`arn:aws:iam::*` has 5 of an ARN's six `:`-separated parts: `ArnLike` compares ARNs part by part, so it matches no ARN, and the condition never holds"
+        );
+        assert!(
+            d[0].help
+                .as_deref()
+                .is_some_and(|h| h.contains("e.g. `arn:aws:iam::*:*`")),
+            "{:?}",
+            d[0].help
+        );
+        let d = found(r#"{"ArnNotEquals":{"aws:SourceArn":"arn:aws:sns"}}"#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message.contains("has 3 of") && d[0].message.contains("it excludes nothing"),
+            "{}",
+            d[0].message
+        );
+        // Under `StringLike` the `*` crosses `:`; a variable may bring the colons.
+        assert!(found(r#"{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*"}}"#).is_empty());
+        assert!(found(
+            r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}"}}"#
+        )
+        .is_empty());
     }
 
     #[test]

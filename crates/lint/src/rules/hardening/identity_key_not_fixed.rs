@@ -111,6 +111,9 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 // the rest); the pattern knows.
                 let variables = match &v.compiled {
                     Compiled::Text(p) => p.has_vars(),
+                    // Fewer than six parts: an `Arn…` value that matches no ARN names no
+                    // account (PC305 says so).
+                    Compiled::Arn(p) if p.parts().len() < 6 && !p.has_vars() => continue,
                     Compiled::Arn(p) => p.has_vars(),
                     _ => false,
                 };
@@ -240,6 +243,21 @@ mod tests {
         assert!(
             help.contains("refuses the policy under BlockPublicPolicy"),
             "{help}"
+        );
+    }
+
+    #[test]
+    fn an_arn_value_of_five_parts_names_no_account_under_arn_operators() {
+        // `ArnLike` needs six parts on both sides: the value matches nothing (PC305), so
+        // it reaches no account; under `StringLike` its `*` crosses `:` and reaches all.
+        assert!(found(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*"}}"#).is_empty());
+        assert_eq!(
+            found(r#"{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*"}}"#).len(),
+            1
+        );
+        assert_eq!(
+            found(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/R"}}"#).len(),
+            1
         );
     }
 
