@@ -3706,6 +3706,28 @@ impl<'s, 'a> Search<'s, 'a> {
             }
         }
         w = self.shaped_values(w);
+        // An anonymous request carries no `aws:PrincipalArn` (spec §7.3's table): where
+        // the search gave it an ARN that names no principal, an outsider's ARN if one
+        // keeps it a witness (the caller follows below).
+        if matches!(w.caller, Caller::Anonymous) {
+            if let Some(CtxValue::One(a)) = w.context.get("aws:principalarn") {
+                if crate::parse::parse_principal_arn(a).is_none() {
+                    let acct = &self.keys.analyzer.fresh_account;
+                    for arn in [
+                        format!("arn:aws:iam::{acct}:role/outsider-role"),
+                        format!("arn:aws:iam::{acct}:user/outsider"),
+                    ] {
+                        if let Some(t) = try_with(&w, &|t| {
+                            t.context
+                                .insert("aws:PrincipalArn", CtxValue::One(arn.clone()))
+                        }) {
+                            w = t;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
         // A caller consistent with aws:PrincipalArn / aws:PrincipalAccount.
         let arn = match w.context.get("aws:principalarn") {
             Some(CtxValue::One(a)) => Some(a.clone()),
@@ -3749,6 +3771,21 @@ impl<'s, 'a> Search<'s, 'a> {
         if matches!(w.caller, Caller::Anonymous) {
             if let Some(t) = self.userid_sender(&w) {
                 w = t;
+            }
+        }
+        // An anonymous caller let in by `{"AWS": "*"}` only under IAM's reading (spec §9
+        // row 1): a signed outsider, whom both readings let in, where one is.
+        if matches!(w.caller, Caller::Anonymous) && w.aws_star_includes_anonymous {
+            let mut s3 = w.clone();
+            s3.aws_star_includes_anonymous = false;
+            if !self.keys.analyzer.is_witness(&s3) {
+                if let Some(c) = self.keys.analyzer.callers().into_iter().find(
+                    |c| matches!(c, Caller::Aws(a) if matches!(a.kind, CallerKind::User { .. })),
+                ) {
+                    if let Some(t) = try_with(&w, &|t| t.caller = c.clone()) {
+                        w = t;
+                    }
+                }
             }
         }
         w
@@ -4829,6 +4866,45 @@ mod tests {
             pa.read.witnesses[0].request.caller,
             Caller::Anonymous
         ));
+    }
+
+    #[test]
+    fn witnesses_are_requests_aws_would_receive() {
+        // `aws:PrincipalArn` present and outside one account: AWS sends it only with a
+        // signed request, so the witness is an outsider's role session with its role's
+        // ARN, not an anonymous request with an ARN that names nobody.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringNotLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}, "Null": {"aws:PrincipalArn": "false"}}}"#,
+        );
+        let w = &pa.read.witnesses[0].request;
+        assert_eq!(
+            w.context.get("aws:principalarn"),
+            Some(&CtxValue::One(
+                "arn:aws:iam::999988887777:role/outsider-role".into()
+            )),
+            "{:?}",
+            w.to_json()
+        );
+        assert!(
+            matches!(&w.caller, Caller::Aws(a) if a.arn == "arn:aws:sts::999988887777:assumed-role/outsider-role/outsider-session"),
+            "{:?}",
+            w.to_json()
+        );
+        // `{"AWS": "*"}`: anonymous callers get in only under IAM's reading (spec §9 row
+        // 1), a signed outsider under both; the witness is the one both readings allow.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#,
+        );
+        let w = &pa.read.witnesses[0].request;
+        assert!(
+            matches!(&w.caller, Caller::Aws(a) if a.arn == "arn:aws:iam::999988887777:user/outsider"),
+            "{:?}",
+            w.to_json()
+        );
+        let policy = parse_policy(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#).policy.unwrap();
+        let mut s3 = w.clone();
+        s3.aws_star_includes_anonymous = false;
+        assert_eq!(eval::decide(&policy, &s3), (Decision::Allow, true));
     }
 
     #[test]
