@@ -4,6 +4,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
+use policycheck_core::condition::{BaseOp, Compiled};
 use policycheck_core::public::{LevelAccess, Verdict, Witness};
 use policycheck_core::{Code, Diagnostic, Severity, Span};
 
@@ -191,12 +192,43 @@ fn read_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String> {
     if reads("aws:referer") {
         return Some("`aws:Referer` is a header the caller chooses, so it keeps no one out: anyone can send the request above".into());
     }
-    match w.request.context.get("aws:sourceip") {
-        Some(policycheck_core::CtxValue::One(ip)) if reads("aws:sourceip") => Some(format!(
-            "the allowed address ranges include internet addresses such as `{ip}`: list only your network's own public ranges, or require your VPC endpoint with `aws:SourceVpce`"
-        )),
-        _ => None,
+    let Some(policycheck_core::CtxValue::One(ip)) = w.request.context.get("aws:sourceip") else {
+        return None;
+    };
+    const FIX: &str = "list only your network's own public ranges with `IpAddress`, or require your VPC endpoint with `aws:SourceVpce`";
+    let addr: std::net::IpAddr = ip.parse().ok()?;
+    let conds = st.condition.as_ref()?.conditions.iter();
+    let mut cause = None;
+    for c in conds.filter(|c| c.key_lc == "aws:sourceip") {
+        match c.op.map(|o| o.base) {
+            Some(BaseOp::NotIpAddress) => {
+                return Some(format!(
+                    "`NotIpAddress` lets in every address outside its ranges, internet addresses such as `{ip}` included: {FIX}"
+                ))
+            }
+            Some(BaseOp::IpAddress) => {
+                // The range that lets the witness in, broader than AWS counts as
+                // limiting (spec §6.2: /8 for IPv4, /32 for IPv6).
+                for v in &c.values {
+                    if let Compiled::Ip(Some(net)) = &v.compiled {
+                        let narrow = if net.max_prefix_len() == 32 { 8 } else { 32 };
+                        if net.contains(&addr) && net.prefix_len() < narrow {
+                            cause = Some(format!(
+                                "the allowed range `{}` is broader than /{narrow} and includes internet addresses such as `{ip}`: {FIX}",
+                                v.text.value
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
     }
+    cause.or_else(|| {
+        reads("aws:sourceip").then(|| {
+            format!("the allowed address ranges include internet addresses such as `{ip}`: {FIX}")
+        })
+    })
 }
 
 /// PC101
