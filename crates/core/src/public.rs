@@ -3015,6 +3015,7 @@ impl<'s, 'a> Search<'s, 'a> {
             };
             let mut st = DfsState {
                 uncertain: false,
+                tls_tie: false,
                 assigned: vec![false; ndims],
                 cur: vec![0; ndims],
                 want: (0..ndims)
@@ -3046,10 +3047,18 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             if st.uncertain {
                 out.exhaustive = false;
-                out.unknown.push(format!(
-                    "statement `{}` involves a part that cannot be evaluated",
-                    info_s.st.id()
-                ));
+                out.unknown.push(if st.tls_tie {
+                    // Spec §6.8 lets the outsider choose both keys; S3 ties them (§7.3).
+                    format!(
+                        "statement `{}` lets in only requests that pair `aws:SecureTransport` and `s3:TlsVersion` as S3 never does (HTTPS without a TLS version, or HTTP with one)",
+                        info_s.st.id()
+                    )
+                } else {
+                    format!(
+                        "statement `{}` involves a part that cannot be evaluated",
+                        info_s.st.id()
+                    )
+                });
             }
             if *budget == 0 {
                 out.exhaustive = false;
@@ -3401,7 +3410,12 @@ impl<'s, 'a> Search<'s, 'a> {
         // Prove it with the ordinary evaluator, then make it read like a real request.
         let mut w = req.req.clone();
         w.action_lc = w.action.to_ascii_lowercase();
-        if !self.tls_consistent(&mut w) || self.decide_new(&w) != (Decision::Allow, true) {
+        if !self.tls_consistent(&mut w) {
+            st.uncertain = true;
+            st.tls_tie = true;
+            return None;
+        }
+        if self.decide_new(&w) != (Decision::Allow, true) {
             st.uncertain = true;
             return None;
         }
@@ -4036,6 +4050,9 @@ struct DfsState {
     /// [`NOT_A_CAND`] the initial value.
     want: Vec<usize>,
     uncertain: bool,
+    /// A request was allowed but pairs `aws:SecureTransport` and `s3:TlsVersion` as S3
+    /// never does ([`Search::tls_consistent`]): the unknown says so.
+    tls_tie: bool,
     /// Which dimensions have a value in the request being built.
     assigned: Vec<bool>,
     /// Which candidate each assigned dimension holds.
@@ -5201,6 +5218,16 @@ mod tests {
             r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"Null": {"s3:TlsVersion": "false"}}}"#,
         );
         assert_eq!(pa.read.verdict, Verdict::Unknown);
+        // And the unknown says why: it is the pairing, not an operator it cannot evaluate.
+        // (From a real-world policy: allowed without a TLS version, denied over HTTP.)
+        let pa = run(
+            r#"{"Sid": "R", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Null": {"s3:TlsVersion": "true"}}}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Unknown);
+        assert_eq!(
+            pa.read.unknown,
+            ["statement `R` lets in only requests that pair `aws:SecureTransport` and `s3:TlsVersion` as S3 never does (HTTPS without a TLS version, or HTTP with one)"]
+        );
     }
 
     #[test]
