@@ -5,8 +5,8 @@
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use crate::rules::correctness::has_wildcard;
-use policycheck_core::condition::{BaseOp, Compiled, Condition};
-use policycheck_core::model::{PrincipalId, PrincipalType, PrincipalValue, Statement};
+use policycheck_core::condition::{BaseOp, Compiled, CondValue, Condition};
+use policycheck_core::model::{Effect, PrincipalId, PrincipalType, PrincipalValue, Statement};
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -15,7 +15,7 @@ pub const RULE: RuleMeta = RuleMeta {
         name: "identity-key-not-fixed",
         severity: Severity::Warning,
         summary: crate::registry::rule_summary!(
-            "a wildcard or policy variable where a condition names an account or organization: not a fixed value"
+            "a wildcard, policy variable or malformed account id where a condition names an account or organization"
         ),
     },
     since: "0.1.0",
@@ -92,6 +92,49 @@ fn named_principals(st: &Statement) -> Option<bool> {
         .then(|| es.iter().any(|e| e.ty == PrincipalType::Service))
 }
 
+/// Whether an account component or account key's value can name an account: 12 digits,
+/// or empty (an S3 ARN's), or `aws` (AWS-managed resources).
+fn is_account_like(part: &str) -> bool {
+    part.is_empty()
+        || part == "aws"
+        || (part.len() == 12 && part.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A fixed value where an account id belongs that is not one (`1111-2222-3333`, 13 or 14
+/// digits): no request carries it.
+fn not_an_account(
+    ctx: &LintContext<'_>,
+    st: &Statement,
+    cond: &Condition,
+    v: &CondValue,
+    part: &str,
+    arn: bool,
+) -> Diagnostic {
+    let display = cond.key_display();
+    let text = &v.text.value;
+    let negated = cond.op.is_some_and(|o| o.base.is_negated());
+    let subject = if arn {
+        format!("the account in `{text}` (`{display}`) is `{part}`")
+    } else {
+        format!("`{display}` is compared with `{text}`")
+    };
+    let mut help =
+        "write the 12-digit account id (`111122223333`: digits only, no dashes or spaces)"
+            .to_string();
+    if negated && st.effect.as_ref().is_some_and(|e| e.value == Effect::Deny) {
+        help.push_str(
+            "; as written, this Deny applies to every caller, your own account's included",
+        );
+    }
+    ctx.finding(
+        &RULE,
+        v.text.span,
+        format!("{subject}, which is not an account id (12 digits): it matches no request"),
+    )
+    .with_label("not a 12-digit account id")
+    .with_help(help)
+}
+
 /// PC209
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let escapes = ctx.policy.variables_enabled();
@@ -128,6 +171,15 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     (text, "")
                 };
                 let Some(why) = not_fixed(part, wildcards, variables, escapes) else {
+                    // Wildcards under exact operators and variables where they are not
+                    // substituted are PC301's and PC311's.
+                    if !key.contains("org")
+                        && matches!(v.compiled, Compiled::Text(_) | Compiled::Arn(_))
+                        && !part.contains(['*', '?', '$'])
+                        && !is_account_like(part)
+                    {
+                        out.push(not_an_account(ctx, st, cond, v, part, arn));
+                    }
                     continue;
                 };
                 let display = cond.key_display();
@@ -243,6 +295,45 @@ mod tests {
         assert!(
             help.contains("refuses the policy under BlockPublicPolicy"),
             "{help}"
+        );
+    }
+
+    #[test]
+    fn values_that_are_not_account_ids_are_reported() {
+        let d =
+            found(r#"{"StringEquals":{"aws:SourceAccount":["1111-2222-3333","111122223333"]}}"#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].message,
+            "`aws:SourceAccount` is compared with `1111-2222-3333`, which is not an account id (12 digits): it matches no request"
+        );
+        let d = found(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::11112222333344:role/*"}}"#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.starts_with("the account in `arn:aws:iam::11112222333344:role/*` (`aws:PrincipalArn`) is `11112222333344`, which is not"), "{}", d[0].message);
+        // Fine: S3 ARNs have no account, `aws`; PC301's wildcards, `Null`'s booleans and
+        // organization ids are not account ids to check.
+        for ok in [
+            r#"{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::logs-bucket"}}"#,
+            r#"{"StringEquals":{"aws:SourceAccount":"*"}}"#,
+            r#"{"Null":{"aws:SourceAccount":"false"}}"#,
+            r#"{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}"#,
+        ] {
+            assert!(found(ok).is_empty(), "{ok}");
+        }
+        // A Deny that meant to keep other accounts out locks everyone out: the help says so.
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"11112222333"}}}]}"#;
+        let d: Vec<_> = lint(text, &LintOptions::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "PC209")
+            .collect();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].help
+                .as_deref()
+                .is_some_and(|h| h.contains("this Deny applies to every caller")),
+            "{:?}",
+            d[0].help
         );
     }
 
