@@ -95,9 +95,7 @@ fn named_principals(st: &Statement) -> Option<bool> {
 /// Whether an account component or account key's value can name an account: 12 digits,
 /// or empty (an S3 ARN's), or `aws` (AWS-managed resources).
 fn is_account_like(part: &str) -> bool {
-    part.is_empty()
-        || part == "aws"
-        || (part.len() == 12 && part.bytes().all(|b| b.is_ascii_digit()))
+    part.is_empty() || part == "aws" || policycheck_core::request::is_account_id(part)
 }
 
 /// A fixed value where an account id belongs that is not one (`1111-2222-3333`, 13 or 14
