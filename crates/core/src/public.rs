@@ -3793,9 +3793,7 @@ impl<'s, 'a> Search<'s, 'a> {
             let mut s3 = w.clone();
             s3.aws_star_includes_anonymous = false;
             if !self.keys.analyzer.is_witness(&s3) {
-                if let Some(c) = self.keys.analyzer.callers().into_iter().find(
-                    |c| matches!(c, Caller::Aws(a) if matches!(a.kind, CallerKind::User { .. })),
-                ) {
+                if let Some(c) = self.outsider(&is_user) {
                     if let Some(t) = try_with(&w, &|t| t.caller = c.clone()) {
                         w = t;
                     }
@@ -3894,6 +3892,15 @@ impl<'s, 'a> Search<'s, 'a> {
             .any(|v| v.text.value.contains(s))
     }
 
+    /// The outsider account's caller of one kind, as the search's callers spell it.
+    fn outsider(&self, of_kind: &dyn Fn(&CallerKind) -> bool) -> Option<Caller> {
+        self.keys
+            .analyzer
+            .callers()
+            .into_iter()
+            .find(|c| matches!(c, Caller::Aws(a) if of_kind(&a.kind)))
+    }
+
     /// The outsider whose request would carry these `aws:username` and
     /// `aws:PrincipalType` values (or any organization or principal-tag key), when they
     /// describe an IAM or STS principal.
@@ -3902,15 +3909,6 @@ impl<'s, 'a> Search<'s, 'a> {
             Some(CtxValue::One(v)) => Some(v.as_str()),
             _ => None,
         };
-        // The outsider account's caller of one kind, as the search's callers spell it.
-        let outsider = |of_kind: &dyn Fn(&CallerKind) -> bool| {
-            self.keys
-                .analyzer
-                .callers()
-                .into_iter()
-                .find(|c| matches!(c, Caller::Aws(a) if of_kind(&a.kind)))
-        };
-        let user = |k: &CallerKind| matches!(k, CallerKind::User { .. });
         match (
             one("aws:principaltype"),
             one("aws:username").filter(|n| iam_name(n)),
@@ -3920,7 +3918,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 self.keys.analyzer.fresh_account
             ))
             .ok(),
-            (Some(ty), None) => outsider(&|k| k.principal_type() == ty),
+            (Some(ty), None) => self.outsider(&|k| k.principal_type() == ty),
             // Organization ids and paths and principal tags describe an authenticated
             // caller too (of some organization; the outsider's own).
             (None, None)
@@ -3931,7 +3929,7 @@ impl<'s, 'a> Search<'s, 'a> {
                         || k.starts_with("aws:principaltag/")
                 }) =>
             {
-                outsider(&user)
+                self.outsider(&is_user)
             }
             _ => None,
         }
@@ -4043,6 +4041,11 @@ impl DeadCands {
             }
         }
     }
+}
+
+/// An IAM user, of the kinds of [`CallerKind`].
+fn is_user(k: &CallerKind) -> bool {
+    matches!(k, CallerKind::User { .. })
 }
 
 struct DfsState {
