@@ -3047,18 +3047,18 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             if st.uncertain {
                 out.exhaustive = false;
-                out.unknown.push(if st.tls_tie {
-                    // Spec §6.8 lets the outsider choose both keys; S3 ties them (§7.3).
-                    format!(
-                        "statement `{}` lets in only requests that pair `aws:SecureTransport` and `s3:TlsVersion` as S3 never does (HTTPS without a TLS version, or HTTP with one)",
-                        info_s.st.id()
-                    )
-                } else {
-                    format!(
-                        "statement `{}` involves a part that cannot be evaluated",
-                        info_s.st.id()
-                    )
-                });
+                out.unknown.push(format!(
+                    "statement `{}` involves a part that cannot be evaluated",
+                    info_s.st.id()
+                ));
+            }
+            if st.tls_tie {
+                // Spec §6.8 lets the outsider choose both keys; S3 ties them (§7.3).
+                out.exhaustive = false;
+                out.unknown.push(format!(
+                    "statement `{}` lets in only requests that pair `aws:SecureTransport` and `s3:TlsVersion` as S3 never does (HTTPS without a TLS version, or HTTP with one)",
+                    info_s.st.id()
+                ));
             }
             if *budget == 0 {
                 out.exhaustive = false;
@@ -3411,7 +3411,6 @@ impl<'s, 'a> Search<'s, 'a> {
         let mut w = req.req.clone();
         w.action_lc = w.action.to_ascii_lowercase();
         if !self.tls_consistent(&mut w) {
-            st.uncertain = true;
             st.tls_tie = true;
             return None;
         }
@@ -4054,7 +4053,8 @@ struct DfsState {
     want: Vec<usize>,
     uncertain: bool,
     /// A request was allowed but pairs `aws:SecureTransport` and `s3:TlsVersion` as S3
-    /// never does ([`Search::tls_consistent`]): the unknown says so.
+    /// never does ([`Search::tls_consistent`]): not a witness, and not a proof that none
+    /// exists (a reason of its own beside `uncertain`).
     tls_tie: bool,
     /// Which dimensions have a value in the request being built.
     assigned: Vec<bool>,
