@@ -300,6 +300,9 @@ fn fuller_arn(arn: &str, account: &str) -> Option<String> {
 /// Search budget (DFS nodes per policy); beyond it the answer is unknown.
 const NODE_BUDGET: usize = 200_000;
 
+/// In [`DfsState::unknown_part`], a Deny's action or effect (no atom of its own).
+const ACTION_PART: usize = usize::MAX;
+
 /// One atom: a part of a statement that depends on some dimensions.
 #[derive(Clone, Debug)]
 enum AtomKind {
@@ -1371,9 +1374,10 @@ impl<'a> Analyzer<'a> {
         // Fixed values compared with the key, and whether they are compared ignoring case.
         let mut literals: Vec<(String, bool)> = Vec::new();
         for c in &conds {
+            // An unknown operator makes its condition unknown whatever the key holds: the
+            // search names it where it matters (`Search::unevaluable_reason`), and its
+            // values tell no candidates apart.
             let Some(op) = c.op else {
-                complete = false;
-                note = Some(format!("operator `{}` is unknown", c.operator.value));
                 continue;
             };
             for v in &c.values {
@@ -3015,6 +3019,7 @@ impl<'s, 'a> Search<'s, 'a> {
             };
             let mut st = DfsState {
                 uncertain: false,
+                unknown_part: None,
                 tls_tie: false,
                 assigned: vec![false; ndims],
                 cur: vec![0; ndims],
@@ -3047,10 +3052,8 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             if st.uncertain {
                 out.exhaustive = false;
-                out.unknown.push(format!(
-                    "statement `{}` involves a part that cannot be evaluated",
-                    info_s.st.id()
-                ));
+                out.unknown
+                    .push(self.unevaluable_reason(info_s.st, st.unknown_part));
             }
             if st.tls_tie {
                 // Spec §6.8 lets the outsider choose both keys; S3 ties them (§7.3).
@@ -3101,6 +3104,38 @@ impl<'s, 'a> Search<'s, 'a> {
         a.deps
             .iter()
             .all(|d| st.assigned.get(*d).copied().unwrap_or(false))
+    }
+
+    /// Why the search for a request that `allow` lets in proved nothing: the part that
+    /// could not be evaluated, when one was met (a request the evaluator would not
+    /// confirm has none).
+    fn unevaluable_reason(&self, allow: &Statement, part: Option<(usize, usize)>) -> String {
+        let Some((info, a)) = part.and_then(|(s, a)| Some((self.infos.get(s)?, a))) else {
+            return format!(
+                "statement `{}` involves a part that cannot be evaluated",
+                allow.id()
+            );
+        };
+        let what = match info.atoms.get(a) {
+            Some(atom) => unevaluable_part(info.st, &atom.kind),
+            None => "its `Action` or `Effect` cannot be evaluated".to_string(),
+        };
+        if std::ptr::eq(info.st, allow) {
+            format!("statement `{}` cannot be evaluated: {what}", allow.id())
+        } else {
+            format!(
+                "whether statement `{}` denies what `{}` allows cannot be told: {what}",
+                info.st.id(),
+                allow.id()
+            )
+        }
+    }
+
+    /// Atom `a` of statement `s` cannot be evaluated: the search is no proof of absence,
+    /// and the first such part is named in the reason.
+    fn not_evaluable(st: &mut DfsState, s: usize, a: usize) {
+        st.uncertain = true;
+        st.unknown_part.get_or_insert((s, a));
     }
 
     fn set_cur(st: &mut DfsState, dim: usize, cand: usize) {
@@ -3180,7 +3215,7 @@ impl<'s, 'a> Search<'s, 'a> {
                         if seen == CAND_UNSEEN {
                             dead.mark_at(depth, cand, j, pure, false);
                         }
-                        st.uncertain = true;
+                        Self::not_evaluable(st, s, a);
                         continue 'cands;
                     }
                 }
@@ -3214,7 +3249,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 continue;
             }
             let mut can_fail = false;
-            let mut unknown = false;
+            let mut unknown = None;
             for (ai, a) in info.atoms.iter().enumerate() {
                 // The open dependencies (as many as listed, repeats included): none, one
                 // (`first`), or several.
@@ -3231,7 +3266,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 match (open, first) {
                     (0, _) => match self.atom(d, ai, req, st) {
                         Tri::False => can_fail = true,
-                        Tri::Unknown => unknown = true,
+                        Tri::Unknown => unknown = unknown.or(Some(ai)),
                         Tri::True => {}
                     },
                     (1, dim) => {
@@ -3241,7 +3276,7 @@ impl<'s, 'a> Search<'s, 'a> {
                             Self::set_cur(st, dim, cand);
                             match self.atom(d, ai, req, st) {
                                 Tri::False => can_fail = true,
-                                Tri::Unknown => unknown = true,
+                                Tri::Unknown => unknown = unknown.or(Some(ai)),
                                 Tri::True => {}
                             }
                             if can_fail {
@@ -3259,8 +3294,8 @@ impl<'s, 'a> Search<'s, 'a> {
                 }
             }
             if !can_fail {
-                if unknown {
-                    st.uncertain = true;
+                if let Some(ai) = unknown {
+                    Self::not_evaluable(st, d, ai);
                 } else {
                     pinned.insert(d);
                 }
@@ -3290,14 +3325,14 @@ impl<'s, 'a> Search<'s, 'a> {
         let info = self.infos.get(d)?;
         // A Deny whose action or effect is uncertain can never be shown to fail on its action.
         let certain_action = self.sig.get(d) == Some(&Tri::True) && info.effect.is_some();
-        let mut any_unknown = !certain_action;
+        let mut any_unknown = (!certain_action).then_some(ACTION_PART);
         for (ai, a) in info.atoms.iter().enumerate() {
             if !Self::decided(a, st) {
                 continue;
             }
             match self.atom(d, ai, req, st) {
                 Tri::False => return self.kill(i + 1, s, denies, req, st, pinned, budget),
-                Tri::Unknown => any_unknown = true,
+                Tri::Unknown => any_unknown = any_unknown.or(Some(ai)),
                 Tri::True => {}
             }
         }
@@ -3386,8 +3421,8 @@ impl<'s, 'a> Search<'s, 'a> {
             }
         }
         // Nothing left to make it fail: under what is assigned, it applies (or may).
-        if any_unknown {
-            st.uncertain = true;
+        if let Some(ai) = any_unknown {
+            Self::not_evaluable(st, d, ai);
         } else {
             pinned.insert(d);
         }
@@ -4043,6 +4078,70 @@ impl DeadCands {
 }
 
 /// An IAM user, of the kinds of [`CallerKind`].
+/// The part of `st` an atom of `kind` stands for, and why it cannot be evaluated.
+fn unevaluable_part(st: &Statement, kind: &AtomKind) -> String {
+    match kind {
+        AtomKind::Principal => {
+            let invalid: Vec<&str> = match st.principal.as_ref().map(|p| &p.value) {
+                Some(PrincipalValue::Map(entries)) => entries
+                    .iter()
+                    .filter(|e| e.id == PrincipalId::Invalid)
+                    .map(|e| e.text.value.as_str())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let element = match &st.principal {
+                Some(p) if p.negated => "NotPrincipal",
+                _ => "Principal",
+            };
+            match invalid.as_slice() {
+                [] => format!("its `{element}` cannot be evaluated"),
+                [one] => format!(
+                    "its `{element}` value `{one}` is not a valid principal (AWS would reject the policy)"
+                ),
+                [first, rest @ ..] => format!(
+                    "its `{element}` value `{first}` and {} more are not valid principals (AWS would reject the policy)",
+                    rest.len()
+                ),
+            }
+        }
+        AtomKind::Resource => "its `Resource` cannot be evaluated".to_string(),
+        AtomKind::Broken => {
+            let names: Vec<String> = st.broken.iter().map(|b| format!("`{b}`")).collect();
+            match names.as_slice() {
+                [] => "an element of it is missing or invalid".to_string(),
+                [one] => format!("its {one} is missing or invalid"),
+                _ => format!("its {} are missing or invalid", names.join(", ")),
+            }
+        }
+        AtomKind::Cond(i) => {
+            let Some(c) = st.condition.as_ref().and_then(|b| b.conditions.get(*i)) else {
+                return "a condition of it cannot be evaluated".to_string();
+            };
+            let key = c.key_display();
+            match c.op {
+                None => format!(
+                    "`{}` (on `{key}`) is not a condition operator AWS knows",
+                    c.operator.value
+                ),
+                Some(op) if op.base == BaseOp::Null && op.if_exists => {
+                    format!("`{}` is not a valid operator", c.operator.value)
+                }
+                Some(op) if op.base == BaseOp::Null => {
+                    format!(
+                        "`{}` on `{key}` takes only `true` or `false`",
+                        c.operator.value
+                    )
+                }
+                Some(_) => format!(
+                    "its condition `{}` on `{key}` cannot be evaluated",
+                    c.operator.value
+                ),
+            }
+        }
+    }
+}
+
 fn is_user(k: &CallerKind) -> bool {
     matches!(k, CallerKind::User { .. })
 }
@@ -4052,6 +4151,9 @@ struct DfsState {
     /// [`NOT_A_CAND`] the initial value.
     want: Vec<usize>,
     uncertain: bool,
+    /// The first part found that cannot be evaluated: (statement, atom), the atom
+    /// [`ACTION_PART`] for a Deny's action or effect. Named in the answer's reason.
+    unknown_part: Option<(usize, usize)>,
     /// A request was allowed but pairs `aws:SecureTransport` and `s3:TlsVersion` as S3
     /// never does ([`Search::tls_consistent`]): not a witness, and not a proof that none
     /// exists (a reason of its own beside `uncertain`).
@@ -4354,6 +4456,29 @@ mod tests {
             r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {{"StringEqualz": {{"aws:SourceVpce": "vpce-1"}}}}}}"#
         ));
         assert_ne!(pa.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn an_unknown_answer_names_the_part_that_cannot_be_evaluated() {
+        let reasons = |statements: &str| run(statements).read.unknown.join("; ");
+        // The Allow's own principal.
+        let r = reasons(
+            r#"{"Sid": "P", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam:111122223333:root", "bob"]}, "Action": "s3:GetObject", "Resource": "*"}"#,
+        );
+        assert_eq!(r, "statement `P` cannot be evaluated: its `Principal` value `arn:aws:iam:111122223333:root` and 1 more are not valid principals (AWS would reject the policy)");
+        // The Allow's condition: an unknown operator is named once, by the search.
+        let r = reasons(
+            r#"{"Sid": "C", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEqualz": {"aws:SourceVpce": "vpce-1"}}}"#,
+        );
+        assert_eq!(r, "statement `C` cannot be evaluated: `StringEqualz` (on `aws:SourceVpce`) is not a condition operator AWS knows");
+        // A Deny that may or may not stop a public Allow.
+        let r = reasons(&format!(
+            r#"{ALLOW_GET}, {{"Sid": "D", "Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {{"Null": {{"aws:SourceVpce": "yes"}}}}}}"#
+        ));
+        assert!(
+            r.contains("whether statement `D` denies what `Get` allows cannot be told: `Null` on `aws:SourceVpce` takes only `true` or `false`"),
+            "{r}"
+        );
     }
 
     #[test]
