@@ -1,4 +1,4 @@
-//! PC301–PC315: correctness. Statements and conditions that do not mean what they
+//! PC301–PC316: correctness. Statements and conditions that do not mean what they
 //! appear to mean, or that S3 rejects. Each rule lives in its own file, with its
 //! documentation in `docs/<CODE>-<name>.md`; the helpers below are shared with the
 //! hardening rules.
@@ -10,6 +10,7 @@ use policycheck_core::{Effect, Span, Statement};
 
 pub mod action_resource_mismatch;
 pub mod condition_key_not_for_action;
+pub mod condition_key_not_for_principal;
 pub mod duplicate_sid;
 pub mod forallvalues_without_null_guard;
 pub mod multivalued_key_without_set_operator;
@@ -40,6 +41,7 @@ pub static RULES: &[RuleMeta] = &[
     variable_in_non_string_condition::RULE,
     unknown_service_principal::RULE,
     condition_key_not_for_action::RULE,
+    condition_key_not_for_principal::RULE,
 ];
 
 /// Whether the statement is an `Allow`.
