@@ -231,6 +231,16 @@ fn read_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String> {
     })
 }
 
+/// The bucket a level's first witness reaches, when it is not the one the policy is
+/// about (`--bucket`, or the bucket its `Resource` elements name most): findings then
+/// name it instead of saying "this bucket".
+fn other_bucket<'l>(ctx: &LintContext<'_>, level: &'l LevelAccess) -> Option<&'l str> {
+    let w = level.witnesses.first()?;
+    let name = crate::rules::correctness::s3_arn(&w.request.resource)?.literal_bucket()?;
+    let (mine, _) = ctx.policy_bucket()?;
+    (name != mine).then_some(name)
+}
+
 /// PC101
 fn check_read(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.access.read.verdict == Verdict::Public {
@@ -238,11 +248,15 @@ fn check_read(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             Some(cause) => format!("{cause}; {READ_HELP}"),
             None => READ_HELP.to_string(),
         };
+        let what = match other_bucket(ctx, &ctx.access.read) {
+            Some(b) => format!("read bucket `{b}`"),
+            None => "read this bucket".to_string(),
+        };
         out.extend(level_finding(
             ctx,
             &PUBLIC_READ,
             &ctx.access.read,
-            "read this bucket",
+            &what,
             &help,
         ));
     }
@@ -267,18 +281,23 @@ fn check_write(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             .witnesses
             .iter()
             .any(|w| w.level == policycheck_core::catalog::AccessLevel::PermissionsManagement);
-        let what = if takeover {
-            "change this bucket's policy or ACL (and so take it over)"
-        } else if perms {
-            "write to this bucket and change object permissions"
-        } else {
-            "write to this bucket"
+        let what = match (other_bucket(ctx, write), takeover, perms) {
+            (None, true, _) => "change this bucket's policy or ACL (and so take it over)".into(),
+            (Some(b), true, _) => {
+                format!("change the policy or ACL of bucket `{b}` (and so take it over)")
+            }
+            (None, false, true) => "write to this bucket and change object permissions".into(),
+            (Some(b), false, true) => {
+                format!("write to bucket `{b}` and change object permissions")
+            }
+            (None, false, false) => "write to this bucket".to_string(),
+            (Some(b), false, false) => format!("write to bucket `{b}`"),
         };
         out.extend(level_finding(
             ctx,
             &PUBLIC_WRITE,
             &ctx.access.write,
-            what,
+            &what,
             "never grant write access to everyone: keep the bucket private and let clients upload with presigned URLs (or presigned POST) issued by your backend",
         ));
     }
