@@ -177,8 +177,43 @@ fn summarize_actions(actions: &[String]) -> String {
 /// The safe pattern for public reads, which every PC101 help ends with.
 const READ_HELP: &str = "for a public website, serve it through CloudFront with origin access control: allow only the `cloudfront.amazonaws.com` service principal, with `aws:SourceArn` pinned to your distribution; for private downloads, keep the bucket private and hand out presigned URLs";
 
+/// An `…IfExists` condition of the granting statement on a key the first witness does
+/// not carry: the condition held because the key was absent, which people do not expect
+/// of a key that "restricts" (requests through a VPC endpoint carry no `aws:SourceIp`).
+fn absent_key_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String> {
+    let w = level.witnesses.first()?;
+    let st = ctx.policy.statements.get(w.granted_by_index)?;
+    let c = st.condition.as_ref()?.conditions.iter().find(|c| {
+        // A negated operator holds on an absent key with or without `IfExists`.
+        c.op.is_some_and(|o| o.if_exists && o.base != BaseOp::Null && !o.base.is_negated())
+            && w.request.context.get(c.key_lc.as_ref()).is_none()
+    })?;
+    let key = c.key_display();
+    let op = &c.operator.value;
+    let (who, fix) = match c.key_lc.as_ref() {
+        "aws:sourceip" => (
+            "requests that reach S3 through a VPC endpoint, anyone's, carry none",
+            format!("use `{}` without `IfExists`, and let your own VPC endpoint in with a statement on `aws:SourceVpce`", op.trim_end_matches("IfExists")),
+        ),
+        "aws:sourcevpc" | "aws:sourcevpce" | "aws:vpcsourceip" => (
+            "requests from the internet carry none",
+            format!("use `{}` without `IfExists`", op.trim_end_matches("IfExists")),
+        ),
+        _ => (
+            "a request may come without it",
+            format!("use `{}` without `IfExists`, or add a `Null` condition requiring the key", op.trim_end_matches("IfExists")),
+        ),
+    };
+    Some(format!(
+        "`{op}` holds when the request has no `{key}`, and {who} (the request above has none): {fix}"
+    ))
+}
+
 /// What let the first witness in, when it is a known mistake: the help starts there.
 fn read_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String> {
+    if let Some(cause) = absent_key_cause(ctx, level) {
+        return Some(cause);
+    }
     let w = level.witnesses.first()?;
     let st = ctx.policy.statements.get(w.granted_by_index)?;
     if st.principal.as_ref().is_some_and(|p| p.negated) {
@@ -293,12 +328,17 @@ fn check_write(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             (None, false, false) => "write to this bucket".to_string(),
             (Some(b), false, false) => format!("write to bucket `{b}`"),
         };
+        const WRITE_HELP: &str = "never grant write access to everyone: keep the bucket private and let clients upload with presigned URLs (or presigned POST) issued by your backend";
+        let help = match absent_key_cause(ctx, write) {
+            Some(cause) => format!("{cause}; {WRITE_HELP}"),
+            None => WRITE_HELP.to_string(),
+        };
         out.extend(level_finding(
             ctx,
             &PUBLIC_WRITE,
             &ctx.access.write,
             &what,
-            "never grant write access to everyone: keep the bucket private and let clients upload with presigned URLs (or presigned POST) issued by your backend",
+            &help,
         ));
     }
 }
