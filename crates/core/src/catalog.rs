@@ -1123,7 +1123,7 @@ fn bounded_distance(lower: &str, candidate: &str) -> usize {
 
 /// Optimal-string-alignment distance: insertions, deletions, substitutions and transpositions
 /// of adjacent bytes each cost 1 (so `"objcet"` is 1 from `"object"`).
-fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+pub(crate) fn edit_distance(a: &[u8], b: &[u8]) -> usize {
     const FAR: usize = usize::MAX / 2;
     let at = |row: &[usize], j: usize| row.get(j).copied().unwrap_or(FAR);
     let mut before: Vec<usize> = vec![FAR; b.len() + 1];

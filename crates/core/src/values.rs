@@ -375,26 +375,12 @@ pub fn parse_base64(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Levenshtein distance over characters, for "did you mean" suggestions.
+/// The "did you mean" distance of two names: optimal string alignment over bytes
+/// (insertions, deletions, substitutions and transpositions of adjacent bytes each cost
+/// 1, so `"StirngEquals"` is 1 from `"StringEquals"`). One implementation for every
+/// suggestion (operators, keys, actions, service principals, config keys).
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        if let Some(c0) = cur.first_mut() {
-            *c0 = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            if let Some(c) = cur.get_mut(j + 1) {
-                *c = sub.min(del).min(ins);
-            }
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev.last().copied().unwrap_or(0)
+    crate::catalog::edit_distance(a.as_bytes(), b.as_bytes())
 }
 
 #[cfg(test)]
@@ -565,5 +551,7 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
+        // A swap of two neighbours is one edit.
+        assert_eq!(edit_distance("StirngEquals", "StringEquals"), 1);
     }
 }
