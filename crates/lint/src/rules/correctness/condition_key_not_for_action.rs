@@ -4,12 +4,12 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::is_allow;
+use crate::rules::correctness::{is_allow, on_absent_key};
 use policycheck_core::catalog::S3_ACTIONS;
 use policycheck_core::condition::Condition;
-use policycheck_core::condition::{evaluate_value, Tri};
+use policycheck_core::condition::Tri;
 use policycheck_core::public::ActionMask;
-use policycheck_core::{Code, Context, Diagnostic, Severity, Statement};
+use policycheck_core::{Code, Diagnostic, Severity, Statement};
 
 pub const RULE: RuleMeta = RuleMeta {
     code: Code {
@@ -91,23 +91,13 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            // The condition's value on a request without the key: the same for every
-            // request the statement matches.
-            let holds = match evaluate_value(cond, None, &Context::new(), false).result {
-                Tri::True => true,
-                Tri::False => false,
-                Tri::Unknown => continue,
+            let Some((holds, effect)) = on_absent_key(cond, allow) else {
+                continue;
             };
             let key = cond.key_display();
             let what = match st.action.as_ref().map(|a| a.items.as_slice()) {
                 Some([one]) if !one.pattern.has_wildcards() => format!("`{}`", one.text.value),
                 _ => "the statement's actions".to_string(),
-            };
-            let effect = match (allow, holds) {
-                (true, false) => "never holds and the statement allows nothing",
-                (true, true) => "always holds and restricts nothing",
-                (false, false) => "never holds and the statement never denies",
-                (false, true) => "always holds and the statement denies every request it matches",
             };
             let lc = cond.key_lc.as_ref();
             let help = if lc == "s3:prefix" {

@@ -5,10 +5,9 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::is_allow;
-use policycheck_core::condition::{evaluate_value, Tri};
+use crate::rules::correctness::{is_allow, on_absent_key};
 use policycheck_core::model::{PrincipalType, PrincipalValue};
-use policycheck_core::{Code, Context, Diagnostic, Severity, Statement};
+use policycheck_core::{Code, Diagnostic, Severity, Statement};
 
 pub const RULE: RuleMeta = RuleMeta {
     code: Code {
@@ -36,7 +35,6 @@ const SERVICE_ONLY: &[(&str, &str)] = &[
     ("aws:principalservicename", ""),
     ("aws:principalservicenameslist", ""),
 ];
-
 /// Whether every principal the statement names is an IAM identity, an account or a
 /// canonical user (an S3 or CloudFront identity): none of them is a service principal,
 /// so none of their requests carries a service-only key. `NotPrincipal`, `"*"` and a
@@ -71,20 +69,10 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             let Some(&(_, instead)) = SERVICE_ONLY.iter().find(|(k, _)| *k == lc) else {
                 continue;
             };
-            // The condition's value on a request without the key: the same for every
-            // request the statement matches.
-            let holds = match evaluate_value(cond, None, &Context::new(), false).result {
-                Tri::True => true,
-                Tri::False => false,
-                Tri::Unknown => continue,
+            let Some((holds, effect)) = on_absent_key(cond, allow) else {
+                continue;
             };
             let key = cond.key_display();
-            let effect = match (allow, holds) {
-                (true, false) => "never holds and the statement allows nothing",
-                (true, true) => "always holds and restricts nothing",
-                (false, false) => "never holds and the statement never denies",
-                (false, true) => "always holds and the statement denies every request it matches",
-            };
             let help = if instead.is_empty() {
                 format!("`{key}` names the service that calls: to let a service in, name it in `\"Principal\": {{\"Service\": …}}`; otherwise remove the condition")
             } else {

@@ -49,6 +49,30 @@ pub(crate) fn is_allow(st: &Statement) -> bool {
     st.effect.as_ref().is_some_and(|e| e.value == Effect::Allow)
 }
 
+/// How a condition decides a request without its key, the same for every request a
+/// statement matches (spec §3.3): whether it holds (`None` when it cannot be evaluated),
+/// and what that does to the statement.
+pub(crate) fn on_absent_key(
+    cond: &policycheck_core::condition::Condition,
+    allow: bool,
+) -> Option<(bool, &'static str)> {
+    use policycheck_core::condition::{evaluate_value, Tri};
+    let holds = match evaluate_value(cond, None, &policycheck_core::Context::new(), false).result {
+        Tri::True => true,
+        Tri::False => false,
+        Tri::Unknown => return None,
+    };
+    Some((
+        holds,
+        match (allow, holds) {
+            (true, false) => "never holds and the statement allows nothing",
+            (true, true) => "always holds and restricts nothing",
+            (false, false) => "never holds and the statement never denies",
+            (false, true) => "always holds and the statement denies every request it matches",
+        },
+    ))
+}
+
 pub(crate) fn is_deny(st: &Statement) -> bool {
     st.effect.as_ref().is_some_and(|e| e.value == Effect::Deny)
 }
