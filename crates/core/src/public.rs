@@ -4106,27 +4106,22 @@ fn unevaluable_part(st: &Statement, kind: &AtomKind) -> String {
             }
         }
         AtomKind::Resource => "its `Resource` cannot be evaluated".to_string(),
-        AtomKind::Broken => {
-            let names: Vec<String> = st.broken.iter().map(|b| format!("`{b}`")).collect();
-            match names.as_slice() {
-                [] => "an element of it is missing or invalid".to_string(),
-                [one] => format!("its {one} is missing or invalid"),
-                _ => format!("its {} are missing or invalid", names.join(", ")),
-            }
-        }
+        AtomKind::Broken => match st.broken.as_slice() {
+            [] => "an element of it is missing or invalid".to_string(),
+            [one] => format!("its `{one}` is missing or invalid"),
+            more => format!("its `{}` are missing or invalid", more.join("`, `")),
+        },
         AtomKind::Cond(i) => {
             let Some(c) = st.condition.as_ref().and_then(|b| b.conditions.get(*i)) else {
                 return "a condition of it cannot be evaluated".to_string();
             };
             let key = c.key_display();
             match c.op {
+                // `NullIfExists` too: the parser knows no such operator.
                 None => format!(
                     "`{}` (on `{key}`) is not a condition operator AWS knows",
                     c.operator.value
                 ),
-                Some(op) if op.base == BaseOp::Null && op.if_exists => {
-                    format!("`{}` is not a valid operator", c.operator.value)
-                }
                 Some(op) if op.base == BaseOp::Null => {
                     format!(
                         "`{}` on `{key}` takes only `true` or `false`",
@@ -4471,6 +4466,14 @@ mod tests {
             r#"{"Sid": "C", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEqualz": {"aws:SourceVpce": "vpce-1"}}}"#,
         );
         assert_eq!(r, "statement `C` cannot be evaluated: `StringEqualz` (on `aws:SourceVpce`) is not a condition operator AWS knows");
+        // A broken element: both `Action` and `NotAction`.
+        let r = reasons(
+            r#"{"Sid": "B", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "NotAction": "s3:PutObject", "Resource": "*"}"#,
+        );
+        assert_eq!(
+            r,
+            "statement `B` cannot be evaluated: its `Action` is missing or invalid"
+        );
         // A Deny that may or may not stop a public Allow.
         let r = reasons(&format!(
             r#"{ALLOW_GET}, {{"Sid": "D", "Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {{"Null": {{"aws:SourceVpce": "yes"}}}}}}"#

@@ -190,22 +190,22 @@ fn absent_key_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String
     })?;
     let key = c.key_display();
     let op = &c.operator.value;
-    let (who, fix) = match c.key_lc.as_ref() {
+    let plain = op.strip_suffix("IfExists").unwrap_or(op);
+    let (who, more) = match c.key_lc.as_ref() {
         "aws:sourceip" => (
             "requests that reach S3 through a VPC endpoint, anyone's, carry none",
-            format!("use `{}` without `IfExists`, and let your own VPC endpoint in with a statement on `aws:SourceVpce`", op.trim_end_matches("IfExists")),
+            ", and let your own VPC endpoint in with a statement on `aws:SourceVpce`",
         ),
-        "aws:sourcevpc" | "aws:sourcevpce" | "aws:vpcsourceip" => (
-            "requests from the internet carry none",
-            format!("use `{}` without `IfExists`", op.trim_end_matches("IfExists")),
-        ),
+        "aws:sourcevpc" | "aws:sourcevpce" | "aws:vpcsourceip" => {
+            ("requests from the internet carry none", "")
+        }
         _ => (
             "a request may come without it",
-            format!("use `{}` without `IfExists`, or add a `Null` condition requiring the key", op.trim_end_matches("IfExists")),
+            ", or add a `Null` condition that requires the key",
         ),
     };
     Some(format!(
-        "`{op}` holds when the request has no `{key}`, and {who} (the request above has none): {fix}"
+        "`{op}` holds when the request has no `{key}`, and {who} (the request above has none): use `{plain}` without `IfExists`{more}"
     ))
 }
 
@@ -316,17 +316,16 @@ fn check_write(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             .witnesses
             .iter()
             .any(|w| w.level == policycheck_core::catalog::AccessLevel::PermissionsManagement);
-        let what = match (other_bucket(ctx, write), takeover, perms) {
-            (None, true, _) => "change this bucket's policy or ACL (and so take it over)".into(),
-            (Some(b), true, _) => {
-                format!("change the policy or ACL of bucket `{b}` (and so take it over)")
-            }
-            (None, false, true) => "write to this bucket and change object permissions".into(),
-            (Some(b), false, true) => {
-                format!("write to bucket `{b}` and change object permissions")
-            }
-            (None, false, false) => "write to this bucket".to_string(),
-            (Some(b), false, false) => format!("write to bucket `{b}`"),
+        let bucket = match other_bucket(ctx, write) {
+            Some(b) => format!("bucket `{b}`"),
+            None => "this bucket".to_string(),
+        };
+        let what = if takeover {
+            format!("change the policy or ACL of {bucket} (and so take it over)")
+        } else if perms {
+            format!("write to {bucket} and change object permissions")
+        } else {
+            format!("write to {bucket}")
         };
         const WRITE_HELP: &str = "never grant write access to everyone: keep the bucket private and let clients upload with presigned URLs (or presigned POST) issued by your backend";
         let help = match absent_key_cause(ctx, write) {
