@@ -488,20 +488,43 @@ impl Request {
         }
     }
 
-    /// The request in the JSON form `policycheck eval --request` reads.
+    /// The request in the JSON form `policycheck eval --request` reads (its
+    /// [`Serialize`] form, as a `serde_json` value).
     pub fn to_json(&self) -> serde_json::Value {
-        let mut v = crate::object! {
-            "principal": self.caller.display(),
-            "action": self.action,
-            "resource": self.resource,
-            "context": self.context,
-        };
-        if !self.aws_star_includes_anonymous {
-            if let Some(m) = v.as_object_mut() {
-                m.insert("aws_star_includes_anonymous".into(), false.into());
+        crate::jsonv::value(self)
+    }
+}
+
+/// The JSON form `policycheck eval --request` reads: `principal`, `action`, `resource`,
+/// `context`, and `aws_star_includes_anonymous` when it is `false`. Members and context
+/// keys come sorted by key, as a `serde_json` object holds them, so the text is the
+/// same whether it is written directly or through a `serde_json::Value`.
+impl Serialize for Request {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        /// The context with its keys sorted.
+        struct Sorted<'c>(Vec<(&'c str, &'c CtxValue)>);
+        impl Serialize for Sorted<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in &self.0 {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
             }
         }
-        v
+        let mut context: Vec<(&str, &CtxValue)> = self.context.iter().collect();
+        crate::collections::sort_by_key(&mut context, |(k, _)| *k);
+        let star = !self.aws_star_includes_anonymous;
+        let mut m = s.serialize_map(Some(4 + usize::from(star)))?;
+        m.serialize_entry("action", &self.action)?;
+        if star {
+            m.serialize_entry("aws_star_includes_anonymous", &false)?;
+        }
+        m.serialize_entry("context", &Sorted(context))?;
+        m.serialize_entry("principal", &self.caller.display())?;
+        m.serialize_entry("resource", &self.resource)?;
+        m.end()
     }
 }
 

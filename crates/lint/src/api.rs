@@ -4,7 +4,6 @@
 
 use crate::registry;
 use crate::LintResult;
-use policycheck_core::object;
 use policycheck_core::public::AnalysisOptions;
 use policycheck_core::public::{LevelAccess, PublicAccess, Reason, Verdict};
 use policycheck_core::{LineIndex, Located};
@@ -49,7 +48,7 @@ pub struct WitnessReport {
     /// The Allow statement that grants it (Sid or `#index`).
     pub granted_by: String,
     /// The request, in `policycheck eval --request` format.
-    pub request: serde_json::Value,
+    pub request: policycheck_core::Request,
 }
 
 /// The answer for one access level.
@@ -72,7 +71,7 @@ pub struct AccessReport {
     /// Whether write (Write, Permissions management or Tagging actions) is public.
     pub write: bool,
     /// Requests that prove it, in `policycheck eval --request` format.
-    pub witnesses: Vec<serde_json::Value>,
+    pub witnesses: Vec<policycheck_core::Request>,
     /// Per level: actions, witnesses with their levels, the statements responsible.
     pub details: AccessDetails,
 }
@@ -106,7 +105,7 @@ fn level_report(l: &LevelAccess) -> LevelReport {
             .map(|w| WitnessReport {
                 level: w.level.as_str(),
                 granted_by: w.granted_by.clone(),
-                request: w.request.to_json(),
+                request: w.request.clone(),
             })
             .collect(),
         reasons: l.reasons.clone(),
@@ -120,7 +119,7 @@ pub fn access_report(a: &PublicAccess) -> AccessReport {
         verdict: a.verdict.as_str(),
         read: a.read.verdict == Verdict::Public,
         write: a.write.verdict == Verdict::Public,
-        witnesses: a.witnesses().map(|w| w.request.to_json()).collect(),
+        witnesses: a.witnesses().map(|w| w.request.clone()).collect(),
         details: AccessDetails {
             read: level_report(&a.read),
             write: level_report(&a.write),
@@ -182,43 +181,124 @@ fn parsed(text: &str) -> std::rc::Rc<policycheck_core::ParseOutput> {
     })
 }
 
-/// A tagged answer: `{"type": "success", ...}` or `{"type": "failure", "errors": [...]}`.
-/// User errors (a bad request, an unreadable policy) are failures, never panics or throws.
-pub fn success(mut body: serde_json::Value) -> serde_json::Value {
-    if let Some(o) = body.as_object_mut() {
-        o.insert("type".into(), "success".into());
-        body
-    } else {
-        object! {"type": "success", "value": body}
+/// An answer's JSON text: a tagged object, `{"type": "success", ...}` or
+/// `{"type": "failure", "errors": [...]}`. User errors (a bad request, an unreadable
+/// policy) are failures, never panics or throws.
+///
+/// Written member by member (each value through `serde_json`), not built as a
+/// `serde_json::Value` first: the page's WASM then carries no `Value` or B-tree code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer(pub String);
+
+/// A JSON object being written: `{` and the members so far.
+pub struct Obj(String);
+
+impl Obj {
+    pub fn new() -> Obj {
+        Obj(String::from("{"))
+    }
+
+    /// The next member's key (a plain name: written as it is).
+    fn key(&mut self, key: &str) {
+        if self.0.len() > 1 {
+            self.0.push(',');
+        }
+        self.0.push('"');
+        self.0.push_str(key);
+        self.0.push_str("\":");
+    }
+
+    /// A member with a value `serde_json` writes (`null` should it fail, which none of the
+    /// answers' types can: their maps have string keys).
+    pub fn field<T: Serialize + ?Sized>(mut self, key: &str, value: &T) -> Obj {
+        self.key(key);
+        match serde_json::to_string(value) {
+            Ok(text) => self.0.push_str(&text),
+            Err(_) => self.0.push_str("null"),
+        }
+        self
+    }
+
+    /// A member whose value is an array of objects written already.
+    pub fn objects(mut self, key: &str, items: &[String]) -> Obj {
+        self.key(key);
+        self.0.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            self.0.push_str(item);
+        }
+        self.0.push(']');
+        self
+    }
+
+    /// The object's text.
+    pub fn end(mut self) -> String {
+        self.0.push('}');
+        self.0
     }
 }
 
-/// A failure answer with located errors (spans into the text they came from).
-pub fn failure(errors: Vec<serde_json::Value>) -> serde_json::Value {
-    object! {"type": "failure", "errors": errors}
+impl Default for Obj {
+    fn default() -> Self {
+        Obj::new()
+    }
+}
+
+/// A success answer: `{"type": "success"` and the members the caller adds.
+fn success() -> Obj {
+    Obj::new().field("type", "success")
+}
+
+impl Obj {
+    /// The finished answer.
+    fn answer(self) -> Answer {
+        Answer(self.end())
+    }
+}
+
+/// A failure answer with located errors (objects written already).
+pub fn failure(errors: &[String]) -> Answer {
+    Obj::new()
+        .field("type", "failure")
+        .objects("errors", errors)
+        .answer()
+}
+
+/// One located error: where it comes from (`policy`, `request`, `old`, `new`) and the
+/// diagnostic.
+fn located_error(source: &str, diagnostic: &Located) -> String {
+    Obj::new()
+        .field("source", source)
+        .field("diagnostic", diagnostic)
+        .end()
 }
 
 /// Lint a policy text: always a success (an invalid policy is a report with findings).
 /// `{type, report: FileReport, engine}`.
-pub fn lint_answer(name: &str, text: &str) -> serde_json::Value {
+pub fn lint_answer(name: &str, text: &str) -> Answer {
     lint_answer_with(name, text, AnalysisOptions::default())
 }
 
 /// [`lint_answer`] under the readings of the spec `analysis` chooses (the page's
 /// `userid-role-pattern` box, as `policycheck.toml` sets it for the CLI).
-pub fn lint_answer_with(name: &str, text: &str, analysis: AnalysisOptions) -> serde_json::Value {
+pub fn lint_answer_with(name: &str, text: &str, analysis: AnalysisOptions) -> Answer {
     let options = crate::LintOptions {
         analysis,
         ..crate::LintOptions::default()
     };
     let report = lint_text(name, text, &options);
-    success(object! {"report": report, "engine": policycheck_core::VERSION})
+    success()
+        .field("report", &report)
+        .field("engine", policycheck_core::VERSION)
+        .answer()
 }
 
 /// Evaluate a request (JSON text in `policycheck eval --request` form) against a policy
 /// text. Success: `{type, evaluation, request, policy_diagnostics, certain}`; failure when
 /// the policy is not a policy at all or the request is invalid (errors say where).
-pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Value {
+pub fn evaluate_answer(policy_text: &str, request_text: &str) -> Answer {
     use policycheck_core::{evaluate_mode, parse_request_file};
     let parsed = parsed(policy_text);
     let policy_index = LineIndex::new(policy_text);
@@ -228,23 +308,23 @@ pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Val
         .map(|d| d.locate(&policy_index))
         .collect();
     let Some(policy) = parsed.policy.as_ref() else {
-        return failure(
-            policy_diags
-                .iter()
-                .map(|d| object! {"source": "policy", "diagnostic": d})
-                .collect(),
-        );
+        let errors: Vec<String> = policy_diags
+            .iter()
+            .map(|d| located_error("policy", d))
+            .collect();
+        return failure(&errors);
     };
     let request_index = LineIndex::new(request_text);
-    let rf =
-        match parse_request_file(request_text) {
-            Ok(r) => r,
-            Err(ds) => return failure(
-                ds.iter()
-                    .map(|d| object! {"source": "request", "diagnostic": d.locate(&request_index)})
-                    .collect(),
-            ),
-        };
+    let rf = match parse_request_file(request_text) {
+        Ok(r) => r,
+        Err(ds) => {
+            let errors: Vec<String> = ds
+                .iter()
+                .map(|d| located_error("request", &d.locate(&request_index)))
+                .collect();
+            return failure(&errors);
+        }
+    };
     let ev = evaluate_mode(
         policy,
         &rf.identity_policies,
@@ -253,13 +333,17 @@ pub fn evaluate_answer(policy_text: &str, request_text: &str) -> serde_json::Val
         &rf.bucket_account,
     );
     let missing = missing_context(policy, &rf.request);
-    success(object! {
-        "evaluation": ev,
-        "request": rf.request.to_json(),
-        "policy_diagnostics": policy_diags,
-        "policy_has_errors": parsed.diagnostics.iter().any(|d| d.severity == policycheck_core::Severity::Error),
-        "missing_context": missing,
-    })
+    let has_errors = parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == policycheck_core::Severity::Error);
+    success()
+        .field("evaluation", &ev)
+        .field("request", &rf.request)
+        .field("policy_diagnostics", &policy_diags)
+        .field("policy_has_errors", &has_errors)
+        .field("missing_context", &missing)
+        .answer()
 }
 
 /// Condition keys the policy reads that the request does not set (AWS's
@@ -320,36 +404,39 @@ pub fn missing_context(
 }
 
 /// The S3 actions grouped by access level, for the request builder.
-pub fn actions_answer() -> serde_json::Value {
+pub fn actions_answer() -> Answer {
     use policycheck_core::catalog::S3_ACTIONS;
-    let actions: Vec<serde_json::Value> = S3_ACTIONS
+    let actions: Vec<String> = S3_ACTIONS
         .iter()
         .map(|a| {
-            object! {
-                "name": a.full_name(),
-                "level": a.level.as_str(),
-                "resources": a.resources.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-            }
+            let resources: Vec<&str> = a.resources.iter().map(|r| r.as_str()).collect();
+            Obj::new()
+                .field("name", &a.full_name())
+                .field("level", a.level.as_str())
+                .field("resources", &resources)
+                .end()
         })
         .collect();
-    let operations: Vec<serde_json::Value> = policycheck_core::catalog::operations()
-        .iter()
-        .map(|(op, needs)| serde_json::Value::Array(vec![(*op).into(), (*needs).into()]))
-        .collect();
-    success(object! {"actions": actions, "operations": operations})
+    success()
+        .objects("actions", &actions)
+        .field("operations", policycheck_core::catalog::operations())
+        .answer()
 }
 
 /// What the request builder needs from a policy: the bucket names it names, and every
 /// condition key it reads with its type (from the catalogue, else from the operators).
-pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
+pub fn policy_info_answer(policy_text: &str) -> Answer {
     use policycheck_core::catalog;
     use policycheck_core::condition::Family;
     let parsed = parsed(policy_text);
     let Some(policy) = parsed.policy.as_ref() else {
-        return success(object! {"buckets": Vec::<String>::new(), "keys": Vec::<String>::new()});
+        return success()
+            .field("buckets", &[] as &[String])
+            .objects("keys", &[])
+            .answer();
     };
     let mut buckets: Vec<String> = Vec::new();
-    let mut keys: Vec<serde_json::Value> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for st in &policy.statements {
         if let Some(r) = &st.resource {
@@ -383,41 +470,49 @@ pub fn policy_info_answer(policy_text: &str) -> serde_json::Value {
                 };
                 let multivalued =
                     info.is_some_and(|i| i.multivalued) || cond.op.is_some_and(|o| o.set.is_some());
-                keys.push(object! {
-                    "key": info.map_or(cond.key.value.to_string(), |i| if i.prefix { cond.key.value.to_string() } else { i.name.to_string() }),
-                    "type": ty,
-                    "multivalued": multivalued,
-                    "summary": info.map_or("", |i| i.summary),
-                    "example": cond.values.first().map(|v| v.text.value.clone()),
-                });
+                let key = match info {
+                    Some(i) if !i.prefix => i.name,
+                    _ => &*cond.key.value,
+                };
+                keys.push(
+                    Obj::new()
+                        .field("key", key)
+                        .field("type", &ty)
+                        .field("multivalued", &multivalued)
+                        .field("summary", info.map_or("", |i| i.summary))
+                        .field(
+                            "example",
+                            &cond.values.first().map(|v| v.text.value.as_str()),
+                        )
+                        .end(),
+                );
             }
         }
     }
-    success(object! {"buckets": buckets, "keys": keys})
+    success()
+        .field("buckets", &buckets)
+        .objects("keys", &keys)
+        .answer()
 }
 
 /// Compare two policy texts (the simulator's Compare view): success with
 /// `{added, removed, unknown}` as in `policycheck diff --format json`, or a failure
 /// naming which side is invalid, with located errors.
-pub fn diff_answer(old_text: &str, new_text: &str) -> serde_json::Value {
+pub fn diff_answer(old_text: &str, new_text: &str) -> Answer {
     diff_answer_with(old_text, new_text, AnalysisOptions::default())
 }
 
 /// [`diff_answer`] under the readings of the spec `analysis` chooses.
-pub fn diff_answer_with(
-    old_text: &str,
-    new_text: &str,
-    analysis: AnalysisOptions,
-) -> serde_json::Value {
-    let mut errors = Vec::new();
+pub fn diff_answer_with(old_text: &str, new_text: &str, analysis: AnalysisOptions) -> Answer {
+    let mut errors: Vec<String> = Vec::new();
     let mut side = |name: &str, text: &str| {
         let parsed = policycheck_core::parse_policy(text);
         let index = LineIndex::new(text);
-        let errs: Vec<serde_json::Value> = parsed
+        let errs: Vec<String> = parsed
             .diagnostics
             .iter()
             .filter(|d| d.severity == policycheck_core::Severity::Error)
-            .map(|d| object! {"source": name, "diagnostic": d.locate(&index)})
+            .map(|d| located_error(name, &d.locate(&index)))
             .collect();
         if errs.is_empty() {
             parsed.policy
@@ -430,29 +525,58 @@ pub fn diff_answer_with(
     match (old, new) {
         (Some(o), Some(n)) => {
             let report = crate::diff::diff_with(&o, &n, analysis);
-            success(
-                object! {"added": report.added, "removed": report.removed, "unknown": report.unknown},
-            )
+            success()
+                .field("added", &report.added)
+                .field("removed", &report.removed)
+                .field("unknown", &report.unknown)
+                .answer()
         }
-        _ => failure(errors),
+        _ => failure(&errors),
     }
 }
 
 /// The condition keys AWS sets for a caller and action (`policycheck eval
 /// --derive-context`; see [`policycheck_core::request::derived_context`]). Success:
 /// `{type, keys: [{key, value, why}]}`; failure when the principal is not one.
-pub fn derived_context_answer(principal: &str, action: &str) -> serde_json::Value {
+pub fn derived_context_answer(principal: &str, action: &str) -> Answer {
     match policycheck_core::Caller::parse(principal) {
-        Ok(caller) => success(object! {
-            "keys": policycheck_core::request::derived_context(&caller, action.trim()),
-        }),
-        Err(message) => failure(vec![object! {"source": "request", "message": message}]),
+        Ok(caller) => success()
+            .field(
+                "keys",
+                &policycheck_core::request::derived_context(&caller, action.trim()),
+            )
+            .answer(),
+        Err(message) => failure(&[Obj::new()
+            .field("source", "request")
+            .field("message", &message)
+            .end()]),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
+
+    /// The answer read back as JSON (the page's `JSON.parse`); the tests index it.
+    fn read(a: Answer) -> Value {
+        serde_json::from_str(&a.0).expect("an answer is JSON")
+    }
+    fn lint_answer(name: &str, text: &str) -> Value {
+        read(super::lint_answer(name, text))
+    }
+    fn evaluate_answer(policy: &str, request: &str) -> Value {
+        read(super::evaluate_answer(policy, request))
+    }
+    fn policy_info_answer(policy: &str) -> Value {
+        read(super::policy_info_answer(policy))
+    }
+    fn diff_answer(old: &str, new: &str) -> Value {
+        read(super::diff_answer(old, new))
+    }
+    fn actions_answer() -> Value {
+        read(super::actions_answer())
+    }
 
     const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Office", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}, "ForAnyValue:StringEquals": {"aws:TagKeys": "a"}}}]}"#;
 

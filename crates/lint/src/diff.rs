@@ -22,8 +22,9 @@ pub struct Change {
     /// Those statements' indexes, to locate findings.
     #[serde(skip)]
     pub statement_indexes: Vec<usize>,
-    /// A request the granting policy allows and the other denies, in `policycheck eval` form.
-    pub witness: serde_json::Value,
+    /// A request the granting policy allows and the other denies, in `policycheck eval`
+    /// form (`null` when the analysis found none to show).
+    pub witness: Option<policycheck_core::Request>,
     /// The actions concerned.
     pub actions: Vec<String>,
 }
@@ -105,11 +106,7 @@ fn change(granting: &Policy, name: &'static str, level: &LevelAccess, scope: &Sc
             .map(policycheck_core::Statement::id)
             .collect(),
         statement_indexes: indexes,
-        witness: level
-            .witnesses
-            .first()
-            .map(|w| w.request.to_json())
-            .unwrap_or_default(),
+        witness: level.witnesses.first().map(|w| w.request.clone()),
         actions: level.public_actions.clone(),
     }
 }
@@ -203,7 +200,7 @@ mod tests {
         assert_eq!(d.added.len(), 1, "{:?}", d.added);
         assert_eq!(d.added[0].level, "write");
         assert_eq!(d.added[0].actions, vec!["s3:PutObjectAcl".to_string()]);
-        let w = &d.added[0].witness;
+        let w = d.added[0].witness.as_ref().map(|w| w.to_json()).unwrap();
         let user = w["context"]["aws:username"]
             .as_str()
             .unwrap_or_default()

@@ -141,7 +141,8 @@ fn the_diff_never_claims_no_new_access_where_there_is_some() {
         );
         for c in &d.added {
             let w: policycheck_core::RequestFile =
-                policycheck_core::parse_request_file(&c.witness.to_string()).unwrap();
+                policycheck_core::parse_request_file(&serde_json::to_string(&c.witness).unwrap())
+                    .unwrap();
             assert_eq!(
                 decide(&new, &w.request).0,
                 Decision::Allow,

@@ -7,7 +7,6 @@
 //! this file only converts to strings, so it builds (and is tested) natively as well.
 
 use policycheck_lint::api;
-use serde_json::Value;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// The allocator: talc instead of std's dlmalloc, about 6.8 KB less of the page's WASM
@@ -16,14 +15,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// Serialise an answer. Serialising a `serde_json::Value` cannot fail (its keys are
-/// strings); should it ever, the caller still gets a well-formed failure. (The error
-/// itself is not formatted: its `Display` would link std's I/O error texts, ~2 KB.)
-fn to_json(answer: &Value) -> String {
-    serde_json::to_string(answer).unwrap_or_else(|_| {
-        r#"{"type":"failure","errors":[{"source":"engine","message":"could not serialise the answer"}]}"#
-            .to_string()
-    })
+/// An answer's JSON text (`api` writes it member by member; see [`api::Answer`]).
+fn to_json(answer: api::Answer) -> String {
+    answer.0
 }
 
 /// `version()`: the engine (policycheck-core) version, e.g. `"0.1.0"`.
@@ -54,7 +48,7 @@ fn analysis(role_pattern_public: Option<bool>) -> policycheck_core::public::Anal
 /// `api::lint_answer`).
 #[wasm_bindgen(js_name = "lintPolicy")]
 pub fn lint_policy(name: &str, text: &str, role_pattern_public: Option<bool>) -> String {
-    to_json(&api::lint_answer_with(
+    to_json(api::lint_answer_with(
         name,
         text,
         analysis(role_pattern_public),
@@ -65,19 +59,19 @@ pub fn lint_policy(name: &str, text: &str, role_pattern_public: Option<bool>) ->
 /// whether the policy or the request was at fault (see `api::evaluate_answer`).
 #[wasm_bindgen(js_name = "evaluate")]
 pub fn evaluate(policy_text: &str, request_text: &str) -> String {
-    to_json(&api::evaluate_answer(policy_text, request_text))
+    to_json(api::evaluate_answer(policy_text, request_text))
 }
 
 /// `actions()`: every S3 action with its access level (see `api::actions_answer`).
 #[wasm_bindgen(js_name = "actions")]
 pub fn actions() -> String {
-    to_json(&api::actions_answer())
+    to_json(api::actions_answer())
 }
 
 /// `policyInfo(text)`: bucket names and typed condition keys (see `api::policy_info_answer`).
 #[wasm_bindgen(js_name = "policyInfo")]
 pub fn policy_info(text: &str) -> String {
-    to_json(&api::policy_info_answer(text))
+    to_json(api::policy_info_answer(text))
 }
 
 /// `diffPolicies(oldText, newText)`: the access NEW grants that OLD did not (and what it
@@ -86,7 +80,7 @@ pub fn policy_info(text: &str) -> String {
 /// See `api::diff_answer` (the same items as `policycheck diff --format json`).
 #[wasm_bindgen(js_name = "diffPolicies")]
 pub fn diff_policies(old_text: &str, new_text: &str, role_pattern_public: Option<bool>) -> String {
-    to_json(&api::diff_answer_with(
+    to_json(api::diff_answer_with(
         old_text,
         new_text,
         analysis(role_pattern_public),
@@ -98,12 +92,13 @@ pub fn diff_policies(old_text: &str, new_text: &str, role_pattern_public: Option
 /// `api::derived_context_answer`).
 #[wasm_bindgen(js_name = "derivedContext")]
 pub fn derived_context(principal: &str, action: &str) -> String {
-    to_json(&api::derived_context_answer(principal, action))
+    to_json(api::derived_context_answer(principal, action))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn parse(s: &str) -> Value {
         serde_json::from_str(s).expect("the shims return JSON")

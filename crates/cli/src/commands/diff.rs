@@ -391,13 +391,15 @@ pub fn run(args: &DiffArgs) -> ExitCode {
 }
 
 fn describe(c: &Change) -> String {
-    let w = &c.witness;
-    format!(
-        "{} `{}` on `{}` (allowed now, denied before)",
-        w["principal"].as_str().unwrap_or(""),
-        w["action"].as_str().unwrap_or(""),
-        w["resource"].as_str().unwrap_or("")
-    )
+    match &c.witness {
+        Some(w) => format!(
+            "{} `{}` on `{}` (allowed now, denied before)",
+            w.caller.display(),
+            w.action,
+            w.resource
+        ),
+        None => " `` on `` (allowed now, denied before)".to_string(),
+    }
 }
 
 fn who(caller: &str) -> String {
