@@ -147,7 +147,21 @@ pub(crate) fn principal_part(
                 "caller `{}` is not exempted by NotPrincipal, so the statement covers it",
                 caller.display()
             ),
-            Tri::Unknown => "NotPrincipal lists a value that cannot be evaluated".to_string(),
+            Tri::Unknown => {
+                let bad = match &el.value {
+                    PrincipalValue::Map(entries) => {
+                        entries.iter().find(|e| e.id == PrincipalId::Invalid)
+                    }
+                    PrincipalValue::Anyone => None,
+                };
+                match bad {
+                    Some(e) => format!(
+                        "NotPrincipal lists `{}`, a value that cannot be evaluated (AWS would reject it)",
+                        e.text.value
+                    ),
+                    None => "NotPrincipal lists a value that cannot be evaluated".to_string(),
+                }
+            }
         });
         return (
             applies,
@@ -204,7 +218,11 @@ pub(crate) fn principal_part(
                     Tri::Unknown,
                     None,
                     explain.then(|| {
-                        "a principal value cannot be evaluated (AWS would reject it)".to_string()
+                        let bad = entries.iter().find(|e| e.id == PrincipalId::Invalid);
+                        format!(
+                            "principal value `{}` cannot be evaluated (AWS would reject it)",
+                            bad.map_or("", |e| e.text.value.as_str())
+                        )
                     }),
                 ),
                 None if excluded => (
@@ -833,5 +851,46 @@ pub fn evaluate_mode(
     match mode {
         Mode::ResourcePolicyOnly => evaluate(policy, req),
         Mode::Full => evaluate_full(policy, identity, req, bucket_account),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse_policy, Context};
+
+    /// The trace names the principal value that cannot be evaluated, in `Principal` and
+    /// in `NotPrincipal`.
+    #[test]
+    fn an_invalid_principal_is_named_in_the_trace() {
+        let reason = |principal: &str| {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", {principal}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}]}}"#
+            );
+            let policy = parse_policy(&text).policy.expect("a policy");
+            let req = Request::new(
+                Caller::Anonymous,
+                "s3:GetObject",
+                "arn:aws:s3:::b/x",
+                Context::new(),
+            );
+            let ev = evaluate(&policy, &req);
+            let st = ev.statements.first().expect("one statement");
+            (st.principal.result, st.principal.reason.clone())
+        };
+        assert_eq!(
+            reason(r#""Principal": {"AWS": ["111122223333", "bob"]}"#),
+            (
+                Outcome::NotEvaluable,
+                "principal value `bob` cannot be evaluated (AWS would reject it)".to_string()
+            )
+        );
+        assert_eq!(
+            reason(r#""NotPrincipal": {"AWS": "arn:aws:iam:111122223333:root"}"#),
+            (
+                Outcome::NotEvaluable,
+                "NotPrincipal lists `arn:aws:iam:111122223333:root`, a value that cannot be evaluated (AWS would reject it)".to_string()
+            )
+        );
     }
 }
