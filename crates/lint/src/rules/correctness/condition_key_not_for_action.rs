@@ -4,7 +4,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::{is_allow, on_absent_key};
+use crate::rules::correctness::{dead_deny_is_error, is_allow, on_absent_key};
 use policycheck_core::catalog::S3_ACTIONS;
 use policycheck_core::condition::Condition;
 use policycheck_core::condition::Tri;
@@ -110,7 +110,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 format!("move this condition to a statement for the actions that send `{key}`, or remove it")
             };
-            let mut d = ctx
+            let d = ctx
                 .finding(
                     &RULE,
                     cond.key.span,
@@ -121,11 +121,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .with_label("absent from every request this statement matches")
                 .with_help(help);
-            if !allow && !holds {
-                // A Deny that protects nothing.
-                d = d.with_severity(Severity::Error);
-            }
-            out.push(d);
+            out.push(dead_deny_is_error(d, allow, holds));
         }
     }
 }

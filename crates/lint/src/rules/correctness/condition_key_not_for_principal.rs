@@ -5,7 +5,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use crate::rules::correctness::{is_allow, on_absent_key};
+use crate::rules::correctness::{dead_deny_is_error, is_allow, on_absent_key};
 use policycheck_core::model::{PrincipalType, PrincipalValue};
 use policycheck_core::{Code, Diagnostic, Severity, Statement};
 
@@ -93,11 +93,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             if let Some(p) = &st.principal {
                 d = d.and_label(p.span, "IAM principals only: no service");
             }
-            if !allow && !holds {
-                // A Deny that protects nothing.
-                d = d.with_severity(Severity::Error);
-            }
-            out.push(d);
+            out.push(dead_deny_is_error(d, allow, holds));
         }
     }
 }

@@ -73,6 +73,20 @@ pub(crate) fn on_absent_key(
     ))
 }
 
+/// A finding of [`on_absent_key`]'s, raised to an error when it is a `Deny` that never
+/// holds: the policy is less safe than it reads.
+pub(crate) fn dead_deny_is_error(
+    d: policycheck_core::Diagnostic,
+    allow: bool,
+    holds: bool,
+) -> policycheck_core::Diagnostic {
+    if !allow && !holds {
+        d.with_severity(policycheck_core::Severity::Error)
+    } else {
+        d
+    }
+}
+
 pub(crate) fn is_deny(st: &Statement) -> bool {
     st.effect.as_ref().is_some_and(|e| e.value == Effect::Deny)
 }
