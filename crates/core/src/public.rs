@@ -4077,7 +4077,6 @@ impl DeadCands {
     }
 }
 
-/// An IAM user, of the kinds of [`CallerKind`].
 /// The part of `st` an atom of `kind` stands for, and why it cannot be evaluated.
 fn unevaluable_part(st: &Statement, kind: &AtomKind) -> String {
     match kind {
@@ -4137,6 +4136,7 @@ fn unevaluable_part(st: &Statement, kind: &AtomKind) -> String {
     }
 }
 
+/// An IAM user, of the kinds of [`CallerKind`].
 fn is_user(k: &CallerKind) -> bool {
     matches!(k, CallerKind::User { .. })
 }

@@ -211,13 +211,13 @@ fn absent_key_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String
 
 /// What let the first witness in, when it is a known mistake: the help starts there.
 fn read_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String> {
-    if let Some(cause) = absent_key_cause(ctx, level) {
-        return Some(cause);
-    }
     let w = level.witnesses.first()?;
     let st = ctx.policy.statements.get(w.granted_by_index)?;
     if st.principal.as_ref().is_some_and(|p| p.negated) {
         return Some("an `Allow` with `NotPrincipal` grants everyone it does not name, anonymous callers included: name the principals in `Principal` instead".into());
+    }
+    if let Some(cause) = absent_key_cause(ctx, level) {
+        return Some(cause);
     }
     let reads = |key: &str| {
         st.condition
