@@ -238,6 +238,11 @@ impl Obj {
         self.0.push('}');
         self.0
     }
+
+    /// The object as a finished answer.
+    fn answer(self) -> Answer {
+        Answer(self.end())
+    }
 }
 
 impl Default for Obj {
@@ -249,13 +254,6 @@ impl Default for Obj {
 /// A success answer: `{"type": "success"` and the members the caller adds.
 fn success() -> Obj {
     Obj::new().field("type", "success")
-}
-
-impl Obj {
-    /// The finished answer.
-    fn answer(self) -> Answer {
-        Answer(self.end())
-    }
 }
 
 /// A failure answer with located errors (objects written already).
@@ -576,6 +574,26 @@ mod tests {
     }
     fn actions_answer() -> Value {
         read(super::actions_answer())
+    }
+
+    #[test]
+    fn objects_are_written_as_json_reads_them() {
+        let inner = Obj::new().field("n", &1).end();
+        let text = Obj::new()
+            .field("s", "a \"quoted\"\nline")
+            .field("none", &Option::<u8>::None)
+            .objects("list", &[inner.clone(), inner])
+            .objects("empty", &[])
+            .end();
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).unwrap(),
+            serde_json::json!({"s": "a \"quoted\"\nline", "none": null, "list": [{"n": 1}, {"n": 1}], "empty": []})
+        );
+        assert_eq!(Obj::new().end(), "{}");
+        // The tag comes first.
+        assert!(failure(&[])
+            .0
+            .starts_with(r#"{"type":"failure","errors":[]"#));
     }
 
     const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Office", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}, "ForAnyValue:StringEquals": {"aws:TagKeys": "a"}}}]}"#;
