@@ -300,6 +300,22 @@ fn fuller_arn(arn: &str, account: &str) -> Option<String> {
 /// Search budget (DFS nodes per policy); beyond it the answer is unknown.
 const NODE_BUDGET: usize = 200_000;
 
+/// Keys only a signed request carries (spec §7.3's table): with one of them, a witness is
+/// sent by an outsider's IAM user rather than anonymously, where that keeps it a witness.
+const SIGNED_ONLY: &[&str] = &[
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:calledvia",
+    "aws:calledviafirst",
+    "aws:calledvialast",
+    "aws:viaawsservice",
+    "aws:multifactorauthpresent",
+    "aws:multifactorauthage",
+    "aws:tokenissuetime",
+    "aws:sourceidentity",
+    "aws:federatedprovider",
+];
+
 /// In [`DfsState::unknown_part`], a Deny's action or effect (no atom of its own).
 const ACTION_PART: usize = usize::MAX;
 
@@ -3954,13 +3970,13 @@ impl<'s, 'a> Search<'s, 'a> {
             .ok(),
             (Some(ty), None) => self.outsider(&|k| k.principal_type() == ty),
             // Organization ids and paths and principal tags describe an authenticated
-            // caller too (of some organization; the outsider's own).
+            // caller too (of some organization; the outsider's own), and so do the keys
+            // of a signed request's credentials and of a service calling on the
+            // caller's behalf (spec §7.3's table): an anonymous request has none.
             (None, None)
                 if context.iter().any(|(k, _)| {
                     let k = crate::condition::fold_key(k);
-                    k == "aws:principalorgid"
-                        || k == "aws:principalorgpaths"
-                        || k.starts_with("aws:principaltag/")
+                    SIGNED_ONLY.contains(&k.as_ref()) || k.starts_with("aws:principaltag/")
                 }) =>
             {
                 self.outsider(&is_user)
@@ -4451,6 +4467,28 @@ mod tests {
             r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {{"StringEqualz": {{"aws:SourceVpce": "vpce-1"}}}}}}"#
         ));
         assert_ne!(pa.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn keys_of_signed_requests_come_from_a_signed_caller() {
+        // A service calling on the caller's behalf (Athena), MFA, a session's issue time:
+        // never in an anonymous request, so the witness is an outsider's IAM user.
+        for cond in [
+            r#"{"ForAnyValue:StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}}"#,
+            r#"{"Bool": {"aws:MultiFactorAuthPresent": "true"}}"#,
+            r#"{"DateGreaterThan": {"aws:TokenIssueTime": "2024-01-01T00:00:00Z"}}"#,
+        ] {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
+            ));
+            assert_eq!(pa.read.verdict, Verdict::Public, "{cond}");
+            let w = &pa.read.witnesses[0].request;
+            assert!(
+                matches!(&w.caller, Caller::Aws(a) if a.arn.contains(":user/")),
+                "{cond}: {:?}",
+                w.to_json()
+            );
+        }
     }
 
     #[test]
