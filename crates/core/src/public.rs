@@ -3767,6 +3767,15 @@ impl<'s, 'a> Search<'s, 'a> {
                     .insert("aws:SourceIp", CtxValue::One("198.51.100.10".into()))
             }) {
                 w = t;
+            } else if let Some(t) = try_with(&w, &|t| {
+                // No address lets it in: it comes through a VPC endpoint (the outsider's
+                // own), as a request without `aws:SourceIp` does.
+                t.context.insert(
+                    "aws:SourceVpce",
+                    CtxValue::One("vpce-0fedcba9876543210".into()),
+                )
+            }) {
+                w = t;
             }
         }
         w = self.shaped_values(w);
@@ -4467,6 +4476,21 @@ mod tests {
             r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {{"StringEqualz": {{"aws:SourceVpce": "vpce-1"}}}}}}"#
         ));
         assert_ne!(pa.read.verdict, Verdict::NotPublic);
+    }
+
+    #[test]
+    fn a_request_without_an_address_comes_through_a_vpc_endpoint() {
+        // `IpAddressIfExists` lets in what has no `aws:SourceIp`: a request through a VPC
+        // endpoint, which the witness says it is.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"IpAddressIfExists": {"aws:SourceIp": "203.0.113.0/24"}}}"#,
+        );
+        let w = &pa.read.witnesses[0].request;
+        assert!(w.context.get("aws:sourceip").is_none(), "{:?}", w.to_json());
+        assert_eq!(
+            w.context.get("aws:sourcevpce"),
+            Some(&CtxValue::One("vpce-0fedcba9876543210".into()))
+        );
     }
 
     #[test]
