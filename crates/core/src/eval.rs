@@ -147,21 +147,12 @@ pub(crate) fn principal_part(
                 "caller `{}` is not exempted by NotPrincipal, so the statement covers it",
                 caller.display()
             ),
-            Tri::Unknown => {
-                let bad = match &el.value {
-                    PrincipalValue::Map(entries) => {
-                        entries.iter().find(|e| e.id == PrincipalId::Invalid)
-                    }
-                    PrincipalValue::Anyone => None,
-                };
-                match bad {
-                    Some(e) => format!(
-                        "NotPrincipal lists `{}`, a value that cannot be evaluated (AWS would reject it)",
-                        e.text.value
-                    ),
-                    None => "NotPrincipal lists a value that cannot be evaluated".to_string(),
-                }
-            }
+            Tri::Unknown => match el.invalid_values().next() {
+                Some(v) => format!(
+                    "NotPrincipal lists `{v}`, a value that cannot be evaluated (AWS would reject it)"
+                ),
+                None => "NotPrincipal lists a value that cannot be evaluated".to_string(),
+            },
         });
         return (
             applies,
@@ -218,10 +209,9 @@ pub(crate) fn principal_part(
                     Tri::Unknown,
                     None,
                     explain.then(|| {
-                        let bad = entries.iter().find(|e| e.id == PrincipalId::Invalid);
                         format!(
                             "principal value `{}` cannot be evaluated (AWS would reject it)",
-                            bad.map_or("", |e| e.text.value.as_str())
+                            el.invalid_values().next().unwrap_or("")
                         )
                     }),
                 ),

@@ -107,6 +107,21 @@ pub struct PrincipalElement {
     pub span: Span,
 }
 
+impl PrincipalElement {
+    /// The values AWS would reject ([`PrincipalId::Invalid`]), as written: what the
+    /// evaluator cannot evaluate, named by its trace and by the public-access analysis.
+    pub fn invalid_values(&self) -> impl Iterator<Item = &str> {
+        let entries: &[PrincipalEntry] = match &self.value {
+            PrincipalValue::Map(entries) => entries,
+            PrincipalValue::Anyone => &[],
+        };
+        entries
+            .iter()
+            .filter(|e| e.id == PrincipalId::Invalid)
+            .map(|e| e.text.value.as_str())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum PrincipalValue {
     /// The string `"*"`.

@@ -4106,14 +4106,11 @@ impl DeadCands {
 fn unevaluable_part(st: &Statement, kind: &AtomKind) -> String {
     match kind {
         AtomKind::Principal => {
-            let invalid: Vec<&str> = match st.principal.as_ref().map(|p| &p.value) {
-                Some(PrincipalValue::Map(entries)) => entries
-                    .iter()
-                    .filter(|e| e.id == PrincipalId::Invalid)
-                    .map(|e| e.text.value.as_str())
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let invalid: Vec<&str> = st
+                .principal
+                .iter()
+                .flat_map(|p| p.invalid_values())
+                .collect();
             let element = match &st.principal {
                 Some(p) if p.negated => "NotPrincipal",
                 _ => "Principal",
