@@ -316,6 +316,31 @@ const SIGNED_ONLY: &[&str] = &[
     "aws:federatedprovider",
 ];
 
+/// Keys only a service principal's request carries, when the service calls for one of
+/// its resources (spec §7.3's table): a witness with one of them is sent by that service
+/// for the outsider's resource, where that keeps it a witness.
+const SERVICE_SOURCE: &[&str] = &[
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+];
+
+/// Keys that describe an IAM or STS caller (with [`SIGNED_ONLY`] and the principal tags):
+/// a witness with one of them is no service's request.
+const IAM_CALLER_KEYS: &[&str] = &[
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:userid",
+    "aws:username",
+];
+
+/// The service a witness names when nothing says which one: CloudTrail, whose log
+/// delivery is the usual reason a bucket policy checks `aws:SourceArn`/`aws:SourceAccount`.
+const DEFAULT_SOURCE_SERVICE: &str = "cloudtrail.amazonaws.com";
+
 /// In [`DfsState::unknown_part`], a Deny's action or effect (no atom of its own).
 const ACTION_PART: usize = usize::MAX;
 
@@ -3846,6 +3871,13 @@ impl<'s, 'a> Search<'s, 'a> {
                 w = t;
             }
         }
+        // `aws:SourceArn` and its kin come only with a service calling for a resource
+        // (spec §7.3's table): that service, for the outsider's resource, sends it.
+        if matches!(w.caller, Caller::Anonymous) {
+            if let Some(t) = self.service_sender(&w) {
+                w = t;
+            }
+        }
         // An anonymous caller let in by `{"AWS": "*"}` only under IAM's reading (spec §9
         // row 1): a signed outsider, whom both readings let in, where one is.
         if matches!(w.caller, Caller::Anonymous) && w.aws_star_includes_anonymous {
@@ -3892,6 +3924,75 @@ impl<'s, 'a> Search<'s, 'a> {
             t.context.insert("aws:userid", CtxValue::One(id.clone()));
         }
         analyzer.is_witness(&t).then_some(t)
+    }
+
+    /// `w` sent by an AWS service principal, when it carries a key only such a request
+    /// has ([`SERVICE_SOURCE`]) and none of an IAM caller's: the service `aws:SourceArn`
+    /// names (`arn:aws:cloudtrail:…` → `cloudtrail.amazonaws.com`), else one the policy
+    /// names, else CloudTrail; with the keys AWS sets for a service principal
+    /// (`aws:PrincipalIsAWSService`, `aws:PrincipalServiceName`). `None` when no such
+    /// request is a witness (an Allow for `{"AWS": "*"}` reaches no service).
+    fn service_sender(&self, w: &Request) -> Option<Request> {
+        let folded: Vec<_> = w
+            .context
+            .iter()
+            .map(|(k, _)| crate::condition::fold_key(k))
+            .collect();
+        let has = |keys: &[&str]| folded.iter().any(|k| keys.contains(&k.as_ref()));
+        if !has(SERVICE_SOURCE)
+            || has(IAM_CALLER_KEYS)
+            || has(SIGNED_ONLY)
+            || folded.iter().any(|k| k.starts_with("aws:principaltag/"))
+        {
+            return None;
+        }
+        let from_arn = match w.context.get("aws:sourcearn") {
+            Some(CtxValue::One(arn)) => arn
+                .split(':')
+                .nth(2)
+                .filter(|svc| {
+                    !svc.is_empty()
+                        && svc
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                })
+                .map(|svc| format!("{svc}.amazonaws.com")),
+            _ => None,
+        };
+        let named = self
+            .keys
+            .analyzer
+            .all_statements()
+            .filter_map(|st| st.principal.as_ref())
+            .filter(|p| !p.negated)
+            .flat_map(|p| match &p.value {
+                PrincipalValue::Map(entries) => entries.as_slice(),
+                PrincipalValue::Anyone => &[],
+            })
+            .filter_map(|e| match &e.id {
+                PrincipalId::Service(name) => Some(name.clone()),
+                _ => None,
+            });
+        let mut tried: Vec<String> = Vec::new();
+        for name in from_arn
+            .into_iter()
+            .chain(named)
+            .chain(std::iter::once(DEFAULT_SOURCE_SERVICE.to_string()))
+        {
+            if tried.contains(&name) {
+                continue;
+            }
+            let mut t = w.clone();
+            t.caller = Caller::Service { name: name.clone() };
+            tried.push(name);
+            for d in crate::request::derived_context(&t.caller, &t.action) {
+                t.context.insert(d.key, CtxValue::One(d.value));
+            }
+            if self.keys.analyzer.is_witness(&t) {
+                return Some(t);
+            }
+        }
+        None
     }
 
     /// `w` with values of the shape AWS gives them (`o-a1b2c3d4e5`, not `o--`; TLS 1.3,
@@ -4510,6 +4611,56 @@ mod tests {
                 w.to_json()
             );
         }
+    }
+
+    #[test]
+    fn keys_of_a_service_call_come_from_that_service() {
+        // `aws:SourceArn` is only in a request a service sends for one of its resources:
+        // the witness is CloudTrail, writing for the outsider's trail.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/*"}}}"#,
+        );
+        assert_eq!(pa.write.verdict, Verdict::Public);
+        let w = &pa.write.witnesses[0].request;
+        assert_eq!(
+            w.caller,
+            Caller::Service {
+                name: "cloudtrail.amazonaws.com".into()
+            },
+            "{:?}",
+            w.to_json()
+        );
+        assert_eq!(
+            w.context.get("aws:principalisawsservice"),
+            Some(&CtxValue::One("true".into()))
+        );
+        assert_eq!(
+            w.context.get("aws:principalservicename"),
+            Some(&CtxValue::One("cloudtrail.amazonaws.com".into()))
+        );
+        // Only `aws:SourceAccount`: the service another statement names sends it.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/logs/*", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}}, {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"aws:SourceAccount": "*"}}}"#,
+        );
+        let w = &pa.write.witnesses[0].request;
+        assert_eq!(
+            w.caller,
+            Caller::Service {
+                name: "logging.s3.amazonaws.com".into()
+            },
+            "{:?}",
+            w.to_json()
+        );
+        // `{"AWS": "*"}` reaches no service: the witness stays what the search found.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/*"}}}"#,
+        );
+        let w = &pa.write.witnesses[0].request;
+        assert!(
+            !matches!(w.caller, Caller::Service { .. }),
+            "{:?}",
+            w.to_json()
+        );
     }
 
     #[test]

@@ -209,6 +209,25 @@ fn absent_key_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String
     ))
 }
 
+/// The first witness is sent by an AWS service for another account's resource (its
+/// `aws:SourceArn` or `aws:SourceAccount` names the outsider's): the source key the
+/// statement reads does not pin the account.
+fn service_cause(level: &LevelAccess) -> Option<String> {
+    let w = level.witnesses.first()?;
+    let policycheck_core::Caller::Service { name } = &w.request.caller else {
+        return None;
+    };
+    let (key, value) = ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner"]
+        .into_iter()
+        .find_map(|k| match w.request.context.get(&k.to_ascii_lowercase()) {
+            Some(policycheck_core::CtxValue::One(v)) => Some((k, v)),
+            _ => None,
+        })?;
+    Some(format!(
+        "the service `{name}`, working for another account (`{key}` = `{value}`), sends the request above: name the service in `Principal` and pin `aws:SourceAccount` to your own account id (or `aws:SourceArn` to your own resource)"
+    ))
+}
+
 /// What let the first witness in, when it is a known mistake: the help starts there.
 fn read_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String> {
     let w = level.witnesses.first()?;
@@ -216,7 +235,7 @@ fn read_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String> {
     if st.principal.as_ref().is_some_and(|p| p.negated) {
         return Some("an `Allow` with `NotPrincipal` grants everyone it does not name, anonymous callers included: name the principals in `Principal` instead".into());
     }
-    if let Some(cause) = absent_key_cause(ctx, level) {
+    if let Some(cause) = absent_key_cause(ctx, level).or_else(|| service_cause(level)) {
         return Some(cause);
     }
     let reads = |key: &str| {
@@ -328,7 +347,7 @@ fn check_write(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             format!("write to {bucket}")
         };
         const WRITE_HELP: &str = "never grant write access to everyone: keep the bucket private and let clients upload with presigned URLs (or presigned POST) issued by your backend";
-        let help = match absent_key_cause(ctx, write) {
+        let help = match absent_key_cause(ctx, write).or_else(|| service_cause(write)) {
             Some(cause) => format!("{cause}; {WRITE_HELP}"),
             None => WRITE_HELP.to_string(),
         };
