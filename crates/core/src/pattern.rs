@@ -477,7 +477,9 @@ fn glob_matches(toks: &[Tok], text: &str) -> bool {
 }
 
 /// An ARN pattern: up to six `:`-separated components (the last keeps further
-/// colons), each a [`Pattern`]. Variables never split components.
+/// colons), each a [`Pattern`]. In a `Resource`, variables never split components (they
+/// belong in the sixth, spec §2.2); a condition value is substituted first, so a
+/// variable's colons split it like the pattern's own (spec §3.7).
 ///
 /// Almost every S3 resource starts with a literal `arn:aws:s3:::`. Then the first five
 /// components are fixed text, and matching the whole token list against the whole ARN
@@ -504,7 +506,10 @@ impl Eq for ArnPattern {}
 
 impl ArnPattern {
     pub fn new(text: &str, syntax: Syntax) -> Self {
-        let toks = tokenize(text, syntax);
+        Self::from_toks(tokenize(text, syntax))
+    }
+
+    fn from_toks(toks: Vec<Tok>) -> Self {
         // Five colons in the leading literal: the first five components are literal.
         let literal_head = matches!(toks.first(), Some(Tok::Lit(s)) if s.bytes().filter(|&b| b == b':').nth(4).is_some());
         ArnPattern {
@@ -594,6 +599,13 @@ impl ArnPattern {
                 return Ok(false);
             }
             return Ok(glob_matches(&resolve_toks(&self.toks, vars)?, text));
+        }
+        if !absorb_allowed && self.has_vars() {
+            // A condition value is substituted first and split after (spec §3.7): a
+            // variable's value may hold colons (a whole ARN from a tag), which then
+            // separate components like the pattern's own.
+            let resolved = ArnPattern::from_toks(resolve_toks(&self.toks, vars)?);
+            return resolved.matches_with(text, vars, false);
         }
         let (parts, absorb) = self.split();
         let k = parts.len();
@@ -761,6 +773,38 @@ mod tests {
         // A colon inside a variable does not split ARN components.
         let a = ArnPattern::new("arn:aws:s3:::b/${aws:username}/*", WV);
         assert!(a.matches("arn:aws:s3:::b/alice/k", &vars).unwrap());
+    }
+
+    #[test]
+    fn a_condition_arn_is_split_after_substitution() {
+        // Spec §3.7: `ArnEquals`/`ArnLike` substitute, then split into components; a
+        // variable may supply the colons (a whole ARN kept in a tag).
+        let arn = "arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE";
+        let tag = Map(vec![("aws:resourcetag/src", arn)]);
+        let whole = ArnPattern::new("${aws:ResourceTag/src}", WV);
+        assert!(whole.matches_condition(arn, &tag).unwrap());
+        assert!(!whole
+            .matches_condition("arn:aws:cloudfront::444455556666:distribution/E1", &tag)
+            .unwrap());
+        // A prefix from a variable, wildcards from the pattern.
+        let prefix = Map(vec![("aws:resourcetag/acct", "arn:aws:iam::111122223333")]);
+        let p = ArnPattern::new("${aws:ResourceTag/acct}:role/*", WV);
+        assert!(p
+            .matches_condition("arn:aws:iam::111122223333:role/Reader", &prefix)
+            .unwrap());
+        assert!(!p
+            .matches_condition("arn:aws:iam::444455556666:role/Reader", &prefix)
+            .unwrap());
+        // A `*` in the value stays literal; the component counts must still agree.
+        let star = Map(vec![("aws:resourcetag/src", "arn:aws:iam::*:role/x")]);
+        assert!(!whole
+            .matches_condition("arn:aws:iam::111122223333:role/x", &star)
+            .unwrap());
+        assert!(whole
+            .matches_condition("arn:aws:iam::*:role/x", &star)
+            .unwrap());
+        // Unresolved: no value, no default.
+        assert!(whole.matches_condition(arn, &NoVars).is_err());
     }
 
     /// The tokenizer as first written (a byte at a time), as the reference.
