@@ -1382,6 +1382,46 @@ impl<'a> Analyzer<'a> {
         out
     }
 
+    /// Account ids an outsider may own, for a key naming an account that the policy
+    /// compares as a number or a date (epoch seconds): the fresh account, the ends of the
+    /// range, and the nearest ids on each side of every value compared, none of them an
+    /// account the policy names. Every range of ids between two compared values holds
+    /// one of them, unless the policy names all of its ids.
+    fn account_ids_around(&self, numbers: &[Decimal], dates: &[i128]) -> Vec<String> {
+        const MAX: i128 = 999_999_999_999;
+        let mut at: Vec<i128> = vec![0, MAX];
+        let mut pivots: Vec<i128> = Vec::new();
+        for n in numbers {
+            if let Some((m, scale)) = n.to_scaled() {
+                // The integer part (rounded toward zero) and the next id up.
+                let int = u32::try_from(scale)
+                    .ok()
+                    .and_then(|s| 10i128.checked_pow(s))
+                    .map_or(m, |f| m / f);
+                pivots.extend([int, int + 1]);
+            }
+        }
+        pivots.extend(dates.iter().map(|d| d.div_euclid(1_000_000_000)));
+        let reach = i128::try_from(self.named_accounts.len()).unwrap_or(0) + 2;
+        for p in pivots {
+            for k in 1..=reach {
+                at.extend([p - k, p, p + k]);
+            }
+        }
+        crate::collections::sort_dedup(&mut at);
+        // The fresh account first: a witness names it where it will do.
+        let fresh = self.fresh_account.clone();
+        std::iter::once(fresh.clone())
+            .chain(
+                at.into_iter()
+                    .filter(|v| (0..=MAX).contains(v))
+                    .map(|v| format!("{v:012}"))
+                    .filter(|id| *id != fresh),
+            )
+            .filter(|id| !self.named_accounts.contains(id))
+            .collect()
+    }
+
     /// The candidates of one key; `cross` adds [`Self::cross_values`] (not asked again
     /// for the other key's own candidates, so no key's candidates need another's first).
     fn key_dim_with(&self, name_lc: &str, display: &str, cross: bool) -> KeyDim {
@@ -1761,7 +1801,20 @@ impl<'a> Analyzer<'a> {
                 scalars.dedup();
             }
         }
-        if families.contains("number") {
+        // A key naming an account, compared as a number or a date: the outsider's value
+        // is still an account id of its own (spec §6.8), twelve digits the policy does
+        // not name, on each side of every value compared.
+        let account_key = outsider
+            && matches!(
+                name_lc,
+                "aws:principalaccount"
+                    | "aws:sourceaccount"
+                    | "aws:sourceowner"
+                    | "s3:dataaccesspointaccount"
+            );
+        if account_key && (families.contains("number") || families.contains("date")) {
+            scalars.extend(self.account_ids_around(&numbers, &dates));
+        } else if families.contains("number") {
             match solve::number_reps(&numbers) {
                 Some(r) => scalars.extend(r),
                 None => {
@@ -1773,7 +1826,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        if families.contains("date") {
+        if families.contains("date") && !account_key {
             // `aws:EpochTime` is written in epoch seconds; other dates read better as ISO 8601.
             scalars.extend(solve::date_reps(&dates, name_lc != "aws:epochtime"));
         }
@@ -1803,7 +1856,8 @@ impl<'a> Analyzer<'a> {
         let unreadable = (families.contains("number") && typed != catalog::KeyType::Numeric)
             || (families.contains("date") && typed != catalog::KeyType::Date)
             || (families.contains("ip") && typed != catalog::KeyType::Ip);
-        if unreadable && !scalars.iter().any(|v| v == UNREADABLE) {
+        // (An account id reads as both.)
+        if unreadable && !account_key && !scalars.iter().any(|v| v == UNREADABLE) {
             scalars.push(UNREADABLE.to_string());
         }
         let mut cands: Vec<Option<CtxValue>> = Vec::with_capacity(scalars.len() + 1);
@@ -4611,6 +4665,52 @@ mod tests {
                 w.to_json()
             );
         }
+    }
+
+    #[test]
+    fn an_account_compared_as_a_number_is_still_the_outsiders_own() {
+        // The one account the policy trusts is no outsider's, whatever the operator.
+        let deny = |op: &str, key: &str, value: &str| {
+            run(&format!(
+                r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {{"{op}": {{"{key}": "{value}"}}}}}}"#
+            ))
+        };
+        for (op, key, value) in [
+            ("NumericNotEquals", "aws:PrincipalAccount", "111122223333"),
+            ("NumericNotEquals", "aws:SourceAccount", "111122223333"),
+        ] {
+            // Anonymous callers carry no `aws:PrincipalAccount`: the negated operator holds.
+            assert_eq!(
+                deny(op, key, value).read.verdict,
+                Verdict::NotPublic,
+                "{op} {key}"
+            );
+        }
+        let allow = |cond: &str| {
+            run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
+            ))
+        };
+        let pa = allow(r#"{"NumericEquals": {"aws:PrincipalAccount": "111122223333"}}"#);
+        assert_eq!(pa.read.verdict, Verdict::NotPublic);
+        // Accounts below a bound are an outsider's too: one of them is the witness.
+        let pa = allow(r#"{"NumericLessThan": {"aws:PrincipalAccount": "500000000000"}}"#);
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        let Some(CtxValue::One(acct)) = w.context.get("aws:principalaccount") else {
+            panic!("{:?}", w.to_json())
+        };
+        assert!(acct.len() == 12 && acct.as_str() < "500000000000", "{acct}");
+        assert_eq!(w.caller.account(), Some(acct.as_str()), "{:?}", w.to_json());
+        // Compared as a date (epoch seconds), the witness still holds an account id.
+        let pa = allow(r#"{"DateLessThan": {"aws:PrincipalAccount": "1970-01-02T00:00:00Z"}}"#);
+        let w = &pa.read.witnesses[0].request;
+        assert_eq!(
+            w.context.get("aws:principalaccount"),
+            Some(&CtxValue::One("000000000000".into())),
+            "{:?}",
+            w.to_json()
+        );
     }
 
     #[test]
