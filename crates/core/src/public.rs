@@ -1454,6 +1454,11 @@ impl<'a> Analyzer<'a> {
         let mut nets: Vec<IpNet> = Vec::new();
         // Fixed values compared with the key, and whether they are compared ignoring case.
         let mut literals: Vec<(String, bool)> = Vec::new();
+        // Those written without `*`, `?` or `${`: the values spec §6.1 calls fixed (a
+        // `*` compared by `StringEquals`, or `${*}`, is a letter of the value, but the
+        // value is not fixed, and §6.2 counts it public).
+        let mut fixed: Vec<(String, bool)> = Vec::new();
+        let is_fixed = |text: &str| !text.contains(['*', '?']) && !text.contains("${");
         for c in &conds {
             // An unknown operator makes its condition unknown whatever the key holds: the
             // search names it where it matters (`Search::unevaluable_reason`), and its
@@ -1481,6 +1486,9 @@ impl<'a> Analyzer<'a> {
                         if !p.has_wildcards() && !p.has_vars() {
                             if let Some(l) = p.as_literal() {
                                 literals.push((l.to_string(), ci));
+                                if is_fixed(&v.text.value) {
+                                    fixed.push((l.to_string(), ci));
+                                }
                             }
                         }
                         // A variable as a non-empty text (the same glob when there is none).
@@ -1498,16 +1506,18 @@ impl<'a> Analyzer<'a> {
                         }
                         if p.is_literal() {
                             // The value compared, escapes (`${*}`) spelled out.
-                            literals.push((
-                                p.toks()
-                                    .iter()
-                                    .filter_map(|t| match t {
-                                        Tok::Lit(s) => Some(s.as_str()),
-                                        _ => None,
-                                    })
-                                    .collect(),
-                                false,
-                            ));
+                            let lit: String = p
+                                .toks()
+                                .iter()
+                                .filter_map(|t| match t {
+                                    Tok::Lit(s) => Some(s.as_str()),
+                                    _ => None,
+                                })
+                                .collect();
+                            if is_fixed(&v.text.value) {
+                                fixed.push((lit.clone(), false));
+                            }
+                            literals.push((lit, false));
                         }
                         questions.push(Glob::from_arn_condition_filled(p));
                     }
@@ -1746,7 +1756,7 @@ impl<'a> Analyzer<'a> {
             "aws:sourcevpc"
             | "aws:sourcevpce"
             | "s3:x-amz-server-side-encryption-aws-kms-key-id" => {
-                must_not.extend(literals.iter().map(own_literal));
+                must_not.extend(fixed.iter().map(own_literal));
             }
             _ => {}
         }
@@ -3841,9 +3851,11 @@ impl<'s, 'a> Search<'s, 'a> {
             && !w.context.contains("aws:SourceVpce")
             && !w.context.contains("aws:SourceVpc")
         {
-            if let Some(t) = try_with(&w, &|t| {
-                t.context
-                    .insert("aws:SourceIp", CtxValue::One("198.51.100.10".into()))
+            let addr = self.outsider_address();
+            if let Some(t) = addr.as_ref().and_then(|a| {
+                try_with(&w, &|t| {
+                    t.context.insert("aws:SourceIp", CtxValue::One(a.clone()))
+                })
             }) {
                 w = t;
             } else if let Some(t) = try_with(&w, &|t| {
@@ -3946,6 +3958,36 @@ impl<'s, 'a> Search<'s, 'a> {
             }
         }
         w
+    }
+
+    /// An internet address outside every narrow range the policy lists for
+    /// `aws:SourceIp` (spec §6.8): one of the documentation ranges' addresses.
+    fn outsider_address(&self) -> Option<String> {
+        let narrow: Vec<IpNet> = self
+            .keys
+            .analyzer
+            .all_statements()
+            .filter_map(|st| st.condition.as_ref())
+            .flat_map(|c| c.conditions.iter())
+            .filter(|c| c.key_lc == "aws:sourceip")
+            .flat_map(|c| c.values.iter())
+            .filter_map(|v| match &v.compiled {
+                Compiled::Ip(Some(net)) if is_narrow(net) => Some(*net),
+                _ => None,
+            })
+            .collect();
+        [
+            "198.51.100.10",
+            "203.0.113.10",
+            "192.0.2.10",
+            "2001:db8::10",
+        ]
+        .into_iter()
+        .find(|a| {
+            a.parse::<IpAddr>()
+                .is_ok_and(|ip| !narrow.iter().any(|n| n.contains(&ip)))
+        })
+        .map(str::to_string)
     }
 
     /// `w` sent by the outsider whose `aws:userid` it carries, or `None` when no
@@ -4643,6 +4685,25 @@ mod tests {
             w.context.get("aws:sourcevpce"),
             Some(&CtxValue::One("vpce-0fedcba9876543210".into()))
         );
+        // The range the policy trusts holds the address a witness would otherwise
+        // carry: that address is no outsider's, so the witness does not carry it.
+        for range in ["198.51.100.0/24", "198.51.100.10"] {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"IpAddressIfExists": {{"aws:SourceIp": "{range}"}}}}}}"#
+            ));
+            let w = &pa.read.witnesses[0].request;
+            assert!(
+                !matches!(w.context.get("aws:sourceip"), Some(CtxValue::One(a)) if a.starts_with("198.51.100.")),
+                "{range}: {:?}",
+                w.to_json()
+            );
+        }
+        // Elsewhere the default address stays.
+        let pa = run(ALLOW_GET);
+        assert_eq!(
+            pa.read.witnesses[0].request.context.get("aws:sourceip"),
+            Some(&CtxValue::One("198.51.100.10".into()))
+        );
     }
 
     #[test]
@@ -4665,6 +4726,41 @@ mod tests {
                 w.to_json()
             );
         }
+    }
+
+    #[test]
+    fn only_fixed_values_of_a_network_key_pin_a_request() {
+        // Spec §6.1/§6.2: a value with `*`, `?` or `${` is not fixed, even where
+        // `StringEquals` compares it as text, so it pins nobody.
+        let allow = |version: &str, cond: &str| {
+            let text = format!(
+                r#"{{"Version": "{version}", "Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}]}}"#
+            );
+            let out = crate::parse_policy(&text);
+            analyze(out.policy.as_ref().expect("policy"))
+        };
+        for (version, cond) in [
+            (
+                "2012-10-17",
+                r#"{"StringEquals": {"aws:SourceVpce": "vpce-*"}}"#,
+            ),
+            (
+                "2012-10-17",
+                r#"{"StringEquals": {"aws:SourceVpc": "vpc-${*}"}}"#,
+            ),
+            (
+                "2008-10-17",
+                r#"{"StringEquals": {"aws:SourceVpce": "${aws:username}"}}"#,
+            ),
+        ] {
+            let pa = allow(version, cond);
+            assert_eq!(pa.read.verdict, Verdict::Public, "{cond}");
+        }
+        let pa = allow(
+            "2012-10-17",
+            r#"{"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::NotPublic);
     }
 
     #[test]
