@@ -877,23 +877,30 @@ fn lit_units(s: &str) -> Vec<Unit> {
     s.chars().map(Unit::Lit).collect()
 }
 
-/// `arn:S:S:S:<account>:*`
-fn arn_with_account(account: Option<&str>) -> Glob {
+/// `arn:S:S:S:<account>:*`; for a principal's ARN (`aws:PrincipalArn`), the shape IAM
+/// gives it: `arn:P:S::<account>:R`, a partition and a service, no region, and a
+/// resource of one or more characters without `:` (IAM names and paths have none).
+fn arn_with_account(account: Option<&str>, principal: bool) -> Glob {
     let mut u = lit_units("arn:");
-    u.extend([
-        seg(),
-        Unit::Lit(':'),
-        seg(),
-        Unit::Lit(':'),
-        seg(),
-        Unit::Lit(':'),
-    ]);
+    if principal {
+        // A partition and a service (`iam`, `sts`), neither empty.
+        let part = [Unit::Any { excl: Some(':') }, seg(), Unit::Lit(':')];
+        u.extend(part.clone());
+        u.extend(part);
+    } else {
+        u.extend([seg(), Unit::Lit(':'), seg(), Unit::Lit(':'), seg()]);
+    }
+    u.push(Unit::Lit(':'));
     match account {
         Some(a) => u.extend(lit_units(a)),
         None => u.extend(vec![Unit::Digit; 12]),
     }
     u.push(Unit::Lit(':'));
-    u.push(Unit::Star { excl: None });
+    if principal {
+        u.extend([Unit::Any { excl: Some(':') }, seg()]);
+    } else {
+        u.push(Unit::Star { excl: None });
+    }
     Glob { units: u }
 }
 
@@ -1608,6 +1615,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "aws:principalarn" | "aws:sourcearn" | "s3:dataaccesspointarn" => {
+                let principal_arn = name_lc == "aws:principalarn";
                 if name_lc == "aws:sourcearn" {
                     // A source bucket's ARN has no account (`arn:aws:s3:::logs-attacker`):
                     // the outsider owns every bucket the policy does not name as a value
@@ -1699,10 +1707,15 @@ impl<'a> Analyzer<'a> {
                             },
                         )));
                     }
-                    must.push(arn_with_account(Some(fresh)));
+                    must.push(arn_with_account(Some(fresh), principal_arn));
                 } else {
-                    must.push(arn_with_account(None));
-                    must_not.extend(named.iter().map(|a| arn_with_account(Some(a.as_str()))));
+                    must.push(arn_with_account(None, principal_arn));
+                    // The named accounts' ARNs, of any shape.
+                    must_not.extend(
+                        named
+                            .iter()
+                            .map(|a| arn_with_account(Some(a.as_str()), false)),
+                    );
                 }
             }
             "aws:principalorgid" => {
@@ -1910,6 +1923,28 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "aws:principalservicename" | "aws:principalservicenameslist" => cands = vec![None],
+            // A caller's kind as AWS names it (spec §4's table), every one of them: an
+            // outsider may be any kind, but of no other (no service principal).
+            "aws:principaltype" => {
+                const KINDS: &[&str] = &[
+                    "Account",
+                    "User",
+                    "FederatedUser",
+                    "AssumedRole",
+                    "Anonymous",
+                ];
+                cands.retain(|c| match c {
+                    None => true,
+                    Some(CtxValue::One(v)) => KINDS.contains(&v.as_str()),
+                    Some(CtxValue::Many(_)) => false,
+                });
+                for k in KINDS {
+                    let v = Some(CtxValue::One((*k).to_string()));
+                    if !cands.contains(&v) {
+                        cands.push(v);
+                    }
+                }
+            }
             _ => {}
         }
         // An always-present key is never absent from a real request (spec §7.3); the
@@ -3877,10 +3912,15 @@ impl<'s, 'a> Search<'s, 'a> {
             if let Some(CtxValue::One(a)) = w.context.get("aws:principalarn") {
                 if crate::parse::parse_principal_arn(a).is_none() {
                     let acct = &self.keys.analyzer.fresh_account;
-                    for arn in [
+                    // The same resource (`role/Reader`) in an outsider's IAM ARN first.
+                    let (parts, n) = catalog::split_arn(a);
+                    let same = (n == 6)
+                        .then(|| format!("arn:aws:iam::{acct}:{}", parts[5]))
+                        .filter(|arn| crate::parse::parse_principal_arn(arn).is_some());
+                    for arn in same.into_iter().chain([
                         format!("arn:aws:iam::{acct}:role/outsider-role"),
                         format!("arn:aws:iam::{acct}:user/outsider"),
-                    ] {
+                    ]) {
                         if let Some(t) = try_with(&w, &|t| {
                             t.context
                                 .insert("aws:PrincipalArn", CtxValue::One(arn.clone()))
@@ -5420,6 +5460,50 @@ mod tests {
             pa.read.witnesses[0].request.caller,
             Caller::Anonymous
         ));
+    }
+
+    #[test]
+    fn a_principal_arn_has_the_shape_iam_gives_it() {
+        let allow = |pattern: &str| {
+            run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringLike": {{"aws:PrincipalArn": "{pattern}"}}}}}}"#
+            ))
+        };
+        // The account is fixed: no principal ARN of another account matches (IAM names
+        // hold no `:`, IAM ARNs no region), so `*` reaches no outsider.
+        assert_eq!(
+            allow("arn:aws:*::111122223333:*").read.verdict,
+            Verdict::NotPublic
+        );
+        // A caller's kind is one AWS gives: no outsider is a service.
+        let kind = |ty: &str| {
+            run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringEquals": {{"aws:PrincipalType": "{ty}"}}}}}}"#
+            ))
+        };
+        assert_eq!(kind("Service").read.verdict, Verdict::NotPublic);
+        let pa = kind("FederatedUser");
+        assert!(
+            matches!(&pa.read.witnesses[0].request.caller, Caller::Aws(a) if a.arn.contains(":federated-user/")),
+            "{:?}",
+            pa.read.witnesses[0].request.to_json()
+        );
+        // Any account's `Reader` role: the witness is a session of the outsider's.
+        let pa = allow("*:role/Reader");
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        let Some(CtxValue::One(arn)) = w.context.get("aws:principalarn") else {
+            panic!("{:?}", w.to_json())
+        };
+        assert!(
+            arn.starts_with("arn:aws:iam::") && arn.ends_with(":role/Reader"),
+            "{arn}"
+        );
+        assert!(
+            matches!(&w.caller, Caller::Aws(a) if a.arn.contains(":assumed-role/Reader/")),
+            "{:?}",
+            w.to_json()
+        );
     }
 
     #[test]
