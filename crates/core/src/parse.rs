@@ -1103,9 +1103,10 @@ impl Lower {
                         ),
                     )
                     .with_label("unreadable value")
-                    .with_help(
-                        "at evaluation this value never matches; fix the value or the operator",
-                    ),
+                    .with_help(match op.base.family() {
+                        crate::condition::Family::Date => "write `YYYY-MM-DD`, or a time with its zone (`2025-01-31T00:00:00Z`, `2025-01-31T09:00:00+09:00`: a capital `T`, and `Z` or `±hh:mm`), or epoch seconds as digits only; at evaluation this value never matches",
+                        _ => "at evaluation this value never matches; fix the value or the operator",
+                    }),
                 );
             }
             out.push(value);

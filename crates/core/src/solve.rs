@@ -1201,12 +1201,22 @@ fn format_scaled(v: i128, scale: i64) -> String {
 /// Representative instants for comparisons against `constants`, as text `parse_date` reads
 /// back exactly: ISO 8601 when `iso`, else epoch seconds (see `values::date_text`).
 pub fn date_reps(constants: &[i128], iso: bool) -> Vec<String> {
+    const SEC: i128 = 1_000_000_000;
     let mut vals: Vec<i128> = constants.to_vec();
     crate::collections::sort_dedup(&mut vals);
     let mut reps = Vec::new();
     match (vals.first(), vals.last()) {
+        (Some(_), Some(_)) if !iso => {
+            // Epoch seconds are whole seconds: around each value, the seconds on either
+            // side (every range between two values that holds a whole second holds one
+            // of them: its first).
+            for v in &vals {
+                let floor = v.div_euclid(SEC) * SEC;
+                reps.extend([floor - SEC, floor, floor + SEC, floor + 2 * SEC]);
+            }
+        }
         (Some(lo), Some(hi)) => {
-            reps.push(lo - 1_000_000_000);
+            reps.push(lo - SEC);
             for w in vals.windows(2) {
                 if let [a, b] = w {
                     reps.push(*a);
@@ -1216,12 +1226,18 @@ pub fn date_reps(constants: &[i128], iso: bool) -> Vec<String> {
                 }
             }
             reps.push(*hi);
-            reps.push(hi + 1_000_000_000);
+            reps.push(hi + SEC);
         }
-        _ => reps.push(1_700_000_000_000_000_000),
+        _ => reps.push(1_700_000_000 * SEC),
     }
+    crate::collections::sort_dedup(&mut reps);
+    // Only instants a request can carry (its value reads back as the same date; epoch
+    // seconds start in 1970).
     reps.into_iter()
-        .map(|v| crate::values::date_text(v, iso))
+        .filter(|v| iso || (*v >= 0 && v % SEC == 0))
+        .map(|v| (v, crate::values::date_text(v, iso)))
+        .filter(|(v, t)| crate::values::parse_date(t) == Some(*v))
+        .map(|(_, t)| t)
         .collect()
 }
 
@@ -1779,9 +1795,11 @@ mod tests {
                 "-123456789012345678901233.5"
             ]
         );
+        // Epoch seconds: whole seconds from 1970 on, the only ones a request carries.
         let dr = date_reps(&[0, 10_000_000_000], false);
-        assert!(dr.contains(&"-1.000000000".to_string()));
-        assert!(dr.contains(&"5.000000000".to_string()));
+        assert_eq!(dr, ["0", "1", "2", "9", "10", "11", "12"]);
+        let dr = date_reps(&[1_500_000_000], false);
+        assert_eq!(dr, ["0", "1", "2", "3"]);
         // The same instants as ISO 8601, which reads better in a witness.
         let dr = date_reps(&[0, 10_000_000_000], true);
         assert!(dr.contains(&"1969-12-31T23:59:59Z".to_string()), "{dr:?}");

@@ -111,15 +111,43 @@ impl Ord for Decimal {
 /// An instant: nanoseconds since the Unix epoch.
 pub type Instant = i128;
 
-/// An instant as text that [`parse_date`] reads back to exactly the same instant: UTC
-/// ISO 8601 (`2019-12-31T23:59:59Z`, with as many fraction digits as needed) when `iso`
-/// and the year has four digits, else epoch seconds with nine fraction digits.
+/// An instant as text that [`parse_date`] reads back to exactly the same instant, where
+/// one can: UTC ISO 8601 (`2019-12-31T23:59:59Z`, with as many fraction digits as
+/// needed) when `iso` and the year has four digits, else epoch seconds (digits only)
+/// for a whole second from 1970 on, else ISO 8601 again where the year allows. An
+/// instant no accepted form spells (a fraction of a second outside the years 0 to
+/// 9999) comes out as epoch seconds with nine fraction digits, which reads as no date.
 pub fn date_text(v: Instant, iso: bool) -> String {
+    const BILLION: i128 = 1_000_000_000;
+    let whole = v >= 0 && v % BILLION == 0 && v / BILLION <= 999_999_999_999_999;
+    if !iso && whole {
+        let mut out = String::with_capacity(16);
+        push_digits(&mut out, v.unsigned_abs() / 1_000_000_000, 1);
+        return out;
+    }
+    if let Some(t) = iso_text(v) {
+        return t;
+    }
+    let a = v.unsigned_abs();
+    let mut out = String::with_capacity(32);
+    if v < 0 {
+        out.push('-');
+    }
+    push_digits(&mut out, a / 1_000_000_000, 1);
+    if !whole {
+        out.push('.');
+        push_digits(&mut out, a % 1_000_000_000, 9);
+    }
+    out
+}
+
+/// UTC ISO 8601, when the year has four digits.
+fn iso_text(v: Instant) -> Option<String> {
     // Whole seconds and the fraction, in 64 bits when they fit (the years 0 to 9999 do).
     let split = i64::try_from(v.div_euclid(1_000_000_000))
         .ok()
         .zip(u32::try_from(v.rem_euclid(1_000_000_000)).ok());
-    if let Some((secs, nanos)) = split.filter(|_| iso) {
+    if let Some((secs, nanos)) = split {
         let (days, day_secs) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
         let (year, month, day) = civil_from_days(days);
         if (0..=9999).contains(&year) {
@@ -145,18 +173,10 @@ pub fn date_text(v: Instant, iso: bool) -> String {
                 }
             }
             out.push('Z');
-            return out;
+            return Some(out);
         }
     }
-    let a = v.unsigned_abs();
-    let mut out = String::with_capacity(32);
-    if v < 0 {
-        out.push('-');
-    }
-    push_digits(&mut out, a / 1_000_000_000, 1);
-    out.push('.');
-    push_digits(&mut out, a % 1_000_000_000, 9);
-    out
+    None
 }
 
 /// Append `n` in decimal, zero-padded to `width` digits. By hand rather than through
@@ -197,20 +217,16 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
-/// Parse a date value: epoch seconds (a string of digits, optionally signed or with a
-/// fraction) or the W3C profile of ISO 8601 (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
-/// `YYYY-MM-DDThh:mm[:ss[.s…]]TZD`, TZD = `Z` or `±hh:mm`; a missing TZD means UTC).
-pub fn parse_date(text: &str) -> Option<Instant> {
-    let t = text.trim();
+/// Parse a date value, exactly in the forms spec §3.4 accepts: epoch seconds (a string
+/// of digits) or the W3C profile of ISO 8601 (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
+/// `YYYY-MM-DDThh:mm[:ss[.s…]]TZD`, TZD = `Z` or `±hh:mm`). Anything else (no time
+/// zone, `+0100`, a lower-case `t` or `z`, a sign, a fraction of an epoch second,
+/// surrounding spaces) is no date: a lint error in a policy, no match in a request.
+pub fn parse_date(t: &str) -> Option<Instant> {
     if t.is_empty() {
         return None;
     }
-    let digits_only = t
-        .strip_prefix('-')
-        .unwrap_or(t)
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.');
-    if digits_only {
+    if t.bytes().all(|b| b.is_ascii_digit()) {
         // A string of digits is epoch seconds (spec §9 row 12), even a 4-digit one.
         return parse_epoch(t);
     }
@@ -218,21 +234,17 @@ pub fn parse_date(text: &str) -> Option<Instant> {
 }
 
 fn parse_epoch(t: &str) -> Option<Instant> {
-    let (neg, t) = match t.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, t),
-    };
-    let (secs, frac) = match t.find('.') {
-        Some(i) => (t.get(..i)?, t.get(i + 1..)?),
-        None => (t, ""),
-    };
-    if secs.is_empty() || secs.len() > 15 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    // Leading zeros are digits like any other; the value must fit an instant.
+    let digits = t.trim_start_matches('0');
+    if digits.len() > 15 {
         return None;
     }
-    let s: i128 = secs.parse().ok()?;
-    let nanos = i128::from(fraction_nanos(frac)?);
-    let v = s * 1_000_000_000 + nanos;
-    Some(if neg { -v } else { v })
+    let s: i128 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().ok()?
+    };
+    Some(s * 1_000_000_000)
 }
 
 /// A decimal fraction of a second (the digits after `.`, any number of them: the
@@ -253,7 +265,7 @@ fn num(s: &str) -> Option<u32> {
 }
 
 fn parse_iso(t: &str) -> Option<Instant> {
-    let (date_part, time_part) = match t.find(['T', 't']) {
+    let (date_part, time_part) = match t.find('T') {
         Some(i) => (t.get(..i)?, Some(t.get(i + 1..)?)),
         None => (t, None),
     };
@@ -291,35 +303,35 @@ fn parse_iso(t: &str) -> Option<Instant> {
     let ((h, m, s, nanos), offset_secs) = match time_part {
         None => ((0, 0, 0, 0), 0i64),
         Some(tp) => {
-            let (clock, offset) = if let Some(c) = tp.strip_suffix(['Z', 'z']) {
+            // The time zone is required: `Z` or `±hh:mm`.
+            let (clock, offset) = if let Some(c) = tp.strip_suffix('Z') {
                 (c, 0i64)
-            } else if let Some(i) = tp.rfind(['+', '-']) {
+            } else {
+                let i = tp.rfind(['+', '-'])?;
                 let (c, o) = (tp.get(..i)?, tp.get(i..)?);
                 let sign = if o.starts_with('-') { -1 } else { 1 };
-                let o = o.get(1..)?;
-                let (oh, om) = match o.split_once(':') {
-                    Some((h, m)) => (num(h)?, num(m)?),
-                    None if o.len() == 4 => (num(o.get(..2)?)?, num(o.get(2..)?)?),
-                    None => (num(o)?, 0),
-                };
+                let (oh, om) = o.get(1..)?.split_once(':')?;
+                if oh.len() != 2 || om.len() != 2 {
+                    return None;
+                }
+                let (oh, om) = (num(oh)?, num(om)?);
                 if oh > 23 || om > 59 {
                     return None;
                 }
                 (c, sign * (i64::from(oh) * 3600 + i64::from(om) * 60))
-            } else {
-                (tp, 0)
             };
+            let two = |s: &str| if s.len() == 2 { num(s) } else { None };
             let mut parts = clock.split(':');
-            let h = num(parts.next()?)?;
-            let m = num(parts.next()?)?;
+            let h = two(parts.next()?)?;
+            let m = two(parts.next()?)?;
             let (s, nanos) = match parts.next() {
                 None => (0, 0),
                 Some(sec) => match sec.split_once('.') {
                     Some((s, f)) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => {
-                        (num(s)?, fraction_nanos(f)?)
+                        (two(s)?, fraction_nanos(f)?)
                     }
                     Some(_) => return None,
-                    None => (num(sec)?, 0),
+                    None => (two(sec)?, 0),
                 },
             };
             // No leap second (`23:59:60`), as in chrono's `from_hms_nano_opt` before.
@@ -439,7 +451,26 @@ mod tests {
                 - parse_date("2025-06-01T00:00:00Z").unwrap(),
             120_000_000
         );
-        assert_eq!(parse_date("1.0000000005"), Some(1_000_000_000));
+        // Only the forms spec §3.4 lists: epoch seconds are digits, a time has a zone.
+        for odd in [
+            "1.0000000005",
+            "-1",
+            "1735689600.5",
+            " 1735689600",
+            "2025-01-01T00:00:00",
+            "2025-01-01T00:00:00+0100",
+            "2025-01-01T00:00:00+01",
+            "2025-01-01t00:00:00z",
+            "2025-01-01T0:00:00Z",
+            "2025-01-01 ",
+        ] {
+            assert_eq!(parse_date(odd), None, "{odd}");
+        }
+        assert_eq!(parse_date("0001735689600"), parse_date("1735689600"));
+        assert_eq!(
+            parse_date("2025-01-01T00:00+01:00"),
+            parse_date("2024-12-31T23:00:00Z")
+        );
         assert!(parse_date("2025-06-01T00:00:00.Z").is_none());
         assert!(parse_date("2025-06-01T00:00:00.1x2Z").is_none());
         assert!(parse_date("2024-13-01").is_none());
@@ -496,17 +527,18 @@ mod tests {
             date_text(1_577_836_799_000_000_000, true),
             "2019-12-31T23:59:59Z"
         );
-        assert_eq!(
-            date_text(1_577_836_799_000_000_000, false),
-            "1577836799.000000000"
-        );
+        assert_eq!(date_text(1_577_836_799_000_000_000, false), "1577836799");
+        // A fraction of a second has no epoch spelling: ISO 8601 holds it.
+        assert_eq!(date_text(1_500_000_000, false), "1970-01-01T00:00:01.5Z");
         assert_eq!(date_text(1_500_000_000, true), "1970-01-01T00:00:01.5Z");
         assert_eq!(date_text(-1, true), "1969-12-31T23:59:59.999999999Z");
         // Years without four digits have no ISO spelling `parse_date` reads: epoch seconds.
         let far = 400_000_000_000 * 1_000_000_000;
-        assert_eq!(date_text(far, true), "400000000000.000000000");
+        assert_eq!(date_text(far, true), "400000000000");
+        // Before the year 0 no accepted form spells an instant: the text reads as no date.
         let before_year_0 = -70_000_000_000 * 1_000_000_000;
         assert_eq!(date_text(before_year_0, true), "-70000000000.000000000");
+        assert_eq!(parse_date(&date_text(before_year_0, true)), None);
         // Every instant comes back exactly, both spellings, across the ranges that matter.
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         for i in 0..20_000 {
@@ -528,9 +560,14 @@ mod tests {
                         - 999_999_999_999_999 * 1_000_000_000
                 }
             };
+            // Spelt exactly by epoch seconds (a whole second from 1970 on) or by ISO
+            // 8601 (the years 0 to 9999), else by nothing.
+            let spelt = (v >= 0 && v % 1_000_000_000 == 0)
+                || (-62_167_219_200 * 1_000_000_000..253_402_300_800 * 1_000_000_000).contains(&v);
             for iso in [true, false] {
                 let t = date_text(v, iso);
-                assert_eq!(parse_date(&t), Some(v), "{v} as {t}");
+                let want = spelt.then_some(v);
+                assert_eq!(parse_date(&t), want, "{v} as {t}");
             }
         }
     }
