@@ -432,9 +432,10 @@ pub fn compile_value(op: Option<Operator>, text: &str, variables: bool) -> Compi
     }
 }
 
-/// A CIDR or a bare address (a single host), host bits masked (spec §3.4).
-pub fn parse_cidr(text: &str) -> Option<IpNet> {
-    let t = text.trim();
+/// A CIDR or a bare address (a single host), host bits masked (spec §3.4). Nothing
+/// around it: `" 10.0.0.0/8"` is no CIDR (a lint error in a policy, no match in a
+/// request), as spec §3.4 wants the value to be one.
+pub fn parse_cidr(t: &str) -> Option<IpNet> {
     if let Some(net) = parse_net(t) {
         return Some(net.trunc());
     }
@@ -945,10 +946,11 @@ enum RequestIp {
 }
 
 impl RequestIp {
+    /// The address as AWS sends it; a value with spaces around it is unreadable.
     fn parse(item: &str) -> RequestIp {
-        match item.trim().parse::<IpAddr>() {
+        match item.parse::<IpAddr>() {
             Ok(addr) => RequestIp::Addr(addr),
-            Err(_) => match parse_net(item.trim()) {
+            Err(_) => match parse_net(item) {
                 Some(rnet) => RequestIp::Net(rnet),
                 None => RequestIp::Unreadable,
             },
@@ -1209,6 +1211,14 @@ mod tests {
             "2001:db8::1/128"
         );
         assert!(parse_cidr("10.0.0.0/33").is_none());
+        // Spec §3.4: the value must be a CIDR, nothing around it.
+        assert!(parse_cidr(" 10.0.0.0/8").is_none());
+        assert!(parse_cidr("10.0.0.0/8 ").is_none());
+        assert!(matches!(
+            RequestIp::parse(" 10.1.1.1"),
+            RequestIp::Unreadable
+        ));
+        assert!(matches!(RequestIp::parse("10.1.1.1"), RequestIp::Addr(_)));
     }
 
     /// `Bool` and `StringEqualsIgnoreCase` compare plain values in place, with the answers
