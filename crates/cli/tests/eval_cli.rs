@@ -685,7 +685,29 @@ fn derive_context_adds_what_aws_sets_and_keeps_what_the_request_sets() {
     );
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
-        text.contains("aws:PrincipalAccount = 111122223333  (derived: --derive-context)"),
+        text.contains(
+            "aws:PrincipalAccount = 111122223333  (derived: --derive-context: the caller's account)"
+        ),
+        "{text}"
+    );
+    // A role session's ARN does not show its role's path: the text says what it assumed.
+    let session = [
+        "eval",
+        "p.json",
+        "--principal",
+        "arn:aws:sts::111122223333:assumed-role/Deployer/build-42",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::b/x",
+        "--derive-context",
+        "--color",
+        "never",
+    ];
+    let text = run(&session, dir.path());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("aws:PrincipalArn = arn:aws:iam::111122223333:role/Deployer  (derived: --derive-context: the session's role, assuming it has no path"),
         "{text}"
     );
 }

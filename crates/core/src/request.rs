@@ -232,18 +232,16 @@ pub fn derived_context(caller: &Caller, action: &str) -> Vec<DerivedKey> {
                 a.account.clone(),
                 "the caller's account",
             );
-            let arn = match &a.kind {
-                // A session's principal ARN is its role's (a role with a path has it there).
-                CallerKind::AssumedRole { role, .. } => {
-                    format!("arn:{}:iam::{}:role/{role}", a.partition, a.account)
-                }
-                _ => a.arn.clone(),
+            let (arn, why) = match &a.kind {
+                // A session's principal ARN is its role's; a role with a path has it
+                // there, and the session's ARN does not show it.
+                CallerKind::AssumedRole { role, .. } => (
+                    format!("arn:{}:iam::{}:role/{role}", a.partition, a.account),
+                    "the session's role, assuming it has no path (a session's ARN does not show one: if the role has a path, set aws:PrincipalArn yourself)",
+                ),
+                _ => (a.arn.clone(), "the caller's ARN"),
             };
-            add(
-                "aws:PrincipalArn",
-                arn,
-                "the caller's ARN (for a role session, its role's)",
-            );
+            add("aws:PrincipalArn", arn, why);
             add(
                 "aws:PrincipalIsAWSService",
                 "false".into(),

@@ -481,10 +481,9 @@ pub fn text_report(
                 CtxValue::One(x) => x.clone(),
                 CtxValue::Many(xs) => format!("[{}]", xs.join(", ")),
             };
-            let from = if derived.iter().any(|d| d.key.eq_ignore_ascii_case(k)) {
-                p.dim("  (derived: --derive-context)")
-            } else {
-                String::new()
+            let from = match derived.iter().find(|d| d.key.eq_ignore_ascii_case(k)) {
+                Some(d) => p.dim(&format!("  (derived: --derive-context: {})", d.why)),
+                None => String::new(),
             };
             s.push_str(&format!("  {label:<10} {k} = {v}{from}\n"));
         }
