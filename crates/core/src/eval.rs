@@ -231,7 +231,19 @@ pub(crate) fn principal_part(
                             .map(|e| format!("`{}`", e.text.value))
                             .collect::<Vec<_>>()
                             .join(", ");
-                        format!("caller `{}` is not {names}", caller.display())
+                        // An account's canonical ID: the request cannot say which is the
+                        // caller's (spec §2.3), so it counts as another account's.
+                        let canonical = matches!(caller, Caller::Aws(_))
+                            && entries.iter().any(|e| {
+                                e.ty == PrincipalType::CanonicalUser
+                                    && matches!(e.id, PrincipalId::Canonical(_))
+                            });
+                        let note = if canonical {
+                            " (a canonical user ID is read as another account's: the request cannot say which ID the caller's account has; name the account ID to be sure)"
+                        } else {
+                            ""
+                        };
+                        format!("caller `{}` is not {names}{note}", caller.display())
                     }),
                 ),
             }
@@ -882,5 +894,29 @@ mod tests {
                 "NotPrincipal lists `arn:aws:iam:111122223333:root`, a value that cannot be evaluated (AWS would reject it)".to_string()
             )
         );
+    }
+
+    /// A canonical user ID may be the caller's own account's: the trace says that it
+    /// was read as another account's.
+    #[test]
+    fn a_canonical_user_is_read_as_another_account_and_the_trace_says_so() {
+        let canonical = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Principal": {{"CanonicalUser": "{canonical}"}}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}]}}"#
+        );
+        let policy = parse_policy(&text).policy.expect("a policy");
+        let reason = |caller: Caller| {
+            let req = Request::new(caller, "s3:GetObject", "arn:aws:s3:::b/x", Context::new());
+            let ev = evaluate(&policy, &req);
+            let st = ev.statements.first().expect("one statement");
+            (st.principal.result, st.principal.reason.clone())
+        };
+        let (result, why) =
+            reason(Caller::parse("arn:aws:iam::111122223333:user/alice").expect("caller"));
+        assert_eq!(result, Outcome::NotMatched);
+        assert!(why.contains("read as another account's"), "{why}");
+        // Anonymous callers have no account: nothing to say.
+        let (_, why) = reason(Caller::Anonymous);
+        assert!(!why.contains("canonical"), "{why}");
     }
 }
