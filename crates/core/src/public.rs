@@ -1417,16 +1417,18 @@ impl<'a> Analyzer<'a> {
         }
         crate::collections::sort_dedup(&mut at);
         // The fresh account first: a witness names it where it will do.
-        let fresh = self.fresh_account.clone();
-        std::iter::once(fresh.clone())
-            .chain(
-                at.into_iter()
-                    .filter(|v| (0..=MAX).contains(v))
-                    .map(|v| format!("{v:012}"))
-                    .filter(|id| *id != fresh),
-            )
-            .filter(|id| !self.named_accounts.contains(id))
-            .collect()
+        let mut out = vec![self.fresh_account.clone()];
+        for v in at {
+            if !(0..=MAX).contains(&v) {
+                continue;
+            }
+            let mut id = String::with_capacity(12);
+            crate::values::push_digits(&mut id, v.unsigned_abs(), 12);
+            if !out.contains(&id) && !self.named_accounts.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
     }
 
     /// The candidates of one key; `cross` adds [`Self::cross_values`] (not asked again
@@ -4003,31 +4005,32 @@ impl<'s, 'a> Search<'s, 'a> {
     /// An internet address outside every narrow range the policy lists for
     /// `aws:SourceIp` (spec §6.8): one of the documentation ranges' addresses.
     fn outsider_address(&self) -> Option<String> {
-        let narrow: Vec<IpNet> = self
-            .keys
-            .analyzer
-            .all_statements()
-            .filter_map(|st| st.condition.as_ref())
-            .flat_map(|c| c.conditions.iter())
-            .filter(|c| c.key_lc == "aws:sourceip")
-            .flat_map(|c| c.values.iter())
-            .filter_map(|v| match &v.compiled {
-                Compiled::Ip(Some(net)) if is_narrow(net) => Some(*net),
-                _ => None,
-            })
-            .collect();
-        [
+        let mut narrow: Vec<IpNet> = Vec::new();
+        for st in self.keys.analyzer.all_statements() {
+            let Some(c) = &st.condition else { continue };
+            for cond in c.conditions.iter().filter(|c| c.key_lc == "aws:sourceip") {
+                for v in &cond.values {
+                    if let Compiled::Ip(Some(net)) = &v.compiled {
+                        if is_narrow(net) {
+                            narrow.push(*net);
+                        }
+                    }
+                }
+            }
+        }
+        for a in [
             "198.51.100.10",
             "203.0.113.10",
             "192.0.2.10",
             "2001:db8::10",
-        ]
-        .into_iter()
-        .find(|a| {
-            a.parse::<IpAddr>()
-                .is_ok_and(|ip| !narrow.iter().any(|n| n.contains(&ip)))
-        })
-        .map(str::to_string)
+        ] {
+            if let Ok(ip) = a.parse::<IpAddr>() {
+                if !narrow.iter().any(|n| n.contains(&ip)) {
+                    return Some(a.to_string());
+                }
+            }
+        }
+        None
     }
 
     /// `w` sent by the outsider whose `aws:userid` it carries, or `None` when no
@@ -4069,58 +4072,59 @@ impl<'s, 'a> Search<'s, 'a> {
     /// (`aws:PrincipalIsAWSService`, `aws:PrincipalServiceName`). `None` when no such
     /// request is a witness (an Allow for `{"AWS": "*"}` reaches no service).
     fn service_sender(&self, w: &Request) -> Option<Request> {
-        let folded: Vec<_> = w
-            .context
-            .iter()
-            .map(|(k, _)| crate::condition::fold_key(k))
-            .collect();
-        let has = |keys: &[&str]| folded.iter().any(|k| keys.contains(&k.as_ref()));
-        if !has(SERVICE_SOURCE)
-            || has(IAM_CALLER_KEYS)
-            || has(SIGNED_ONLY)
-            || folded.iter().any(|k| k.starts_with("aws:principaltag/"))
-        {
+        // Plain loops here, not iterator chains: a smaller WASM build.
+        let mut source = false;
+        for (k, _) in w.context.iter() {
+            let k = crate::condition::fold_key(k);
+            let k = k.as_ref();
+            if IAM_CALLER_KEYS.contains(&k)
+                || SIGNED_ONLY.contains(&k)
+                || k.starts_with("aws:principaltag/")
+            {
+                return None;
+            }
+            source |= SERVICE_SOURCE.contains(&k);
+        }
+        if !source {
             return None;
         }
-        let from_arn = match w.context.get("aws:sourcearn") {
-            Some(CtxValue::One(arn)) => arn
-                .split(':')
-                .nth(2)
-                .filter(|svc| {
-                    !svc.is_empty()
-                        && svc
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                })
-                .map(|svc| format!("{svc}.amazonaws.com")),
-            _ => None,
-        };
-        let named = self
-            .keys
-            .analyzer
-            .all_statements()
-            .filter_map(|st| st.principal.as_ref())
-            .filter(|p| !p.negated)
-            .flat_map(|p| match &p.value {
-                PrincipalValue::Map(entries) => entries.as_slice(),
-                PrincipalValue::Anyone => &[],
-            })
-            .filter_map(|e| match &e.id {
-                PrincipalId::Service(name) => Some(name.clone()),
-                _ => None,
-            });
-        let mut tried: Vec<String> = Vec::new();
-        for name in from_arn
-            .into_iter()
-            .chain(named)
-            .chain(std::iter::once(DEFAULT_SOURCE_SERVICE.to_string()))
-        {
-            if tried.contains(&name) {
+        let mut names: Vec<String> = Vec::new();
+        if let Some(CtxValue::One(arn)) = w.context.get("aws:sourcearn") {
+            // The third component: between the second and third `:`.
+            let svc = arn
+                .strip_prefix("arn:")
+                .and_then(|r| r.split_once(':'))
+                .and_then(|(_, r)| r.split_once(':'))
+                .map(|(svc, _)| svc);
+            if let Some(svc) = svc {
+                let plain = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+                if !svc.is_empty() && svc.bytes().all(plain) {
+                    names.push(format!("{svc}.amazonaws.com"));
+                }
+            }
+        }
+        for st in self.keys.analyzer.all_statements() {
+            let Some(p) = &st.principal else { continue };
+            let PrincipalValue::Map(entries) = &p.value else {
+                continue;
+            };
+            if p.negated {
                 continue;
             }
+            for e in entries {
+                if let PrincipalId::Service(name) = &e.id {
+                    if !names.contains(name) {
+                        names.push(name.clone());
+                    }
+                }
+            }
+        }
+        if !names.iter().any(|n| n == DEFAULT_SOURCE_SERVICE) {
+            names.push(DEFAULT_SOURCE_SERVICE.to_string());
+        }
+        for name in names {
             let mut t = w.clone();
-            t.caller = Caller::Service { name: name.clone() };
-            tried.push(name);
+            t.caller = Caller::Service { name };
             for d in crate::request::derived_context(&t.caller, &t.action) {
                 t.context.insert(d.key, CtxValue::One(d.value));
             }

@@ -1233,12 +1233,17 @@ pub fn date_reps(constants: &[i128], iso: bool) -> Vec<String> {
     crate::collections::sort_dedup(&mut reps);
     // Only instants a request can carry (its value reads back as the same date; epoch
     // seconds start in 1970).
-    reps.into_iter()
-        .filter(|v| iso || (*v >= 0 && v % SEC == 0))
-        .map(|v| (v, crate::values::date_text(v, iso)))
-        .filter(|(v, t)| crate::values::parse_date(t) == Some(*v))
-        .map(|(_, t)| t)
-        .collect()
+    let mut out = Vec::with_capacity(reps.len());
+    for v in reps {
+        if !iso && (v < 0 || v % SEC != 0) {
+            continue;
+        }
+        let t = crate::values::date_text(v, iso);
+        if crate::values::parse_date(&t) == Some(v) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// Representative addresses for containment questions about `nets`: the ends of each

@@ -235,7 +235,7 @@ pub fn parse_date(t: &str) -> Option<Instant> {
 
 fn parse_epoch(t: &str) -> Option<Instant> {
     // Leading zeros are digits like any other; the value must fit an instant.
-    let digits = t.trim_start_matches('0');
+    let digits = t.get(t.bytes().take_while(|&b| b == b'0').count()..)?;
     if digits.len() > 15 {
         return None;
     }
