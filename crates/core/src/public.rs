@@ -4090,17 +4090,11 @@ impl<'s, 'a> Search<'s, 'a> {
         }
         let mut names: Vec<String> = Vec::new();
         if let Some(CtxValue::One(arn)) = w.context.get("aws:sourcearn") {
-            // The third component: between the second and third `:`.
-            let svc = arn
-                .strip_prefix("arn:")
-                .and_then(|r| r.split_once(':'))
-                .and_then(|(_, r)| r.split_once(':'))
-                .map(|(svc, _)| svc);
-            if let Some(svc) = svc {
-                let plain = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
-                if !svc.is_empty() && svc.bytes().all(plain) {
-                    names.push(format!("{svc}.amazonaws.com"));
-                }
+            // The service component (the third, with a `:` after it).
+            let ([head, _, svc, ..], n) = catalog::split_arn(arn);
+            let plain = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+            if head == "arn" && n >= 4 && !svc.is_empty() && svc.bytes().all(plain) {
+                names.push(format!("{svc}.amazonaws.com"));
             }
         }
         for st in self.keys.analyzer.all_statements() {

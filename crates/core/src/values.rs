@@ -120,14 +120,12 @@ pub type Instant = i128;
 pub fn date_text(v: Instant, iso: bool) -> String {
     const BILLION: i128 = 1_000_000_000;
     let whole = v >= 0 && v % BILLION == 0 && v / BILLION <= 999_999_999_999_999;
-    if !iso && whole {
-        let mut out = String::with_capacity(16);
-        push_digits(&mut out, v.unsigned_abs() / 1_000_000_000, 1);
-        return out;
+    if iso || !whole {
+        if let Some(t) = iso_text(v) {
+            return t;
+        }
     }
-    if let Some(t) = iso_text(v) {
-        return t;
-    }
+    // Epoch seconds: digits only for a whole second from 1970 on.
     let a = v.unsigned_abs();
     let mut out = String::with_capacity(32);
     if v < 0 {
@@ -303,6 +301,7 @@ fn parse_iso(t: &str) -> Option<Instant> {
     let ((h, m, s, nanos), offset_secs) = match time_part {
         None => ((0, 0, 0, 0), 0i64),
         Some(tp) => {
+            let two = |s: &str| if s.len() == 2 { num(s) } else { None };
             // The time zone is required: `Z` or `±hh:mm`.
             let (clock, offset) = if let Some(c) = tp.strip_suffix('Z') {
                 (c, 0i64)
@@ -311,16 +310,12 @@ fn parse_iso(t: &str) -> Option<Instant> {
                 let (c, o) = (tp.get(..i)?, tp.get(i..)?);
                 let sign = if o.starts_with('-') { -1 } else { 1 };
                 let (oh, om) = o.get(1..)?.split_once(':')?;
-                if oh.len() != 2 || om.len() != 2 {
-                    return None;
-                }
-                let (oh, om) = (num(oh)?, num(om)?);
+                let (oh, om) = (two(oh)?, two(om)?);
                 if oh > 23 || om > 59 {
                     return None;
                 }
                 (c, sign * (i64::from(oh) * 3600 + i64::from(om) * 60))
             };
-            let two = |s: &str| if s.len() == 2 { num(s) } else { None };
             let mut parts = clock.split(':');
             let h = two(parts.next()?)?;
             let m = two(parts.next()?)?;
