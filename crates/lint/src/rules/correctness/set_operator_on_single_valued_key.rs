@@ -4,6 +4,7 @@
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use policycheck_core::condition::{Operator, SetOp};
+use policycheck_core::model::Effect;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -24,22 +25,19 @@ pub const RULE: RuleMeta = RuleMeta {
 
 /// PC307
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for (cond, info) in ctx.conditions() {
-        let (Some(op), Some(info)) = (cond.op, info) else {
-            continue;
-        };
-        let Some(set) = op.set else {
-            continue;
-        };
-        if info.multivalued {
-            continue;
-        }
-        let plain = Operator { set: None, ..op };
-        let why = match set {
-                SetOp::ForAllValues => "; `ForAllValues:` is also true when the key is absent, which in an `Allow` admits requests without it",
-                SetOp::ForAnyValue => ": a request carries at most one value, so the set operator adds nothing",
+    for st in &ctx.policy.statements {
+        let deny = st.effect.as_ref().is_some_and(|e| e.value == Effect::Deny);
+        for cond in st.condition.iter().flat_map(|c| &c.conditions) {
+            let (Some(op), Some(info)) = (cond.op, cond.info) else {
+                continue;
             };
-        out.push(
+            let Some(set) = op.set else {
+                continue;
+            };
+            if info.multivalued {
+                continue;
+            }
+            out.push(
                 ctx.finding(
                     &RULE,
                     cond.operator.span,
@@ -47,8 +45,49 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .with_label("set operator")
                 .and_label(cond.key.span, "holds at most one value")
-                .with_help(format!("write `{plain}`{why}")),
+                .with_help(rewrite(op, set, deny, &cond.key_display())),
             );
+        }
+    }
+}
+
+/// The single-valued form of `op` to suggest. On one value both set operators reduce to
+/// the base operator; they differ only when the key is absent, where `ForAllValues:` is
+/// true and `ForAnyValue:` false whatever `IfExists` says (spec §3.5). The suggestion keeps
+/// that, except for the usual mistake (`ForAllValues:` with a positive operator in an
+/// `Allow`), where it names the stricter form and says what changes.
+fn rewrite(op: Operator, set: SetOp, deny: bool, key: &str) -> String {
+    let plain = Operator {
+        set: None,
+        if_exists: false,
+        ..op
+    };
+    let if_exists = Operator {
+        if_exists: true,
+        ..plain
+    };
+    let negated = op.base.is_negated();
+    match set {
+        SetOp::ForAllValues if negated => format!(
+            "write `{plain}`, which means the same on a single value (true also when the key is absent)"
+        ),
+        SetOp::ForAllValues if deny => format!(
+            "write `{if_exists}`, which means the same on a single value (true also when the key is absent)"
+        ),
+        SetOp::ForAllValues => format!(
+            "write `{plain}`: `ForAllValues:` is also true when the key is absent, so this `Allow` also admits requests without it (`{if_exists}` would keep that)"
+        ),
+        SetOp::ForAnyValue if negated => format!(
+            "write `{plain}` and add `\"Null\": {{\"{key}\": \"false\"}}` beside it: `ForAnyValue:` is false when the key is absent, while `{plain}` alone is true then"
+        ),
+        SetOp::ForAnyValue => format!(
+            "write `{plain}`, which means the same on a single value (false when the key is absent{})",
+            if op.if_exists {
+                "; `IfExists` does not change that under `ForAnyValue:`, so do not keep it"
+            } else {
+                ""
+            }
+        ),
     }
 }
 
@@ -68,22 +107,68 @@ mod tests {
             .collect()
     }
 
+    fn help(effect: &str, condition: &str) -> String {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"{effect}","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{condition}}}]}}"#
+        );
+        let d: Vec<_> = lint(&text, &LintOptions::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "PC307")
+            .collect();
+        assert_eq!(d.len(), 1, "{condition}");
+        d[0].help.clone().unwrap()
+    }
+
     #[test]
     fn set_operators_on_single_valued_keys_are_reported() {
-        let d = found(r#"{"ForAnyValue:StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}"#);
-        assert_eq!(d.len(), 1);
-        assert!(
-            d[0].help
-                .as_deref()
-                .unwrap()
-                .starts_with("write `StringEqualsIfExists`"),
-            "{:?}",
-            d[0].help
-        );
         assert_eq!(
             found(r#"{"ForAllValues:StringEquals":{"aws:PrincipalTag/team":"a"}}"#).len(),
             1
         );
+        assert_eq!(
+            found(r#"{"ForAnyValue:StringLike":{"aws:SourceVpce":"vpce-*"}}"#).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn the_suggested_form_keeps_the_meaning_when_the_key_is_absent() {
+        // `ForAnyValue:` is false on an absent key, `IfExists` or not: keeping `IfExists`
+        // in the rewrite would let in every request without an endpoint.
+        let h = help(
+            "Allow",
+            r#"{"ForAnyValue:StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}"#,
+        );
+        assert!(h.starts_with("write `StringEquals`,"), "{h}");
+        assert!(h.contains("do not keep it"), "{h}");
+        // A negated operator alone is true on an absent key: the guard keeps it false.
+        let h = help(
+            "Allow",
+            r#"{"ForAnyValue:StringNotEquals":{"aws:SourceVpce":"vpce-1"}}"#,
+        );
+        assert!(
+            h.starts_with(r#"write `StringNotEquals` and add `"Null": {"aws:SourceVpce": "false"}`"#),
+            "{h}"
+        );
+        // `ForAllValues:` is true on an absent key: in a Deny that is kept (`IfExists`);
+        // in an Allow the stricter plain form is what was meant, and the help says so.
+        let h = help(
+            "Deny",
+            r#"{"ForAllValues:StringEquals":{"aws:SourceVpce":"vpce-1"}}"#,
+        );
+        assert!(h.starts_with("write `StringEqualsIfExists`,"), "{h}");
+        let h = help(
+            "Allow",
+            r#"{"ForAllValues:StringEquals":{"aws:SourceVpce":"vpce-1"}}"#,
+        );
+        assert!(h.starts_with("write `StringEquals`:"), "{h}");
+        assert!(h.contains("`StringEqualsIfExists` would keep that"), "{h}");
+        let h = help(
+            "Allow",
+            r#"{"ForAllValues:StringNotEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}"#,
+        );
+        assert!(h.starts_with("write `StringNotEquals`,"), "{h}");
     }
 
     #[test]
