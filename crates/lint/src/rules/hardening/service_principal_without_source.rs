@@ -3,6 +3,8 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
+use crate::rules::redundancy::{parts, Coverage};
+use policycheck_core::cover::same_condition;
 use policycheck_core::condition::{BaseOp, Condition, SetOp};
 use policycheck_core::model::{PrincipalId, PrincipalValue};
 use policycheck_core::{Code, Diagnostic, Severity, Span, Statement};
@@ -110,11 +112,20 @@ fn judge(c: &Condition, deny: bool) -> Source {
     }
 }
 
-/// Whether a `Deny` statement refuses the service's requests from other sources: a
-/// `*` principal (or the service itself) with a negated source condition.
-fn deny_pins(st: &Statement, service: &str) -> bool {
+/// How a `Deny` statement bears on the requests of `allow` that the service makes for
+/// other sources: `None` when it is no source `Deny` for the service (a `*` principal, or
+/// the service itself, with a negated source condition with fixed values); else whether
+/// it refuses every such request: it covers every action and resource of `allow`, and its
+/// other conditions are ones such a request always meets (`allow`'s own, or ones saying a
+/// service calls). The span is its source condition's key.
+fn deny_pins<'a>(
+    coverage: &mut Coverage<'a>,
+    st: &'a Statement,
+    allow: &'a Statement,
+    service: &str,
+) -> Option<(bool, Span)> {
     if !crate::rules::correctness::is_deny(st) {
-        return false;
+        return None;
     }
     let covers = st.principal.as_ref().is_some_and(|p| {
         !p.negated
@@ -126,12 +137,54 @@ fn deny_pins(st: &Statement, service: &str) -> bool {
                 }),
             }
     });
-    covers
-        && st.condition.as_ref().is_some_and(|c| {
-            c.conditions
+    if !covers {
+        return None;
+    }
+    let conditions = st.condition.as_ref().map_or(&[][..], |c| &c.conditions[..]);
+    let pin = conditions
+        .iter()
+        .find(|c| matches!(judge(c, true), Source::Pins))?;
+    let others_hold = conditions.iter().all(|c| {
+        matches!(judge(c, true), Source::Pins)
+            || always_for_service(c, service)
+            || allow
+                .condition
                 .iter()
-                .any(|c| matches!(judge(c, true), Source::Pins))
-        })
+                .flat_map(|a| &a.conditions)
+                .any(|a| same_condition(c, a))
+    });
+    let all = others_hold
+        && match (parts(st), parts(allow)) {
+            (Some(deny), Some(granted)) => {
+                coverage.actions_cover(deny.action, granted.action)
+                    && coverage.resources_cover(deny.resource, granted.resource)
+            }
+            _ => false,
+        };
+    Some((all, pin.key.span))
+}
+
+/// Whether condition `c` holds for every request `service` makes: it says a service calls
+/// (`aws:PrincipalIsAWSService` true, `aws:PrincipalServiceName` this one) or that a
+/// source key is present (`Null` false: a service sends them for its resources).
+fn always_for_service(c: &Condition, service: &str) -> bool {
+    let Some(op) = c.op else {
+        return false;
+    };
+    if op.set.is_some() {
+        return false;
+    }
+    let all = |f: &dyn Fn(&str) -> bool| !c.values.is_empty() && c.values.iter().all(|v| f(&v.text.value));
+    match (op.base, c.key_lc.as_ref()) {
+        (BaseOp::Bool, "aws:principalisawsservice") => all(&|v| v.eq_ignore_ascii_case("true")),
+        (BaseOp::StringEquals | BaseOp::StringEqualsIgnoreCase, "aws:principalservicename") => {
+            all(&|v| v.eq_ignore_ascii_case(service))
+        }
+        (BaseOp::Null, key) if !op.if_exists && SOURCE_KEYS.contains(&key) => {
+            all(&|v| v.eq_ignore_ascii_case("false"))
+        }
+        _ => false,
+    }
 }
 
 /// The condition to suggest for `service`, around the account id (the configured owner,
@@ -155,6 +208,7 @@ fn suggestion(service: &str) -> (&'static str, &'static str) {
 
 /// PC207
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut coverage = Coverage::default();
     for st in &ctx.policy.statements {
         let Some(entries) = super::allowed_principal_entries(st) else {
             continue;
@@ -184,7 +238,20 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             let PrincipalId::Service(service) = &entry.id else {
                 continue;
             };
-            if ctx.policy.statements.iter().any(|d| deny_pins(d, service)) {
+            // A source Deny that refuses every such request pins them; one that refuses
+            // only some is named.
+            let mut partial: Option<(&Statement, Span)> = None;
+            let mut pinned_by_deny = false;
+            for d in &ctx.policy.statements {
+                match deny_pins(&mut coverage, d, st, service) {
+                    Some((true, _)) => pinned_by_deny = true,
+                    Some((false, span)) => {
+                        partial.get_or_insert((d, span));
+                    }
+                    None => {}
+                }
+            }
+            if pinned_by_deny {
                 continue;
             }
             let account = ctx
@@ -194,10 +261,16 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 .unwrap_or("YOUR-ACCOUNT-ID");
             // With a near-miss condition, the message says why it does not pin (the
             // label alone does not reach SARIF or GitHub annotations).
-            let why = match weak {
+            let mut why = match weak {
                 Some((_, why)) => format!("its source condition does not pin them: {why}"),
                 None => "no condition ties its requests to your account or resources".to_string(),
             };
+            if let Some((deny, _)) = partial {
+                why.push_str(&format!(
+                    "; the `Deny` `{}` refuses other sources for only some of its requests (not all its actions or resources, or only under another condition)",
+                    deny.id()
+                ));
+            }
             let mut d = ctx
                 .finding(
                     &RULE,
@@ -210,6 +283,9 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 .with_label("this service calls on behalf of every customer's resources");
             if let Some((span, why)) = weak {
                 d = d.and_label(span, why);
+            }
+            if let Some((_, span)) = partial {
+                d = d.and_label(span, "refuses other sources for only some of these requests");
             }
             let (before, after) = suggestion(service);
             // Pushed piece by piece: `[&str]::concat` would link a second copy of `join`.
@@ -313,6 +389,64 @@ mod tests {
         // A Deny with a wildcard value does not.
         let loose = deny.replace("111122223333", "*");
         assert_eq!(found(&format!("{},{loose}", allow(""))).len(), 1);
+        // Conditions every service request meets leave the Deny in force, and so do the
+        // Allow's own conditions.
+        let service = deny.replace(
+            r#"}}}"#,
+            r#"},"Bool":{"aws:PrincipalIsAWSService":"true"},"Null":{"aws:SourceAccount":"false"}}}"#,
+        );
+        assert!(found(&format!("{},{service}", allow(""))).is_empty(), "{service}");
+        let vpce = r#","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}"#;
+        let shared = deny.replace(
+            r#"}}}"#,
+            r#"},"StringEquals":{"aws:SourceVpce":"vpce-1"}}}"#,
+        );
+        assert!(found(&format!("{},{shared}", allow(vpce))).is_empty());
+    }
+
+    #[test]
+    fn a_deny_that_misses_some_granted_requests_does_not_pin() {
+        let deny = r#"{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"aws:SourceAccount":"111122223333"}}}"#;
+        let vpce = |id: &str| {
+            format!(r#","Condition":{{"StringEquals":{{"aws:SourceVpce":"vpce-{id}"}}}}"#)
+        };
+        let with_vpce = |id: &str| {
+            deny.replace(
+                r#"}}}"#,
+                &format!(r#"}},"StringEquals":{{"aws:SourceVpce":"vpce-{id}"}}}}}}"#),
+            )
+        };
+        for (what, granted, other) in [
+            (
+                "another action",
+                allow(""),
+                deny.replace(r#""s3:*""#, r#""s3:PutObject""#),
+            ),
+            (
+                "another resource",
+                allow(""),
+                deny.replace("arn:aws:s3:::b/*", "arn:aws:s3:::b/other/*"),
+            ),
+            (
+                "a condition a service call does not meet",
+                allow(""),
+                with_vpce("1"),
+            ),
+            (
+                "a condition the Allow does not share",
+                allow(&vpce("1")),
+                with_vpce("2"),
+            ),
+        ] {
+            let d = found(&format!("{granted},{other}"));
+            assert_eq!(d.len(), 1, "{what}");
+            assert!(
+                d[0].message
+                    .contains("the `Deny` `#1` refuses other sources for only some"),
+                "{what}: {}",
+                d[0].message
+            );
+        }
     }
 
     #[test]

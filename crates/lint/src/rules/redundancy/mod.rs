@@ -158,7 +158,7 @@ impl<'a> Coverage<'a> {
     }
 
     /// Whether `a`'s `Action` list matches every action `b`'s does (both plain `Action`).
-    fn actions_cover(&mut self, a: &'a ActionElement, b: &'a ActionElement) -> bool {
+    pub(crate) fn actions_cover(&mut self, a: &'a ActionElement, b: &'a ActionElement) -> bool {
         if a.negated || b.negated || b.items.is_empty() {
             return false;
         }
@@ -168,7 +168,7 @@ impl<'a> Coverage<'a> {
     }
 
     /// Whether `a`'s `Resource` list matches every resource `b`'s does (both plain `Resource`).
-    fn resources_cover(&mut self, a: &'a ResourceElement, b: &'a ResourceElement) -> bool {
+    pub(crate) fn resources_cover(&mut self, a: &'a ResourceElement, b: &'a ResourceElement) -> bool {
         if a.negated || b.negated || b.items.is_empty() {
             return false;
         }
