@@ -10,6 +10,75 @@ use policycheck_core::source::{ceil_char_boundary, floor_char_boundary};
 use policycheck_core::{Diagnostic, LineIndex, Span};
 use std::io::IsTerminal;
 
+/// Whether `c` must not reach a terminal or a CI log as it is: a control character (C0
+/// but LF and tab, DEL, C1), which can move the cursor, clear the screen or forge lines,
+/// or a bidirectional formatting character, which reorders what a reader sees.
+fn hazard(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text from a policy or a request, safe to print for a person: every hazardous
+/// character written as its escape (`\u{1b}`, `\r`); with `lines` false (a one-line
+/// field: a message, a label, a path) line feeds and tabs too. Borrowed when all is safe.
+pub fn visible(s: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| hazard(c) || (!lines && (c == '\n' || c == '\t'));
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// An excerpt of a file made safe for miette without moving a byte: a lone CR becomes
+/// the line feed it stands for, any other hazardous character a placeholder of its own
+/// length in UTF-8, so every span still points where it did.
+fn same_length_visible(data: &mut String) {
+    if !data.chars().any(hazard) {
+        return;
+    }
+    let mut out = String::with_capacity(data.len());
+    let mut chars = data.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => out.push(c),
+            '\r' => out.push('\n'),
+            c if hazard(c) => out.push(match c.len_utf8() {
+                1 => '?',
+                2 => '¿',
+                _ => '\u{fffd}',
+            }),
+            c => out.push(c),
+        }
+    }
+    *data = out;
+}
+
+/// A diagnostic's texts made safe to print: see [`visible`].
+pub fn visible_diagnostic(d: &mut Diagnostic) {
+    if let std::borrow::Cow::Owned(m) = visible(&d.message, false) {
+        d.message = m;
+    }
+    if let Some(std::borrow::Cow::Owned(h)) = d.help.as_deref().map(|h| visible(h, true)) {
+        d.help = Some(h);
+    }
+    for l in &mut d.labels {
+        if let Some(std::borrow::Cow::Owned(t)) = l.text.as_deref().map(|t| visible(t, false)) {
+            l.text = Some(t);
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -146,8 +215,12 @@ pub fn render_with(
     index: &LineIndex<'_>,
     diag: &Diagnostic,
 ) -> String {
-    let excerpt = Excerpt::around(text, index, diag);
+    let mut excerpt = Excerpt::around(text, index, diag);
+    same_length_visible(&mut excerpt.data);
+    let name = visible(name, false);
+    let name = name.as_ref();
     let mut shown = diag.clone();
+    visible_diagnostic(&mut shown);
     let mut far = Vec::new();
     shown.labels.retain(|l| {
         let inside = excerpt.covers(l.span);
@@ -175,13 +248,13 @@ pub fn render_with(
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
-        out = format!("{name}: {}: {}\n", diag.code, diag.message);
+        out = format!("{name}: {}: {}\n", diag.code, shown.message);
     }
     for l in far {
         let lc = index.line_col(l.span.start);
         out.push_str(&format!(
             "  = {}: {name}:{}:{}\n",
-            l.text.as_deref().unwrap_or("see also"),
+            visible(l.text.as_deref().unwrap_or("see also"), false),
             lc.line,
             lc.column
         ));
@@ -219,22 +292,26 @@ impl Excerpt {
             }
         }
         let bytes = text.as_bytes();
+        // A line ends at a LF or at a CR that no LF follows.
+        let ends_line = |i: usize| match bytes.get(i) {
+            Some(b'\n') => true,
+            Some(b'\r') => bytes.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        };
         // Back from `lo` to its line start, then one more line for context; at most
         // MAX_LINE bytes each, else clip.
         let back = |from: usize| -> Option<usize> {
             let floor = from.saturating_sub(MAX_LINE + 1);
-            bytes
-                .get(floor..from)
-                .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
-                .map(|i| floor + i + 1)
+            (floor..from)
+                .rev()
+                .find(|&i| ends_line(i))
+                .map(|i| i + 1)
                 .or((floor == 0).then_some(0))
         };
         let fwd = |from: usize| -> Option<usize> {
             let ceil = (from + MAX_LINE + 1).min(len);
-            bytes
-                .get(from..ceil)
-                .and_then(|b| b.iter().position(|&c| c == b'\n'))
-                .map(|i| from + i)
+            (from..ceil)
+                .find(|&i| ends_line(i))
                 .or((ceil == len).then_some(len))
         };
         let (start, clipped_left) = match back(lo) {

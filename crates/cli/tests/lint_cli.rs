@@ -1602,3 +1602,86 @@ fn pipes_are_read_and_link_loops_say_so() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(json_of(&out)["files"][0]["access"]["verdict"], "public");
 }
+
+#[test]
+fn control_characters_from_the_policy_cannot_forge_output() {
+    // A Sid with ESC sequences, CR and LF: in a terminal or a CI log it could clear the
+    // screen, colour text or print a line that reads as another finding.
+    let dir = tempfile::tempdir().unwrap();
+    let sid = r"x\u001b[2J\u001b[31mok\r\nfake.json:1:1: note[PC000] all good\u202e";
+    write(dir.path(), "p.json", &PUBLIC.replace("PublicRead", sid));
+    for format in [
+        &["--concise"][..],
+        &["-f", "github"],
+        &["-f", "text"],
+        &["-vv"],
+    ] {
+        let mut args = vec!["lint", "--no-config", "p.json"];
+        args.extend_from_slice(format);
+        let out = run_in(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{format:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains('\u{1b}'), "{format:?}: {text}");
+        assert!(!text.contains('\r'), "{format:?}: {text}");
+        assert!(!text.contains('\u{202e}'), "{format:?}: {text}");
+        assert!(
+            !text.lines().any(|l| l.starts_with("fake.json")),
+            "{format:?}: {text}"
+        );
+        // What was there is still shown, escaped.
+        assert!(
+            text.contains(r"x\u{1b}[2J\u{1b}[31mok\r\nfake.json"),
+            "{format:?}: {text}"
+        );
+    }
+    // The JSON report keeps the Sid as it is (JSON escapes it).
+    let out = run_in(dir.path(), &["lint", "--no-config", "-f", "json", "p.json"]);
+    let v = json_of(&out);
+    let granted = &v["files"][0]["access"]["details"]["read"]["witnesses"][0]["granted_by"];
+    assert!(
+        granted.as_str().unwrap().starts_with("x\u{1b}[2J"),
+        "{granted}"
+    );
+    // The eval trace too.
+    let out = Command::new(env!("CARGO_BIN_EXE_policycheck"))
+        .args(["eval", "p.json", "--action", "s3:GetObject", "--resource"])
+        .arg("arn:aws:s3:::example-site/a")
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
+    assert!(text.contains(r"x\u{1b}[2J"), "{text}");
+}
+
+#[test]
+fn lone_cr_line_endings_give_the_lines_editors_show() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "mac.json", &PUBLIC.replace('\n', "\r"));
+    write(dir.path(), "unix.json", PUBLIC);
+    let at = |name: &str, format: &[&str]| {
+        let mut args = vec!["lint", "--no-config", name];
+        args.extend_from_slice(format);
+        String::from_utf8(run_in(dir.path(), &args).stdout).unwrap()
+    };
+    let unix = at("unix.json", &["--concise"]);
+    assert!(unix.contains("\nunix.json:7:20: error[PC101]"), "{unix}");
+    assert_eq!(
+        at("mac.json", &["--concise"]),
+        unix.replace("unix.json", "mac.json")
+    );
+    let sarif: Value = serde_json::from_str(&at("mac.json", &["-f", "sarif"])).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let pc101 = results.iter().find(|r| r["ruleId"] == "PC101").unwrap();
+    let region = &pc101["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(7), Some(20))
+    );
+    // The excerpt shows the lines, numbered as in an editor.
+    let text = at("mac.json", &[]);
+    assert!(text.contains("[mac.json:7:20]"), "{text}");
+    assert!(text.contains(r#" 7 │       "Principal": "*","#), "{text}");
+}

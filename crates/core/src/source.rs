@@ -174,6 +174,22 @@ fn ascii_line_starts(bytes: &[u8], anchors: &mut Vec<Anchor>) -> bool {
     seen & HIGH == 0
 }
 
+/// Whether `bytes` has a CR that no LF follows.
+fn has_lone_cr(bytes: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(i) = bytes
+        .get(from..)
+        .and_then(|b| b.iter().position(|&c| c == b'\r'))
+    {
+        let at = from + i;
+        if bytes.get(at + 1) != Some(&b'\n') {
+            return true;
+        }
+        from = at + 2;
+    }
+    false
+}
+
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut anchors = Vec::with_capacity((text.len() / 24 + 1).min(1 << 16));
@@ -184,7 +200,9 @@ impl<'a> LineIndex<'a> {
             col_utf16: 0,
             abs_utf16: 0,
         });
-        if ascii_line_starts(text.as_bytes(), &mut anchors) {
+        // A lone CR ends a line too (old Mac files; SARIF §3.30.2 counts it), which the
+        // fast scan does not see: such a text takes the general path.
+        if ascii_line_starts(text.as_bytes(), &mut anchors) && !has_lone_cr(text.as_bytes()) {
             return Self {
                 text,
                 anchors,
@@ -204,11 +222,15 @@ impl<'a> LineIndex<'a> {
         let bytes = text.as_bytes();
         let mut start = 0usize;
         while start < bytes.len() {
-            // One line at a time (`find` searches for the newline with memchr).
-            let end = text
+            // One line at a time (`find` searches for the newline with memchr). A lone CR
+            // ends a line; the CR of a CRLF stays in the line it ends, as a character.
+            let mut end = text
                 .get(start..)
-                .and_then(|rest| rest.find('\n'))
+                .and_then(|rest| rest.find(['\n', '\r']))
                 .map_or(bytes.len(), |i| start + i);
+            if bytes.get(end) == Some(&b'\r') && bytes.get(end + 1) == Some(&b'\n') {
+                end += 1;
+            }
             let body = bytes.get(start..end).unwrap_or(&[]);
             if body.is_ascii() {
                 // ASCII: every byte is one character and one UTF-16 unit.
@@ -363,10 +385,16 @@ mod tests {
             .chain(std::iter::once((text.len(), ' ')))
         {
             let before = &text[..i];
-            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            // Line breaks: LF, and a CR that no LF follows (in the whole text).
+            let breaks: Vec<usize> = before
+                .char_indices()
+                .filter(|&(j, c)| c == '\n' || (c == '\r' && !text[j + 1..].starts_with('\n')))
+                .map(|(j, _)| j)
+                .collect();
+            let line_start = breaks.last().map_or(0, |n| n + 1);
             let col = &text[line_start..i];
             let want = LineCol {
-                line: before.matches('\n').count() as u32 + 1,
+                line: breaks.len() as u32 + 1,
                 column: col.chars().count() as u32 + 1,
                 column_utf16: col.encode_utf16().count() as u32 + 1,
             };
@@ -397,6 +425,9 @@ mod tests {
                 "z".repeat(ANCHOR_EVERY - 1)
             ),
             format!("😀{long_ascii}\n\n{long_ascii}ü"),
+            // Lone CRs (old Mac line ends), mixed with CRLF and LF, ASCII and not.
+            "{\r  \"a\": 1\r}\r".to_string(),
+            format!("ü\r\r\n\r{long_ascii}\r\n{long_mixed}\r"),
         ] {
             check_against_naive(&text);
         }

@@ -445,6 +445,8 @@ pub fn text_report(
     color: bool,
 ) -> String {
     let p = Paint(color);
+    // Text from the policy and the request, safe to print (control characters escaped).
+    let v = |t: &str| crate::render::visible(t, false).into_owned();
     let mut s = String::new();
     let head = match ev.decision {
         Decision::Allow => p.green("ALLOWED"),
@@ -461,23 +463,23 @@ pub fn text_report(
         p.bold("Decision:"),
         ev.decision.as_str()
     ));
-    s.push_str(&format!("  {}\n", ev.summary));
+    s.push_str(&format!("  {}\n", v(&ev.summary)));
     if policy_has_errors {
         s.push_str(&format!("  {}\n", p.yellow("the policy has errors (see above): AWS would reject it, so this result is not authoritative")));
     }
     s.push_str(&format!("\n{}\n", p.bold("Request:")));
     s.push_str(&format!(
         "  principal  {}\n  action     {}\n  resource   {}\n",
-        req.caller.display(),
-        req.action,
-        req.resource
+        v(&req.caller.display()),
+        v(&req.action),
+        v(&req.resource)
     ));
     if req.context.is_empty() {
         s.push_str("  context    (empty)\n");
     } else {
-        for (i, (k, v)) in req.context.iter().enumerate() {
+        for (i, (k, value)) in req.context.iter().enumerate() {
             let label = if i == 0 { "context" } else { "" };
-            let v = match v {
+            let value = match value {
                 CtxValue::One(x) => x.clone(),
                 CtxValue::Many(xs) => format!("[{}]", xs.join(", ")),
             };
@@ -485,7 +487,7 @@ pub fn text_report(
                 Some(d) => p.dim(&format!("  (derived: --derive-context: {})", d.why)),
                 None => String::new(),
             };
-            s.push_str(&format!("  {label:<10} {k} = {v}{from}\n"));
+            s.push_str(&format!("  {label:<10} {} = {}{from}\n", v(k), v(&value)));
         }
     }
     let section = |s: &mut String, title: &str, traces: &[StatementTrace]| {
@@ -500,7 +502,7 @@ pub fn text_report(
                 Outcome::NotMatched => p.dim("does not apply"),
                 Outcome::NotEvaluable => p.yellow("cannot be evaluated"),
             };
-            s.push_str(&format!("  {} ({effect}): {applies}\n", p.bold(&t.id)));
+            s.push_str(&format!("  {} ({effect}): {applies}\n", p.bold(&v(&t.id))));
             for (name, part) in [
                 ("principal", &t.principal),
                 ("action", &t.action),
@@ -509,7 +511,7 @@ pub fn text_report(
                 s.push_str(&format!(
                     "    {name:<10} {}  {}\n",
                     mark(&p, part.result),
-                    part.reason
+                    v(&part.reason)
                 ));
             }
             for c in &t.conditions {
@@ -517,9 +519,9 @@ pub fn text_report(
                     "    {:<10} {}  {} {}: {}\n",
                     "condition",
                     mark(&p, c.result),
-                    c.operator,
-                    c.key,
-                    c.reason
+                    v(&c.operator),
+                    v(&c.key),
+                    v(&c.reason)
                 ));
             }
         }

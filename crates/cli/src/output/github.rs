@@ -4,6 +4,7 @@
 
 use crate::commands::lint::{FileOutcome, Totals};
 use crate::output::text::summary;
+use crate::render::visible;
 use policycheck_core::{LineIndex, Severity};
 
 /// Annotations GitHub shows per level and step.
@@ -45,7 +46,7 @@ pub fn lines(f: &FileOutcome) -> Vec<Line> {
             };
             let mut props = format!(
                 "file={},line={},endLine={}",
-                escape_property(&f.uri),
+                escape_property(&visible(&f.uri, false)),
                 a.line,
                 b.line
             );
@@ -59,17 +60,24 @@ pub fn lines(f: &FileOutcome) -> Vec<Line> {
                 ",title={}",
                 escape_property(&format!("{} {}", d.code, d.name))
             ));
-            let mut msg = d.message.clone();
+            // Text from the policy may hold control characters: escaped (`\u{1b}`) before
+            // the workflow-command escapes, which cover only `%`, CR and LF.
+            let message = visible(&d.message, false);
+            let mut msg = message.to_string();
             if let Some(h) = &d.help {
                 msg.push_str("\nhelp: ");
-                msg.push_str(h);
+                msg.push_str(&visible(h, true));
             }
             Line {
                 slot,
                 annotation: format!("::{cmd} {props}::{}\n", escape_data(&msg)),
                 plain: format!(
-                    "{}:{}:{}: {}[{}] {}\n",
-                    f.uri, a.line, a.column, d.severity, d.code, d.message
+                    "{}:{}:{}: {}[{}] {message}\n",
+                    visible(&f.uri, false),
+                    a.line,
+                    a.column,
+                    d.severity,
+                    d.code
                 ),
             }
         })

@@ -1,7 +1,7 @@
 //! `--format text`: miette's graphical report with the JSON underlined, then a summary.
 
 use crate::commands::lint::{FileOutcome, LintArgs, Totals};
-use crate::render;
+use crate::render::{self, visible};
 use policycheck_core::{LineIndex, Severity};
 
 /// One file's findings, rendered.
@@ -13,7 +13,12 @@ pub fn fragment(args: &LintArgs, f: &FileOutcome, color: bool) -> String {
             let lc = index.line_col(d.primary_span().start);
             out.push_str(&format!(
                 "{}:{}:{}: {}[{}] {}\n",
-                f.path, lc.line, lc.column, d.severity, d.code, d.message
+                visible(&f.path, false),
+                lc.line,
+                lc.column,
+                d.severity,
+                d.code,
+                visible(&d.message, false)
             ));
         }
     } else {
@@ -31,7 +36,10 @@ pub fn fragment(args: &LintArgs, f: &FileOutcome, color: bool) -> String {
         for (d, reason) in &f.suppressed {
             out.push_str(&format!(
                 "{}: suppressed {} ({}): {}\n",
-                f.path, d.code, d.name, reason
+                visible(&f.path, false),
+                d.code,
+                d.name,
+                visible(reason, false)
             ));
         }
     }
@@ -41,31 +49,34 @@ pub fn fragment(args: &LintArgs, f: &FileOutcome, color: bool) -> String {
 /// `-vv`: how the public-access answer came about, statement by statement: the verdict
 /// per level, the witnesses, and what each statement contributes.
 fn access_trace(f: &FileOutcome) -> String {
+    let path = visible(&f.path, false);
     let Some(access) = &f.result.access else {
-        return format!("{}: public access: not analysed (not a policy)\n", f.path);
+        return format!("{path}: public access: not analysed (not a policy)\n");
     };
     let mut out = String::new();
     for (name, level) in [("read", &access.read), ("write", &access.write)] {
         out.push_str(&format!(
-            "{}: public {name} access: {}\n",
-            f.path,
+            "{path}: public {name} access: {}\n",
             level.verdict.as_str()
         ));
         for w in &level.witnesses {
             out.push_str(&format!(
                 "  witness ({}): {}\n",
                 w.level.as_str(),
-                policycheck_lint::rules::public::describe_witness(w)
+                visible(&policycheck_lint::rules::public::describe_witness(w), false)
             ));
         }
         for r in &level.reasons {
             out.push_str(&format!(
                 "  statement {} (#{}) {}: {}\n",
-                r.statement, r.index, r.role, r.detail
+                visible(&r.statement, false),
+                r.index,
+                r.role,
+                visible(&r.detail, false)
             ));
         }
         for u in &level.unknown {
-            out.push_str(&format!("  cannot tell: {u}\n"));
+            out.push_str(&format!("  cannot tell: {}\n", visible(u, false)));
         }
     }
     out
