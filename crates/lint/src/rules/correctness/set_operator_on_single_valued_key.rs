@@ -148,7 +148,9 @@ mod tests {
             r#"{"ForAnyValue:StringNotEquals":{"aws:SourceVpce":"vpce-1"}}"#,
         );
         assert!(
-            h.starts_with(r#"write `StringNotEquals` and add `"Null": {"aws:SourceVpce": "false"}`"#),
+            h.starts_with(
+                r#"write `StringNotEquals` and add `"Null": {"aws:SourceVpce": "false"}`"#
+            ),
             "{h}"
         );
         // `ForAllValues:` is true on an absent key: in a Deny that is kept (`IfExists`);

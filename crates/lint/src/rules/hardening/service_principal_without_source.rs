@@ -4,8 +4,8 @@
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use crate::rules::redundancy::{parts, Coverage};
-use policycheck_core::cover::same_condition;
 use policycheck_core::condition::{BaseOp, Condition, SetOp};
+use policycheck_core::cover::same_condition;
 use policycheck_core::model::{PrincipalId, PrincipalValue};
 use policycheck_core::{Code, Diagnostic, Severity, Span, Statement};
 
@@ -174,7 +174,9 @@ fn always_for_service(c: &Condition, service: &str) -> bool {
     if op.set.is_some() {
         return false;
     }
-    let all = |f: &dyn Fn(&str) -> bool| !c.values.is_empty() && c.values.iter().all(|v| f(&v.text.value));
+    let all = |f: &dyn Fn(&str) -> bool| {
+        !c.values.is_empty() && c.values.iter().all(|v| f(&v.text.value))
+    };
     match (op.base, c.key_lc.as_ref()) {
         (BaseOp::Bool, "aws:principalisawsservice") => all(&|v| v.eq_ignore_ascii_case("true")),
         (BaseOp::StringEquals | BaseOp::StringEqualsIgnoreCase, "aws:principalservicename") => {
@@ -285,7 +287,10 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 d = d.and_label(span, why);
             }
             if let Some((_, span)) = partial {
-                d = d.and_label(span, "refuses other sources for only some of these requests");
+                d = d.and_label(
+                    span,
+                    "refuses other sources for only some of these requests",
+                );
             }
             let (before, after) = suggestion(service);
             // Pushed piece by piece: `[&str]::concat` would link a second copy of `join`.
@@ -395,7 +400,10 @@ mod tests {
             r#"}}}"#,
             r#"},"Bool":{"aws:PrincipalIsAWSService":"true"},"Null":{"aws:SourceAccount":"false"}}}"#,
         );
-        assert!(found(&format!("{},{service}", allow(""))).is_empty(), "{service}");
+        assert!(
+            found(&format!("{},{service}", allow(""))).is_empty(),
+            "{service}"
+        );
         let vpce = r#","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}"#;
         let shared = deny.replace(
             r#"}}}"#,

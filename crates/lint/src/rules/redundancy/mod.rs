@@ -168,7 +168,11 @@ impl<'a> Coverage<'a> {
     }
 
     /// Whether `a`'s `Resource` list matches every resource `b`'s does (both plain `Resource`).
-    pub(crate) fn resources_cover(&mut self, a: &'a ResourceElement, b: &'a ResourceElement) -> bool {
+    pub(crate) fn resources_cover(
+        &mut self,
+        a: &'a ResourceElement,
+        b: &'a ResourceElement,
+    ) -> bool {
         if a.negated || b.negated || b.items.is_empty() {
             return false;
         }
