@@ -1685,3 +1685,47 @@ fn lone_cr_line_endings_give_the_lines_editors_show() {
     assert!(text.contains("[mac.json:7:20]"), "{text}");
     assert!(text.contains(r#" 7 │       "Principal": "*","#), "{text}");
 }
+
+#[test]
+fn bucket_flag_sets_the_bucket_the_analysis_asks_about() {
+    // Everything but a sibling bucket's logs: public for the bucket it is attached to.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+  "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::example-bucket-logs/*"}]}"#,
+    );
+    let out = run_in(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "-f",
+            "json",
+            "--bucket",
+            "example-bucket",
+            "p.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    let access = &v["files"][0]["access"];
+    assert_eq!(access["verdict"], "public");
+    let w = &access["witnesses"][0];
+    assert!(
+        w["resource"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:s3:::example-bucket/"),
+        "{w}"
+    );
+    std::fs::write(dir.path().join("w.json"), w.to_string()).unwrap();
+    let out = run_in(dir.path(), &["eval", "p.json", "--request", "w.json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

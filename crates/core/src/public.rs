@@ -437,23 +437,34 @@ pub fn analyze(policy: &Policy) -> PublicAccess {
 
 /// Analyse a bucket policy under the readings `options` chooses.
 pub fn analyze_with(policy: &Policy, options: AnalysisOptions) -> PublicAccess {
-    both_readings(policy, None, &Scope::Outsider, options)
+    both_readings(policy, None, &Scope::Outsider, options, None)
+}
+
+/// [`analyze_with`] for a policy known to be attached to `bucket`: the requests are on
+/// that bucket and its objects, whatever other buckets the policy names (without it, the
+/// analysis takes the buckets the policy names).
+pub fn analyze_in_bucket(policy: &Policy, options: AnalysisOptions, bucket: &str) -> PublicAccess {
+    both_readings(policy, None, &Scope::Outsider, options, Some(bucket))
 }
 
 /// The analysis under both readings of `{"AWS": "*"}` (spec §9 row 1) when they can
 /// differ: per level, public when either reading lets an outsider in (the witness says
 /// which reading it needs), else unknown when either is unknown.
-fn both_readings(
-    policy: &Policy,
-    baseline: Option<&Policy>,
+fn both_readings<'a>(
+    policy: &'a Policy,
+    baseline: Option<&'a Policy>,
     scope: &Scope,
     options: AnalysisOptions,
+    bucket: Option<&'a str>,
 ) -> PublicAccess {
-    let iam = Analyzer::new(policy, baseline, scope.clone(), options).run();
+    let mut iam = Analyzer::new(policy, baseline, scope.clone(), options);
+    iam.bucket = bucket;
+    let iam = iam.run();
     if *scope != Scope::Outsider || !s3_reading_matters(policy) {
         return iam;
     }
     let mut s3 = Analyzer::new(policy, baseline, scope.clone(), options);
+    s3.bucket = bucket;
     s3.aws_star_anon = false;
     let s3 = s3.run();
     let pick = |a: LevelAccess, b: LevelAccess| {
@@ -559,7 +570,7 @@ pub fn analyze_new_access_with(
     scope: &Scope,
     options: AnalysisOptions,
 ) -> PublicAccess {
-    both_readings(policy, Some(baseline), scope, options)
+    both_readings(policy, Some(baseline), scope, options, None)
 }
 
 /// Every caller scope worth asking about for a pair of policies: the public, each
@@ -617,6 +628,8 @@ struct Analyzer<'a> {
     /// The reading of `{"AWS": "*"}` (spec §9 row 1): `true` (IAM's) covers anonymous
     /// callers, `false` (the S3 user guide's) only signed ones. See [`s3_reading_matters`].
     aws_star_anon: bool,
+    /// The bucket the policy is attached to, when known ([`analyze_in_bucket`]).
+    bucket: Option<&'a str>,
 }
 
 /// The catalogue actions (by index in `S3_ACTIONS`) a statement's `Action`/`NotAction`
@@ -1040,6 +1053,7 @@ impl<'a> Analyzer<'a> {
                 .collect(),
             options,
             aws_star_anon: true,
+            bucket: None,
         }
     }
 
@@ -1240,7 +1254,18 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        if !literal.is_empty() {
+        if let Some(bucket) = self.bucket {
+            // The bucket is known: its partition is the one the policy gives it (or
+            // gives any bucket), else `aws`.
+            let partition = literal
+                .iter()
+                .chain(guessed.iter())
+                .find(|(_, b)| b == bucket)
+                .or_else(|| literal.iter().next())
+                .map_or("aws", |(p, _)| p.as_str())
+                .to_string();
+            (vec![(partition, bucket.to_string())], true)
+        } else if !literal.is_empty() {
             (literal.into_iter().collect(), true)
         } else if !guessed.is_empty() {
             (guessed.into_iter().collect(), false)
@@ -4448,6 +4473,50 @@ mod tests {
 
     fn verdicts(pa: &PublicAccess) -> (Verdict, Verdict) {
         (pa.read.verdict, pa.write.verdict)
+    }
+
+    #[test]
+    fn a_known_bucket_is_the_one_asked_about() {
+        // Attached to `site`: everything but another bucket's objects is readable, and
+        // a Deny on another bucket stops nothing here.
+        let cases = [
+            (
+                r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::site-logs/*"}"#,
+                Verdict::Public,
+            ),
+            (
+                r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::other/*"}"#,
+                Verdict::Public,
+            ),
+            // The policy's own bucket, and one that names only another bucket.
+            (
+                r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws-cn:s3:::site/*"}"#,
+                Verdict::Public,
+            ),
+            (
+                r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::other/*"}"#,
+                Verdict::NotPublic,
+            ),
+        ];
+        for (statements, want) in cases {
+            let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+            let policy = parse_policy(&text).policy.unwrap();
+            let pa = analyze_in_bucket(&policy, AnalysisOptions::default(), "site");
+            assert_eq!(pa.read.verdict, want, "{statements}");
+            for w in pa.witnesses() {
+                assert!(
+                    w.request.resource.starts_with("arn:aws:s3:::site/")
+                        || w.request.resource.starts_with("arn:aws-cn:s3:::site/"),
+                    "{statements}: {}",
+                    w.request.resource
+                );
+                assert_eq!(eval::decide(&policy, &w.request), (Decision::Allow, true));
+            }
+        }
+        // Without the bucket, the one the NotResource names is taken (S3 rejects a
+        // policy whose resources name another bucket).
+        let (statements, _) = cases[0];
+        assert_eq!(run(statements).read.verdict, Verdict::NotPublic);
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod rules;
 pub use context::{LintContext, LintOptions};
 pub use registry::{find, rules as all_rules, RuleMeta};
 
-use policycheck_core::public::{analyze_with, PublicAccess, Verdict};
+use policycheck_core::public::{analyze_in_bucket, analyze_with, PublicAccess, Verdict};
 use policycheck_core::{parse_policy_bytes, Diagnostic, PolicyKind, Severity};
 
 /// The version of the rule set (rules ship with the engine; each rule records the
@@ -134,7 +134,10 @@ fn lint_parsed_sized(
             }
             return access;
         }
-        let mut access = analyze_with(policy, options.analysis);
+        let mut access = match &options.bucket {
+            Some(bucket) => analyze_in_bucket(policy, options.analysis, bucket),
+            None => analyze_with(policy, options.analysis),
+        };
         if ambiguous {
             // Never let one reading of an ambiguous document look safe.
             for level in [&mut access.read, &mut access.write] {

@@ -75,7 +75,7 @@ pub struct LintArgs {
     /// The name used for standard input in reports and config matching
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
-    /// The bucket the policies belong to (resources naming another bucket are errors)
+    /// The bucket the policies belong to: the public-access analysis asks about its requests, and resources naming another bucket are errors
     #[arg(long)]
     pub bucket: Option<String>,
     /// Colour in text output
