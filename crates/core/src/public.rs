@@ -1903,7 +1903,10 @@ impl<'a> Analyzer<'a> {
         // comparisons false (true when negated): one such value, unless the key is typed
         // so (AWS sets `aws:SourceIp` to an address, `aws:CurrentTime` to a date).
         let typed = info.ty;
-        let unreadable = (families.contains("number") && typed != catalog::KeyType::Numeric)
+        // `aws:EpochTime` is typed a date, but its value is a whole number of seconds,
+        // which Numeric operators read too (spec §7.3).
+        let numeric = typed == catalog::KeyType::Numeric || name_lc == "aws:epochtime";
+        let unreadable = (families.contains("number") && !numeric)
             || (families.contains("date") && typed != catalog::KeyType::Date)
             || (families.contains("ip") && typed != catalog::KeyType::Ip);
         // (An account id reads as both.)
@@ -4473,6 +4476,32 @@ mod tests {
 
     fn verdicts(pa: &PublicAccess) -> (Verdict, Verdict) {
         (pa.read.verdict, pa.write.verdict)
+    }
+
+    #[test]
+    fn epoch_time_compared_as_a_number_holds_a_number() {
+        let deny = |op: &str| {
+            format!(
+                r#"{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {{"{op}": {{"aws:EpochTime": "1577836800"}}}}}}"#
+            )
+        };
+        // Every request carries a number of seconds: below, or at or above, the bound.
+        let both = format!(
+            "{ALLOW_GET}, {}, {}",
+            deny("NumericLessThan"),
+            deny("NumericGreaterThanEquals")
+        );
+        assert_eq!(run(&both).read.verdict, Verdict::NotPublic);
+        // One of them leaves the later times: the witness holds one, as digits.
+        let pa = run(&format!("{ALLOW_GET}, {}", deny("NumericLessThan")));
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        match w.context.get("aws:epochtime") {
+            Some(CtxValue::One(v)) => {
+                assert!(v.parse::<u64>().is_ok_and(|n| n >= 1_577_836_800), "{v}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
