@@ -2427,9 +2427,10 @@ impl<'a> Analyzer<'a> {
                             let mut w = req.clone();
                             w.action = preferred(&of_level).full_name();
                             w.action_lc = w.action.to_ascii_lowercase();
-                            if self.is_witness(&w) {
+                            let w = s.realistic(w);
+                            if self.is_witness(&w) && caller_keys_fit(&w) {
                                 list.push(Witness {
-                                    request: s.realistic(w),
+                                    request: w,
                                     level,
                                     granted_by: statements
                                         .get(*by)
@@ -3191,6 +3192,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 uncertain: false,
                 unknown_part: None,
                 tls_tie: false,
+                caller_tie: false,
                 assigned: vec![false; ndims],
                 cur: vec![0; ndims],
                 want: (0..ndims)
@@ -3224,6 +3226,13 @@ impl<'s, 'a> Search<'s, 'a> {
                 out.exhaustive = false;
                 out.unknown
                     .push(self.unevaluable_reason(info_s.st, st.unknown_part));
+            }
+            if st.caller_tie {
+                out.exhaustive = false;
+                out.unknown.push(format!(
+                    "statement `{}` lets in only requests whose caller keys (`aws:username`, `aws:userid`, `aws:PrincipalType`, `aws:PrincipalArn`) describe no one caller, which AWS never sends",
+                    info_s.st.id()
+                ));
             }
             if st.tls_tie {
                 // Spec §6.8 lets the outsider choose both keys; S3 ties them (§7.3).
@@ -3624,18 +3633,32 @@ impl<'s, 'a> Search<'s, 'a> {
             return None;
         }
         let _ = s;
-        let Some(base) = self.baseline else {
-            return Some(w);
+        let w = match self.baseline {
+            None => w,
+            Some(base) => {
+                // New access: the baseline must deny it. Its decision may hang on
+                // dimensions the search above left absent: try every value of those
+                // (absent first).
+                let open: Vec<usize> = self
+                    .old_dims
+                    .iter()
+                    .copied()
+                    .filter(|d| !st.assigned.get(*d).copied().unwrap_or(true))
+                    .collect();
+                self.old_denies(base, &open, &mut w, st)?
+            }
         };
-        // New access: the baseline must deny it. Its decision may hang on dimensions the
-        // search above left absent: try every value of those (absent first).
-        let open: Vec<usize> = self
-            .old_dims
-            .iter()
-            .copied()
-            .filter(|d| !st.assigned.get(*d).copied().unwrap_or(true))
-            .collect();
-        self.old_denies(base, &open, &mut w, st)
+        // The search assigns the keys that describe the caller apart from the caller: a
+        // request some caller AWS has can send (spec §4's table), made so where it can be.
+        if caller_keys_fit(&w) {
+            return Some(w);
+        }
+        let w = self.realistic(w);
+        if caller_keys_fit(&w) {
+            return Some(w);
+        }
+        st.caller_tie = true;
+        None
     }
 
     /// Make `w` a request S3 can receive where the policy reads `s3:TlsVersion`: a
@@ -4014,6 +4037,12 @@ impl<'s, 'a> Search<'s, 'a> {
                 w = t;
             }
         }
+        // The caller the keys that describe it name, where the steps above left another.
+        if !caller_keys_fit(&w) {
+            if let Some(t) = self.fitting_caller(&w) {
+                w = t;
+            }
+        }
         // An anonymous caller let in by `{"AWS": "*"}` only under IAM's reading (spec §9
         // row 1): a signed outsider, whom both readings let in, where one is.
         if matches!(w.caller, Caller::Anonymous) && w.aws_star_includes_anonymous {
@@ -4223,6 +4252,143 @@ impl<'s, 'a> Search<'s, 'a> {
             .find(|c| matches!(c, Caller::Aws(a) if of_kind(&a.kind)))
     }
 
+    /// `w` sent by the outsider its `aws:username`, `aws:userid` or `aws:PrincipalType`
+    /// describes (spec §4's table), when that request fits and is still a witness. A
+    /// role session's user id whose session part is no session name (`AROA…:`) gets
+    /// one, where the policy allows it.
+    fn fitting_caller(&self, w: &Request) -> Option<Request> {
+        let one = |k: &str| match w.context.get(k) {
+            Some(CtxValue::One(v)) => Some(v.as_str()),
+            _ => None,
+        };
+        let account = match &w.caller {
+            Caller::Aws(a) => a.account.clone(),
+            _ => self.keys.analyzer.fresh_account.clone(),
+        };
+        let mut tries: Vec<Request> = Vec::new();
+        let with_caller = |arn: &str, userid: Option<String>| {
+            let mut t = w.clone();
+            t.caller = Caller::parse(arn).ok()?;
+            if let Some(id) = userid {
+                t.context.insert("aws:userid", CtxValue::One(id));
+            }
+            Some(t)
+        };
+        if let Some(name) = one("aws:username") {
+            tries.extend(with_caller(
+                &format!("arn:aws:iam::{account}:user/{name}"),
+                None,
+            ));
+        }
+        // A user name no IAM user has (`/`, from a pattern's shortest match): the
+        // outsider's own user, renamed also where another key spells its ARN.
+        if let Some(name) = one("aws:username").filter(|n| !iam_name(n)) {
+            let old = format!(":user/{name}");
+            let mut t = w.clone();
+            t.context
+                .insert("aws:username", CtxValue::One("outsider".to_string()));
+            for (k, v) in w.context.iter() {
+                if let CtxValue::One(v) = v {
+                    if let Some(head) = v.strip_suffix(old.as_str()) {
+                        t.context
+                            .insert(k, CtxValue::One(format!("{head}:user/outsider")));
+                    }
+                }
+            }
+            if let Ok(c) = Caller::parse(&format!("arn:aws:iam::{account}:user/outsider")) {
+                t.caller = c;
+                tries.push(t);
+            }
+        }
+        if let Some((role_id, session)) = one("aws:userid").and_then(|u| u.rsplit_once(':')) {
+            tries.extend(if session.len() > 1 && iam_name(session) {
+                with_caller(
+                    &format!("arn:aws:sts::{account}:assumed-role/outsider-role/{session}"),
+                    None,
+                )
+            } else {
+                with_caller(
+                    &format!("arn:aws:sts::{account}:assumed-role/outsider-role/outsider-session"),
+                    Some(format!("{role_id}:outsider-session")),
+                )
+            });
+        }
+        // An `aws:PrincipalArn` that is not the caller's: the caller's own, also where
+        // another key or the resource spells it (`home/${aws:PrincipalArn}/…`).
+        if let (Caller::Aws(a), Some(arn)) = (&w.caller, one("aws:principalarn")) {
+            let mine = principal_arn_of(a);
+            if arn != mine && !arn.is_empty() {
+                let mut t = w.clone();
+                for (k, v) in w.context.iter() {
+                    if let CtxValue::One(v) = v {
+                        if v.contains(arn) {
+                            t.context.insert(k, CtxValue::One(v.replace(arn, &mine)));
+                        }
+                    }
+                }
+                t.resource = w.resource.replace(arn, &mine);
+                tries.push(t);
+            }
+        }
+        // An IAM ARN whose name the search left empty (`…:role/`) where the policy rules
+        // out the outsider's usual names: a session of a role (or a user) of another name.
+        // An `aws:PrincipalAccount` that is not the caller's account: the caller moved to
+        // that account (its ARN and `aws:PrincipalArn` with it), or the key (and every
+        // value spelling it) set to the caller's account.
+        if let (Caller::Aws(a), Some(acct)) = (&w.caller, one("aws:principalaccount")) {
+            if acct != a.account && is_account_id(acct) {
+                for (from, to) in [(a.account.as_str(), acct), (acct, a.account.as_str())] {
+                    let mut t = w.clone();
+                    let Ok(c) = Caller::parse(&a.arn.replace(from, to)) else {
+                        continue;
+                    };
+                    t.caller = c;
+                    for (k, v) in w.context.iter() {
+                        if let CtxValue::One(v) = v {
+                            if v.contains(from) {
+                                t.context.insert(k, CtxValue::One(v.replace(from, to)));
+                            }
+                        }
+                    }
+                    t.resource = w.resource.replace(from, to);
+                    tries.push(t);
+                }
+            }
+        }
+        let empty_name = one("aws:principalarn").map(|arn| (arn, catalog::split_arn(arn)));
+        if let Some((arn, ([_, partition, _, _, acct, resource], 6))) = empty_name {
+            for name in ["app", "reader", "ci"] {
+                let caller = match resource {
+                    "role/" => {
+                        format!("arn:{partition}:sts::{acct}:assumed-role/{name}/outsider-session")
+                    }
+                    "user/" => format!("arn:{partition}:iam::{acct}:user/{name}"),
+                    _ => break,
+                };
+                if let Ok(c) = Caller::parse(&caller) {
+                    let mut t = w.clone();
+                    t.caller = c;
+                    t.context
+                        .insert("aws:PrincipalArn", CtxValue::One(format!("{arn}{name}")));
+                    tries.push(t);
+                }
+            }
+        }
+        if let Some(ty) = one("aws:principaltype") {
+            let mut t = w.clone();
+            if ty == "Anonymous" {
+                t.caller = Caller::Anonymous;
+                tries.push(t);
+            } else if let Some(c) = self.outsider(&|k| k.principal_type() == ty) {
+                t.caller = c;
+                tries.push(t);
+            }
+        }
+        tries
+            .into_iter()
+            .find(|t| caller_keys_fit(t) && self.keys.analyzer.is_witness(t))
+    }
+
     /// The outsider whose request would carry these `aws:username` and
     /// `aws:PrincipalType` values (or any organization or principal-tag key), when they
     /// describe an IAM or STS principal.
@@ -4256,6 +4422,99 @@ impl<'s, 'a> Search<'s, 'a> {
             _ => None,
         }
     }
+}
+
+/// Whether the keys that describe the caller fit `w`'s caller as AWS sets them (spec
+/// §4's table, §7.3): `aws:username` only for an IAM user, and its name; `aws:userid`
+/// the account for a root user, `anonymous` for an anonymous caller, a unique id without
+/// `:` for a user, `…:session` for a role session, `account:name` for a federated user;
+/// `aws:PrincipalType` the caller's kind; no `aws:PrincipalArn` for an anonymous caller.
+pub fn caller_keys_fit(w: &Request) -> bool {
+    let get = |k: &str| match w.context.get(k) {
+        None => Ok(None),
+        Some(CtxValue::One(v)) => Ok(Some(v.as_str())),
+        // A list where AWS sends one value: no caller sends it.
+        Some(CtxValue::Many(_)) => Err(()),
+    };
+    let (Ok(username), Ok(userid), Ok(kind), Ok(arn), Ok(account)) = (
+        get("aws:username"),
+        get("aws:userid"),
+        get("aws:principaltype"),
+        get("aws:principalarn"),
+        get("aws:principalaccount"),
+    ) else {
+        return false;
+    };
+    match &w.caller {
+        Caller::Anonymous => {
+            username.is_none()
+                && arn.is_none()
+                && account.is_none()
+                && kind.is_none_or(|k| k == "Anonymous")
+                && userid.is_none_or(|u| u == "anonymous")
+        }
+        Caller::Aws(a) => {
+            let (name_fits, id_fits) = match &a.kind {
+                CallerKind::Root => (username.is_none(), userid.is_none_or(|u| u == a.account)),
+                CallerKind::User { name } => (
+                    username.is_none_or(|u| u == name),
+                    userid
+                        .is_none_or(|u| !u.contains(':') && u != "anonymous" && !is_account_id(u)),
+                ),
+                CallerKind::AssumedRole { session, .. } => (
+                    username.is_none(),
+                    userid.is_none_or(|u| u.rsplit_once(':').is_some_and(|(_, s)| s == session)),
+                ),
+                CallerKind::FederatedUser { name } => (
+                    username.is_none(),
+                    userid.is_none_or(|u| {
+                        u.split_once(':')
+                            .is_some_and(|(acct, n)| acct == a.account && n == name)
+                    }),
+                ),
+            };
+            name_fits
+                && id_fits
+                && kind.is_none_or(|k| k == a.kind.principal_type())
+                && account.is_none_or(|acct| acct == a.account)
+                && arn.is_none_or(|arn| arn == principal_arn_of(a) || path_arn_fits(arn, a))
+        }
+        Caller::Service { .. } | Caller::Federated { .. } => username.is_none(),
+    }
+}
+
+/// The `aws:PrincipalArn` AWS gives caller `a` (spec §7.3's table): a role session's
+/// is its role's (taken here without a path), a federated user's its own STS ARN.
+fn principal_arn_of(a: &AwsCaller) -> String {
+    let acct = &a.account;
+    match &a.kind {
+        CallerKind::Root => format!("arn:{}:iam::{acct}:root", a.partition),
+        CallerKind::AssumedRole { role, .. } => {
+            format!("arn:{}:iam::{acct}:role/{role}", a.partition)
+        }
+        CallerKind::User { .. } | CallerKind::FederatedUser { .. } => a.arn.clone(),
+    }
+}
+
+/// Whether `arn` is the ARN of caller `a`'s user or role with a path
+/// (`…:role/team/Reader`), which a session's ARN does not show.
+fn path_arn_fits(arn: &str, a: &AwsCaller) -> bool {
+    let ([head, _, service, region, account, resource], 6) = catalog::split_arn(arn) else {
+        return false;
+    };
+    let (ty, name) = match &a.kind {
+        CallerKind::User { name } => ("user/", name),
+        CallerKind::AssumedRole { role, .. } => ("role/", role),
+        _ => return false,
+    };
+    head == "arn"
+        && service == "iam"
+        && region.is_empty()
+        && account == a.account
+        && resource
+            .strip_prefix(ty)
+            .and_then(|r| r.rsplit_once('/'))
+            .is_some_and(|(_, n)| n == name)
 }
 
 /// The search's request, updated lazily: the search only records which candidate each
@@ -4438,6 +4697,10 @@ struct DfsState {
     /// never does ([`Search::tls_consistent`]): not a witness, and not a proof that none
     /// exists (a reason of its own beside `uncertain`).
     tls_tie: bool,
+    /// A request was allowed, but the keys that describe its caller (`aws:username`,
+    /// `aws:userid`, `aws:PrincipalType`, `aws:PrincipalArn`) fit no caller AWS has
+    /// ([`caller_keys_fit`]): not a witness, and no proof that none exists.
+    caller_tie: bool,
     /// Which dimensions have a value in the request being built.
     assigned: Vec<bool>,
     /// Which candidate each assigned dimension holds.
@@ -4462,6 +4725,10 @@ mod tests {
                 w.request.to_json()
             );
         }
+        // Every witness is a request some caller AWS has could send (spec §4's table).
+        for w in pa.witnesses() {
+            assert!(caller_keys_fit(&w.request), "{:?}", w.request.to_json());
+        }
         // Every witness's statement is among the level's granting ones (PC101 names
         // them from that list alone).
         for level in [&pa.read, &pa.write] {
@@ -4476,6 +4743,54 @@ mod tests {
 
     fn verdicts(pa: &PublicAccess) -> (Verdict, Verdict) {
         (pa.read.verdict, pa.write.verdict)
+    }
+
+    #[test]
+    fn the_keys_describing_the_caller_describe_the_witness_caller() {
+        let deny = |cond: &str| {
+            format!(
+                r#"{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
+            )
+        };
+        // Only IAM users have a user name, and their ARN is a user's: no caller gets
+        // past both Denies. A role session with a user name used to be the witness.
+        let pa = run(&format!(
+            "{ALLOW_GET}, {}, {}",
+            deny(r#"{"Null": {"aws:username": "true"}}"#),
+            deny(r#"{"StringNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}"#)
+        ));
+        assert_ne!(pa.read.verdict, Verdict::Public);
+        // An anonymous caller has no user name and is of type Anonymous: not both an
+        // assumed role and anonymous.
+        let pa = run(&format!(
+            "{ALLOW_GET}, {}",
+            deny(r#"{"StringNotEquals": {"aws:PrincipalType": "AssumedRole"}}"#)
+        ));
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        assert!(
+            matches!(&w.caller, Caller::Aws(a) if matches!(a.kind, CallerKind::AssumedRole { .. })),
+            "{:?}",
+            w.to_json()
+        );
+        // A resource spelled with the caller's ARN: the caller's own ARN in both.
+        let pa = run(&format!(
+            "{ALLOW_GET}, {}",
+            r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "NotResource": "arn:aws:s3:::b/${aws:PrincipalArn}"}"#
+        ));
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        let Some(CtxValue::One(arn)) = w.context.get("aws:principalarn") else {
+            panic!("{:?}", w.to_json())
+        };
+        assert_eq!(w.resource, format!("arn:aws:s3:::b/{arn}"));
+        assert!(crate::parse::parse_principal_arn(arn).is_some(), "{arn}");
+        // A user id no caller of any kind has: never a witness.
+        let mut context = Context::new();
+        context.insert("aws:userid", CtxValue::One("AIDA".into()));
+        let session = Caller::parse("arn:aws:sts::999988887777:assumed-role/r/s").unwrap();
+        let w = Request::new(session, "s3:GetObject", "arn:aws:s3:::b/k", context);
+        assert!(!caller_keys_fit(&w));
     }
 
     #[test]

@@ -279,6 +279,11 @@ fn the_analysis_never_misses_what_brute_force_finds() {
                 "witness not allowed for {text}: {:?}",
                 w.request.to_json()
             );
+            assert!(
+                policycheck_core::public::caller_keys_fit(&w.request),
+                "witness keys fit no caller for {text}: {:?}",
+                w.request.to_json()
+            );
         }
         let (brute_read, brute_write, n) = brute(&mut rng, &text, |req| {
             decide(&p, req) == (Decision::Allow, true)
