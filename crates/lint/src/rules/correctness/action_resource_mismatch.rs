@@ -28,7 +28,13 @@ pub const RULE: RuleMeta = RuleMeta {
 /// bucket or access-point ARN also reaches objects, since `*` matches `/`.
 fn resource_types(text: &str) -> Option<[Option<ResourceType>; 2]> {
     let plain = without_variables(text);
-    let ty = resource_type_of_arn(&plain)?;
+    // `arn:aws:s3:::bucket/` (a slash, no key) is an object ARN that no object has
+    // (keys are never empty), not the bucket: typed an object, so `s3:ListBucket` on it
+    // is reported.
+    let ty = resource_type_of_arn(&plain).or_else(|| {
+        let bucket = plain.strip_suffix('/')?;
+        (resource_type_of_arn(bucket)? == ResourceType::Bucket).then_some(ResourceType::Object)
+    })?;
     let reaches_objects = matches!(
         ty,
         ResourceType::Bucket | ResourceType::AccessPoint | ResourceType::MultiRegionAccessPoint
@@ -165,14 +171,20 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 });
             }
             if fix.is_none() && wanted.contains(&ResourceType::Bucket) {
-                // Add the bucket of an object the statement names.
+                // Add the bucket of an object the statement names; a bucket ARN with a
+                // trailing `/` is said to be no bucket.
                 fix = resource.items.iter().find_map(|r| {
                     let arn = s3_arn(&r.text.value)?;
-                    arn.key?;
-                    Some(format!(
-                        "add the bucket itself to `Resource`: `arn:{}:s3:::{}`",
-                        arn.partition, arn.bucket
-                    ))
+                    let key = arn.key?;
+                    let bucket = format!("arn:{}:s3:::{}", arn.partition, arn.bucket);
+                    Some(if key.is_empty() {
+                        format!(
+                            "`{}` is no bucket: after the `/` comes an object key, and an empty one names no object either; write the bucket as `{bucket}`",
+                            r.text.value
+                        )
+                    } else {
+                        format!("add the bucket itself to `Resource`: `{bucket}`")
+                    })
                 });
             }
             let fix = fix.unwrap_or_else(|| {
@@ -220,6 +232,21 @@ mod tests {
             .into_iter()
             .filter(|d| d.code == "PC303")
             .collect()
+    }
+
+    #[test]
+    fn a_bucket_arn_with_a_trailing_slash_is_no_bucket() {
+        let d = found(r#""s3:ListBucket""#, r#""arn:aws:s3:::example-bucket/""#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message.contains("names only objects"),
+            "{}",
+            d[0].message
+        );
+        let help = d[0].help.as_deref().unwrap();
+        assert!(help.contains("`arn:aws:s3:::example-bucket`"), "{help}");
+        // The bucket itself is fine.
+        assert!(found(r#""s3:ListBucket""#, r#""arn:aws:s3:::example-bucket""#).is_empty());
     }
 
     #[test]
