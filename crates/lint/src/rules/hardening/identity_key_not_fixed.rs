@@ -160,9 +160,13 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 };
                 let text: &str = &v.text.value;
                 let (part, what) = if arn {
-                    // The account component; a value that is not an ARN is PC011's.
-                    let Some(account) = text.split(':').nth(4) else {
-                        continue;
+                    // The account component; a value that is not an ARN is PC011's. Under
+                    // `StringLike` a `*` crosses `:`, so in a value with fewer than five
+                    // `:` some `*` stands where the account goes (`arn:aws:*:role/Admin`).
+                    let account = match text.split(':').nth(4) {
+                        Some(account) => account,
+                        None if wildcards && text.contains('*') => "*",
+                        None => continue,
                     };
                     (account, "the account in")
                 } else {
@@ -348,6 +352,15 @@ mod tests {
             found(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/R"}}"#).len(),
             1
         );
+        // A `*` that spans the service, Region and account: any account's Admin role.
+        for op in ["StringLike", "StringNotLike"] {
+            let d = found(&format!(
+                r#"{{"{op}":{{"aws:PrincipalArn":"arn:aws:*:role/Admin"}}}}"#
+            ));
+            assert_eq!(d.len(), 1, "{op}");
+            assert!(d[0].message.contains("is a wildcard"), "{}", d[0].message);
+        }
+        assert!(found(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:*:role/Admin"}}"#).is_empty());
     }
 
     #[test]
