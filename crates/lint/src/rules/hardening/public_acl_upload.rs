@@ -27,6 +27,9 @@ pub const RULE: RuleMeta = RuleMeta {
 /// The canned ACLs that give access beyond the bucket owner's account.
 const PUBLIC_ACLS: [&str; 3] = ["public-read", "public-read-write", "authenticated-read"];
 
+/// A canonical user id, the usual first grantee before a group in a grant header.
+const OWNER_ID: &str = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
+
 /// PC212
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for st in ctx.policy.statements.iter().filter(|st| is_allow(st)) {
@@ -39,7 +42,9 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             if lc != "s3:x-amz-acl" && !grant {
                 continue;
             }
-            let Some(op) = cond.op.filter(|o| o.set.is_none()) else {
+            // A set operator reads the one value of the header as a one-element set:
+            // `ForAnyValue:`/`ForAllValues:` admit it as the plain operator does.
+            let Some(op) = cond.op else {
                 continue;
             };
             let ignore_case = op.base == BaseOp::StringEqualsIgnoreCase;
@@ -52,10 +57,17 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 };
                 let text = &v.text.value;
                 // A grant header names grantees: `uri="http://acs.amazonaws.com/groups/global/AllUsers"`.
+                // A pattern (`*AllUsers*`) admits the group when it matches the header
+                // naming it, alone or after another grantee.
                 let public = if grant {
                     ["AllUsers", "AuthenticatedUsers"]
                         .iter()
-                        .find(|g| text.contains(&format!("/global/{g}")))
+                        .find(|g| {
+                            let uri = format!("uri=\"http://acs.amazonaws.com/groups/global/{g}\"");
+                            text.contains(&format!("/global/{g}"))
+                                || p.matches_plain(&uri)
+                                || p.matches_plain(&format!("id=\"{OWNER_ID}\", {uri}"))
+                        })
                         .map(|g| format!("grants the {g} group"))
                 } else {
                     PUBLIC_ACLS
@@ -140,6 +152,16 @@ mod tests {
             "{}",
             d[0].message
         );
+        // A pattern that admits the group's header, and set operators (one value read
+        // as a one-element set).
+        for cond in [
+            r#"{"StringLike":{"s3:x-amz-grant-full-control":"*AllUsers*"}}"#,
+            r#"{"StringLike":{"s3:x-amz-grant-read":"id=*"}}"#,
+            r#"{"ForAnyValue:StringEquals":{"s3:x-amz-acl":"public-read"}}"#,
+            r#"{"ForAllValues:StringLike":{"s3:x-amz-acl":"public-*"}}"#,
+        ] {
+            assert_eq!(found("Allow", cond).len(), 1, "{cond}");
+        }
     }
 
     #[test]
@@ -158,6 +180,10 @@ mod tests {
                 r#"{"StringEquals":{"s3:x-amz-acl":["public-read","public-read-write"]}}"#,
             ),
             ("Allow", r#"{"StringLike":{"s3:x-amz-acl":"bucket-*"}}"#),
+            (
+                "Allow",
+                r#"{"StringLike":{"s3:x-amz-grant-read":"id="79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be""}}"#,
+            ),
             (
                 "Allow",
                 r#"{"StringEquals":{"s3:x-amz-grant-read":"id=\"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be\""}}"#,
