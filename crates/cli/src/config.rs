@@ -119,8 +119,27 @@ pub struct Suppression {
     pub statement: Option<usize>,
     /// Why the finding is accepted: required.
     pub reason: String,
-    /// `YYYY-MM-DD`: afterwards the finding comes back, with a warning.
+    /// `YYYY-MM-DD`: afterwards the finding comes back, with a warning. A string, or a
+    /// TOML date (`expires = 2026-12-31`), which is read as its text.
+    #[serde(default, deserialize_with = "date_or_text")]
     pub expires: Option<String>,
+}
+
+/// A TOML date (`2026-12-31`) or a string, as text.
+fn date_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(
+        untagged,
+        expecting = "a date such as 2026-12-31 (or the string \"2026-12-31\")"
+    )]
+    enum DateOrText {
+        Text(String),
+        Date(toml::value::Datetime),
+    }
+    Ok(Option::<DateOrText>::deserialize(d)?.map(|v| match v {
+        DateOrText::Text(s) => s,
+        DateOrText::Date(d) => d.to_string(),
+    }))
 }
 
 /// A loaded config and where it came from.
@@ -430,6 +449,17 @@ expires = "2030-01-01"
         .unwrap();
         assert_eq!(c.config.fail_on, Some(FailOn::Warning));
         assert_eq!(c.config.suppress.len(), 1);
+        // `expires` as a TOML date reads as its text; another type says what to write.
+        let suppress = "[[suppress]]\nrule = \"PC101\"\npath = \"x.json\"\nreason = \"r\"\n";
+        let c = parse(&format!("{suppress}expires = 2030-01-01\n")).unwrap();
+        assert_eq!(c.config.suppress[0].expires.as_deref(), Some("2030-01-01"));
+        let e = parse(&format!("{suppress}expires = 12\n")).unwrap_err();
+        assert!(
+            e.contains(":5:11:") && e.contains("a date such as 2026-12-31"),
+            "{e}"
+        );
+        let e = parse(&format!("{suppress}expires = 2030-01-01T10:00:00Z\n")).unwrap_err();
+        assert!(e.contains("is not a date (YYYY-MM-DD)"), "{e}");
     }
 
     #[test]
