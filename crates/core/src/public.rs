@@ -188,6 +188,25 @@ const VALUE_SHAPES: &[ValueShape] = &[
     ),
     (&["aws:epochtime"], is_date, &["1767268800"]),
     (
+        &["aws:sourceip"],
+        |v| v.parse::<IpAddr>().is_ok(),
+        &["198.51.100.10", "203.0.113.10", "2001:db8::10"],
+    ),
+    (
+        &["aws:requestedregion"],
+        |v| {
+            let mut parts = v.split('-');
+            let ok = |p: Option<&str>| {
+                p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+            };
+            ok(parts.next())
+                && ok(parts.next())
+                && parts.next().is_some_and(|n| n.parse::<u8>().is_ok())
+                && parts.next().is_none()
+        },
+        &["us-east-1", "eu-west-1"],
+    ),
+    (
         &[
             "aws:currenttime",
             "aws:tokenissuetime",
@@ -4199,16 +4218,31 @@ impl<'s, 'a> Search<'s, 'a> {
             }) else {
                 continue;
             };
-            for example in examples.iter().filter(|e| !self.mentions(e)) {
+            'examples: for example in examples.iter().filter(|e| !self.mentions(e)) {
                 let mut t = w.clone();
                 for (k, v) in w.context.iter() {
                     if of_kind(k) && matches!(v, CtxValue::One(v) if *v == odd) {
                         t.context.insert(k, CtxValue::One((*example).to_string()));
                     }
                 }
-                if self.keys.analyzer.is_witness(&t) {
-                    w = t;
-                    break;
+                // The resource may spell the value too (`logs/${aws:CurrentTime}/…`): a
+                // path segment that is the value changes with it.
+                let segment = format!("/{odd}/");
+                let renamed = match w.resource.strip_suffix(odd.as_str()) {
+                    Some(head) if head.ends_with('/') => Some(format!("{head}{example}")),
+                    _ => w
+                        .resource
+                        .contains(&segment)
+                        .then(|| w.resource.replace(&segment, &format!("/{example}/"))),
+                };
+                for resource in [None, renamed] {
+                    if let Some(r) = resource {
+                        t.resource = r;
+                    }
+                    if self.keys.analyzer.is_witness(&t) {
+                        w = t;
+                        break 'examples;
+                    }
                 }
             }
         }
@@ -4791,6 +4825,40 @@ mod tests {
         let session = Caller::parse("arn:aws:sts::999988887777:assumed-role/r/s").unwrap();
         let w = Request::new(session, "s3:GetObject", "arn:aws:s3:::b/k", context);
         assert!(!caller_keys_fit(&w));
+    }
+
+    #[test]
+    fn typed_keys_in_witnesses_hold_values_of_their_type() {
+        // Read only by `Null`: the search gives any text; the witness an address.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Null": {"aws:SourceIp": "false", "aws:RequestedRegion": "false"}}}"#,
+        );
+        let w = &pa.read.witnesses[0].request;
+        let one = |k: &str| match w.context.get(k) {
+            Some(CtxValue::One(v)) => v.clone(),
+            other => panic!("{k}: {other:?}"),
+        };
+        assert!(
+            one("aws:sourceip").parse::<IpAddr>().is_ok(),
+            "{:?}",
+            w.to_json()
+        );
+        assert_eq!(one("aws:requestedregion"), "us-east-1");
+        // Spelled in the resource too: both change together.
+        let pa = run(&format!(
+            "{ALLOW_GET}, {}",
+            r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "NotResource": "arn:aws:s3:::b/${aws:CurrentTime}/*"}"#
+        ));
+        let w = &pa.read.witnesses[0].request;
+        let Some(CtxValue::One(t)) = w.context.get("aws:currenttime") else {
+            panic!("{:?}", w.to_json())
+        };
+        assert!(crate::values::parse_date(t).is_some(), "{t}");
+        assert!(
+            w.resource.starts_with(&format!("arn:aws:s3:::b/{t}/")),
+            "{}",
+            w.resource
+        );
     }
 
     #[test]
