@@ -4828,6 +4828,36 @@ mod tests {
     }
 
     #[test]
+    fn a_literal_among_patterns_leaves_the_answer_decided() {
+        let deny = |cond: &str| {
+            format!(
+                r#"{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
+            )
+        };
+        // Non-empty, empty, absent: every request is denied.
+        let pa = run(&format!(
+            "{ALLOW_GET}, {}, {}, {}",
+            deny(r#"{"StringLike": {"aws:Referer": "?*"}}"#),
+            deny(r#"{"StringEquals": {"aws:Referer": ""}}"#),
+            deny(r#"{"Null": {"aws:Referer": "true"}}"#)
+        ));
+        assert_eq!(pa.read.verdict, Verdict::NotPublic, "{:?}", pa.read.unknown);
+        // `ab` in any case but three spellings of it: `aB` gets past both Denies.
+        let pa = run(&format!(
+            "{ALLOW_GET}, {}, {}",
+            deny(r#"{"StringNotEqualsIgnoreCase": {"aws:Referer": "ab"}}"#),
+            deny(r#"{"StringEquals": {"aws:Referer": ["ab", "AB", "Ab"]}}"#)
+        ));
+        assert_eq!(pa.read.verdict, Verdict::Public, "{:?}", pa.read.unknown);
+        let w = &pa.read.witnesses[0].request;
+        assert!(
+            matches!(w.context.get("aws:referer"), Some(CtxValue::One(v)) if v == "aB"),
+            "{:?}",
+            w.to_json()
+        );
+    }
+
+    #[test]
     fn typed_keys_in_witnesses_hold_values_of_their_type() {
         // Read only by `Null`: the search gives any text; the witness an address.
         let pa = run(

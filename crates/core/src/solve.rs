@@ -849,7 +849,12 @@ fn literal_split(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option
     }
     let mut reps = string_reps(&rest, must, must_not);
     if reps.values.iter().any(|v| literals.contains(v)) {
-        reps.complete = false;
+        // A class's value equals a literal: search again for values equal to none. Every
+        // string is then a literal (each added below) or in a class of the others with a
+        // value of its own, so the answer stays complete when that search is.
+        let mut avoid: Vec<Glob> = must_not.to_vec();
+        avoid.extend(literals.iter().map(|l| Glob::literal(l)));
+        reps = string_reps(&rest, must, &avoid);
     }
     crate::collections::sort_dedup(&mut literals);
     for l in literals {
