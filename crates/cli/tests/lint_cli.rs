@@ -1729,3 +1729,29 @@ fn bucket_flag_sets_the_bucket_the_analysis_asks_about() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_a_walked_directory_is_skipped_and_said_so_with_v() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "d/ok.json", PRIVATE);
+    let status = Command::new("mkfifo")
+        .arg(dir.path().join("d/pipe.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Never opened (reading it would block): not linted, and -v names it.
+    let out = run_in(dir.path(), &["lint", "--no-config", "-v", "d"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("skipped d/pipe.json (not a regular file"),
+        "{err}"
+    );
+    assert!(err.contains("checked d/ok.json"), "{err}");
+}

@@ -725,14 +725,25 @@ pub fn display_path(path: &Path, base: &Path) -> String {
 /// Symbolic links are followed (a linked directory once: a link back up is not walked
 /// again); a link that leads nowhere is listed too, so that reading it reports it.
 pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    walk_noting(dir, out, &mut Vec::new());
+}
+
+/// [`walk`], also collecting the entries that are neither files nor directories (a
+/// FIFO, a socket, a device: reading one could block), which are never linted.
+pub fn walk_noting(dir: &Path, out: &mut Vec<PathBuf>, special: &mut Vec<PathBuf>) {
     let mut seen = std::collections::HashSet::new();
     if let Ok(c) = dir.canonicalize() {
         seen.insert(c);
     }
-    walk_in(dir, out, &mut seen);
+    walk_in(dir, out, special, &mut seen);
 }
 
-fn walk_in(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet<PathBuf>) {
+fn walk_in(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    special: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
@@ -759,10 +770,12 @@ fn walk_in(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::Hash
                 continue;
             }
             if path.canonicalize().is_ok_and(|c| seen.insert(c)) {
-                walk_in(&path, out, seen);
+                walk_in(&path, out, special, seen);
             }
         } else if is_file {
             out.push(path);
+        } else {
+            special.push(path);
         }
     }
 }
@@ -838,7 +851,16 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
         let meta = std::fs::metadata(&p);
         if meta.as_ref().is_ok_and(std::fs::Metadata::is_dir) {
             let mut found = Vec::new();
-            walk(&p, &mut found);
+            let mut special = Vec::new();
+            walk_noting(&p, &mut found, &mut special);
+            if args.verbose > 0 {
+                for f in &special {
+                    eprintln!(
+                        "policycheck: skipped {} (not a regular file: a pipe, socket or device)",
+                        display_path(f, cwd)
+                    );
+                }
+            }
             for f in found {
                 let included = if cfg.include.is_empty() {
                     f.extension().is_some_and(|e| e == "json")
