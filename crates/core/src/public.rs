@@ -4295,125 +4295,83 @@ impl<'s, 'a> Search<'s, 'a> {
             Some(CtxValue::One(v)) => Some(v.as_str()),
             _ => None,
         };
+        let fresh = &self.keys.analyzer.fresh_account;
         let account = match &w.caller {
-            Caller::Aws(a) => a.account.clone(),
-            _ => self.keys.analyzer.fresh_account.clone(),
+            Caller::Aws(a) => &a.account,
+            _ => fresh,
         };
         let mut tries: Vec<Request> = Vec::new();
-        let with_caller = |arn: &str, userid: Option<String>| {
-            let mut t = w.clone();
-            t.caller = Caller::parse(arn).ok()?;
-            if let Some(id) = userid {
-                t.context.insert("aws:userid", CtxValue::One(id));
-            }
-            Some(t)
-        };
         if let Some(name) = one("aws:username") {
-            tries.extend(with_caller(
-                &format!("arn:aws:iam::{account}:user/{name}"),
-                None,
-            ));
-        }
-        // A user name no IAM user has (`/`, from a pattern's shortest match): the
-        // outsider's own user, renamed also where another key spells its ARN.
-        if let Some(name) = one("aws:username").filter(|n| !iam_name(n)) {
-            let old = format!(":user/{name}");
-            let mut t = w.clone();
-            t.context
-                .insert("aws:username", CtxValue::One("outsider".to_string()));
-            for (k, v) in w.context.iter() {
-                if let CtxValue::One(v) = v {
-                    if let Some(head) = v.strip_suffix(old.as_str()) {
-                        t.context
-                            .insert(k, CtxValue::One(format!("{head}:user/outsider")));
-                    }
-                }
-            }
-            if let Ok(c) = Caller::parse(&format!("arn:aws:iam::{account}:user/outsider")) {
-                t.caller = c;
-                tries.push(t);
-            }
-        }
-        if let Some((role_id, session)) = one("aws:userid").and_then(|u| u.rsplit_once(':')) {
-            tries.extend(if session.len() > 1 && iam_name(session) {
-                with_caller(
-                    &format!("arn:aws:sts::{account}:assumed-role/outsider-role/{session}"),
-                    None,
-                )
+            if iam_name(name) {
+                tries.extend(respelled(
+                    w,
+                    &format!("arn:aws:iam::{account}:user/{name}"),
+                    "",
+                    "",
+                ));
             } else {
-                with_caller(
-                    &format!("arn:aws:sts::{account}:assumed-role/outsider-role/outsider-session"),
-                    Some(format!("{role_id}:outsider-session")),
-                )
-            });
-        }
-        // An `aws:PrincipalArn` that is not the caller's: the caller's own, also where
-        // another key or the resource spells it (`home/${aws:PrincipalArn}/…`).
-        if let (Caller::Aws(a), Some(arn)) = (&w.caller, one("aws:principalarn")) {
-            let mine = principal_arn_of(a);
-            if arn != mine && !arn.is_empty() {
-                let mut t = w.clone();
-                for (k, v) in w.context.iter() {
-                    if let CtxValue::One(v) = v {
-                        if v.contains(arn) {
-                            t.context.insert(k, CtxValue::One(v.replace(arn, &mine)));
-                        }
-                    }
-                }
-                t.resource = w.resource.replace(arn, &mine);
-                tries.push(t);
-            }
-        }
-        // An IAM ARN whose name the search left empty (`…:role/`) where the policy rules
-        // out the outsider's usual names: a session of a role (or a user) of another name.
-        // An `aws:PrincipalAccount` that is not the caller's account: the caller moved to
-        // that account (its ARN and `aws:PrincipalArn` with it), or the key (and every
-        // value spelling it) set to the caller's account.
-        if let (Caller::Aws(a), Some(acct)) = (&w.caller, one("aws:principalaccount")) {
-            if acct != a.account && is_account_id(acct) {
-                for (from, to) in [(a.account.as_str(), acct), (acct, a.account.as_str())] {
-                    let mut t = w.clone();
-                    let Ok(c) = Caller::parse(&a.arn.replace(from, to)) else {
-                        continue;
-                    };
-                    t.caller = c;
-                    for (k, v) in w.context.iter() {
-                        if let CtxValue::One(v) = v {
-                            if v.contains(from) {
-                                t.context.insert(k, CtxValue::One(v.replace(from, to)));
-                            }
-                        }
-                    }
-                    t.resource = w.resource.replace(from, to);
-                    tries.push(t);
-                }
-            }
-        }
-        let empty_name = one("aws:principalarn").map(|arn| (arn, catalog::split_arn(arn)));
-        if let Some((arn, ([_, partition, _, _, acct, resource], 6))) = empty_name {
-            for name in ["app", "reader", "ci"] {
-                let caller = match resource {
-                    "role/" => {
-                        format!("arn:{partition}:sts::{acct}:assumed-role/{name}/outsider-session")
-                    }
-                    "user/" => format!("arn:{partition}:iam::{acct}:user/{name}"),
-                    _ => break,
-                };
-                if let Ok(c) = Caller::parse(&caller) {
-                    let mut t = w.clone();
-                    t.caller = c;
+                // No IAM user has this name (`/`, a pattern's shortest match): the
+                // outsider's own user, renamed also where another key spells its ARN.
+                let mut t = respelled(
+                    w,
+                    &format!("arn:aws:iam::{account}:user/outsider"),
+                    &format!(":user/{name}"),
+                    ":user/outsider",
+                );
+                if let Some(t) = &mut t {
                     t.context
-                        .insert("aws:PrincipalArn", CtxValue::One(format!("{arn}{name}")));
-                    tries.push(t);
+                        .insert("aws:username", CtxValue::One("outsider".into()));
                 }
+                tries.extend(t);
+            }
+        }
+        if let Some(id) = one("aws:userid") {
+            if let Some((role_id, session)) = id.rsplit_once(':') {
+                let named = session.len() > 1 && iam_name(session);
+                let session = if named { session } else { "outsider-session" };
+                tries.extend(respelled(
+                    w,
+                    &format!("arn:aws:sts::{account}:assumed-role/outsider-role/{session}"),
+                    id,
+                    &format!("{role_id}:{session}"),
+                ));
+            }
+        }
+        if let (Caller::Aws(a), Some(arn)) = (&w.caller, one("aws:principalarn")) {
+            // Not the caller's: the caller's own, also where another key or the resource
+            // spells it (`home/${aws:PrincipalArn}/…`).
+            tries.extend(respelled(w, &a.arn, arn, &principal_arn_of(a)));
+        }
+        if let (Caller::Aws(a), Some(acct)) = (&w.caller, one("aws:principalaccount")) {
+            // Not the caller's account: the caller moved to that account (its ARN and
+            // `aws:PrincipalArn` with it), or the key (and every value spelling it) set
+            // to the caller's account.
+            if is_account_id(acct) {
+                let mine = a.account.as_str();
+                tries.extend(respelled(w, &a.arn.replace(mine, acct), mine, acct));
+                tries.extend(respelled(w, &a.arn, acct, mine));
+            }
+        }
+        if let Some(arn) = one("aws:principalarn") {
+            // An IAM ARN whose name the search left empty (`…:role/`), where the policy
+            // rules out the outsider's usual names: a session of a role of another name.
+            if let ([_, partition, _, _, acct, "role/"], 6) = catalog::split_arn(arn) {
+                tries.extend(respelled(
+                    w,
+                    &format!("arn:{partition}:sts::{acct}:assumed-role/app/outsider-session"),
+                    arn,
+                    &format!("{arn}app"),
+                ));
             }
         }
         if let Some(ty) = one("aws:principaltype") {
-            let mut t = w.clone();
-            if ty == "Anonymous" {
-                t.caller = Caller::Anonymous;
-                tries.push(t);
-            } else if let Some(c) = self.outsider(&|k| k.principal_type() == ty) {
+            let caller = if ty == "Anonymous" {
+                Some(Caller::Anonymous)
+            } else {
+                self.outsider(&|k| k.principal_type() == ty)
+            };
+            if let Some(c) = caller {
+                let mut t = w.clone();
                 t.caller = c;
                 tries.push(t);
             }
@@ -4515,6 +4473,25 @@ pub fn caller_keys_fit(w: &Request) -> bool {
         }
         Caller::Service { .. } | Caller::Federated { .. } => username.is_none(),
     }
+}
+
+/// `w` sent by `caller` (an ARN), with `from` spelled `to` in every context value and in
+/// the resource (nothing respelled when `from` is empty or already `to`); `None` when
+/// `caller` is no caller's ARN.
+fn respelled(w: &Request, caller: &str, from: &str, to: &str) -> Option<Request> {
+    let mut t = w.clone();
+    t.caller = Caller::parse(caller).ok()?;
+    if !from.is_empty() && from != to {
+        for (k, v) in w.context.iter() {
+            if let CtxValue::One(v) = v {
+                if v.contains(from) {
+                    t.context.insert(k, CtxValue::One(v.replace(from, to)));
+                }
+            }
+        }
+        t.resource = w.resource.replace(from, to);
+    }
+    Some(t)
 }
 
 /// The `aws:PrincipalArn` AWS gives caller `a` (spec §7.3's table): a role session's
