@@ -194,15 +194,12 @@ const VALUE_SHAPES: &[ValueShape] = &[
     ),
     (
         &["aws:requestedregion"],
+        // `us-east-1`: lower-case letters, digits and dashes, ending in a digit.
         |v| {
-            let mut parts = v.split('-');
-            let ok = |p: Option<&str>| {
-                p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-            };
-            ok(parts.next())
-                && ok(parts.next())
-                && parts.next().is_some_and(|n| n.parse::<u8>().is_ok())
-                && parts.next().is_none()
+            v.contains('-')
+                && v.ends_with(|c: char| c.is_ascii_digit())
+                && v.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         },
         &["us-east-1", "eu-west-1"],
     ),
@@ -4225,19 +4222,13 @@ impl<'s, 'a> Search<'s, 'a> {
                         t.context.insert(k, CtxValue::One((*example).to_string()));
                     }
                 }
-                // The resource may spell the value too (`logs/${aws:CurrentTime}/…`): a
-                // path segment that is the value changes with it.
-                let segment = format!("/{odd}/");
-                let renamed = match w.resource.strip_suffix(odd.as_str()) {
-                    Some(head) if head.ends_with('/') => Some(format!("{head}{example}")),
-                    _ => w
-                        .resource
-                        .contains(&segment)
-                        .then(|| w.resource.replace(&segment, &format!("/{example}/"))),
-                };
-                for resource in [None, renamed] {
-                    if let Some(r) = resource {
-                        t.resource = r;
+                // The resource may spell the value too (`logs/${aws:CurrentTime}/…`): the
+                // value after a `/` changes with it, if the first try is no witness.
+                for respell in [false, true] {
+                    if respell {
+                        t.resource = w
+                            .resource
+                            .replace(&format!("/{odd}"), &format!("/{example}"));
                     }
                     if self.keys.analyzer.is_witness(&t) {
                         w = t;
