@@ -163,10 +163,10 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     // The account component; a value that is not an ARN is PC011's. Under
                     // `StringLike` a `*` crosses `:`, so in a value with fewer than five
                     // `:` some `*` stands where the account goes (`arn:aws:*:role/Admin`).
-                    let account = match text.split(':').nth(4) {
-                        Some(account) => account,
-                        None if wildcards && text.contains('*') => "*",
-                        None => continue,
+                    let account = match policycheck_core::catalog::split_arn(text) {
+                        (parts, 5..) => parts[4],
+                        _ if wildcards && text.contains('*') => "*",
+                        _ => continue,
                     };
                     (account, "the account in")
                 } else {
