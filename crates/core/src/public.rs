@@ -4028,16 +4028,6 @@ impl<'s, 'a> Search<'s, 'a> {
                 }
             }
         }
-        // A caller consistent with the keys that describe it (spec §4's table): an
-        // anonymous request carries no `aws:username`, and its `aws:PrincipalType` is
-        // `Anonymous`. When the witness sets them, an outsider of that kind sends it.
-        if matches!(w.caller, Caller::Anonymous) {
-            if let Some(c) = self.caller_described_by(&w.context) {
-                if let Some(t) = try_with(&w, &|t| t.caller = c.clone()) {
-                    w = t;
-                }
-            }
-        }
         // `aws:userid` as the caller that sends it has it (§4's table): `ROLEID:name`
         // from a session `name` of a role, a user's unique id from an IAM user, with
         // an id of the shape AWS gives (`AROA…`, `AIDA…`) where the policy allows it.
@@ -4355,6 +4345,14 @@ impl<'s, 'a> Search<'s, 'a> {
                 ));
             }
         }
+        if matches!(w.caller, Caller::Anonymous) && signed_only(w) {
+            // Organization, principal-tag or credential keys: an authenticated caller.
+            if let Some(c) = self.outsider(&is_user) {
+                let mut t = w.clone();
+                t.caller = c;
+                tries.push(t);
+            }
+        }
         if let Some(ty) = one("aws:principaltype") {
             let caller = if ty == "Anonymous" {
                 Some(Caller::Anonymous)
@@ -4370,40 +4368,6 @@ impl<'s, 'a> Search<'s, 'a> {
         tries
             .into_iter()
             .find(|t| caller_keys_fit(t) && self.keys.analyzer.is_witness(t))
-    }
-
-    /// The outsider whose request would carry these `aws:username` and
-    /// `aws:PrincipalType` values (or any organization or principal-tag key), when they
-    /// describe an IAM or STS principal.
-    fn caller_described_by(&self, context: &Context) -> Option<Caller> {
-        let one = |k: &str| match context.get(k) {
-            Some(CtxValue::One(v)) => Some(v.as_str()),
-            _ => None,
-        };
-        match (
-            one("aws:principaltype"),
-            one("aws:username").filter(|n| iam_name(n)),
-        ) {
-            (None | Some("User"), Some(name)) => Caller::parse(&format!(
-                "arn:aws:iam::{}:user/{name}",
-                self.keys.analyzer.fresh_account
-            ))
-            .ok(),
-            (Some(ty), None) => self.outsider(&|k| k.principal_type() == ty),
-            // Organization ids and paths and principal tags describe an authenticated
-            // caller too (of some organization; the outsider's own), and so do the keys
-            // of a signed request's credentials and of a service calling on the
-            // caller's behalf (spec §7.3's table): an anonymous request has none.
-            (None, None)
-                if context.iter().any(|(k, _)| {
-                    let k = crate::condition::fold_key(k);
-                    SIGNED_ONLY.contains(&k.as_ref()) || k.starts_with("aws:principaltag/")
-                }) =>
-            {
-                self.outsider(&is_user)
-            }
-            _ => None,
-        }
     }
 }
 
@@ -4435,6 +4399,7 @@ pub fn caller_keys_fit(w: &Request) -> bool {
                 && account.is_none()
                 && kind.is_none_or(|k| k == "Anonymous")
                 && userid.is_none_or(|u| u == "anonymous")
+                && !signed_only(w)
         }
         Caller::Aws(a) => {
             let (name_fits, id_fits) = match &a.kind {
@@ -4464,6 +4429,16 @@ pub fn caller_keys_fit(w: &Request) -> bool {
         }
         Caller::Service { .. } | Caller::Federated { .. } => username.is_none(),
     }
+}
+
+/// Whether `w` carries a key only an authenticated caller's request has: an organization
+/// or principal-tag key, those of a signed request's credentials and of a service calling
+/// on the caller's behalf (spec §7.3's table); an anonymous request has none.
+fn signed_only(w: &Request) -> bool {
+    w.context.iter().any(|(k, _)| {
+        let k = crate::condition::fold_key(k);
+        SIGNED_ONLY.contains(&k.as_ref()) || k.starts_with("aws:principaltag/")
+    })
 }
 
 /// `w` sent by `caller` (an ARN), with `from` spelled `to` in every context value and in
