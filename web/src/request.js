@@ -610,6 +610,9 @@ export class RequestBuilder {
     this.resourceAuto = !s.resource;
     this.el.resource.value = s.resource || '';
     this.autoDerive = s.derive === true;
+    // The state is the whole request, as on a fresh load: no row from before stays (the
+    // policy's own rows come back with the next update, from policyInfo).
+    this.rows = new Map();
     for (const [k, v, include, derived] of s.context ?? []) {
       const row = this.ensureRow(k, { multivalued: Array.isArray(v), type: guessType(k, v), extra: true });
       row.value = v; row.include = include; row.touched = true; row.derived = derived === true;

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import path from 'node:path';
 import { startServer, launchBrowser, REPO_DIR, WEB_DIR } from './helpers.mjs';
 
@@ -1294,6 +1295,44 @@ test('the Public-access panel\'s statement links work while the request is inval
     await access(page).locator('.reasons').getByRole('button', { name: 'ReadForWebsite' }).first().click();
     const sel2 = await policyBox(page).evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd));
     assert.match(sel2, /^\{\s*"Sid": "ReadForWebsite"[\s\S]*\}$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/** `#s=<version>.<payload>` for a link holding `json` (an object or raw text), made in Node. */
+function linkFragment(json, version = 2) {
+  const text = typeof json === 'string' ? json : JSON.stringify({ v: version, ...json });
+  return `#s=${version}.${deflateRawSync(Buffer.from(text)).toString('base64url')}`;
+}
+
+/** The state the page's URL fragment carries (decoded by the page's own code). */
+const linkedState = (page) => page.evaluate(async () => (await import('./src/share.js')).decodeFragment(location.hash));
+
+test('a link opened in a tab in use replaces the whole request, as in a fresh tab', async () => {
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'ViaEndpoint', Effect: 'Allow', Principal: '*',
+    Action: 's3:GetObject', Resource: 'arn:aws:s3:::vpce-bucket/*', Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } }] }, null, 2);
+  const link = linkFragment({ policy, request: { principal: 'anonymous', action: 's3:GetObject', resource: '', context: [] } });
+  const fresh = await openPage(link);
+  let expected;
+  try {
+    expected = await decision(fresh.page).getAttribute('data-decision');
+    assert.equal(expected, 'ImplicitDeny', 'the key is absent');
+  } finally {
+    await fresh.close();
+  }
+  const { page, problems, close } = await openPage();
+  try {
+    for (const key of ['aws:SourceVpce', 'aws:PrincipalOrgID']) {
+      await field(page, 'Add a key').fill(key);
+      await nextUpdate(page, () => field(page, 'Add a key').press('Enter'));
+    }
+    await nextUpdate(page, () => field(page, 'aws:SourceVpce').fill('vpce-1'));
+    await nextUpdate(page, () => page.evaluate((h) => { location.hash = h; }, link));
+    assert.equal(await decision(page).getAttribute('data-decision'), expected);
+    assert.equal(await page.getByLabel('Include aws:SourceVpce').isChecked(), false, 'the link does not set it');
+    assert.equal(await page.locator('.ctx-row[data-key="aws:PrincipalOrgID"]').count(), 0, 'no row from before the link');
     assert.deepEqual(problems, []);
   } finally {
     await close();
