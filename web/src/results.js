@@ -22,10 +22,29 @@ const VERDICT_ICON = { public: '⚠', 'not-public': '✔', unknown: '?' };
 /** Trace rows shown at first for a long policy (plus the deciding statements); a button shows all. */
 export const TRACE_CAP = 100;
 
-function statementName(statements, id) {
-  const st = statements?.find((s) => s.id === id);
-  if (!st) return id;
-  return id.startsWith('#') ? `statement ${st.index}` : `${id} (statement ${st.index})`;
+function statementName(st) {
+  return st.id.startsWith('#') ? `statement ${st.index}` : `${st.id} (statement ${st.index})`;
+}
+
+/**
+ * The statements that decide (trace entries, in order). The engine names them by id, and
+ * two statements can share a Sid (or a Sid can read "#2"): of the statements with that
+ * id, the ones with the deciding effect (Deny for ExplicitDeny, Allow for Allow) that
+ * apply (else that may apply, when the decision is uncertain).
+ */
+export function decidingStatements(ev) {
+  const all = [...(ev?.statements ?? []), ...(ev?.identity_statements ?? [])];
+  const effect = { Allow: 'Allow', ExplicitDeny: 'Deny' }[ev?.decision];
+  const out = [];
+  for (const id of ev?.determining ?? []) {
+    const same = all.filter((st) => st.id === id && (!effect || st.effect === effect));
+    const applies = same.filter((st) => st.applies === 'matched');
+    const maybe = same.filter((st) => st.applies === 'not_evaluable');
+    for (const st of applies.length ? applies : maybe.length ? maybe : same.slice(0, 1)) {
+      if (!out.includes(st)) out.push(st);
+    }
+  }
+  return out;
 }
 
 
@@ -80,15 +99,18 @@ export function renderDecision(el, answer, { onStatement, valueProblems = [] } =
   let detail;
   // A link kept across an edit that left the banner as it was selects the statement
   // where it is now: it looks it up in the latest evaluation when clicked.
-  const select = (id) => {
+  const select = (index, identity) => {
     const now = bannerState.get(el);
-    const st = now?.ev?.statements.find((s) => s.id === id);
+    const st = (identity ? now?.ev?.identity_statements : now?.ev?.statements)?.find((s) => s.index === index);
     if (st) now.onStatement?.(st);
   };
-  const names = (ev.determining ?? []).map((id) => h('button', {
-    type: 'button', class: 'linklike', title: 'Select this statement in the editor',
-    text: statementName(ev.statements, id), on: { click: () => select(id) },
-  }));
+  const names = decidingStatements(ev).map((st) => {
+    const identity = !ev.statements.includes(st);
+    return h('button', {
+      type: 'button', class: 'linklike', title: 'Select this statement in the editor',
+      text: statementName(st), on: { click: () => select(st.index, identity) },
+    });
+  });
   const joined = names.flatMap((n, i) => [i === 0 ? '' : i === names.length - 1 ? ' and ' : ', ', n]);
   if (d === 'Allow') detail = ['by ', joined];
   else if (d === 'ExplicitDeny') detail = ['by ', joined];
@@ -140,7 +162,7 @@ export class TraceView {
       return;
     }
     const ev = answer.evaluation;
-    const determining = new Set(ev.determining ?? []);
+    const determining = new Set(decidingStatements(ev)); // trace entries, not ids
     const all = [...ev.statements, ...(ev.identity_statements ?? [])];
     if (all.length === 0) {
       this.rows.clear();
@@ -152,12 +174,12 @@ export class TraceView {
     // rows take seconds to build and lay out), until "show all" is chosen for it.
     if (this.showAllFor !== all.length) this.showAll = false;
     const capped = !this.showAll && all.length > TRACE_CAP;
-    const shown = capped ? all.filter((st, i) => i < TRACE_CAP || determining.has(st.id)) : all;
+    const shown = capped ? all.filter((st, i) => i < TRACE_CAP || determining.has(st)) : all;
     const next = new Map();
     const items = shown.map((st) => {
       const key = `${st.index}\u0000${st.id}`;
       const li = this.rows.get(key) ?? next.get(key) ?? this.newRow();
-      this.updateRow(li, st, determining.has(st.id) ? ev.decision : '');
+      this.updateRow(li, st, determining.has(st) ? ev.decision : '');
       next.set(key, li);
       return li;
     });

@@ -1338,3 +1338,27 @@ test('a link opened in a tab in use replaces the whole request, as in a fresh ta
     await close();
   }
 });
+
+test('a Sid used twice: the banner, its link and the trace name the statement that decides', async () => {
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [
+    { Sid: 'Same', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::dup-bucket/*' },
+    { Sid: 'Same', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::dup-bucket/*' },
+    { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::dup-bucket/*' },
+  ] }, null, 2);
+  const { page, problems, close } = await openPage();
+  try {
+    await setPolicy(page, policy);
+    await nextUpdate(page, () => field(page, 'Action').fill('s3:PutObject'));
+    assert.equal(await decision(page).getAttribute('data-decision'), 'ExplicitDeny');
+    assert.match(await decision(page).textContent(), /Explicitly denied.*Same \(statement 1\)/s);
+    assert.doesNotMatch(await decision(page).textContent(), /statement 0/);
+    assert.equal(await page.locator('#trace .det-badge').count(), 1, 'one statement decides');
+    assert.match(await page.getByTestId('trace-row-1').locator('.det-badge').textContent(), /decides: denies/);
+    await decision(page).getByRole('button', { name: 'Same (statement 1)' }).click();
+    const sel = await policyBox(page).evaluate((ta) => ta.value.slice(ta.selectionStart, ta.selectionEnd));
+    assert.match(sel, /"Effect": "Deny"/, 'the link selects the Deny');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
