@@ -161,6 +161,14 @@ export function valueProblem(type, value) {
 /** Types whose empty value is left out of the request (never sent as ""). */
 const EMPTY_MEANS_ABSENT = new Set(['IPAddress', 'Date', 'Numeric']);
 
+/**
+ * The value a row sends: an address, a date or a number without the spaces around it,
+ * as `valueProblem` checks it (the engine reads " 203.0.113.7" as no address at all).
+ */
+function sentValue(row) {
+  return typeof row.value === 'string' && EMPTY_MEANS_ABSENT.has(row.type) ? row.value.trim() : row.value;
+}
+
 export class RequestBuilder {
   constructor(root, { onChange, onInput, derive }) {
     this.onChange = onChange; // evaluate now
@@ -235,7 +243,8 @@ export class RequestBuilder {
       const key = this.el.addKey.value.trim();
       if (!key) return;
       this.el.addKey.value = '';
-      const row = this.ensureRow(key, { extra: true });
+      // Typed as the same key from a link or a witness is, so that its value is checked.
+      const row = this.ensureRow(key, { type: guessType(key, ''), extra: true });
       row.include = true;
       this.renderRows();
       this.rows.get(key.toLowerCase())?.input?.focus();
@@ -320,7 +329,7 @@ export class RequestBuilder {
   checkRow(row) {
     if (!row.input || !row.errorEl) return;
     // An empty list is no value to check; an empty single value is (it is left out).
-    const empty = !row.multivalued && row.value === '' && EMPTY_MEANS_ABSENT.has(row.type);
+    const empty = !row.multivalued && sentValue(row) === '' && EMPTY_MEANS_ABSENT.has(row.type);
     const message = row.include || empty ? this.rowProblem(row) : '';
     if (row.errorKey === message) return;
     row.errorKey = message;
@@ -421,7 +430,7 @@ export class RequestBuilder {
     const markPresent = () => {
       row.touched = true;
       this.ownRow(row);
-      const include = !(row.value === '' && EMPTY_MEANS_ABSENT.has(row.type));
+      const include = !(sentValue(row) === '' && EMPTY_MEANS_ABSENT.has(row.type));
       if (row.include !== include) { row.include = include; includeBox.checked = include; }
       this.checkRow(row);
     };
@@ -443,9 +452,10 @@ export class RequestBuilder {
       input = h('input', { ...common, type: 'datetime-local', step: '1', value: isoToLocal(row.value) });
       input.addEventListener('input', () => { row.value = localToIso(input.value); markPresent(); this.onInput(); });
     } else {
-      const numeric = row.type === 'Numeric' && /^-?\d*(\.\d*)?$/.test(row.value);
-      input = h('input', { ...common, type: numeric ? 'number' : 'text', step: numeric ? 'any' : null,
-        inputmode: row.type === 'IPAddress' ? 'decimal' : null, spellcheck: 'false', autocomplete: 'off',
+      // A number is a text field too: checked by valueProblem's rule, it keeps what was
+      // typed (a number field reads `1,5` as 15 and `12e` as nothing at all).
+      input = h('input', { ...common, type: 'text',
+        inputmode: row.type === 'IPAddress' || row.type === 'Numeric' ? 'decimal' : null, spellcheck: 'false', autocomplete: 'off',
         value: row.value, placeholder: TYPE_HINT[row.type] ?? '' });
       input.addEventListener('input', () => { row.value = input.value; markPresent(); this.onInput(); });
     }
@@ -573,11 +583,13 @@ export class RequestBuilder {
 
   /** The request to evaluate, in `policycheck eval --request` form. */
   request() {
-    const context = {};
+    // No prototype: a key named `__proto__` is a key like any other.
+    const context = Object.create(null);
     for (const row of this.rows.values()) {
       if (!row.include) continue;
-      if (row.value === '' && EMPTY_MEANS_ABSENT.has(row.type)) continue; // empty: absent, never ""
-      context[row.key] = row.value;
+      const value = sentValue(row);
+      if (value === '' && EMPTY_MEANS_ABSENT.has(row.type)) continue; // empty: absent, never ""
+      context[row.key] = value;
     }
     const req = {
       principal: this.el.principal.value.trim(),

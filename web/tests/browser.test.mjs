@@ -1362,3 +1362,48 @@ test('a Sid used twice: the banner, its link and the trace name the statement th
     await close();
   }
 });
+
+test('context values: spaces around an address are not sent, numbers keep what was typed, added keys are typed, __proto__ is a key', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await setPolicy(page, typedPolicy());
+    await nextUpdate(page, () => field(page, 'Resource').fill(`${AUDIT_BUCKET}/a.txt`));
+    await nextUpdate(page, () => field(page, 's3:TlsVersion').fill('1.3'));
+    const ip = field(page, 'aws:SourceIp');
+    for (const value of ['203.0.113.9', ' 203.0.113.9', '203.0.113.9 ']) {
+      await nextUpdate(page, () => ip.fill(value));
+      assert.equal(await ip.getAttribute('aria-invalid'), null, JSON.stringify(value));
+      assert.equal(await decision(page).getAttribute('data-decision'), 'Allow', `${JSON.stringify(value)} is the address checked`);
+    }
+    // Malformed numbers are said to be so, not "empty", and `1,5` is not read as 15.
+    const tls = field(page, 's3:TlsVersion');
+    const tlsRow = page.locator('.ctx-row[data-key="s3:TlsVersion"]');
+    for (const value of ['--3', '12e', '1,5']) {
+      await nextUpdate(page, () => tls.fill(value));
+      assert.equal(await tls.inputValue(), value, 'the field keeps what was typed');
+      assert.equal(await tls.getAttribute('aria-invalid'), 'true', value);
+      assert.match(await tlsRow.textContent(), /is not a number/, value);
+      assert.doesNotMatch(await tlsRow.textContent(), /Empty/, value);
+    }
+    // A key added by hand is typed as the same key from a link is.
+    await setPolicy(page, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::b/*', Condition: { StringEquals: { __proto__: null, ['__proto__']: 'x' } } }] }));
+    await nextUpdate(page, () => field(page, 'Resource').fill('arn:aws:s3:::b/x'));
+    await field(page, 'Add a key').fill('aws:SourceIp');
+    await nextUpdate(page, () => field(page, 'Add a key').press('Enter'));
+    const added = page.locator('.ctx-row[data-key="aws:SourceIp"]');
+    assert.match(await added.locator('.ctx-type').textContent(), /IPAddress/);
+    await nextUpdate(page, () => field(page, 'aws:SourceIp').fill('not-an-ip'));
+    assert.equal(await field(page, 'aws:SourceIp').getAttribute('aria-invalid'), 'true');
+    assert.match(await added.textContent(), /not an IP address/);
+    // `__proto__` read by the policy: ticked and filled in, it is in the request.
+    const proto = page.locator('.ctx-row[data-key="__proto__"] input[type="text"]');
+    await nextUpdate(page, () => proto.fill('x'));
+    assert.equal(await page.getByLabel('Include __proto__').isChecked(), true);
+    assert.equal(await decision(page).getAttribute('data-decision'), 'Allow');
+    assert.equal(await page.locator('#missing-context').isHidden(), true);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
