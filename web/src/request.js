@@ -215,19 +215,23 @@ export class RequestBuilder {
       this.resourceChanged();
       this.onInput();
     });
+    // The two menus keep the entry chosen while they have the focus (arrow keys go from
+    // one entry to the next, each applied) and go back to their placeholder when it leaves,
+    // so that the same entry can be chosen again.
     this.el.browse.addEventListener('change', () => {
       if (!this.el.browse.value) return;
       this.el.action.value = this.el.browse.value;
-      this.el.browse.value = '';
+      if (document.activeElement !== this.el.browse) this.el.browse.value = '';
       this.actionChanged();
       this.syncDerived();
       this.onChange();
     });
     this.el.requestPreset.addEventListener('change', () => {
       const p = REQUEST_PRESETS.find((x) => x.id === this.el.requestPreset.value);
-      this.el.requestPreset.value = '';
+      if (document.activeElement !== this.el.requestPreset) this.el.requestPreset.value = '';
       if (p) { this.applyPreset(p); this.onChange(); }
     });
+    for (const menu of [this.el.browse, this.el.requestPreset]) menu.addEventListener('blur', () => { menu.value = ''; });
     this.el.derive.addEventListener('click', () => {
       const answer = this.deriveNow();
       if (answer?.type !== 'success') {

@@ -1407,3 +1407,25 @@ test('context values: spaces around an address are not sent, numbers keep what w
     await close();
   }
 });
+
+test('the Ready-made request and Browse menus work with the arrow keys', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const menu = page.getByLabel('Ready-made request', { exact: true });
+    await menu.focus();
+    for (let i = 0; i < 3; i++) await nextUpdate(page, () => page.keyboard.press('ArrowDown'));
+    assert.equal(await field(page, 'Action').inputValue(), 's3:ListBucket', 'the third request');
+    assert.equal(await menu.inputValue(), 'anon-list', 'the menu shows it while it has the focus');
+    await page.keyboard.press('Tab');
+    assert.equal(await menu.inputValue(), '', 'back to its placeholder once left');
+    const browse = page.getByLabel('Browse the S3 catalogue by access level', { exact: true });
+    await browse.focus();
+    await nextUpdate(page, () => page.keyboard.press('ArrowDown'));
+    await nextUpdate(page, () => page.keyboard.press('ArrowDown'));
+    const second = await browse.evaluate((s) => s.options[2].value);
+    assert.equal(await field(page, 'Action').inputValue(), second);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
