@@ -10,7 +10,7 @@ import { Editor } from './src/editor.js';
 import { RequestBuilder } from './src/request.js';
 import { renderDecision, renderAccess, TraceView } from './src/results.js';
 import { CompareView } from './src/compare.js';
-import { encodeState, decodeFragment, saveLocal, loadLocal, normalizeState, tooLarge, VIEWS } from './src/share.js';
+import { encodeState, decodeFragment, saveLocal, loadLocal, normalizeState, tooLarge, LinkTooLarge, VIEWS } from './src/share.js';
 
 const POLICY_DEBOUNCE_MS = 150; // typing in the editor
 const REQUEST_DEBOUNCE_MS = 120; // typing in the request builder
@@ -350,8 +350,14 @@ async function saveNow(refresh = true) {
     if (location.hash !== `#${frag}`) history.replaceState(null, '', url);
     if (refresh) refreshShareField(`${location.origin}${url}`);
     return { url: `${location.origin}${url}` };
-  } catch {
-    // CompressionStream missing: the page still works, only links do not
+  } catch (e) {
+    // Policies whose JSON is over the link limit (escaping can double the text), or
+    // CompressionStream missing: the page still works, only links do not.
+    if (e instanceof LinkTooLarge) {
+      if (location.hash) history.replaceState(null, '', `${location.pathname}${location.search}`);
+      if (refresh) refreshShareField(null);
+      return { problem: `This state cannot be linked: ${e.message}.` };
+    }
     return { problem: 'This browser cannot compress links.' };
   }
 }

@@ -11,6 +11,15 @@ const STORAGE_KEY = 'policycheck.state.v1'; // the key predates version 2; entri
 /** 1 MiB of policy text is plenty (S3 accepts 20 KB): larger ones are neither kept nor linked. */
 export const MAX_POLICY = 1 << 20;
 const TOO_LARGE = 'its policy is too large (over 1 MiB; S3 accepts 20 KB)';
+/**
+ * The most a link's JSON may hold once decompressed (UTF-8 bytes): two policies of 1 MiB
+ * (After and Before), JSON-escaped, and the request. The decoder stops reading there (a
+ * small link can inflate to gigabytes), and the encoder makes no link it would refuse.
+ */
+export const MAX_LINK_JSON = 4 * MAX_POLICY;
+const LINK_TOO_LARGE = 'the link is too large (over 4 MiB once decompressed)';
+/** Compressed bytes fed to the decompressor at a time: deflate inflates at most ~1032:1. */
+const INFLATE_STEP = 1024;
 
 /** Whether a state's policies are too large to keep in this browser or put in a link. */
 export function tooLarge(state) {
@@ -66,7 +75,12 @@ function toBase64Url(bytes) {
 function fromBase64Url(text) {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('the link is damaged (not base64url)');
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4);
-  const bin = atob(b64);
+  let bin;
+  try {
+    bin = atob(b64);
+  } catch {
+    throw new Error('the link is damaged (not base64url)'); // e.g. a length no base64 has
+  }
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
@@ -77,6 +91,42 @@ async function pipe(bytes, stream) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/** The encoder's or decoder's size limit was reached (not a damaged link or a missing API). */
+export class LinkTooLarge extends Error {}
+
+/**
+ * Inflate deflate-raw `bytes`, stopping with LinkTooLarge once the output passes `limit`
+ * bytes. The input goes in small steps: a DecompressionStream inflates each chunk it is
+ * given at once, so a whole bomb given as one chunk would fill memory before any check.
+ */
+async function inflateLimited(bytes, limit) {
+  const ds = new DecompressionStream('deflate-raw');
+  const writer = ds.writable.getWriter();
+  const reader = ds.readable.getReader();
+  const writing = (async () => {
+    for (let i = 0; i < bytes.length; i += INFLATE_STEP) await writer.write(bytes.subarray(i, i + INFLATE_STEP));
+    await writer.close();
+  })();
+  writing.catch(() => {}); // its errors reach the reader too (or the reading was cancelled)
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      reader.cancel().catch(() => {});
+      throw new LinkTooLarge(LINK_TOO_LARGE);
+    }
+    chunks.push(value);
+  }
+  await writing;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; }
+  return out;
+}
+
 /** State → `s=2.<payload>` (without the `#`). Throws for a policy too large to link. */
 export async function encodeState(state) {
   if (tooLarge(state)) throw new Error('the policy is too large to share in a link (over 1 MiB)');
@@ -85,7 +135,9 @@ export async function encodeState(state) {
     view: state.view ?? 'simulator', before: state.before ?? '',
     ...(state.rolePatternPublic === true ? { rolePatternPublic: true } : {}),
   });
-  const packed = await pipe(new TextEncoder().encode(json), new CompressionStream('deflate-raw'));
+  const bytes = new TextEncoder().encode(json);
+  if (bytes.length > MAX_LINK_JSON) throw new LinkTooLarge('the policies are too large to share in a link (over 4 MiB as JSON)');
+  const packed = await pipe(bytes, new CompressionStream('deflate-raw'));
   return `s=${LINK_VERSION}.${toBase64Url(packed)}`;
 }
 
@@ -105,12 +157,18 @@ export async function decodeFragment(hash) {
       ? `the link uses format version ${version}, and this page reads versions ${READS.join(' and ')}`
       : 'the link is damaged (no format version)');
   }
+  const packed = fromBase64Url(payload);
+  let bytes;
+  try {
+    bytes = await inflateLimited(packed, MAX_LINK_JSON);
+  } catch (e) {
+    throw new Error(e instanceof LinkTooLarge ? e.message : 'the link is damaged (it could not be decompressed)');
+  }
   let json;
   try {
-    const bytes = await pipe(fromBase64Url(payload), new DecompressionStream('deflate-raw'));
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (e) {
-    throw new Error(e.message?.startsWith('the link') ? e.message : 'the link is damaged (it could not be decompressed)');
+  } catch {
+    throw new Error('the link is damaged (not JSON)');
   }
   if (json?.v !== Number(version)) throw new Error('the link is damaged (wrong format version inside)');
   // Version 1 had no view and no Before policy: normalizeState gives the defaults.

@@ -1408,6 +1408,28 @@ test('context values: spaces around an address are not sent, numbers keep what w
   }
 });
 
+test('bad links say why: too large once decompressed (and quickly), not JSON, not decompressible', async () => {
+  // 200 MB of spaces in a link of a few hundred KB: the page stops reading long before.
+  const bomb = `#s=2.${deflateRawSync(Buffer.concat([Buffer.from('{"v":2,"policy":"'), Buffer.alloc(200 << 20, 0x20)]), { level: 9 }).toString('base64url')}`;
+  for (const [hash, why] of [[bomb, /too large/], [linkFragment('hello, not JSON'), /damaged \(not JSON\)/],
+    ['#s=2.AAAAAAAA', /damaged \(it could not be decompressed\)/], ['#s=2.A', /damaged \(not base64url\)/]]) {
+    const t0 = Date.now();
+    const { page, problems, close } = await openPage(hash);
+    try {
+      const text = await page.getByRole('alert').textContent();
+      assert.match(text, /Could not open this link/);
+      assert.match(text, why, hash.slice(0, 40));
+      if (hash === bomb) {
+        console.log(`# a ${hash.length}-byte link that inflates to 200 MB: refused in ${Date.now() - t0} ms`);
+        assert.ok(Date.now() - t0 < 5000, 'refused without inflating it all');
+      }
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+});
+
 test('the Ready-made request and Browse menus work with the arrow keys', async () => {
   const { page, problems, close } = await openPage();
   try {
