@@ -53,16 +53,24 @@ function defaultState() {
 // ---------------------------------------------------------------------------
 // Messages
 
-function notify(text, kind = 'warning') {
+/** Show a message; `action` ({text, run}): a button in it that does something about it. */
+function notify(text, kind = 'warning', action = null) {
   const box = $('notice');
   box.hidden = false;
   box.className = `notice notice-${kind}`;
   $('notice-text').textContent = text;
+  const button = $('notice-action');
+  button.hidden = !action;
+  button.textContent = action?.text ?? '';
+  noticeAction = action?.run ?? null;
 }
+let noticeAction = null;
 
 function clearNotice() {
   $('notice').hidden = true;
   $('notice-text').textContent = '';
+  $('notice-action').hidden = true;
+  noticeAction = null;
 }
 
 // ---------------------------------------------------------------------------
@@ -331,7 +339,8 @@ function refreshShareField(url) {
  * Save the state (storage and the URL fragment); the link, or {problem} saying why there
  * is none. `refresh`: bring a share link on show up to date (Copy link sets its own).
  */
-async function saveNow(refresh = true) {
+async function saveNow({ copying = false } = {}) {
+  const refresh = !copying;
   const state = currentState();
   if (tooLarge(state)) {
     // Neither kept nor linked (neither could be read back): said once, and no stale link.
@@ -343,11 +352,14 @@ async function saveNow(refresh = true) {
   }
   if (tooLargeSaid && $('notice-text').textContent === TOO_LARGE_NOTICE) clearNotice();
   tooLargeSaid = false;
-  if (!keepLastSession) saveLocal(state);
+  // An example shown in place of the user's policy is not saved over it (in storage or in
+  // the URL, which a reload reads) until they edit it, restore or dismiss: unless they copy a link.
+  const holding = !copying && replaced !== null && editor.value === replaced.example;
+  if (!keepLastSession && !holding) saveLocal(state);
   try {
     const frag = await encodeState(state);
     const url = `${location.pathname}${location.search}#${frag}`;
-    if (location.hash !== `#${frag}`) history.replaceState(null, '', url);
+    if (location.hash !== `#${frag}` && !holding) history.replaceState(null, '', url);
     if (refresh) refreshShareField(`${location.origin}${url}`);
     return { url: `${location.origin}${url}` };
   } catch (e) {
@@ -368,23 +380,64 @@ function syncPresetSelect() {
   $('preset').value = p ? p.id : '';
 }
 
+/**
+ * The user's work an example was loaded over ({policy, request, example: the example's
+ * text}), on offer ("Restore your policy", or "Your own policy" in the menu) until
+ * restored or dismissed. A select changes on a stray arrow key or click: no work is lost.
+ */
+let replaced = null;
+
+const RESTORE = 'Restore your policy';
+
+function loadExample(p) {
+  const text = editor.value;
+  if (replaced && text === replaced.example) {
+    // Still the example loaded over their work: that work stays on offer.
+  } else if (PRESETS.some((x) => x.text === text) || !text.trim()) {
+    replaced = null; // nothing of theirs to lose
+  } else {
+    replaced = { policy: text, request: builder.state() };
+  }
+  editor.value = p.text;
+  builder.resourceAuto = true;
+  updateNow('preset');
+  if (view === 'compare') { $('after').value = p.text; updateCompare('preset'); }
+  if (replaced) {
+    replaced.example = p.text;
+    notify(`The example “${p.title}” replaced your policy in the editor.`, 'info', { text: RESTORE, run: restoreReplaced });
+  }
+}
+
+/** Bring back the policy (and the request) an example replaced. */
+function restoreReplaced() {
+  const r = replaced;
+  if (!r) return;
+  replaced = null;
+  clearNotice();
+  editor.value = r.policy;
+  lastText = null;
+  builder.setState(r.request);
+  syncPresetSelect();
+  $('after').value = r.policy;
+  updateNow('restore');
+  if (view === 'compare') updateCompare('restore');
+}
+
 function setupPresets() {
   const sel = $('preset');
   replace(sel, h('option', { value: '', text: 'Your own policy' }),
     PRESETS.map((p) => h('option', { value: p.id, text: p.description ? `${p.title}: ${p.description}` : p.title })));
   sel.addEventListener('change', () => {
     const p = PRESETS.find((x) => x.id === sel.value);
-    if (!p) return;
-    editor.value = p.text;
-    builder.resourceAuto = true;
-    updateNow('preset');
-    if (view === 'compare') { $('after').value = p.text; updateCompare('preset'); }
+    if (p) loadExample(p);
+    else if (replaced) restoreReplaced(); // "Your own policy": the one an example replaced
+    else syncPresetSelect(); // the menu says what the editor holds
   });
 }
 
 async function copyLink() {
   scheduleSave.cancel();
-  const { url, problem } = await saveNow(false);
+  const { url, problem } = await saveNow({ copying: true });
   const out = $('share-url');
   const status = $('copy-status');
   status.classList.toggle('warn', !url);
@@ -459,7 +512,13 @@ async function main() {
     if (view === 'compare') updateCompare('setting');
   });
   $('copy-link').addEventListener('click', copyLink);
-  $('notice-close').addEventListener('click', clearNotice);
+  $('notice-action').addEventListener('click', () => noticeAction?.());
+  $('notice-close').addEventListener('click', () => {
+    // Dismissing the offer to restore: what is shown is what is kept from now on.
+    const dropping = noticeAction === restoreReplaced;
+    clearNotice();
+    if (dropping) { replaced = null; scheduleSave(); }
+  });
   setupPresets();
   setupCompare();
 

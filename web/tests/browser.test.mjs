@@ -1310,6 +1310,67 @@ function linkFragment(json, version = 2) {
 /** The state the page's URL fragment carries (decoded by the page's own code). */
 const linkedState = (page) => page.evaluate(async () => (await import('./src/share.js')).decodeFragment(location.hash));
 
+test('the Examples menu never loses the user\'s policy: a stray arrow key offers it back, and it stays saved', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    const mine = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'MyPreciousWork', Effect: 'Allow', Principal: '*',
+      Action: 's3:GetObject', Resource: 'arn:aws:s3:::mine/*' }] }, null, 2);
+    await setPolicy(page, mine);
+    await nextUpdate(page, () => field(page, 'Resource').fill('arn:aws:s3:::mine/kept.txt'));
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('policycheck.state.v1') ?? '{}').policy?.includes('MyPreciousWork'));
+    const menu = page.getByLabel('Examples', { exact: true });
+    assert.equal(await menu.inputValue(), '', 'the menu says "Your own policy"');
+
+    // A keyboard user passing over the closed menu: ArrowDown changes it (Chromium).
+    await menu.focus();
+    await nextUpdate(page, () => page.keyboard.press('ArrowDown'));
+    const first = (await presets())[0];
+    assert.equal(await policyBox(page).inputValue(), first.text, 'the example is shown');
+    assert.equal(await menu.inputValue(), first.id);
+    const notice = page.getByRole('alert');
+    assert.match(await notice.textContent(), /replaced your policy/);
+    const restore = notice.getByRole('button', { name: 'Restore your policy' });
+    assert.equal(await restore.isVisible(), true);
+    // The debounced save has every chance to run: neither storage nor the URL loses the work.
+    await page.waitForTimeout(1000);
+    assert.match(await page.evaluate(() => localStorage.getItem('policycheck.state.v1')), /MyPreciousWork/, 'kept in storage');
+    assert.match((await linkedState(page)).policy, /MyPreciousWork/, 'kept in the URL a reload reads');
+
+    // Back to "Your own policy" with the arrow key: the user's policy and request again.
+    await nextUpdate(page, () => page.keyboard.press('ArrowUp'));
+    assert.equal(await policyBox(page).inputValue(), mine);
+    assert.equal(await field(page, 'Resource').inputValue(), 'arn:aws:s3:::mine/kept.txt');
+    assert.equal(await menu.inputValue(), '');
+    assert.equal(await notice.isHidden(), true);
+
+    // Down twice (two examples in a row), then the button: still the user's policy.
+    await nextUpdate(page, () => page.keyboard.press('ArrowDown'));
+    await nextUpdate(page, () => page.keyboard.press('ArrowDown'));
+    assert.equal(await menu.inputValue(), (await presets())[1].id, 'the menu names the example shown');
+    await nextUpdate(page, () => restore.click());
+    assert.equal(await policyBox(page).inputValue(), mine);
+    assert.equal(await menu.inputValue(), '');
+
+    // Once dismissed, the example shown is what is kept.
+    await menu.focus();
+    await nextUpdate(page, () => page.keyboard.press('ArrowDown'));
+    await page.getByRole('button', { name: 'Dismiss message' }).click();
+    await menu.focus();
+    await page.waitForFunction((t) => JSON.parse(localStorage.getItem('policycheck.state.v1') ?? '{}').policy === t, first.text);
+    // From one example to another there is nothing to restore.
+    await nextUpdate(page, () => page.keyboard.press('ArrowDown'));
+    assert.equal(await notice.isHidden(), true);
+    // "Your own policy" with no policy of theirs to bring back: the menu keeps naming the example.
+    await nextUpdate(page, () => page.keyboard.press('ArrowUp'));
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await menu.inputValue(), first.id);
+    assert.equal(await policyBox(page).inputValue(), first.text);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('a link opened in a tab in use replaces the whole request, as in a fresh tab', async () => {
   const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'ViaEndpoint', Effect: 'Allow', Principal: '*',
     Action: 's3:GetObject', Resource: 'arn:aws:s3:::vpce-bucket/*', Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } }] }, null, 2);
