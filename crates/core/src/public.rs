@@ -3246,7 +3246,7 @@ impl<'s, 'a> Search<'s, 'a> {
             if st.caller_tie {
                 out.exhaustive = false;
                 out.unknown.push(format!(
-                    "statement `{}` lets in only requests whose caller keys (`aws:username`, `aws:userid`, `aws:PrincipalType`, `aws:PrincipalArn`) describe no one caller, which AWS never sends",
+                    "statement `{}` lets in only requests whose `aws:username`, `aws:userid`, `aws:PrincipalType` or `aws:PrincipalArn` fit no caller",
                     info_s.st.id()
                 ));
             }

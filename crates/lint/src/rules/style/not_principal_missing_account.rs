@@ -22,10 +22,10 @@ pub const RULE: RuleMeta = RuleMeta {
 
 /// The partition of an ARN (`aws`, `aws-cn`, …); `aws` when it cannot be read.
 fn partition(arn: &str) -> &str {
-    arn.split(':')
-        .nth(1)
-        .filter(|p| !p.is_empty())
-        .unwrap_or("aws")
+    match policycheck_core::catalog::split_arn(arn) {
+        ([_, p, ..], 2..) if !p.is_empty() => p,
+        _ => "aws",
+    }
 }
 
 /// PC404
