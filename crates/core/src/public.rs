@@ -2443,8 +2443,7 @@ impl<'a> Analyzer<'a> {
                             let mut w = req.clone();
                             w.action = preferred(&of_level).full_name();
                             w.action_lc = w.action.to_ascii_lowercase();
-                            let w = s.realistic(w);
-                            if self.is_witness(&w) && caller_keys_fit(&w) {
+                            if self.is_witness(&w) {
                                 list.push(Witness {
                                     request: w,
                                     level,
@@ -3664,11 +3663,9 @@ impl<'s, 'a> Search<'s, 'a> {
                 self.old_denies(base, &open, &mut w, st)?
             }
         };
-        // The search assigns the keys that describe the caller apart from the caller: a
-        // request some caller AWS has can send (spec §4's table), made so where it can be.
-        if caller_keys_fit(&w) {
-            return Some(w);
-        }
+        // Made to read like a real request. The search assigns the keys that describe
+        // the caller apart from the caller: the request must be one some caller AWS has
+        // can send (spec §4's table), else it proves nothing.
         let w = self.realistic(w);
         if caller_keys_fit(&w) {
             return Some(w);
