@@ -4270,101 +4270,97 @@ impl<'s, 'a> Search<'s, 'a> {
     /// one, where the policy allows it.
     fn fitting_caller(&self, w: &Request) -> Option<Request> {
         let one = |k: &str| match w.context.get(k) {
-            Some(CtxValue::One(v)) => Some(v.as_str()),
-            _ => None,
+            Some(CtxValue::One(v)) => v.as_str(),
+            _ => "",
         };
-        let fresh = &self.keys.analyzer.fresh_account;
-        let account = match &w.caller {
-            Caller::Aws(a) => &a.account,
-            _ => fresh,
+        let analyzer = self.keys.analyzer;
+        let (account, arn) = match &w.caller {
+            Caller::Aws(a) => (a.account.as_str(), a.arn.as_str()),
+            _ => (analyzer.fresh_account.as_str(), ""),
         };
-        let mut tries: Vec<Request> = Vec::new();
-        if let Some(name) = one("aws:username") {
-            if iam_name(name) {
-                tries.extend(respelled(
-                    w,
-                    &format!("arn:aws:iam::{account}:user/{name}"),
-                    "",
-                    "",
-                ));
+        let (username, userid, parn) = (
+            one("aws:username"),
+            one("aws:userid"),
+            one("aws:principalarn"),
+        );
+        // Each try: the caller (an ARN, or a kind of outsider), and a text spelled anew
+        // in every context value and the resource.
+        let mut tries: Vec<(String, String, String)> = Vec::new();
+        if iam_name(username) {
+            tries.push((
+                format!("arn:aws:iam::{account}:user/{username}"),
+                String::new(),
+                String::new(),
+            ));
+        } else if !username.is_empty() {
+            // No IAM user has this name (`/`, a pattern's shortest match): the outsider's
+            // own user, renamed also where another key spells its ARN.
+            tries.push((
+                format!("arn:aws:iam::{account}:user/outsider"),
+                format!("user/{username}"),
+                "user/outsider".into(),
+            ));
+        }
+        if let Some((role_id, session)) = userid.rsplit_once(':') {
+            let session = if session.len() > 1 && iam_name(session) {
+                session
             } else {
-                // No IAM user has this name (`/`, a pattern's shortest match): the
-                // outsider's own user, renamed also where another key spells its ARN.
-                let mut t = respelled(
-                    w,
-                    &format!("arn:aws:iam::{account}:user/outsider"),
-                    &format!(":user/{name}"),
-                    ":user/outsider",
-                );
-                if let Some(t) = &mut t {
+                "outsider-session"
+            };
+            tries.push((
+                format!("arn:aws:sts::{account}:assumed-role/outsider-role/{session}"),
+                userid.into(),
+                format!("{role_id}:{session}"),
+            ));
+        }
+        if let (Caller::Aws(a), false) = (&w.caller, parn.is_empty()) {
+            // Not the caller's: the caller's own, also where another key or the resource
+            // spells it (`home/${aws:PrincipalArn}/…`).
+            tries.push((arn.into(), parn.into(), principal_arn_of(a)));
+        }
+        let acct = one("aws:principalaccount");
+        if matches!(w.caller, Caller::Aws(_)) && !acct.is_empty() {
+            // Not the caller's account: the key (and every value spelling it) set to it.
+            tries.push((arn.into(), acct.into(), account.into()));
+        }
+        if let Some(head) = parn.strip_suffix(":role/") {
+            // An IAM role ARN whose name the search left empty, where the policy rules
+            // out the outsider's usual names: a session of a role of another name.
+            tries.push((
+                format!(
+                    "{}:assumed-role/app/outsider-session",
+                    head.replacen(":iam:", ":sts:", 1)
+                ),
+                parn.into(),
+                format!("{parn}app"),
+            ));
+        }
+        for (caller, from, to) in &tries {
+            if let Some(mut t) = respelled(w, caller, from, to) {
+                if from.starts_with("user/") {
                     t.context
                         .insert("aws:username", CtxValue::One("outsider".into()));
                 }
-                tries.extend(t);
+                if caller_keys_fit(&t) && analyzer.is_witness(&t) {
+                    return Some(t);
+                }
             }
         }
-        if let Some(id) = one("aws:userid") {
-            if let Some((role_id, session)) = id.rsplit_once(':') {
-                let named = session.len() > 1 && iam_name(session);
-                let session = if named { session } else { "outsider-session" };
-                tries.extend(respelled(
-                    w,
-                    &format!("arn:aws:sts::{account}:assumed-role/outsider-role/{session}"),
-                    id,
-                    &format!("{role_id}:{session}"),
-                ));
-            }
-        }
-        if let (Caller::Aws(a), Some(arn)) = (&w.caller, one("aws:principalarn")) {
-            // Not the caller's: the caller's own, also where another key or the resource
-            // spells it (`home/${aws:PrincipalArn}/…`).
-            tries.extend(respelled(w, &a.arn, arn, &principal_arn_of(a)));
-        }
-        if let (Caller::Aws(a), Some(acct)) = (&w.caller, one("aws:principalaccount")) {
-            // Not the caller's account: the caller moved to that account (its ARN and
-            // `aws:PrincipalArn` with it), or the key (and every value spelling it) set
-            // to the caller's account.
-            if is_account_id(acct) {
-                let mine = a.account.as_str();
-                tries.extend(respelled(w, &a.arn.replace(mine, acct), mine, acct));
-                tries.extend(respelled(w, &a.arn, acct, mine));
-            }
-        }
-        if let Some(arn) = one("aws:principalarn") {
-            // An IAM ARN whose name the search left empty (`…:role/`), where the policy
-            // rules out the outsider's usual names: a session of a role of another name.
-            if let ([_, partition, _, _, acct, "role/"], 6) = catalog::split_arn(arn) {
-                tries.extend(respelled(
-                    w,
-                    &format!("arn:{partition}:sts::{acct}:assumed-role/app/outsider-session"),
-                    arn,
-                    &format!("{arn}app"),
-                ));
-            }
-        }
-        if matches!(w.caller, Caller::Anonymous) && signed_only(w) {
-            // Organization, principal-tag or credential keys: an authenticated caller.
-            if let Some(c) = self.outsider(&is_user) {
-                let mut t = w.clone();
-                t.caller = c;
-                tries.push(t);
-            }
-        }
-        if let Some(ty) = one("aws:principaltype") {
-            let caller = if ty == "Anonymous" {
-                Some(Caller::Anonymous)
-            } else {
-                self.outsider(&|k| k.principal_type() == ty)
-            };
-            if let Some(c) = caller {
-                let mut t = w.clone();
-                t.caller = c;
-                tries.push(t);
-            }
-        }
-        tries
-            .into_iter()
-            .find(|t| caller_keys_fit(t) && self.keys.analyzer.is_witness(t))
+        // A kind of outsider: the one `aws:PrincipalType` names, or a user for keys only an
+        // authenticated caller's request has (organization, principal tags, credentials).
+        let kind = one("aws:principaltype");
+        let caller = if kind == "Anonymous" {
+            Some(Caller::Anonymous)
+        } else if !kind.is_empty() {
+            self.outsider(&|k| k.principal_type() == kind)
+        } else if matches!(w.caller, Caller::Anonymous) && signed_only(w) {
+            self.outsider(&is_user)
+        } else {
+            None
+        };
+        let mut t = w.clone();
+        t.caller = caller?;
+        (caller_keys_fit(&t) && analyzer.is_witness(&t)).then_some(t)
     }
 }
 

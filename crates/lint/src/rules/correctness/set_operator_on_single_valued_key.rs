@@ -69,21 +69,21 @@ fn rewrite(op: Operator, set: SetOp, deny: bool, key: &str) -> String {
     let negated = op.base.is_negated();
     match set {
         SetOp::ForAllValues if negated => format!(
-            "write `{plain}`, which means the same on a single value (true also when the key is absent)"
+            "write `{plain}`, the same on one value (also true when the key is absent)"
         ),
         SetOp::ForAllValues if deny => format!(
-            "write `{if_exists}`, which means the same on a single value (true also when the key is absent)"
+            "write `{if_exists}`, the same on one value (also true when the key is absent)"
         ),
         SetOp::ForAllValues => format!(
-            "write `{plain}`: `ForAllValues:` is also true when the key is absent, so this `Allow` also admits requests without it (`{if_exists}` would keep that)"
+            "write `{plain}`: `ForAllValues:` is also true when the key is absent, so this `Allow` admits requests without it (`{if_exists}` keeps that)"
         ),
         SetOp::ForAnyValue if negated => format!(
-            "write `{plain}` and add `\"Null\": {{\"{key}\": \"false\"}}` beside it: `ForAnyValue:` is false when the key is absent, while `{plain}` alone is true then"
+            "write `{plain}` and add `\"Null\": {{\"{key}\": \"false\"}}` beside it: `ForAnyValue:` is false when the key is absent, `{plain}` alone true"
         ),
         SetOp::ForAnyValue => format!(
-            "write `{plain}`, which means the same on a single value (false when the key is absent{})",
+            "write `{plain}`, the same on one value (false when the key is absent{})",
             if op.if_exists {
-                "; `IfExists` does not change that under `ForAnyValue:`, so do not keep it"
+                "; under `ForAnyValue:`, `IfExists` does not change that: drop it"
             } else {
                 ""
             }
@@ -141,7 +141,7 @@ mod tests {
             r#"{"ForAnyValue:StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}"#,
         );
         assert!(h.starts_with("write `StringEquals`,"), "{h}");
-        assert!(h.contains("do not keep it"), "{h}");
+        assert!(h.contains("drop it"), "{h}");
         // A negated operator alone is true on an absent key: the guard keeps it false.
         let h = help(
             "Allow",
@@ -165,7 +165,7 @@ mod tests {
             r#"{"ForAllValues:StringEquals":{"aws:SourceVpce":"vpce-1"}}"#,
         );
         assert!(h.starts_with("write `StringEquals`:"), "{h}");
-        assert!(h.contains("`StringEqualsIfExists` would keep that"), "{h}");
+        assert!(h.contains("`StringEqualsIfExists` keeps that"), "{h}");
         let h = help(
             "Allow",
             r#"{"ForAllValues:StringNotEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}"#,
