@@ -83,7 +83,10 @@ build() {
   # assuming the first 1 KiB of memory is never addressed. Rust's wasm32 layout puts
   # the stack first (data from 1 MiB, the stack growing down from there), so only a
   # stack within 1 KiB of overflowing reaches it; our recursion is depth-limited.
-  local opt_flags=(-Oz --converge --low-memory-unused)
+  # --flatten --rereloop -Oz --converge: flatten the control flow, rebuild it with the
+  # Relooper and shrink again; the Relooper finds simpler structures for the analysis'
+  # long match-and-loop functions (about 3 KB smaller, about 10 s more per build).
+  local opt_flags=(-Oz --converge --low-memory-unused --flatten --rereloop -Oz --converge)
   step "wasm-opt ${opt_flags[*]} (binaryen $(web/node_modules/.bin/wasm-opt --version | awk '{print $3}'))"
   local before_opt
   before_opt=$(wc -c < web/pkg/policycheck_wasm_bg.wasm)
