@@ -4711,17 +4711,19 @@ mod tests {
 
     const ALLOW_GET: &str = r#"{"Sid": "Get", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
 
+    /// A Deny of everything on `b`'s objects under `cond` (a JSON condition block).
+    fn deny(cond: &str) -> String {
+        format!(
+            r#"{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
+        )
+    }
+
     fn verdicts(pa: &PublicAccess) -> (Verdict, Verdict) {
         (pa.read.verdict, pa.write.verdict)
     }
 
     #[test]
     fn the_keys_describing_the_caller_describe_the_witness_caller() {
-        let deny = |cond: &str| {
-            format!(
-                r#"{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
-            )
-        };
         // Only IAM users have a user name, and their ARN is a user's: no caller gets
         // past both Denies. A role session with a user name used to be the witness.
         let pa = run(&format!(
@@ -4765,11 +4767,6 @@ mod tests {
 
     #[test]
     fn a_literal_among_patterns_leaves_the_answer_decided() {
-        let deny = |cond: &str| {
-            format!(
-                r#"{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
-            )
-        };
         // Non-empty, empty, absent: every request is denied.
         let pa = run(&format!(
             "{ALLOW_GET}, {}, {}, {}",
@@ -4829,20 +4826,16 @@ mod tests {
 
     #[test]
     fn epoch_time_compared_as_a_number_holds_a_number() {
-        let deny = |op: &str| {
-            format!(
-                r#"{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {{"{op}": {{"aws:EpochTime": "1577836800"}}}}}}"#
-            )
-        };
+        let until = |op: &str| deny(&format!(r#"{{"{op}": {{"aws:EpochTime": "1577836800"}}}}"#));
         // Every request carries a number of seconds: below, or at or above, the bound.
         let both = format!(
             "{ALLOW_GET}, {}, {}",
-            deny("NumericLessThan"),
-            deny("NumericGreaterThanEquals")
+            until("NumericLessThan"),
+            until("NumericGreaterThanEquals")
         );
         assert_eq!(run(&both).read.verdict, Verdict::NotPublic);
         // One of them leaves the later times: the witness holds one, as digits.
-        let pa = run(&format!("{ALLOW_GET}, {}", deny("NumericLessThan")));
+        let pa = run(&format!("{ALLOW_GET}, {}", until("NumericLessThan")));
         assert_eq!(pa.read.verdict, Verdict::Public);
         let w = &pa.read.witnesses[0].request;
         match w.context.get("aws:epochtime") {
