@@ -4283,14 +4283,15 @@ impl<'s, 'a> Search<'s, 'a> {
             one("aws:userid"),
             one("aws:principalarn"),
         );
-        // Each try: the caller (an ARN, or a kind of outsider), and a text spelled anew
-        // in every context value and the resource.
-        let mut tries: Vec<(String, String, String)> = Vec::new();
+        // Each try: the caller's ARN, a text spelled anew in every context value and the
+        // resource, and whether the user name becomes the outsider's.
+        let mut tries: Vec<(String, String, String, bool)> = Vec::new();
         if iam_name(username) {
             tries.push((
                 format!("arn:aws:iam::{account}:user/{username}"),
                 String::new(),
                 String::new(),
+                false,
             ));
         } else if !username.is_empty() {
             // No IAM user has this name (`/`, a pattern's shortest match): the outsider's
@@ -4299,6 +4300,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 format!("arn:aws:iam::{account}:user/outsider"),
                 format!("user/{username}"),
                 "user/outsider".into(),
+                true,
             ));
         }
         if let Some((role_id, session)) = userid.rsplit_once(':') {
@@ -4311,17 +4313,18 @@ impl<'s, 'a> Search<'s, 'a> {
                 format!("arn:aws:sts::{account}:assumed-role/outsider-role/{session}"),
                 userid.into(),
                 format!("{role_id}:{session}"),
+                false,
             ));
         }
         if let (Caller::Aws(a), false) = (&w.caller, parn.is_empty()) {
             // Not the caller's: the caller's own, also where another key or the resource
             // spells it (`home/${aws:PrincipalArn}/…`).
-            tries.push((arn.into(), parn.into(), principal_arn_of(a)));
+            tries.push((arn.into(), parn.into(), principal_arn_of(a), false));
         }
         let acct = one("aws:principalaccount");
         if matches!(w.caller, Caller::Aws(_)) && !acct.is_empty() {
             // Not the caller's account: the key (and every value spelling it) set to it.
-            tries.push((arn.into(), acct.into(), account.into()));
+            tries.push((arn.into(), acct.into(), account.into(), false));
         }
         if let Some(head) = parn.strip_suffix(":role/") {
             // An IAM role ARN whose name the search left empty, where the policy rules
@@ -4333,11 +4336,12 @@ impl<'s, 'a> Search<'s, 'a> {
                 ),
                 parn.into(),
                 format!("{parn}app"),
+                false,
             ));
         }
-        for (caller, from, to) in &tries {
+        for (caller, from, to, rename_user) in &tries {
             if let Some(mut t) = respelled(w, caller, from, to) {
-                if from.starts_with("user/") {
+                if *rename_user {
                     t.context
                         .insert("aws:username", CtxValue::One("outsider".into()));
                 }
