@@ -65,7 +65,7 @@ fn same_length_visible(data: &mut String) {
 }
 
 /// A diagnostic's texts made safe to print: see [`visible`].
-pub fn visible_diagnostic(d: &mut Diagnostic) {
+fn visible_diagnostic(d: &mut Diagnostic) {
     if let std::borrow::Cow::Owned(m) = visible(&d.message, false) {
         d.message = m;
     }
