@@ -424,6 +424,9 @@ struct KeyDim {
     display: String,
     cands: Vec<Option<CtxValue>>,
     complete: bool,
+    /// Incomplete only because some values read a variable: the candidates still tell
+    /// apart everything the other values ask (see `Search::run`).
+    vars_only: bool,
     note: Option<String>,
 }
 
@@ -1484,6 +1487,7 @@ impl<'a> Analyzer<'a> {
                 display: display.to_string(),
                 cands: vec![None],
                 complete: false,
+                vars_only: false,
                 note: Some(format!(
                     "`{display}` is not a condition key S3 requests carry, as far as policycheck's catalogue knows (PC304): absent, it grants nothing it guards"
                 )),
@@ -1496,6 +1500,8 @@ impl<'a> Analyzer<'a> {
             }
         }
         let mut complete = true;
+        // Values reading a variable: their questions are guesses, the others' are not.
+        let mut var_values = false;
         let mut note = None;
         let mut families: VecSet<&'static str> = VecSet::new();
         let mut questions: Vec<Glob> = Vec::new();
@@ -1521,7 +1527,7 @@ impl<'a> Analyzer<'a> {
                     Compiled::Text(p) => {
                         families.insert("string");
                         if p.has_vars() {
-                            complete = false;
+                            var_values = true;
                             note = Some(format!("values of `{display}` use policy variables"));
                         }
                         let ci = matches!(
@@ -1551,7 +1557,7 @@ impl<'a> Analyzer<'a> {
                     Compiled::Arn(p) => {
                         families.insert("string");
                         if p.has_vars() {
-                            complete = false;
+                            var_values = true;
                             note = Some(format!("values of `{display}` use policy variables"));
                         }
                         if p.is_literal() {
@@ -2002,7 +2008,8 @@ impl<'a> Analyzer<'a> {
             name_lc: name_lc.to_string(),
             display: display.to_string(),
             cands,
-            complete,
+            complete: complete && !var_values,
+            vars_only: complete && var_values,
             note,
         }
     }
@@ -3208,6 +3215,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 unknown_part: None,
                 tls_tie: false,
                 caller_tie: false,
+                allow_met: false,
                 assigned: vec![false; ndims],
                 cur: vec![0; ndims],
                 want: (0..ndims)
@@ -3237,15 +3245,19 @@ impl<'s, 'a> Search<'s, 'a> {
                 out.pinned_by.clear();
                 return out;
             }
+            let (said, was_exhaustive) = (out.unknown.len(), out.exhaustive);
             if st.uncertain {
                 out.exhaustive = false;
                 out.unknown
                     .push(self.unevaluable_reason(info_s.st, st.unknown_part));
             }
             if st.caller_tie {
+                // The keys that describe the caller (`aws:username`, `aws:userid`,
+                // `aws:PrincipalType`, `aws:PrincipalArn`) fit no caller, or a key AWS
+                // sends with every such request is missing ([`Self::carries_what_aws_sends`]).
                 out.exhaustive = false;
                 out.unknown.push(format!(
-                    "statement `{}` lets in only requests whose `aws:username`, `aws:userid`, `aws:PrincipalType` or `aws:PrincipalArn` fit no caller",
+                    "statement `{}` lets in only requests no caller sends (keys that fit no one caller, or a key missing that AWS always sends)",
                     info_s.st.id()
                 ));
             }
@@ -3262,8 +3274,10 @@ impl<'s, 'a> Search<'s, 'a> {
                 out.unknown.push("the search budget was exhausted".into());
             }
             // What the search could not enumerate, stated only when it found nothing.
+            // When no request met the Allow's own conditions, the Denys never mattered
+            // (they only take access away).
             let mut used: VecSet<usize> = own.iter().copied().collect();
-            for &d in &denies {
+            for &d in denies.iter().filter(|_| st.allow_met) {
                 if let Some(info) = self.infos.get(d) {
                     for a in &info.atoms {
                         used.extend(a.deps.iter().copied());
@@ -3289,8 +3303,44 @@ impl<'s, 'a> Search<'s, 'a> {
                 out.exhaustive = false;
                 out.unknown.extend(used_incomplete);
             }
+            // None of that matters when no request at all meets the Allow.
+            if out.unknown.len() > said && self.infeasible(info_s) {
+                out.unknown.truncate(said);
+                out.exhaustive = was_exhaustive;
+            }
         }
         out
+    }
+
+    /// Whether a condition of the Allow on one key, reading no variable, holds for none
+    /// of that key's candidates (nor its absence), which tell apart every value it
+    /// compares (spec §6.2's fixed `aws:SourceVpce` or `aws:PrincipalOrgID`): then no
+    /// request meets the Allow, whatever the resource, the other keys and the Denys.
+    fn infeasible(&self, info: &StmtInfo<'_>) -> bool {
+        // A statement with errors is not read as written (`parse::mark_invalid`).
+        if info.st.broken.contains(&"Statement") {
+            return false;
+        }
+        let context = Context::new();
+        info.atoms.iter().any(|atom| {
+            let (&[d], Some(cond)) = (atom.deps.as_slice(), Self::condition_of(info, atom)) else {
+                return false;
+            };
+            let var_free = cond.values.iter().all(|v| match &v.compiled {
+                Compiled::Text(p) => !p.has_vars(),
+                Compiled::Arn(p) => !p.has_vars(),
+                _ => true,
+            });
+            let Some(kd) = d.checked_sub(2).and_then(|k| self.keys.get(k)) else {
+                return false;
+            };
+            var_free
+                && (kd.complete || kd.vars_only)
+                && cond.key_lc == kd.name_lc
+                && kd.cands.iter().map(Option::as_ref).chain([None]).all(|v| {
+                    condition::evaluate_value(cond, v, &context, false).result == Tri::False
+                })
+        })
     }
 
     /// Whether every dependency of `a` is assigned.
@@ -3362,6 +3412,7 @@ impl<'s, 'a> Search<'s, 'a> {
         budget: &mut usize,
     ) -> Option<Request> {
         let Some(&dim) = plan.own.get(depth) else {
+            st.allow_met = true;
             if self.hopeless(denies, req, st, pinned) {
                 return None;
             }
@@ -3667,7 +3718,7 @@ impl<'s, 'a> Search<'s, 'a> {
         // the caller apart from the caller: the request must be one some caller AWS has
         // can send (spec §4's table), else it proves nothing.
         let w = self.realistic(w);
-        if caller_keys_fit(&w) {
+        if caller_keys_fit(&w) && self.carries_what_aws_sends(&w) {
             return Some(w);
         }
         st.caller_tie = true;
@@ -4060,6 +4111,25 @@ impl<'s, 'a> Search<'s, 'a> {
             }
         }
         w
+    }
+
+    /// Whether `w` has the keys every request of its kind has, of those the policy reads
+    /// (spec §7.3): a signed request its principal's ARN and account; a request from the
+    /// internet an address and one through a VPC endpoint the endpoint, never both; an
+    /// organization's paths only with its id. The search assigns keys apart: a request
+    /// missing one is no proof (the answer is then `unknown`, never `not-public`).
+    fn carries_what_aws_sends(&self, w: &Request) -> bool {
+        let reads = |k: &str| self.keys.position(k).is_some();
+        let has = |k: &str| w.context.contains(k);
+        let signed = matches!(w.caller, Caller::Aws(_));
+        let network = !(reads("aws:sourceip") || reads("aws:sourcevpce"))
+            || has("aws:SourceIp") != has("aws:SourceVpce");
+        network
+            && !(signed && reads("aws:principalarn") && !has("aws:PrincipalArn"))
+            && !(signed && reads("aws:principalaccount") && !has("aws:PrincipalAccount"))
+            && !(reads("aws:principalorgid")
+                && has("aws:PrincipalOrgPaths")
+                && !has("aws:PrincipalOrgID"))
     }
 
     /// An internet address outside every narrow range the policy lists for
@@ -4623,11 +4693,20 @@ fn unevaluable_part(st: &Statement, kind: &AtomKind) -> String {
             }
         }
         AtomKind::Resource => "its `Resource` cannot be evaluated".to_string(),
-        AtomKind::Broken => match st.broken.as_slice() {
-            [] => "an element of it is missing or invalid".to_string(),
-            [one] => format!("its `{one}` is missing or invalid"),
-            more => format!("its `{}` are missing or invalid", more.join("`, `")),
-        },
+        AtomKind::Broken => {
+            // `Statement`: errors somewhere in it (`parse::mark_invalid`), said last.
+            let parts: Vec<&str> = st
+                .broken
+                .iter()
+                .copied()
+                .filter(|b| *b != "Statement")
+                .collect();
+            match parts.as_slice() {
+                [] => "it has errors".to_string(),
+                [one] => format!("its `{one}` is missing or invalid"),
+                more => format!("its `{}` are missing or invalid", more.join("`, `")),
+            }
+        }
         AtomKind::Cond(i) => {
             let Some(c) = st.condition.as_ref().and_then(|b| b.conditions.get(*i)) else {
                 return "a condition of it cannot be evaluated".to_string();
@@ -4675,6 +4754,8 @@ struct DfsState {
     /// `aws:userid`, `aws:PrincipalType`, `aws:PrincipalArn`) fit no caller AWS has
     /// ([`caller_keys_fit`]): not a witness, and no proof that none exists.
     caller_tie: bool,
+    /// Some request met every condition of the Allow (the Denys were then asked).
+    allow_met: bool,
     /// Which dimensions have a value in the request being built.
     assigned: Vec<bool>,
     /// Which candidate each assigned dimension holds.
@@ -4724,6 +4805,103 @@ mod tests {
 
     fn verdicts(pa: &PublicAccess) -> (Verdict, Verdict) {
         (pa.read.verdict, pa.write.verdict)
+    }
+
+    #[test]
+    fn an_allow_no_request_meets_is_decided_whatever_else_is_guessed() {
+        use Verdict::{NotPublic, Public, Unknown};
+        // A fixed `aws:PrincipalOrgID` pins the Allow: the identity-perimeter Deny beside
+        // it, whose value reads `${aws:ResourceOrgID}`, changes nothing (it only takes
+        // access away). It used to make the answer unknown.
+        let org_read = r#"{"Sid": "OrgRead", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-aa111bb222"}}}"#;
+        let perimeter = r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "${aws:ResourceOrgID}"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}"#;
+        let pa = run(&format!("{org_read}, {perimeter}"));
+        assert_eq!(
+            verdicts(&pa),
+            (NotPublic, NotPublic),
+            "{:?}",
+            pa.read.unknown
+        );
+        assert!(pa.read.unknown.is_empty());
+        // A fixed `aws:SourceVpce` pins a home-folder Allow (spec §6.7 agrees: no Deny),
+        // although the folder's `${aws:username}` leaves the keys unenumerable.
+        let home = |cond: &str| {
+            format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/home/${{aws:username}}/*"{cond}}}"#
+            )
+        };
+        let pa = run(&home(
+            r#", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b"}}"#,
+        ));
+        assert_eq!(
+            verdicts(&pa),
+            (NotPublic, NotPublic),
+            "{:?}",
+            pa.read.unknown
+        );
+        // Without the pin it stays what it was: public or unknown, never not public.
+        let pa = run(&home(""));
+        assert_ne!(pa.read.verdict, NotPublic);
+        // A condition reading a variable in the Allow itself is no proof of anything.
+        let pa = run(&home(
+            r#", "Condition": {"StringEquals": {"aws:SourceVpce": "${aws:username}"}}"#,
+        ));
+        assert!(matches!(pa.read.verdict, Public | Unknown), "{:?}", pa.read);
+    }
+
+    #[test]
+    fn witnesses_carry_the_keys_aws_sends_with_every_such_request() {
+        use Verdict::{NotPublic, Unknown};
+        // Signed requests carry `aws:PrincipalAccount` and `aws:PrincipalArn`; anonymous
+        // ones neither. With a Deny for each case, no request AWS sends gets through: the
+        // witness used to be a root user without an ARN (a false "public").
+        let both = |absent: &str, present: &str| {
+            run(&format!(
+                "{ALLOW_GET}, {}, {}",
+                deny(&format!(r#"{{"Null": {{"{absent}": "true"}}}}"#)),
+                deny(&format!(r#"{{"Null": {{"{present}": "false"}}}}"#)),
+            ))
+        };
+        // A request comes from an address or through an endpoint, never both: Denys of
+        // requests lacking either leave none.
+        let network = run(&format!(
+            "{ALLOW_GET}, {}, {}",
+            deny(r#"{"Null": {"aws:SourceIp": "true"}}"#),
+            deny(r#"{"Null": {"aws:SourceVpce": "true"}}"#),
+        ));
+        for (what, pa) in [
+            (
+                "account, arn",
+                both("aws:PrincipalAccount", "aws:PrincipalArn"),
+            ),
+            (
+                "arn, account",
+                both("aws:PrincipalArn", "aws:PrincipalAccount"),
+            ),
+            ("network", network),
+        ] {
+            assert_eq!(verdicts(&pa), (Unknown, NotPublic), "{what}");
+            assert!(
+                pa.read
+                    .unknown
+                    .iter()
+                    .any(|u| u.contains("a key missing that AWS always sends")),
+                "{:?}",
+                pa.read.unknown
+            );
+        }
+        // Organization paths come with the organization's id.
+        let pa = both("aws:PrincipalOrgPaths", "aws:PrincipalOrgID");
+        assert_eq!(pa.read.verdict, Unknown, "{:?}", pa.read);
+        // Where a signed witness is still allowed with them, it carries those the policy
+        // reads.
+        let pa = run(&format!(
+            "{ALLOW_GET}, {}, {}",
+            deny(r#"{"Null": {"aws:PrincipalAccount": "true"}}"#),
+            deny(r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:*"}}"#)
+        ));
+        let w = &pa.read.witnesses[0].request;
+        assert!(w.context.contains("aws:PrincipalArn"), "{:?}", w.to_json());
     }
 
     #[test]
