@@ -545,19 +545,20 @@ fn suppressions_levels_and_selection() {
 #[test]
 fn sarif_is_well_formed_with_utf16_columns_and_stable_fingerprints() {
     let dir = tempfile::tempdir().unwrap();
-    // An emoji in the Sid before the finding's column: UTF-16 columns differ from characters.
-    let text = PUBLIC.replace(
-        "\"Sid\": \"PublicRead\",",
-        "\"Sid\": \"PublicRead\", \"Id2\": \"😀\",",
-    );
-    write(
-        dir.path(),
-        "site.json",
-        &text.replace(
+    // An emoji in the resource before the finding's column, on its line: UTF-16
+    // columns differ from characters. (The policy stays valid: a statement with errors
+    // is not evaluated, so it would be public to no one for certain.)
+    let text = PUBLIC
+        .replace(
+            "\"Action\": \"s3:GetObject\",\n      \"Resource\": \"arn:aws:s3:::example-site/*\"",
+            "\"Action\": \"s3:GetObject\"",
+        )
+        .replace(
             "\"Principal\": \"*\"",
-            "\"X\": \"😀\", \"Principal\": \"*\"",
-        ),
-    );
+            "\"Resource\": \"arn:aws:s3:::example-site/😀*\", \"Principal\": \"*\"",
+        );
+    assert!(text.contains("😀") && text.matches("Resource").count() == 1);
+    write(dir.path(), "site.json", &text);
     let out = run_in(dir.path(), &["lint", "site.json", "-f", "sarif"]);
     assert_eq!(out.status.code(), Some(1));
     let v = json_of(&out);

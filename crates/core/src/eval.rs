@@ -452,7 +452,13 @@ pub fn eval_statement(
     kind: PolicyKind,
     trace: bool,
 ) -> (Tri, Option<MatchKind>, Option<StatementTrace>) {
+    // A statement with errors in it (`Statement` broken by the parser) is read as it
+    // might have been meant: neither a match nor a non-match.
+    let invalid = st.broken.contains(&"Statement");
     if !trace {
+        if invalid {
+            return (Tri::Unknown, None, None);
+        }
         // Cheapest checks first; stop at the first definite non-match.
         let mut acc = Tri::True;
         match &st.action {
@@ -568,10 +574,28 @@ pub fn eval_statement(
         Outcome::NotMatched => Tri::False,
         Outcome::NotEvaluable => Tri::Unknown,
     };
-    let applies = tri(principal.result)
-        .and(tri(action.result))
-        .and(tri(resource.result))
-        .and(cond_acc);
+    if invalid {
+        conditions.push(ConditionTrace {
+            operator: String::new(),
+            key: String::new(),
+            values: Vec::new(),
+            request_value: None,
+            result: Outcome::NotEvaluable,
+            reason: format!(
+                "statement {} has errors, so it cannot be evaluated",
+                st.id()
+            ),
+            span: st.span,
+        });
+    }
+    let applies = if invalid {
+        Tri::Unknown
+    } else {
+        tri(principal.result)
+            .and(tri(action.result))
+            .and(tri(resource.result))
+            .and(cond_acc)
+    };
     let t = StatementTrace {
         id: st.id(),
         index: st.index,
@@ -860,6 +884,62 @@ pub fn evaluate_mode(
 mod tests {
     use super::*;
     use crate::{parse_policy, Context};
+
+    /// A statement with errors in it is neither a match nor a non-match: an Allow with a
+    /// misspelt or malformed `Condition` never grants, a Deny with a malformed part is
+    /// never ignored, and an invalid `Version` leaves every statement unread.
+    #[test]
+    fn statements_with_errors_fail_closed() {
+        let req = Request::new(
+            crate::Caller::Anonymous,
+            "s3:GetObject",
+            "arn:aws:s3:::b/x",
+            Context::new(),
+        );
+        let allow = r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+        let decide_text = |version: &str, statements: &str| {
+            let text = format!(r#"{{"Version": "{version}", "Statement": [{statements}]}}"#);
+            let out = parse_policy(&text);
+            assert!(out
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == crate::diagnostic::Severity::Error));
+            let policy = out.policy.expect("a policy");
+            let ev = evaluate(&policy, &req);
+            assert_eq!(decide(&policy, &req), (ev.decision, ev.certain));
+            assert!(!ev.certain, "{statements}");
+            ev
+        };
+        for broken in [
+            r#""Condtion": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}"#,
+            r#""Condition": {"IpAddress": "10.0.0.0/8"}"#,
+            r#""Condition": {"NotIpAddress": {"aws:SourceIp": []}}"#,
+            r#""Effect": "Deny""#,
+        ] {
+            let st = allow.replace(
+                r#""Effect": "Allow","#,
+                &format!(r#""Effect": "Allow", {broken},"#),
+            );
+            let ev = decide_text("2012-10-17", &st);
+            assert_ne!(ev.decision, Decision::Allow, "{st}");
+            let t = &ev.statements[0];
+            assert_eq!(t.applies, Outcome::NotEvaluable);
+            assert!(t.conditions.iter().any(|c| c.reason.contains("has errors")));
+        }
+        // A Deny whose CIDR or `NotResource` cannot be read still counts, uncertainly.
+        for deny in [
+            r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"IpAddress": {"aws:SourceIp": "8.8.8.0/33"}}}"#,
+            r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "NotResource": "b/secret/*"}"#,
+        ] {
+            let ev = decide_text("2012-10-17", &format!("{allow}, {deny}"));
+            assert_eq!(ev.decision, Decision::ExplicitDeny, "{deny}");
+        }
+        let ev = decide_text(
+            "2012-10-18",
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}"}"#,
+        );
+        assert_ne!(ev.decision, Decision::Allow);
+    }
 
     /// The trace names the principal value that cannot be evaluated, in `Principal` and
     /// in `NotPrincipal`.

@@ -56,6 +56,10 @@ pub fn parse_policy_tree<'a>(
         p
     });
     crate::collections::sort_by_key(&mut diagnostics, |d| d.primary_span());
+    let mut policy = policy;
+    if let Some(p) = policy.as_mut() {
+        mark_invalid(p, &diagnostics);
+    }
     (
         parsed.value,
         ParseOutput {
@@ -63,6 +67,27 @@ pub fn parse_policy_tree<'a>(
             diagnostics,
         },
     )
+}
+
+/// Marks `"Statement"` broken in every statement an error lies in (a misspelt
+/// `Condtion`, a malformed `Condition`, `NotResource` or CIDR, a duplicate `Effect`),
+/// and in every statement when the `Version` is invalid (it decides what `${…}` means):
+/// what was read of them may not be what the author meant, so the evaluator neither
+/// lets them grant nor ignores them as Denys (failing closed).
+fn mark_invalid(policy: &mut Policy, diagnostics: &[Diagnostic]) {
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+    {
+        let at = d.primary_span();
+        let everywhere = d.code == codes::INVALID_VERSION.code;
+        for st in &mut policy.statements {
+            let inside = st.span.start <= at.start && at.end <= st.span.end;
+            if (everywhere || inside) && !st.broken.contains(&"Statement") {
+                st.broken.push("Statement");
+            }
+        }
+    }
 }
 
 /// Parse raw bytes (checks UTF-8 first).
