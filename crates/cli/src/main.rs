@@ -18,6 +18,22 @@ macro_rules! outln {
     ($($t:tt)*) => { $crate::write_stdout(format_args!("{}\n", format_args!($($t)*))) };
 }
 
+/// `eprintln!` that never panics: a closed standard error (`2>&1 >/dev/null | true`)
+/// loses the message instead of ending the run with a panic (exit 101).
+macro_rules! errln {
+    ($($t:tt)*) => { $crate::write_stderr(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+/// `eprint!` that never panics (see [`errln`]).
+macro_rules! err {
+    ($($t:tt)*) => { $crate::write_stderr(format_args!($($t)*)) };
+}
+
+fn write_stderr(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(args);
+}
+
 static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 fn write_stdout(args: std::fmt::Arguments<'_>) {
@@ -30,7 +46,7 @@ fn write_stdout(args: std::fmt::Arguments<'_>) {
     if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
         STDOUT_CLOSED.store(true, Ordering::Relaxed);
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("policycheck: cannot write to standard output: {e}");
+            errln!("policycheck: cannot write to standard output: {e}");
         }
     }
 }

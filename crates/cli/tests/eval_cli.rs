@@ -711,3 +711,47 @@ fn derive_context_adds_what_aws_sets_and_keeps_what_the_request_sets() {
         "{text}"
     );
 }
+
+#[test]
+fn a_request_file_that_is_not_utf8_is_an_error_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:Referer": "\ufffd"}}}]}"#,
+    );
+    // The byte 0xFF used to be read as U+FFFD, which the policy then allowed.
+    let mut req = br#"{"principal":"anonymous","action":"s3:GetObject","resource":"arn:aws:s3:::b/x","context":{"aws:Referer":""#.to_vec();
+    req.extend_from_slice(b"\xff\"}}");
+    std::fs::write(dir.path().join("r.json"), req).unwrap();
+    let out = run(&["eval", "p.json", "--request", "r.json"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid UTF-8"), "{err}");
+    assert!(err.contains("r.json:1:"), "{err}");
+}
+
+#[test]
+fn a_closed_standard_error_is_no_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    // An invalid policy: its diagnostics go to standard error, which is closed.
+    write(
+        dir.path(),
+        "p.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+    );
+    // The reader of standard error is gone before the binary writes (it starts later
+    // than `true` ends).
+    let status = Command::new("bash")
+        .args([
+            "-c",
+            r#""$0" eval p.json --principal anonymous --action s3:GetObject --resource arn:aws:s3:::b/x 2>&1 >/dev/null | true; exit "${PIPESTATUS[0]}""#,
+            env!("CARGO_BIN_EXE_policycheck"),
+        ])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    // Exit 2 (the policy is invalid; its duplicate `Effect` leaves the statement
+    // unevaluated), never 101 (a panic).
+    assert_eq!(status.code(), Some(2));
+}

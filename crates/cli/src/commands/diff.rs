@@ -79,7 +79,7 @@ struct Pair {
 }
 
 fn fail(msg: &str) -> ExitCode {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     ExitCode::from(2)
 }
 
@@ -95,9 +95,9 @@ fn load(name: &str, bytes: &[u8], color: ColorChoice) -> Result<Policy, ()> {
         let text = String::from_utf8_lossy(bytes);
         let h = render::handler(render::use_color(color, render::stderr_is_tty()), 100);
         for d in &errors {
-            eprint!("{}", render::render(&h, name, &text, d));
+            err!("{}", render::render(&h, name, &text, d));
         }
-        eprintln!("error: `{name}` is not a valid policy, so no difference can be computed");
+        errln!("error: `{name}` is not a valid policy, so no difference can be computed");
         return Err(());
     }
     parsed.policy.ok_or(())

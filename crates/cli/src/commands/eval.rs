@@ -97,7 +97,7 @@ pub fn read_input(path: &str) -> Result<Input, String> {
 }
 
 fn fail(msg: &str) -> ExitCode {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     ExitCode::from(2)
 }
 
@@ -130,7 +130,7 @@ fn request_invalid(args: &EvalArgs, name: &str, text: &str, diags: &[Diagnostic]
 fn print_diagnostics(name: &str, text: &str, diags: &[Diagnostic], color: ColorChoice) {
     let h = render::handler(render::use_color(color, render::stderr_is_tty()), 100);
     for d in diags {
-        eprint!("{}", render::render(&h, name, text, d));
+        err!("{}", render::render(&h, name, text, d));
     }
 }
 
@@ -202,11 +202,17 @@ pub fn run(args: &EvalArgs) -> ExitCode {
             Ok(i) => i,
             Err(e) => return fail(&e),
         };
-        let text = String::from_utf8_lossy(&input.bytes).into_owned();
-        let arena = json::arena_for(text.len());
-        let parsed = json::parse(&text, &arena);
+        // Invalid UTF-8 is an error at its place, as in a policy (never read as U+FFFD).
+        let arena = json::arena_for(input.bytes.len());
+        let (text, parsed) = match json::parse_bytes(&input.bytes, &arena) {
+            Ok(p) => p,
+            Err(d) => {
+                let shown = String::from_utf8_lossy(&input.bytes);
+                return request_invalid(args, &input.name, &shown, &[*d]);
+            }
+        };
         let Some(root) = parsed.value.filter(|_| parsed.diagnostics.is_empty()) else {
-            return request_invalid(args, &input.name, &text, &parsed.diagnostics);
+            return request_invalid(args, &input.name, text, &parsed.diagnostics);
         };
         match parse_request_json(&root) {
             Ok(r) => {
@@ -214,11 +220,11 @@ pub fn run(args: &EvalArgs) -> ExitCode {
                     .iter()
                     .any(|d| d.severity == Severity::Error)
                 {
-                    return request_invalid(args, &input.name, &text, &r.identity_diagnostics);
+                    return request_invalid(args, &input.name, text, &r.identity_diagnostics);
                 }
                 rf = Some(r);
             }
-            Err(d) => return request_invalid(args, &input.name, &text, &[d]),
+            Err(d) => return request_invalid(args, &input.name, text, &[d]),
         }
     }
     let base = rf.as_ref().map(|r| &r.request);
@@ -383,7 +389,7 @@ fn check_names(action: &str, resource: &str) -> Result<(), String> {
         ));
     }
     if resource.contains(['*', '?']) {
-        eprintln!(
+        errln!(
             "warning: `{resource}`: in a request `*` and `?` are characters of the object key, not wildcards; this asks about the object named so"
         );
     }
@@ -515,12 +521,16 @@ pub fn text_report(
                 ));
             }
             for c in &t.conditions {
+                // The row of a statement with errors names no operator or key.
+                let what = if c.operator.is_empty() && c.key.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} {}: ", v(&c.operator), v(&c.key))
+                };
                 s.push_str(&format!(
-                    "    {:<10} {}  {} {}: {}\n",
+                    "    {:<10} {}  {what}{}\n",
                     "condition",
                     mark(&p, c.result),
-                    v(&c.operator),
-                    v(&c.key),
                     v(&c.reason)
                 ));
             }

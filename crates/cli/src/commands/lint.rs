@@ -231,7 +231,7 @@ impl Totals {
 const GITHUB_SARIF_MAX_RESULTS: usize = 25_000;
 
 fn fail(msg: &str) -> ExitCode {
-    eprintln!("error: {msg}");
+    errln!("error: {msg}");
     ExitCode::from(2)
 }
 
@@ -302,7 +302,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
         .chain(loaded.config.suppress.iter().map(|s| &s.rule))
     {
         if invalid_rule(sel) {
-            eprintln!(
+            errln!(
                 "warning: `{sel}`: findings that make a policy invalid (PC001-PC016) are always reported as errors; ignoring, downgrading or suppressing them has no effect"
             );
         }
@@ -313,12 +313,12 @@ pub fn run(args: &LintArgs) -> ExitCode {
     }
     if args.verbose > 0 {
         match &loaded.path {
-            Some(p) => eprintln!("policycheck: using config {}", p.display()),
-            None => eprintln!("policycheck: no config file"),
+            Some(p) => errln!("policycheck: using config {}", p.display()),
+            None => errln!("policycheck: no config file"),
         }
     }
     if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p == "-") {
-        eprintln!("warning: --stdin-filename names standard input, which is read only with `-`");
+        errln!("warning: --stdin-filename names standard input, which is read only with `-`");
     }
     let inputs = match collect_inputs(args, &loaded, &cwd) {
         Ok(i) => i,
@@ -334,7 +334,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
         // Files named one by one (pre-commit) that the config excludes: nothing is
         // missing, the project said these are not to be linted.
         if args.quiet == 0 {
-            eprintln!("policycheck: every file named is excluded (--exclude or the config's [files] exclude, with --force-exclude); nothing to lint");
+            errln!("policycheck: every file named is excluded (--exclude or the config's [files] exclude, with --force-exclude); nothing to lint");
         }
         return ExitCode::SUCCESS;
     }
@@ -362,7 +362,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
     if (args.format == Format::Sarif || args.sarif_file.is_some())
         && totals.findings > GITHUB_SARIF_MAX_RESULTS
     {
-        eprintln!(
+        errln!(
             "warning: the SARIF log has {} results; GitHub code scanning rejects a run with more than {GITHUB_SARIF_MAX_RESULTS}: upload it per directory, or select fewer rules",
             totals.findings
         );
@@ -833,13 +833,13 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
             let name = match &args.stdin_filename {
                 Some(n) => n.clone(),
                 None => {
-                    eprintln!("warning: standard input has no name: reports call it `<stdin>` (name it with --stdin-filename PATH)");
+                    errln!("warning: standard input has no name: reports call it `<stdin>` (name it with --stdin-filename PATH)");
                     "<stdin>".into()
                 }
             };
             if args.force_exclude && excluded(Path::new(&name)) {
                 if args.verbose > 0 {
-                    eprintln!("policycheck: skipped {name} (standard input; excluded)");
+                    errln!("policycheck: skipped {name} (standard input; excluded)");
                 }
                 continue;
             }
@@ -855,7 +855,7 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
             walk_noting(&p, &mut found, &mut special);
             if args.verbose > 0 {
                 for f in &special {
-                    eprintln!(
+                    errln!(
                         "policycheck: skipped {} (not a regular file: a pipe, socket or device)",
                         display_path(f, cwd)
                     );
@@ -882,14 +882,14 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
                     continue;
                 };
                 if args.verbose > 0 {
-                    eprintln!("policycheck: skipped {} ({why})", display_path(&f, cwd));
+                    errln!("policycheck: skipped {} ({why})", display_path(&f, cwd));
                 }
             }
         } else if meta.is_ok() {
             if !(args.force_exclude && excluded(&p)) {
                 files.push(p);
             } else if args.verbose > 0 {
-                eprintln!("policycheck: skipped {} (excluded)", display_path(&p, cwd));
+                errln!("policycheck: skipped {} (excluded)", display_path(&p, cwd));
             }
         } else if has_glob(raw) {
             let norm = raw.replace('\\', "/");
@@ -1199,7 +1199,7 @@ fn lint_inputs(
                                         Input::Stdin(n) => n.clone(),
                                         Input::File(p) => display_path(p, cwd),
                                     };
-                                    eprintln!("policycheck: checked {name}");
+                                    errln!("policycheck: checked {name}");
                                 }
                             }
                             writer.file(frag);
@@ -1227,10 +1227,10 @@ fn lint_inputs(
         totals.resolved = b.resolved(&matched, &linted);
     }
     for w in &warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     for e in &totals.input_errors {
-        eprintln!("error: {}: {}", e.path, e.message);
+        errln!("error: {}: {}", e.path, e.message);
     }
     writer.finish(&totals)?;
     if let Some(p) = &args.write_baseline {
@@ -1238,7 +1238,7 @@ fn lint_inputs(
         let n = entries.len();
         crate::baseline::write(p, entries)?;
         if args.quiet == 0 {
-            eprintln!(
+            errln!(
                 "policycheck: recorded {n} finding(s) in the baseline {}",
                 p.display()
             );

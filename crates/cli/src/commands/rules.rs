@@ -77,7 +77,7 @@ pub fn explain(args: &ExplainArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!(
+            errln!(
                 "error: `{}` is not a rule code or name (see `policycheck rules`)",
                 args.rule
             );
