@@ -292,10 +292,13 @@ export class TraceView {
   }
 
   condRow(li, c, i) {
+    // A statement with errors has one row of its own: no operator, no key.
+    const whole = !c.operator && !c.key;
     return h('tr', {},
-      h('th', { scope: 'row' }, h('button', { type: 'button', class: 'linklike', title: 'Select the condition in the editor',
+      h('th', { scope: 'row' }, h('button', { type: 'button', class: 'linklike',
+        title: whole ? 'Select the statement in the editor' : 'Select the condition in the editor',
         on: { click: this.selecter(li, (cur) => cur.conditions[i]?.span) } },
-      'condition ', h('code', { text: c.operator }), ' ', h('code', { text: c.key }))),
+      ...(whole ? ['statement'] : ['condition ', h('code', { text: c.operator }), ' ', h('code', { text: c.key })]))),
       h('td', { class: 'part-result' }),
       h('td', { class: 'part-reason' }));
   }
