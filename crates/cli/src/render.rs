@@ -190,11 +190,6 @@ impl<S: SourceCode> miette::Diagnostic for WithSource<'_, S> {
     }
 }
 
-/// Render one diagnostic against its file's text.
-pub fn render(handler: &Handler, name: &str, text: &str, diag: &Diagnostic) -> String {
-    render_with(handler, name, text, &LineIndex::new(text), diag)
-}
-
 /// The longest line shown whole; longer ones (minified policies) are clipped around the
 /// span, so a 1 MB one-line file renders each finding in constant time and never hands
 /// miette a line wider than its formatter accepts.

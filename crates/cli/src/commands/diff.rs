@@ -94,8 +94,9 @@ fn load(name: &str, bytes: &[u8], color: ColorChoice) -> Result<Policy, ()> {
     if !errors.is_empty() || parsed.policy.is_none() {
         let text = String::from_utf8_lossy(bytes);
         let h = render::handler(render::use_color(color, render::stderr_is_tty()), 100);
+        let index = policycheck_core::LineIndex::new(&text);
         for d in &errors {
-            err!("{}", render::render(&h, name, &text, d));
+            err!("{}", render::render_with(&h, name, &text, &index, d));
         }
         errln!("error: `{name}` is not a valid policy, so no difference can be computed");
         return Err(());
