@@ -755,3 +755,22 @@ fn a_closed_standard_error_is_no_panic() {
     // unevaluated), never 101 (a panic).
     assert_eq!(status.code(), Some(2));
 }
+
+#[test]
+fn policy_and_request_cannot_both_come_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    // `eval - -r -` used to read the whole input as the policy, then complain that the
+    // (empty) request had no principal.
+    let out = bin()
+        .args(["eval", "-", "--request", "-"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot both be read from standard input"),
+        "{err}"
+    );
+}

@@ -197,6 +197,9 @@ fn parse_context_flag(ctx: &mut Context, seen: &mut Vec<String>, flag: &str) -> 
 
 pub fn run(args: &EvalArgs) -> ExitCode {
     let fail = |msg: &str| fail_as(args.format, msg, &[]);
+    if args.policy == "-" && args.request.as_deref() == Some("-") {
+        return fail("the policy and the request cannot both be read from standard input (`-`): give one of them as a file");
+    }
     // The request: from the file, then overridden by flags.
     let mut rf: Option<RequestFile> = None;
     if let Some(path) = &args.request {
