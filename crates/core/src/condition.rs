@@ -393,6 +393,15 @@ pub struct CondValue {
 }
 
 impl CondValue {
+    /// Whether the value reads a policy variable (only string and ARN values can).
+    pub fn has_vars(&self) -> bool {
+        match &self.compiled {
+            Compiled::Text(p) => p.has_vars(),
+            Compiled::Arn(p) => p.has_vars(),
+            _ => false,
+        }
+    }
+
     /// Whether the value could be read for its operator (numbers, dates, CIDRs, base64, booleans).
     pub fn is_valid(&self) -> bool {
         match &self.compiled {

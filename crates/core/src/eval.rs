@@ -574,7 +574,7 @@ pub fn eval_statement(
         Outcome::NotMatched => Tri::False,
         Outcome::NotEvaluable => Tri::Unknown,
     };
-    if invalid {
+    let applies = if invalid {
         conditions.push(ConditionTrace {
             operator: String::new(),
             key: String::new(),
@@ -587,8 +587,6 @@ pub fn eval_statement(
             ),
             span: st.span,
         });
-    }
-    let applies = if invalid {
         Tri::Unknown
     } else {
         tri(principal.result)

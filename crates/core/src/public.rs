@@ -1035,11 +1035,7 @@ impl<'a> Analyzer<'a> {
             for c in st.condition.iter().flat_map(|c| &c.conditions) {
                 for v in &c.values {
                     twelve_digit_runs(&v.text.value, &mut named);
-                    cond_vars |= match &v.compiled {
-                        Compiled::Text(p) => p.has_vars(),
-                        Compiled::Arn(p) => p.has_vars(),
-                        _ => false,
-                    };
+                    cond_vars |= v.has_vars();
                 }
             }
         }
@@ -3326,11 +3322,7 @@ impl<'s, 'a> Search<'s, 'a> {
             let (&[d], Some(cond)) = (atom.deps.as_slice(), Self::condition_of(info, atom)) else {
                 return false;
             };
-            let var_free = cond.values.iter().all(|v| match &v.compiled {
-                Compiled::Text(p) => !p.has_vars(),
-                Compiled::Arn(p) => !p.has_vars(),
-                _ => true,
-            });
+            let var_free = !cond.values.iter().any(condition::CondValue::has_vars);
             let Some(kd) = d.checked_sub(2).and_then(|k| self.keys.get(k)) else {
                 return false;
             };
