@@ -53,7 +53,7 @@ pub fn coverage(new: &Policy, old: &Policy) -> Coverage {
             deny_kept: vec![false; old.statements.len()],
         };
     }
-    let usable = |s: &&Statement| s.broken.is_empty();
+    let usable = |s: &&Statement| s.is_whole();
     let new_denies: Vec<&Statement> = new
         .statements
         .iter()
@@ -66,7 +66,7 @@ pub fn coverage(new: &Policy, old: &Policy) -> Coverage {
         .map(|od| match effect(od) {
             Some(Effect::Allow) => true,
             Some(Effect::Deny) => {
-                od.broken.is_empty()
+                od.is_whole()
                     && (new_denies.iter().any(|nd| covers(nd, od))
                         || pieces_covered(od, &new_denies))
             }
@@ -84,7 +84,7 @@ pub fn coverage(new: &Policy, old: &Policy) -> Coverage {
         .iter()
         .map(|s| {
             effect(s) == Some(Effect::Allow)
-                && s.broken.is_empty()
+                && s.is_whole()
                 && (old_allows.iter().any(|o| covers(o, s)) || pieces_covered(s, &old_allows))
         })
         .collect();
@@ -127,7 +127,7 @@ pub fn allow_covered_for(s: &Statement, old: &Policy, actions: &[&str]) -> bool 
     let old_allows: Vec<&Statement> = old
         .statements
         .iter()
-        .filter(|o| effect(o) == Some(Effect::Allow) && o.broken.is_empty())
+        .filter(|o| effect(o) == Some(Effect::Allow) && o.is_whole())
         .collect();
     let names = |e: &ActionElement, a: &str| e.items.iter().any(|i| i.pattern.matches_plain(a));
     actions.iter().filter(|a| names(sa, a)).all(|a| {
@@ -145,7 +145,7 @@ fn plain_parts(s: &Statement) -> Option<(&PrincipalElement, &ActionElement, &Res
     let (Some(sp), Some(sa), Some(sr)) = (&s.principal, &s.action, &s.resource) else {
         return None;
     };
-    (s.broken.is_empty() && !sa.negated && !sr.negated).then_some((sp, sa, sr))
+    (s.is_whole() && !sa.negated && !sr.negated).then_some((sp, sa, sr))
 }
 
 /// Whether `b` matches every request `s` (principal `sp`) matches on resource item `ri`

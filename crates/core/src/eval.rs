@@ -452,9 +452,9 @@ pub fn eval_statement(
     kind: PolicyKind,
     trace: bool,
 ) -> (Tri, Option<MatchKind>, Option<StatementTrace>) {
-    // A statement with errors in it (`Statement` broken by the parser) is read as it
-    // might have been meant: neither a match nor a non-match.
-    let invalid = st.broken.contains(&"Statement");
+    // A statement with errors in it (`Statement::invalid`) is read as it might have been
+    // meant: neither a match nor a non-match.
+    let invalid = st.invalid;
     if !trace {
         if invalid {
             return (Tri::Unknown, None, None);

@@ -81,9 +81,19 @@ pub struct Statement {
     /// Elements that were required but missing or in conflict (`Action` + `NotAction`).
     /// The evaluator marks those parts not evaluable.
     pub broken: Vec<&'static str>,
+    /// An error lies in the statement (a misspelt `Condtion`, a malformed CIDR, a
+    /// duplicate `Effect`; or the `Version` is invalid): what was read of it may not be
+    /// what the author meant, so the evaluator answers "not evaluable" for all of it.
+    pub invalid: bool,
 }
 
 impl Statement {
+    /// Read whole and as written: no element missing or in conflict, no error in it.
+    /// Reasoning about what statements cover (redundancy, new access) uses these only.
+    pub fn is_whole(&self) -> bool {
+        self.broken.is_empty() && !self.invalid
+    }
+
     /// How reports name a statement: its `Sid`, or `#<index>`.
     pub fn id(&self) -> String {
         match &self.sid {

@@ -69,23 +69,39 @@ pub fn parse_policy_tree<'a>(
     )
 }
 
-/// Marks `"Statement"` broken in every statement an error lies in (a misspelt
-/// `Condtion`, a malformed `Condition`, `NotResource` or CIDR, a duplicate `Effect`),
-/// and in every statement when the `Version` is invalid (it decides what `${…}` means):
-/// what was read of them may not be what the author meant, so the evaluator neither
-/// lets them grant nor ignores them as Denys (failing closed).
+/// Marks invalid every statement an error lies in (a misspelt `Condtion`, a malformed
+/// `Condition`, `NotResource` or CIDR, a duplicate `Effect`), and every statement when
+/// the `Version` is invalid (it decides what `${…}` means): what was read of them may not
+/// be what the author meant, so the evaluator neither lets them grant nor ignores them
+/// as Denys (failing closed).
 fn mark_invalid(policy: &mut Policy, diagnostics: &[Diagnostic]) {
+    // Both in text order (the diagnostics sorted by where they start): the statements
+    // ending before an error starts are passed once for all, not per error.
+    let mut next = 0;
     for d in diagnostics
         .iter()
         .filter(|d| d.severity == crate::diagnostic::Severity::Error)
     {
         let at = d.primary_span();
         let everywhere = d.code == codes::INVALID_VERSION.code;
-        for st in &mut policy.statements {
+        while policy
+            .statements
+            .get(next)
+            .is_some_and(|st| st.span.end <= at.start)
+        {
+            next += 1;
+        }
+        // The statement `next` only (skipping is no walk over a slice), or all of them.
+        for st in policy
+            .statements
+            .iter_mut()
+            .skip(if everywhere { 0 } else { next })
+        {
             let inside = st.span.start <= at.start && at.end <= st.span.end;
-            if (everywhere || inside) && !st.broken.contains(&"Statement") {
-                st.broken.push("Statement");
+            if !everywhere && !inside {
+                break;
             }
+            st.invalid = true;
         }
     }
 }
@@ -1159,6 +1175,7 @@ fn empty_statement(index: usize, span: Span) -> Statement {
         condition: None,
         span,
         broken: Vec::new(),
+        invalid: false,
     }
 }
 

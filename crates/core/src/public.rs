@@ -3253,7 +3253,7 @@ impl<'s, 'a> Search<'s, 'a> {
                 // sends with every such request is missing ([`Self::carries_what_aws_sends`]).
                 out.exhaustive = false;
                 out.unknown.push(format!(
-                    "statement `{}` lets in only requests no caller sends (keys that fit no one caller, or a key missing that AWS always sends)",
+                    "statement `{}` lets in only requests no caller sends (keys that fit no caller, or a key missing that AWS always sends)",
                     info_s.st.id()
                 ));
             }
@@ -3314,7 +3314,7 @@ impl<'s, 'a> Search<'s, 'a> {
     /// request meets the Allow, whatever the resource, the other keys and the Denys.
     fn infeasible(&self, info: &StmtInfo<'_>) -> bool {
         // A statement with errors is not read as written (`parse::mark_invalid`).
-        if info.st.broken.contains(&"Statement") {
+        if info.st.invalid {
             return false;
         }
         let context = Context::new();
@@ -4685,20 +4685,11 @@ fn unevaluable_part(st: &Statement, kind: &AtomKind) -> String {
             }
         }
         AtomKind::Resource => "its `Resource` cannot be evaluated".to_string(),
-        AtomKind::Broken => {
-            // `Statement`: errors somewhere in it (`parse::mark_invalid`), said last.
-            let parts: Vec<&str> = st
-                .broken
-                .iter()
-                .copied()
-                .filter(|b| *b != "Statement")
-                .collect();
-            match parts.as_slice() {
-                [] => "it has errors".to_string(),
-                [one] => format!("its `{one}` is missing or invalid"),
-                more => format!("its `{}` are missing or invalid", more.join("`, `")),
-            }
-        }
+        AtomKind::Broken => match st.broken.as_slice() {
+            [] => "an element of it is missing or invalid".to_string(),
+            [one] => format!("its `{one}` is missing or invalid"),
+            more => format!("its `{}` are missing or invalid", more.join("`, `")),
+        },
         AtomKind::Cond(i) => {
             let Some(c) = st.condition.as_ref().and_then(|b| b.conditions.get(*i)) else {
                 return "a condition of it cannot be evaluated".to_string();

@@ -244,7 +244,7 @@ pub(crate) struct Parts<'a> {
 }
 
 pub(crate) fn parts(st: &Statement) -> Option<Parts<'_>> {
-    if !st.broken.is_empty() {
+    if !st.is_whole() {
         return None;
     }
     Some(Parts {
