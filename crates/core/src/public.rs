@@ -336,6 +336,8 @@ const SIGNED_ONLY: &[&str] = &[
 /// its resources (spec §7.3's table): a witness with one of them is sent by that service
 /// for the outsider's resource, where that keeps it a witness.
 const SERVICE_SOURCE: &[&str] = &[
+    "aws:principalservicename",
+    "aws:principalservicenameslist",
     "aws:sourcearn",
     "aws:sourceaccount",
     "aws:sourceowner",
@@ -1956,44 +1958,30 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        // Keys an outsider's request carries with one value only: no service principal is
-        // an outsider (§6.8), so `aws:PrincipalIsAWSService` is `false` (absent when
-        // anonymous) and the service-name keys are absent.
-        match name_lc {
-            "aws:principalisawsservice" => {
-                cands.retain(|c| match c {
-                    None => true,
-                    Some(CtxValue::One(v)) => v == "false",
-                    Some(CtxValue::Many(_)) => false,
-                });
-                if !cands.iter().any(Option::is_some) {
-                    cands.push(Some(CtxValue::One("false".to_string())));
+        // `aws:PrincipalIsAWSService` and the service names take any value, as §6.8 has
+        // it: a witness with them is an AWS service's, calling for the outsider's
+        // resource ([`Search::service_sender`]).
+        // A caller's kind as AWS names it (spec §4's table), every one of them: an
+        // IAM or anonymous outsider may be any kind, but of no other.
+        if name_lc == "aws:principaltype" {
+            const KINDS: &[&str] = &[
+                "Account",
+                "User",
+                "FederatedUser",
+                "AssumedRole",
+                "Anonymous",
+            ];
+            cands.retain(|c| match c {
+                None => true,
+                Some(CtxValue::One(v)) => KINDS.contains(&v.as_str()),
+                Some(CtxValue::Many(_)) => false,
+            });
+            for k in KINDS {
+                let v = Some(CtxValue::One((*k).to_string()));
+                if !cands.contains(&v) {
+                    cands.push(v);
                 }
             }
-            "aws:principalservicename" | "aws:principalservicenameslist" => cands = vec![None],
-            // A caller's kind as AWS names it (spec §4's table), every one of them: an
-            // outsider may be any kind, but of no other (no service principal).
-            "aws:principaltype" => {
-                const KINDS: &[&str] = &[
-                    "Account",
-                    "User",
-                    "FederatedUser",
-                    "AssumedRole",
-                    "Anonymous",
-                ];
-                cands.retain(|c| match c {
-                    None => true,
-                    Some(CtxValue::One(v)) => KINDS.contains(&v.as_str()),
-                    Some(CtxValue::Many(_)) => false,
-                });
-                for k in KINDS {
-                    let v = Some(CtxValue::One((*k).to_string()));
-                    if !cands.contains(&v) {
-                        cands.push(v);
-                    }
-                }
-            }
-            _ => {}
         }
         // An always-present key is never absent from a real request (spec §7.3); the
         // address a request comes from is, through a VPC endpoint, so it may be.
@@ -4207,10 +4195,14 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             source |= SERVICE_SOURCE.contains(&k);
         }
-        if !source {
+        let service = |k| matches!(w.context.get(k), Some(CtxValue::One(v)) if v == "true");
+        if !source && !service("aws:principalisawsservice") {
             return None;
         }
         let mut names: Vec<String> = Vec::new();
+        if let Some(CtxValue::One(name)) = w.context.get("aws:principalservicename") {
+            names.push(name.clone());
+        }
         if let Some(CtxValue::One(arn)) = w.context.get("aws:sourcearn") {
             // The service component (the third, with a `:` after it).
             let ([head, _, svc, ..], n) = catalog::split_arn(arn);
@@ -4442,15 +4434,29 @@ pub fn caller_keys_fit(w: &Request) -> bool {
         // A list where AWS sends one value: no caller sends it.
         Some(CtxValue::Many(_)) => Err(()),
     };
-    let (Ok(username), Ok(userid), Ok(kind), Ok(arn), Ok(account)) = (
+    let (Ok(username), Ok(userid), Ok(kind), Ok(arn), Ok(account), Ok(service), Ok(sname)) = (
         get("aws:username"),
         get("aws:userid"),
         get("aws:principaltype"),
         get("aws:principalarn"),
         get("aws:principalaccount"),
+        get("aws:principalisawsservice"),
+        get("aws:principalservicename"),
     ) else {
         return false;
     };
+    // Only a service principal is an AWS service, and it sends its name.
+    if let Caller::Service { name } = &w.caller {
+        return username.is_none()
+            && service.is_none_or(|s| s == "true")
+            && sname.is_none_or(|s| s == name);
+    }
+    if service.is_some_and(|s| s != "false")
+        || sname.is_some()
+        || w.context.contains("aws:principalservicenameslist")
+    {
+        return false;
+    }
     match &w.caller {
         Caller::Anonymous => {
             username.is_none()
@@ -5500,6 +5506,52 @@ mod tests {
             "{:?}",
             w.to_json()
         );
+        // Everyone, if an AWS service: §6.7 calls it public (the service keys restrict
+        // nothing), and so does the search, with a service's request as the witness.
+        let svc = |cond: &str| {
+            run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
+            ))
+        };
+        let pa = svc(r#"{"Bool": {"aws:PrincipalIsAWSService": "true"}}"#);
+        assert_eq!(pa.write.verdict, Verdict::Public);
+        let w = &pa.write.witnesses[0].request;
+        assert!(
+            matches!(&w.caller, Caller::Service { name } if name == "cloudtrail.amazonaws.com"),
+            "{:?}",
+            w.to_json()
+        );
+        let pa =
+            svc(r#"{"StringEquals": {"aws:PrincipalServiceName": "logging.s3.amazonaws.com"}}"#);
+        let w = &pa.write.witnesses[0].request;
+        assert!(
+            matches!(&w.caller, Caller::Service { name } if name == "logging.s3.amazonaws.com"),
+            "{:?}",
+            w.to_json()
+        );
+        // A fixed source account still pins it (§6.2).
+        let pa = svc(
+            r#"{"Bool": {"aws:PrincipalIsAWSService": "true"}, "StringEquals": {"aws:SourceAccount": "111122223333"}}"#,
+        );
+        assert_eq!(pa.write.verdict, Verdict::NotPublic);
+        // A perimeter Deny that exempts AWS services leaves a public Allow public: the
+        // witness is a service.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public);
+        let w = &pa.read.witnesses[0].request;
+        assert!(
+            matches!(w.caller, Caller::Service { .. }),
+            "{:?}",
+            w.to_json()
+        );
+        // `{"AWS": "*"}` with the service key: only requests no caller sends meet it
+        // (§6.7 says public; no witness proves it), so it is unknown, never not-public.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}}"#,
+        );
+        assert_eq!(pa.write.verdict, Verdict::Unknown);
     }
 
     #[test]
@@ -5940,11 +5992,7 @@ mod tests {
             "{:?}",
             w.to_json()
         );
-        // Outsiders are not AWS services, and always-present keys are present.
-        let pa = run(
-            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}}"#,
-        );
-        assert_eq!(pa.read.verdict, Verdict::NotPublic);
+        // Always-present keys are present.
         let pa = run(
             r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Null": {"aws:SecureTransport": "true"}}}"#,
         );

@@ -166,6 +166,14 @@ const CONDITIONS: &[(&str, &str, &str)] = &[
         r#"["AROAEXAMPLE:*", "111122223333"]"#,
     ),
     ("StringEquals", "aws:username", r#""alice""#),
+    // An AWS service is an outsider (spec §6.7 calls these public).
+    ("Bool", "aws:PrincipalIsAWSService", r#""true""#),
+    ("BoolIfExists", "aws:PrincipalIsAWSService", r#""false""#),
+    (
+        "StringEquals",
+        "aws:PrincipalServiceName",
+        r#""cloudtrail.amazonaws.com""#,
+    ),
     ("NumericLessThan", "s3:max-keys", r#""10""#),
     ("NumericGreaterThanEqualsIfExists", "s3:max-keys", r#"100"#),
     (
@@ -361,6 +369,8 @@ fn pool(key: &str, text: &str) -> Vec<Option<CtxValue>> {
             one("123412341234"),
         ],
         "aws:username" => vec![None, one("alice"), one("u"), one("*")],
+        "aws:PrincipalIsAWSService" => vec![None, one("true"), one("false")],
+        "aws:PrincipalServiceName" => vec![None, one("cloudtrail.amazonaws.com"), one("x")],
         "s3:max-keys" => vec![None, one("5"), one("50"), one("500")],
         "aws:CurrentTime" => vec![
             None,
@@ -414,6 +424,8 @@ const KEYS: &[&str] = &[
     "aws:SourceAccount",
     "aws:userid",
     "aws:username",
+    "aws:PrincipalIsAWSService",
+    "aws:PrincipalServiceName",
     "s3:max-keys",
     "aws:CurrentTime",
     "aws:TagKeys",

@@ -210,21 +210,22 @@ fn absent_key_cause(ctx: &LintContext<'_>, level: &LevelAccess) -> Option<String
 }
 
 /// The first witness is sent by an AWS service for another account's resource (its
-/// `aws:SourceArn` or `aws:SourceAccount` names the outsider's): the source key the
-/// statement reads does not pin the account.
+/// `aws:SourceArn` or `aws:SourceAccount` names the outsider's, or none is read): the
+/// source key the statement reads does not pin the account, or no key does.
 fn service_cause(level: &LevelAccess) -> Option<String> {
     let w = level.witnesses.first()?;
     let policycheck_core::Caller::Service { name } = &w.request.caller else {
         return None;
     };
-    let (key, value) = ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner"]
+    let source = ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner"]
         .into_iter()
         .find_map(|k| match w.request.context.get(&k.to_ascii_lowercase()) {
-            Some(policycheck_core::CtxValue::One(v)) => Some((k, v)),
+            Some(policycheck_core::CtxValue::One(v)) => Some(format!("`{k}` = `{v}`")),
             _ => None,
-        })?;
+        })
+        .unwrap_or_else(|| "any account".into());
     Some(format!(
-        "the service `{name}`, working for another account (`{key}` = `{value}`), sends the request above: name the service in `Principal` and pin `aws:SourceAccount` to your own account id (or `aws:SourceArn` to your own resource)"
+        "the service `{name}`, working for another account ({source}), sends the request above: name the service in `Principal` and pin `aws:SourceAccount` to your own account id (or `aws:SourceArn` to your own resource)"
     ))
 }
 
