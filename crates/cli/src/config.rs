@@ -295,7 +295,7 @@ fn did_you_mean(message: &str) -> Option<String> {
     let mut quoted = message.split('`').skip(1).step_by(2);
     let unknown = quoted.next()?;
     quoted
-        .map(|k| (policycheck_core::values::edit_distance(unknown, k), k))
+        .map(|k| (policycheck_core::values::edit_distance(unknown, k, 2), k))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k.to_string())

@@ -447,7 +447,7 @@ pub fn suggest_s3_action(full_name: &str) -> Option<String> {
             .map(|n| format!("s3:{n}"));
     }
     // "s4:GetObject", "S 3:GetObject": a known name behind a prefix one edit away from "s3".
-    if edit_distance(service.to_ascii_lowercase().as_bytes(), b"s3") <= 1 {
+    if edit_distance(service.to_ascii_lowercase().as_bytes(), b"s3", 1) <= 1 {
         return exact_action(name).map(ActionInfo::full_name);
     }
     None
@@ -1118,13 +1118,24 @@ fn bounded_distance(lower: &str, candidate: &str) -> usize {
     if lower.len().abs_diff(candidate.len()) > MAX_SUGGESTION_DISTANCE {
         return usize::MAX;
     }
-    edit_distance(lower.as_bytes(), candidate.to_ascii_lowercase().as_bytes())
+    edit_distance(
+        lower.as_bytes(),
+        candidate.to_ascii_lowercase().as_bytes(),
+        MAX_SUGGESTION_DISTANCE,
+    )
 }
 
 /// Optimal-string-alignment distance: insertions, deletions, substitutions and transpositions
-/// of adjacent bytes each cost 1 (so `"objcet"` is 1 from `"object"`).
-pub(crate) fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+/// of adjacent bytes each cost 1 (so `"objcet"` is 1 from `"object"`). A distance above
+/// `max` comes back as `max + 1`, found from the lengths or as soon as a row of the table
+/// is all above `max` (a row's minimum grows by at most one per row, so no later cell
+/// comes back under it): a long or far-off name costs next to nothing.
+pub(crate) fn edit_distance(a: &[u8], b: &[u8], max: usize) -> usize {
     const FAR: usize = usize::MAX / 2;
+    let over = max.saturating_add(1);
+    if a.len().abs_diff(b.len()) > max {
+        return over;
+    }
     let at = |row: &[usize], j: usize| row.get(j).copied().unwrap_or(FAR);
     let mut before: Vec<usize> = vec![FAR; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -1134,6 +1145,7 @@ pub(crate) fn edit_distance(a: &[u8], b: &[u8]) -> usize {
         if let Some(first) = cur.first_mut() {
             *first = i + 1;
         }
+        let mut row_min = i + 1;
         let mut last_b: Option<u8> = None;
         for (j, &cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
@@ -1146,13 +1158,17 @@ pub(crate) fn edit_distance(a: &[u8], b: &[u8]) -> usize {
             if let Some(slot) = cur.get_mut(j + 1) {
                 *slot = d;
             }
+            row_min = row_min.min(d);
             last_b = Some(cb);
+        }
+        if row_min > max {
+            return over;
         }
         std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
         last_a = Some(ca);
     }
-    at(&prev, b.len())
+    at(&prev, b.len()).min(over)
 }
 
 #[cfg(test)]
@@ -1877,7 +1893,7 @@ mod tests {
 
     #[test]
     fn edit_distance_basics() {
-        let d = |a: &str, b: &str| edit_distance(a.as_bytes(), b.as_bytes());
+        let d = |a: &str, b: &str| edit_distance(a.as_bytes(), b.as_bytes(), 9);
         assert_eq!(d("", ""), 0);
         assert_eq!(d("", "abc"), 3);
         assert_eq!(d("abc", ""), 3);
@@ -1886,5 +1902,35 @@ mod tests {
         assert_eq!(d("ab", "ba"), 1);
         assert_eq!(d("abc", "abc"), 0);
         assert_eq!(d("sorceip", "sourceip"), 1);
+    }
+
+    #[test]
+    fn a_bounded_edit_distance_is_the_full_one_capped() {
+        // Short words over three letters, so that transpositions and near misses abound;
+        // the full distance is the table filled with a bound no pair reaches.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut word = || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let len = (seed >> 60) as usize % 9;
+            (0..len)
+                .map(|i| b"abc"[((seed >> (i * 5 + 3)) % 3) as usize])
+                .collect::<Vec<u8>>()
+        };
+        for _ in 0..3_000 {
+            let (a, b) = (word(), word());
+            let full = edit_distance(&a, &b, 100);
+            for max in 0..6 {
+                assert_eq!(
+                    edit_distance(&a, &b, max),
+                    full.min(max + 1),
+                    "{a:?} {b:?} within {max}"
+                );
+            }
+        }
+        // A long name is compared with nothing: the lengths say it all.
+        let long = vec![b'a'; 1_000_000];
+        assert_eq!(edit_distance(&long, b"stringequals", 3), 4);
     }
 }

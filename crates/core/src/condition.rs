@@ -359,8 +359,13 @@ pub fn suggest_operator(text: &str) -> Option<String> {
     for base in BaseOp::ALL {
         for set in ["", "ForAllValues:", "ForAnyValue:"] {
             for ie in ["", "IfExists"] {
+                // Lengths more than three apart are more than three edits apart.
+                let len = set.len() + base.name().len() + ie.len();
+                if len.abs_diff(lower.len()) > 3 {
+                    continue;
+                }
                 let cand = format!("{set}{}{ie}", base.name());
-                let d = crate::values::edit_distance(&lower, &cand.to_ascii_lowercase());
+                let d = crate::values::edit_distance(&lower, &cand.to_ascii_lowercase(), 3);
                 if d <= 3 && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
                     best = Some((d, cand));
                 }

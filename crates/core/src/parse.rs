@@ -336,6 +336,7 @@ impl Lower {
                                 crate::values::edit_distance(
                                     &m.key.to_ascii_lowercase(),
                                     &k.to_ascii_lowercase(),
+                                    2,
                                 ),
                                 k,
                             )

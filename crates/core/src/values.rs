@@ -385,9 +385,10 @@ pub fn parse_base64(text: &str) -> Option<Vec<u8>> {
 /// The "did you mean" distance of two names: optimal string alignment over bytes
 /// (insertions, deletions, substitutions and transpositions of adjacent bytes each cost
 /// 1, so `"StirngEquals"` is 1 from `"StringEquals"`). One implementation for every
-/// suggestion (operators, keys, actions, service principals, config keys).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    crate::catalog::edit_distance(a.as_bytes(), b.as_bytes())
+/// suggestion (operators, keys, actions, service principals, config keys). Distances
+/// above `max` come back as `max + 1`, cheaply, however long the names.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    crate::catalog::edit_distance(a.as_bytes(), b.as_bytes(), max)
 }
 
 #[cfg(test)]
@@ -580,10 +581,10 @@ mod tests {
 
     #[test]
     fn edit_distances() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
+        assert_eq!(edit_distance("kitten", "sitting", 9), 3);
+        assert_eq!(edit_distance("", "abc", 9), 3);
+        assert_eq!(edit_distance("same", "same", 9), 0);
         // A swap of two neighbours is one edit.
-        assert_eq!(edit_distance("StirngEquals", "StringEquals"), 1);
+        assert_eq!(edit_distance("StirngEquals", "StringEquals", 9), 1);
     }
 }
