@@ -693,6 +693,7 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
     let mut mode = Mode::ResourcePolicyOnly;
     let mut identity_policies = Vec::new();
     let mut identity_diagnostics = Vec::new();
+    let mut identity_key: Option<Span> = None;
     let mut bucket_account = DEFAULT_BUCKET_ACCOUNT.to_string();
     let mut aws_star_includes_anonymous = true;
     let string_of = |v: &Json, what: &str| -> Result<String, Diagnostic> {
@@ -739,6 +740,7 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
                 bucket_account = s;
             }
             "identity_policies" => {
+                identity_key = Some(m.key_span);
                 let JsonKind::Array(items) = m.value.kind else {
                     return Err(req_err(m.value.span, "`identity_policies` must be an array of policy objects"));
                 };
@@ -756,6 +758,14 @@ pub fn parse_request_json(root: &Json) -> Result<RequestFile, Diagnostic> {
                     .with_help("a request has `principal`, `action`, `resource`, `context`, and optionally `mode`, `identity_policies`, `bucket_account`, `aws_star_includes_anonymous`"))
             }
         }
+    }
+    // Identity policies count only in full mode (spec §5.3): read and then ignored,
+    // they would let a request pass that they were meant to judge.
+    if let (Some(at), Mode::ResourcePolicyOnly) = (identity_key, mode) {
+        return Err(req_err(
+            at,
+            "`identity_policies` count only with `\"mode\": \"full\"`: add it, or leave them out",
+        ));
     }
     let missing = |what: &str| {
         req_err(
@@ -926,6 +936,27 @@ mod tests {
         assert_eq!(c.get("b"), Some(&CtxValue::One("true".into())));
         let e = parse_request_file(r#"{"principal": "anonymous", "action": "a", "resource": "r", "context": {"a": "1", "A": "2"}}"#).unwrap_err();
         assert!(e[0].message.contains("twice"));
+    }
+
+    #[test]
+    fn identity_policies_need_full_mode() {
+        let file = |mode: &str| {
+            format!(
+                r#"{{"principal": "arn:aws:iam::111122223333:user/a", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", {mode}"identity_policies": [{{"Version": "2012-10-17", "Statement": []}}]}}"#
+            )
+        };
+        for mode in ["", r#""mode": "resource_policy_only", "#] {
+            let e = parse_request_file(&file(mode)).unwrap_err();
+            assert!(
+                e[0].message
+                    .contains("only with `\"mode\": \"full\"`: add it"),
+                "{}",
+                e[0].message
+            );
+        }
+        let f = parse_request_file(&file(r#""mode": "full", "#)).unwrap();
+        assert_eq!(f.identity_policies.len(), 1);
+        assert_eq!(f.mode, Mode::Full);
     }
 
     #[test]
