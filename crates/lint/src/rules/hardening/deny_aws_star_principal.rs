@@ -69,9 +69,8 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             )
             .with_label("signed requests only (S3)")
             .with_help(
-                "write \"Principal\": \"*\" in a Deny, which covers anonymous callers in both \
-                 readings; the public-access verdict takes both (`policycheck eval \
-                 --aws-star-excludes-anonymous` evaluates S3's)",
+                "write \"Principal\": \"*\" in a Deny: it covers anonymous callers in both \
+                 readings (`policycheck eval --aws-star-excludes-anonymous` evaluates S3's)",
             ),
         );
     }

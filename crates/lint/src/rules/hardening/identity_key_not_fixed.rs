@@ -164,6 +164,12 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     // `StringLike` a `*` crosses `:`, so in a value with fewer than five
                     // `:` some `*` stands where the account goes (`arn:aws:*:role/Admin`).
                     let account = match policycheck_core::catalog::split_arn(text) {
+                        // An IAM name holds no `:`: a principal pattern with one there
+                        // names only roles AWS makes (`role/aws:ec2-infrastructure`), in
+                        // any account, never one an outsider controls.
+                        (parts, 6..) if key == "aws:principalarn" && parts[5].contains(':') => {
+                            continue
+                        }
                         (parts, 5..) => parts[4],
                         _ if wildcards && text.contains('*') => "*",
                         _ => continue,
