@@ -1958,9 +1958,10 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        // `aws:PrincipalIsAWSService` and the service names take any value, as §6.8 has
+        // (`aws:PrincipalIsAWSService` and the service names take any value, as §6.8 has
         // it: a witness with them is an AWS service's, calling for the outsider's
-        // resource ([`Search::service_sender`]).
+        // resource; see [`Search::service_sender`].)
+        //
         // A caller's kind as AWS names it (spec §4's table), every one of them: an
         // IAM or anonymous outsider may be any kind, but of no other.
         if name_lc == "aws:principaltype" {
