@@ -68,6 +68,29 @@ pub(crate) fn sorted_positions(
     order
 }
 
+/// For each position `0..len`, the first position whose item `cmp` finds equal to it
+/// (itself when none comes earlier): one stable sort of the positions, so that finding
+/// repeats among 100,000 items stays `n log n`, with no hash table.
+pub(crate) fn first_equal(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
+    let order = sorted_positions(len, cmp);
+    // The sort is stable, so each run of equal items starts with the first one.
+    let mut first_of: Vec<usize> = (0..len).collect();
+    let mut first = 0;
+    for (k, &i) in order.iter().enumerate() {
+        let same = k > 0
+            && order
+                .get(k - 1)
+                .is_some_and(|&p| cmp(p, i) == Ordering::Equal);
+        if !same {
+            first = i;
+        }
+        if let Some(f) = first_of.get_mut(i) {
+            *f = first;
+        }
+    }
+    first_of
+}
+
 /// Applies `order` (`order[j]` is the position whose item belongs at `j`) with `swap`.
 /// Each cycle is walked once: a swap puts the right item at `j` and carries the
 /// displaced one along the cycle.

@@ -730,23 +730,10 @@ impl<'a> Parser<'a> {
         if members.len() <= SCAN_MEMBERS {
             return;
         }
-        let order = crate::collections::sorted_positions(members.len(), &mut |a, b| {
+        // For each member, the first member with its key; reported in the order written.
+        let first_of = crate::collections::first_equal(members.len(), &mut |a, b| {
             members[a].key.cmp(members[b].key)
         });
-        // For each member, the first member with its key (the sort is stable, so each run
-        // of equal keys starts with the first written); reported in the order written.
-        let mut first_of: Vec<usize> = vec![0; members.len()];
-        let mut first = 0;
-        for (k, &i) in order.iter().enumerate() {
-            let same = k > 0
-                && order
-                    .get(k - 1)
-                    .is_some_and(|&p| members[p].key == members[i].key);
-            if !same {
-                first = i;
-            }
-            first_of[i] = first;
-        }
         for (i, &first) in first_of.iter().enumerate().skip(SCAN_MEMBERS) {
             if first != i {
                 let (m, f) = (&members[i], &members[first]);

@@ -570,7 +570,7 @@ fn ctx_scalar(v: &Json) -> Option<String> {
 }
 
 /// The position of the first member whose key (compared case-insensitively) an earlier
-/// member has, found among the keys in their sorted order: one look-up per key would
+/// member has, found by one sort ([`crate::collections::first_equal`]): a look-up per key would
 /// make a request with thousands of keys quadratic (50,000 took 8 s). The web page's
 /// WASM build, whose requests are typed in a form, looks each key up instead: the sort
 /// would cost more of its size budget than the time it saves there.
@@ -580,19 +580,9 @@ fn first_repeat(members: &[crate::json::Member<'_>]) -> Option<usize> {
         .iter()
         .map(|m| crate::condition::fold_key(m.key))
         .collect();
-    // A stable sort: equal keys in the order given, the second of each run after the
-    // first.
-    let sorted =
-        crate::collections::sorted_positions(keys.len(), &mut |a, b| keys.get(a).cmp(&keys.get(b)));
-    let mut twice: Option<usize> = None;
-    for w in sorted.windows(2) {
-        if let [a, b] = w {
-            if keys.get(*a) == keys.get(*b) && twice.is_none_or(|t| *b < t) {
-                twice = Some(*b);
-            }
-        }
-    }
-    twice
+    let first_of =
+        crate::collections::first_equal(keys.len(), &mut |a, b| keys.get(a).cmp(&keys.get(b)));
+    first_of.iter().enumerate().position(|(i, &f)| f != i)
 }
 
 /// Read a context object.
