@@ -4447,20 +4447,18 @@ pub fn caller_keys_fit(w: &Request) -> bool {
         return false;
     };
     // Only a service principal is an AWS service, and it sends its name.
-    if let Caller::Service { name } = &w.caller {
-        return username.is_none()
-            && service.is_none_or(|s| s == "true")
-            && sname.is_none_or(|s| s == name);
-    }
-    if service.is_some_and(|s| s != "false")
-        || sname.is_some()
-        || w.context.contains("aws:principalservicenameslist")
-    {
-        return false;
-    }
+    let no_service_keys = service.is_none_or(|s| s == "false")
+        && sname.is_none()
+        && !w.context.contains("aws:principalservicenameslist");
     match &w.caller {
-        Caller::Anonymous => {
+        Caller::Service { name } => {
             username.is_none()
+                && service.is_none_or(|s| s == "true")
+                && sname.is_none_or(|s| s == name)
+        }
+        Caller::Anonymous => {
+            no_service_keys
+                && username.is_none()
                 && arn.is_none()
                 && account.is_none()
                 && kind.is_none_or(|k| k == "Anonymous")
@@ -4487,13 +4485,14 @@ pub fn caller_keys_fit(w: &Request) -> bool {
                     }),
                 ),
             };
-            name_fits
+            no_service_keys
+                && name_fits
                 && id_fits
                 && kind.is_none_or(|k| k == a.kind.principal_type())
                 && account.is_none_or(|acct| acct == a.account)
                 && arn.is_none_or(|arn| arn == principal_arn_of(a) || path_arn_fits(arn, a))
         }
-        Caller::Service { .. } | Caller::Federated { .. } => username.is_none(),
+        Caller::Federated { .. } => no_service_keys && username.is_none(),
     }
 }
 
