@@ -69,6 +69,13 @@ build() {
 
   step "cargo build -p policycheck-wasm --release --target wasm32-unknown-unknown"
   env "${wasm_build_env[@]}" cargo build -p policycheck-wasm --release --target wasm32-unknown-unknown --locked
+  # core's `str` searcher brings the bad-slice panic message and `char`'s Debug with it
+  # (10 KB): substring search goes through policycheck_core::text (see its docs). The
+  # name section is still there at this point.
+  if grep -q -a 'StrSearcher' "$WASM"; then
+    echo "error: the WASM links core's StrSearcher: a \`&str\`-pattern contains/find/replace/split, or contains(char), crept in; use policycheck_core::text::StrFind" >&2
+    exit 1
+  fi
 
   step "wasm-bindgen: web/pkg (--target web) and web/pkg-node (--target nodejs)"
   rm -rf web/pkg web/pkg-node

@@ -25,6 +25,7 @@
 //!
 //! Everything here is static data and pure functions: no I/O, no allocation at start-up.
 
+use crate::text::StrFind;
 use serde::Serialize;
 
 // ---------------------------------------------------------------------------------------
@@ -631,7 +632,7 @@ fn is_aws_partition(p: &str) -> bool {
 
 /// A non-empty path segment (no `/`).
 fn is_segment(s: &str) -> bool {
-    !s.is_empty() && !s.contains('/')
+    !s.is_empty() && !s.has_byte(b'/')
 }
 
 fn bucket_or_object(resource: &str) -> Option<ResourceType> {

@@ -19,6 +19,7 @@ pub mod public;
 pub mod request;
 pub mod solve;
 pub mod source;
+pub mod text;
 pub mod values;
 
 pub use diagnostic::{codes, Code, Diagnostic, Label, Located, LocatedLabel, Severity};

@@ -12,6 +12,7 @@ use crate::model::*;
 use crate::pattern::{ArnPattern, Pattern, Syntax};
 use crate::request::is_account_id;
 use crate::source::{Span, Spanned};
+use crate::text::StrFind;
 use std::borrow::Cow;
 
 /// The outcome of reading a policy: the model (absent only when the text is not
@@ -369,7 +370,7 @@ impl Lower {
 
     fn wrong_type(&mut self, v: &Json, what: &str, expected: &str) {
         // An element name goes in backticks; a phrase ("each statement") does not.
-        let subject = if what.contains(' ') || what.contains('`') {
+        let subject = if what.has_byte(b' ') || what.has_byte(b'`') {
             what.to_string()
         } else {
             format!("`{what}`")
@@ -1205,7 +1206,7 @@ fn s3_arn_shape(arn: &str, parts: &[&str]) -> Option<&'static str> {
     // after an empty Region.
     let one_short = rest.is_empty()
         && !has_wildcard(region)
-        && (account.contains('/')
+        && (account.has_byte(b'/')
             || region.is_empty() && !account.is_empty() && !has_wildcard(account));
     if one_short {
         return Some("has one `:` too few: the bucket name sits where the account goes");

@@ -9,6 +9,7 @@
 //! segments; the first is anchored at the start, the last at the end, and each middle
 //! segment takes its leftmost occurrence (greedy leftmost is exact for `*`-only globs).
 
+use crate::text::StrFind;
 use std::fmt;
 
 /// One compiled token.
@@ -271,7 +272,7 @@ fn plain_len(s: &str, syntax: Syntax) -> usize {
 pub fn tokenize(text: &str, syntax: Syntax) -> Vec<Tok> {
     // Copy the run of ordinary characters at once (the special ones are ASCII).
     let run = plain_len(text, syntax);
-    let (plain, mut rest) = text.split_at(run);
+    let (plain, mut rest) = text.split_at_checked(run).unwrap_or((text, ""));
     if rest.is_empty() {
         // The common case: no wildcard and no variable at all.
         return if plain.is_empty() {
@@ -324,7 +325,7 @@ pub fn tokenize(text: &str, syntax: Syntax) -> Vec<Tok> {
         }
         rest = rest.get(used..).unwrap_or("");
         let run = plain_len(rest, syntax);
-        (plain, rest) = rest.split_at(run);
+        (plain, rest) = rest.split_at_checked(run).unwrap_or((rest, ""));
     }
     if !lit.is_empty() {
         toks.push(Tok::Lit(lit));
@@ -413,7 +414,7 @@ impl Seg<'_> {
     fn find(&self, text: &str, from: usize) -> Option<usize> {
         let rest = text.get(from..)?;
         if let Some(s) = self.as_lit() {
-            return rest.find(s).map(|i| from + i + s.len());
+            return rest.find_str(s).map(|i| from + i + s.len());
         }
         rest.char_indices()
             .map(|(i, _)| i)
@@ -524,7 +525,7 @@ impl ArnPattern {
             let mut parts: Vec<Vec<Tok>> = vec![Vec::new()];
             for t in &self.toks {
                 match t {
-                    Tok::Lit(s) if parts.len() < 6 && s.contains(':') => {
+                    Tok::Lit(s) if parts.len() < 6 && s.has_byte(b':') => {
                         let mut pieces = s.split(':');
                         if let Some(p) = pieces.next() {
                             push_lit(&mut parts, p);

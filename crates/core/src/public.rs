@@ -28,6 +28,7 @@ use crate::model::*;
 use crate::pattern::Tok;
 use crate::request::{is_account_id, AwsCaller, Caller, CallerKind, Context, CtxValue, Request};
 use crate::solve::{self, ArnPiece, Glob, Unit};
+use crate::text::StrFind;
 use crate::values::Decimal;
 use ipnet::IpNet;
 use serde::Serialize;
@@ -196,7 +197,7 @@ const VALUE_SHAPES: &[ValueShape] = &[
         &["aws:requestedregion"],
         // `us-east-1`: lower-case letters, digits and dashes, ending in a digit.
         |v| {
-            v.contains('-')
+            v.has_byte(b'-')
                 && v.ends_with(|c: char| c.is_ascii_digit())
                 && v.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -793,7 +794,7 @@ fn var_capture<'t>(toks: &[Tok], text: &'t str, var: &str) -> Option<&'t str> {
                 let taken = match toks.get(i + 1) {
                     None => rest,
                     Some(Tok::Lit(l)) => {
-                        let n = rest.get(first..)?.find(l.as_str())?;
+                        let n = rest.get(first..)?.find_str(l.as_str())?;
                         rest.get(..first + n)?
                     }
                     Some(_) => return None,
@@ -1512,7 +1513,7 @@ impl<'a> Analyzer<'a> {
         // `*` compared by `StringEquals`, or `${*}`, is a letter of the value, but the
         // value is not fixed, and §6.2 counts it public).
         let mut fixed: Vec<(String, bool)> = Vec::new();
-        let is_fixed = |text: &str| !text.contains(['*', '?']) && !text.contains("${");
+        let is_fixed = |text: &str| !text.contains(['*', '?']) && !text.has("${");
         for c in &conds {
             // An unknown operator makes its condition unknown whatever the key holds: the
             // search names it where it matters (`Search::unevaluable_reason`), and its
@@ -4270,7 +4271,7 @@ impl<'s, 'a> Search<'s, 'a> {
                     if respell {
                         t.resource = w
                             .resource
-                            .replace(&format!("/{odd}"), &format!("/{example}"));
+                            .replace_str(&format!("/{odd}"), &format!("/{example}"));
                     }
                     if self.keys.analyzer.is_witness(&t) {
                         w = t;
@@ -4307,7 +4308,7 @@ impl<'s, 'a> Search<'s, 'a> {
             .filter_map(|st| st.condition.as_ref())
             .flat_map(|c| c.conditions.iter())
             .flat_map(|c| c.values.iter())
-            .any(|v| v.text.value.contains(s))
+            .any(|v| v.text.value.has(s))
     }
 
     /// The outsider account's caller of one kind, as the search's callers spell it.
@@ -4387,7 +4388,7 @@ impl<'s, 'a> Search<'s, 'a> {
             tries.push((
                 format!(
                     "{}:assumed-role/app/outsider-session",
-                    head.replacen(":iam:", ":sts:", 1)
+                    head.replace_str(":iam:", ":sts:")
                 ),
                 parn.into(),
                 format!("{parn}app"),
@@ -4471,7 +4472,7 @@ pub fn caller_keys_fit(w: &Request) -> bool {
                 CallerKind::User { name } => (
                     username.is_none_or(|u| u == name),
                     userid
-                        .is_none_or(|u| !u.contains(':') && u != "anonymous" && !is_account_id(u)),
+                        .is_none_or(|u| !u.has_byte(b':') && u != "anonymous" && !is_account_id(u)),
                 ),
                 CallerKind::AssumedRole { session, .. } => (
                     username.is_none(),
@@ -4515,12 +4516,12 @@ fn respelled(w: &Request, caller: &str, from: &str, to: &str) -> Option<Request>
     if !from.is_empty() && from != to {
         for (k, v) in w.context.iter() {
             if let CtxValue::One(v) = v {
-                if v.contains(from) {
-                    t.context.insert(k, CtxValue::One(v.replace(from, to)));
+                if v.has(from) {
+                    t.context.insert(k, CtxValue::One(v.replace_str(from, to)));
                 }
             }
         }
-        t.resource = w.resource.replace(from, to);
+        t.resource = w.resource.replace_str(from, to);
     }
     Some(t)
 }

@@ -878,7 +878,12 @@ fn prefix_reps(questions: &[Glob], must: &[Glob], must_not: &[Glob]) -> Option<S
     let qs: Vec<(String, bool)> = questions.iter().map(simple_form).collect::<Option<_>>()?;
     let ms: Vec<(String, bool)> = must.iter().map(simple_form).collect::<Option<_>>()?;
     let ns: Vec<(String, bool)> = must_not.iter().map(simple_form).collect::<Option<_>>()?;
-    let used = |c: char| qs.iter().chain(&ms).chain(&ns).any(|(t, _)| t.contains(c));
+    let used = |c: char| {
+        qs.iter()
+            .chain(&ms)
+            .chain(&ns)
+            .any(|(t, _)| t.chars().any(|x| x == c))
+    };
     let fresh = fresh_char(used);
     let matches = |(t, prefix): &(String, bool), s: &str| {
         if *prefix {
@@ -1189,7 +1194,9 @@ fn format_scaled(v: i128, scale: i64) -> String {
     let scale = usize::try_from(scale).unwrap_or(0);
     let mut padded = String::new();
     crate::values::push_digits(&mut padded, v.unsigned_abs(), scale + 1);
-    let (int, frac) = padded.split_at(padded.len() - scale);
+    let (int, frac) = padded
+        .split_at_checked(padded.len() - scale)
+        .unwrap_or((&padded, ""));
     let frac = frac.trim_end_matches('0');
     let mut s = String::new();
     if neg {

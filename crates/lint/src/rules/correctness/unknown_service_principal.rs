@@ -7,6 +7,7 @@ use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use policycheck_core::catalog::closest_name;
 use policycheck_core::model::{PrincipalId, PrincipalValue};
+use policycheck_core::text::StrFind;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -62,7 +63,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             });
             // The service part: before the domain, as far as it looks like one.
             let service = lower
-                .find(".amazon")
+                .find_str(".amazon")
                 .and_then(|i| lower.get(..i))
                 .unwrap_or(lower.as_str());
             if domain_ok && KNOWN.split(' ').any(|k| k == service) {

@@ -6,6 +6,7 @@
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use policycheck_core::condition::Family;
+use policycheck_core::text::StrFind;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -34,7 +35,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             };
             let family = op.base.family();
             if family == Family::Bool {
-                for value in cond.values.iter().filter(|v| v.text.value.contains("${")) {
+                for value in cond.values.iter().filter(|v| v.text.value.has("${")) {
                     out.push(
                         ctx.finding(
                             &RULE,
@@ -53,7 +54,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             ) {
                 continue;
             }
-            for value in cond.values.iter().filter(|v| v.text.value.contains("${")) {
+            for value in cond.values.iter().filter(|v| v.text.value.has("${")) {
                 out.push(
                     ctx.finding(
                         &RULE,

@@ -3,6 +3,7 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
+use policycheck_core::text::StrFind;
 use policycheck_core::{Code, Diagnostic, Severity, Span, Version};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -39,13 +40,13 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    uses.retain(|(text, _)| text.contains("${"));
+    uses.retain(|(text, _)| text.has("${"));
     policycheck_core::collections::sort_by_key(&mut uses, |(_, span)| *span);
     let Some(&(first, first_span)) = uses.first() else {
         return;
     };
     let variable = first
-        .find("${")
+        .find_str("${")
         .and_then(|i| first.get(i..))
         .map(|rest| rest.find('}').and_then(|j| rest.get(..=j)).unwrap_or(rest))
         .unwrap_or(first);

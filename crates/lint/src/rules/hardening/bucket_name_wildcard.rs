@@ -5,6 +5,7 @@ use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use crate::rules::correctness::{has_wildcard, is_allow};
 use policycheck_core::pattern::{Pattern, Syntax};
+use policycheck_core::text::StrFind;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -82,7 +83,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 .collect();
             let name = match &main {
                 Some(m) if pattern.matches_plain(m) => m.to_string(),
-                _ if !prefix.is_empty() && !prefix.contains("${") => {
+                _ if !prefix.is_empty() && !prefix.has("${") => {
                     prefix.trim_end_matches(['-', '.']).to_string()
                 }
                 _ => "BUCKET".to_string(),

@@ -7,6 +7,7 @@ use crate::registry::RuleMeta;
 use crate::rules::correctness::has_wildcard;
 use policycheck_core::condition::{BaseOp, Compiled, CondValue, Condition};
 use policycheck_core::model::{Effect, PrincipalId, PrincipalType, PrincipalValue, Statement};
+use policycheck_core::text::StrFind;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -64,7 +65,7 @@ const VARIABLE: &str = "a policy variable";
 /// `escapes` (Version 2012-10-17), what is inside `${…}` (the escapes `${*}` and `${?}`,
 /// a variable's default) is no wildcard; without, `${` is plain text.
 fn not_fixed(text: &str, wildcards: bool, variables: bool, escapes: bool) -> Option<&'static str> {
-    if variables && text.contains("${") {
+    if variables && text.has("${") {
         return Some(VARIABLE);
     }
     let wild = if escapes {
@@ -167,11 +168,11 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                         // An IAM name holds no `:`: a principal pattern with one there
                         // names only roles AWS makes (`role/aws:ec2-infrastructure`), in
                         // any account, never one an outsider controls.
-                        (parts, 6..) if key == "aws:principalarn" && parts[5].contains(':') => {
+                        (parts, 6..) if key == "aws:principalarn" && parts[5].has_byte(b':') => {
                             continue
                         }
                         (parts, 5..) => parts[4],
-                        _ if wildcards && text.contains('*') => "*",
+                        _ if wildcards && text.has_byte(b'*') => "*",
                         _ => continue,
                     };
                     (account, "the account in")
@@ -181,7 +182,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 let Some(why) = not_fixed(part, wildcards, variables, escapes) else {
                     // Wildcards under exact operators and variables where they are not
                     // substituted are PC301's and PC311's.
-                    if !key.contains("org")
+                    if !key.has("org")
                         && matches!(v.compiled, Compiled::Text(_) | Compiled::Arn(_))
                         && !part.contains(['*', '?', '$'])
                         && !is_account_like(part)
@@ -191,7 +192,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 let display = cond.key_display();
-                let id = if key.contains("org") {
+                let id = if key.has("org") {
                     "organization"
                 } else {
                     "account"

@@ -6,6 +6,7 @@ use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use crate::rules::correctness::is_allow;
 use policycheck_core::condition::{BaseOp, Compiled};
+use policycheck_core::text::StrFind;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -64,7 +65,7 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                         .iter()
                         .find(|g| {
                             let uri = format!("uri=\"http://acs.amazonaws.com/groups/global/{g}\"");
-                            text.contains(&format!("/global/{g}"))
+                            text.has(&format!("/global/{g}"))
                                 || p.matches_plain(&uri)
                                 || p.matches_plain(&format!("id=\"{OWNER_ID}\", {uri}"))
                         })

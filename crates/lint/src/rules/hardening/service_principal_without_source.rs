@@ -7,6 +7,7 @@ use crate::rules::redundancy::{parts, Coverage};
 use policycheck_core::condition::{BaseOp, Condition, SetOp};
 use policycheck_core::cover::same_condition;
 use policycheck_core::model::{PrincipalId, PrincipalValue};
+use policycheck_core::text::StrFind;
 use policycheck_core::{Code, Diagnostic, Severity, Span, Statement};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -35,7 +36,7 @@ const SOURCE_KEYS: [&str; 5] = [
 /// A fixed text in spec §6.2's sense: not empty, no `*` or `?`, no policy variable
 /// (`${aws:PrincipalAccount}` is whoever asks, not one owner).
 fn fixed(s: &str) -> bool {
-    !s.is_empty() && !s.bytes().any(|b| b == b'*' || b == b'?') && !s.contains("${")
+    !s.is_empty() && !s.bytes().any(|b| b == b'*' || b == b'?') && !s.has("${")
 }
 
 /// Whether `value` of source key `key_lc` names one owner: an account, an organization,

@@ -16,6 +16,7 @@ use policycheck_core::model::{
 };
 use policycheck_core::pattern::{NoVars, Tok};
 use policycheck_core::solve::{Glob, Unit};
+use policycheck_core::text::StrFind;
 use policycheck_core::Statement;
 
 mod inclusion;
@@ -134,7 +135,7 @@ impl<'a> Coverage<'a> {
         // A literal ARN: without `$` (no `${*}`-style escape) the text is its value, else
         // the literal tokens spell it.
         if q.pattern.is_literal() {
-            let text = if q.text.value.contains('$') {
+            let text = if q.text.value.has_byte(b'$') {
                 let lits = q.pattern.toks().iter().filter_map(|t| match t {
                     Tok::Lit(l) => Some(l.as_str()),
                     _ => None,

@@ -3,6 +3,7 @@
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use policycheck_core::json::{self, JsonKind};
+use policycheck_core::text::StrFind;
 use policycheck_core::{Code, Diagnostic, Severity, Span, Version};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -35,7 +36,7 @@ fn has_version_member(text: &str) -> bool {
 
 /// The first `${…}` in the text, if any.
 fn first_variable(text: &str) -> Option<&str> {
-    let start = text.find("${")?;
+    let start = text.find_str("${")?;
     let len = text.get(start..)?.find('}')?;
     text.get(start..=start + len)
 }

@@ -4,6 +4,7 @@
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
 use policycheck_core::model::{PrincipalEntry, PrincipalId, PrincipalValue};
+use policycheck_core::text::StrFind;
 use policycheck_core::{Code, Diagnostic, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -134,7 +135,7 @@ fn report(
         .with_label(format!("{not_listed} not listed"))
         .with_help(format!(
             "AWS checks each link of the caller's chain (account, role, session) against `NotPrincipal` and denies the whole chain at the first link not listed; add {add}{}. Better: use \"Principal\": \"*\" with an `ArnNotEquals` condition on `aws:PrincipalArn`",
-            if session_role.is_some() && missing.iter().any(|m| m.contains(":role/")) { " (with the role's path, if it has one)" } else { "" }
+            if session_role.is_some() && missing.iter().any(|m| m.has(":role/")) { " (with the role's path, if it has one)" } else { "" }
         )),
     );
 }
