@@ -3,7 +3,8 @@
 
 use crate::context::LintContext;
 use crate::registry::RuleMeta;
-use policycheck_core::model::{PrincipalId, PrincipalType, PrincipalValue};
+use policycheck_core::model::{PrincipalId, PrincipalType, PrincipalValue, Statement};
+use policycheck_core::public::ActionMask;
 use policycheck_core::{Code, Diagnostic, Effect, Severity};
 
 pub const RULE: RuleMeta = RuleMeta {
@@ -22,11 +23,24 @@ pub const RULE: RuleMeta = RuleMeta {
     check: Some(check),
 };
 
-/// Whether an `Allow` may grant to anonymous callers: `"*"`, `{"AWS": "*"}` (IAM's
-/// reading) or `NotPrincipal`. Without one, no Deny needs to cover them.
-fn allows_anonymous(ctx: &LintContext<'_>) -> bool {
-    ctx.policy.statements.iter().any(|st| {
-        crate::rules::correctness::is_allow(st)
+/// The S3 actions a statement's `Action` or `NotAction` covers, as catalogue bits; all
+/// of them when that is not known (the element is broken, or names an `s3:` action the
+/// catalogue does not know).
+fn s3_actions(st: &Statement) -> [u64; 3] {
+    match ActionMask::with_unknown(st) {
+        (ActionMask::Hits(bits), false) => bits,
+        _ => [u64::MAX; 3],
+    }
+}
+
+/// PC211
+fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    // The S3 actions an `Allow` may grant anonymous callers: those of every Allow for
+    // `"*"`, `{"AWS": "*"}` (IAM's reading) or with `NotPrincipal`. A Deny need cover
+    // only these.
+    let mut anonymous = [0u64; 3];
+    for st in &ctx.policy.statements {
+        if crate::rules::correctness::is_allow(st)
             && st.principal.as_ref().is_some_and(|p| {
                 p.negated
                     || match &p.value {
@@ -34,13 +48,10 @@ fn allows_anonymous(ctx: &LintContext<'_>) -> bool {
                         PrincipalValue::Map(es) => es.iter().any(|e| e.id == PrincipalId::AnyAws),
                     }
             })
-    })
-}
-
-/// PC211
-fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    if !allows_anonymous(ctx) {
-        return;
+        {
+            let [a, b, c] = s3_actions(st);
+            anonymous = [anonymous[0] | a, anonymous[1] | b, anonymous[2] | c];
+        }
     }
     for st in &ctx.policy.statements {
         if st.effect.as_ref().map(|e| e.value) != Some(Effect::Deny) {
@@ -58,6 +69,10 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
+        let [a, b, c] = s3_actions(st);
+        if a & anonymous[0] | b & anonymous[1] | c & anonymous[2] == 0 {
+            continue;
+        }
         out.push(
             ctx.finding(
                 &RULE,
@@ -146,5 +161,36 @@ mod tests {
                 "{open}"
             );
         }
+    }
+
+    #[test]
+    fn only_where_the_deny_names_an_action_anonymous_callers_are_allowed() {
+        let with = |allow: &str, deny: &str| {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":{allow},"Resource":"arn:aws:s3:::b/*"}},{{"Effect":"Deny","Principal":{{"AWS":"*"}},"Action":{deny},"Resource":"arn:aws:s3:::b/*"}}]}}"#
+            );
+            lint(&text, &LintOptions::default())
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "PC211")
+                .count()
+        };
+        // Public reads, a Deny on uploads only: anonymous callers pass it, but nothing
+        // lets them upload.
+        assert_eq!(with(r#""s3:GetObject""#, r#""s3:PutObject""#), 0);
+        assert_eq!(with(r#""s3:Get*""#, r#"["s3:Put*", "s3:Delete*"]"#), 0);
+        assert_eq!(with(r#""s3:GetObject""#, r#""s3:GetObject""#), 1);
+        assert_eq!(with(r#""s3:Get*""#, r#""s3:*Object""#), 1);
+        // NotAction on either side, and an action the catalogue does not know (it may
+        // be any): reported.
+        assert_eq!(with(r#""s3:GetObject""#, r#""s3:Put*""#), 0);
+        assert_eq!(with(r#""s3:GetObject""#, r#""s3:NewFutureAction""#), 1);
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","NotAction":"s3:PutObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        let n = lint(text, &LintOptions::default())
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "PC211")
+            .count();
+        assert_eq!(n, 1);
     }
 }
