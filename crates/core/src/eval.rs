@@ -808,17 +808,16 @@ pub fn evaluate_full(
     let deny = any(bp.deny.iter().chain(id.deny.iter()).map(|d| d.1));
     let id_allow = any(id.allow.iter().map(|a| a.1));
     let bp_any = any(bp.allow.iter().map(|a| a.1));
-    let bp_direct = any(bp
-        .allow
-        .iter()
-        .filter(|a| {
-            matches!(
-                a.2,
-                Some(MatchKind::Exact | MatchKind::Session | MatchKind::Wildcard)
-            ) || a.2.is_none() && a.1 == Tri::Unknown
-        })
-        .map(|a| a.1));
+    // A bucket-policy Allow that names the caller (or every caller), not its account.
+    let direct = |a: &&(String, Tri, Option<MatchKind>)| {
+        matches!(
+            a.2,
+            Some(MatchKind::Exact | MatchKind::Session | MatchKind::Wildcard)
+        ) || a.2.is_none() && a.1 == Tri::Unknown
+    };
+    let bp_direct = any(bp.allow.iter().filter(direct).map(|a| a.1));
     let owner_root = matches!(&req.caller, Caller::Aws(a) if a.account == bucket_account && a.kind == CallerKind::Root);
+    let same_account = matches!(&req.caller, Caller::Aws(a) if a.account == bucket_account);
     let (allow, note) = match &req.caller {
         Caller::Anonymous | Caller::Service { .. } | Caller::Federated { .. } => (bp_any, "only the bucket policy can grant this caller".to_string()),
         Caller::Aws(_) if owner_root => (Tri::True, "the bucket owner's root user is allowed by default".to_string()),
@@ -847,7 +846,13 @@ pub fn evaluate_full(
     }
     let mut all = Tally {
         deny: bp.deny.clone(),
-        allow: bp.allow.clone(),
+        // In the bucket owner's account a grant to the account only delegates: it
+        // allows nothing, so it determines nothing (the identity policy's Allow does).
+        allow: if same_account && !owner_root {
+            bp.allow.iter().filter(direct).cloned().collect()
+        } else {
+            bp.allow.clone()
+        },
         traces: Vec::new(),
     };
     all.deny.extend(id.deny.iter().cloned());
@@ -882,6 +887,63 @@ pub fn evaluate_mode(
 mod tests {
     use super::*;
     use crate::{parse_policy, Context};
+
+    /// In `full` mode a bucket-policy grant to the bucket owner's account only delegates:
+    /// in that account the identity policy's Allow decides and is the one named; for
+    /// another account both sides are needed and both are named.
+    #[test]
+    fn a_delegating_account_grant_determines_only_across_accounts() {
+        let text = |principal: &str| {
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "Grant", "Effect": "Allow", "Principal": {{"AWS": "{principal}"}}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}]}}"#
+            )
+        };
+        let identity = crate::parse_policy_as(
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Id", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+            crate::PolicyKind::Identity,
+        )
+        .policy
+        .expect("identity policy");
+        let run = |principal: &str, caller: &str, with_identity: bool| {
+            let bucket = parse_policy(&text(principal))
+                .policy
+                .expect("bucket policy");
+            let req = Request::new(
+                crate::Caller::parse(caller).expect("caller"),
+                "s3:GetObject",
+                "arn:aws:s3:::b/k",
+                Context::new(),
+            );
+            let ids = if with_identity {
+                vec![identity.clone()]
+            } else {
+                vec![]
+            };
+            let ev = evaluate_full(&bucket, &ids, &req, "111122223333");
+            (ev.decision, ev.determining)
+        };
+        let same = "arn:aws:sts::111122223333:assumed-role/R/s";
+        let other = "arn:aws:sts::444455556666:assumed-role/R/s";
+        let allow = |ids: &[&str]| (Decision::Allow, ids.iter().map(|s| s.to_string()).collect());
+        assert_eq!(run("111122223333", same, true), allow(&["identity[0]Id"]));
+        assert_eq!(
+            run("111122223333", same, false),
+            (Decision::ImplicitDeny, vec![])
+        );
+        // The role named: the bucket policy alone suffices, and both Allows are named.
+        assert_eq!(
+            run("arn:aws:iam::111122223333:role/R", same, true),
+            allow(&["Grant", "identity[0]Id"])
+        );
+        assert_eq!(
+            run("arn:aws:iam::111122223333:role/R", same, false),
+            allow(&["Grant"])
+        );
+        assert_eq!(
+            run("444455556666", other, true),
+            allow(&["Grant", "identity[0]Id"])
+        );
+    }
 
     /// A statement with errors in it is neither a match nor a non-match: an Allow with a
     /// misspelt or malformed `Condition` never grants, a Deny with a malformed part is
