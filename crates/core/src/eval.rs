@@ -170,10 +170,22 @@ pub(crate) fn principal_part(
             let mut best: Option<(MatchKind, &PrincipalEntry)> = None;
             let mut unknown = false;
             let mut excluded = false;
+            // A user of the caller's account when the caller is a federated-user session:
+            // the user's own sessions are covered (spec §2.3), and the request does not
+            // say which user called GetFederationToken.
+            let mut parent: Option<&PrincipalEntry> = None;
             for e in entries {
                 if e.id == PrincipalId::Invalid {
                     unknown = true;
                     continue;
+                }
+                if let (PrincipalId::User { account, arn }, Caller::Aws(a)) = (&e.id, caller) {
+                    if matches!(a.kind, CallerKind::FederatedUser { .. })
+                        && *account == a.account
+                        && in_partition(arn_partition(arn), a)
+                    {
+                        parent = Some(e);
+                    }
                 }
                 if star_excluded(&e.id) {
                     excluded = true;
@@ -212,6 +224,17 @@ pub(crate) fn principal_part(
                         format!(
                             "principal value `{}` cannot be evaluated (AWS would reject it)",
                             el.invalid_values().next().unwrap_or("")
+                        )
+                    }),
+                ),
+                None if parent.is_some() => (
+                    Tri::Unknown,
+                    None,
+                    explain.then(|| {
+                        format!(
+                            "caller `{}` is a federated-user session, which `{}` covers when that user made it (GetFederationToken); the request does not say which user did",
+                            caller.display(),
+                            parent.map_or("", |e| e.text.value.as_str())
                         )
                     }),
                 ),
@@ -887,6 +910,74 @@ pub fn evaluate_mode(
 mod tests {
     use super::*;
     use crate::{parse_policy, Context};
+
+    /// A user ARN covers the federated-user sessions that user makes (spec §2.3), and a
+    /// federated-user ARN does not say which user made it: in the user's account the
+    /// entry is not evaluable, so an Allow does not grant and a Deny fails closed.
+    #[test]
+    fn a_user_arn_may_cover_a_federated_user_session_of_its_account() {
+        let policy = |effect: &str| {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "All", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}, {{"Sid": "Bob", "Effect": "{effect}", "Principal": {{"AWS": ["arn:aws:iam::111122223333:user/Bob"]}}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"}}]}}"#
+            );
+            parse_policy(&text).policy.expect("policy")
+        };
+        let run = |effect: &str, caller: &str, action: &str| {
+            let req = Request::new(
+                crate::Caller::parse(caller).expect("caller"),
+                action,
+                "arn:aws:s3:::b/k",
+                Context::new(),
+            );
+            let p = policy(effect);
+            let ev = evaluate(&p, &req);
+            assert_eq!(decide(&p, &req), (ev.decision, ev.certain));
+            (ev.decision, ev.certain, ev.statements[1].applies)
+        };
+        let fed = "arn:aws:sts::111122223333:federated-user/Bob";
+        assert_eq!(
+            run("Allow", fed, "s3:PutObject"),
+            (Decision::ImplicitDeny, false, Outcome::NotEvaluable)
+        );
+        assert_eq!(
+            run("Deny", fed, "s3:GetObject").0,
+            Decision::Allow,
+            "the Deny names another action"
+        );
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}, {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:user/Bob"}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]}"#;
+        let deny_all = parse_policy(text).policy.expect("policy");
+        let req = |caller: &str| {
+            Request::new(
+                crate::Caller::parse(caller).expect("caller"),
+                "s3:GetObject",
+                "arn:aws:s3:::b/k",
+                Context::new(),
+            )
+        };
+        let ev = evaluate(&deny_all, &req(fed));
+        assert_eq!((ev.decision, ev.certain), (Decision::ExplicitDeny, false));
+        assert!(ev.statements[1]
+            .principal
+            .reason
+            .contains("GetFederationToken"));
+        // Another account's federated user, and the user itself: decided.
+        let ev = evaluate(
+            &deny_all,
+            &req("arn:aws:sts::444455556666:federated-user/Bob"),
+        );
+        assert_eq!((ev.decision, ev.certain), (Decision::Allow, true));
+        let ev = evaluate(&deny_all, &req("arn:aws:iam::111122223333:user/Bob"));
+        assert_eq!((ev.decision, ev.certain), (Decision::ExplicitDeny, true));
+        assert_eq!(
+            run(
+                "Allow",
+                "arn:aws:iam::111122223333:user/Bob",
+                "s3:PutObject"
+            )
+            .0,
+            Decision::Allow
+        );
+    }
 
     /// In `full` mode a bucket-policy grant to the bucket owner's account only delegates:
     /// in that account the identity policy's Allow decides and is the one named; for
