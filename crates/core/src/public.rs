@@ -4365,6 +4365,13 @@ impl<'s, 'a> Search<'s, 'a> {
             } else {
                 "outsider-session"
             };
+            // A pattern's shortest match may leave no unique id (`*:*` gives `:`).
+            let role_id =
+                if role_id.is_empty() || !role_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    OUTSIDER_ROLE_ID
+                } else {
+                    role_id
+                };
             tries.push((
                 format!("arn:aws:sts::{account}:assumed-role/outsider-role/{session}"),
                 userid.into(),
@@ -4396,13 +4403,20 @@ impl<'s, 'a> Search<'s, 'a> {
             ));
         }
         for (caller, from, to, rename_user) in &tries {
-            if let Some(mut t) = respelled(w, caller, from, to) {
-                if *rename_user {
-                    t.context
-                        .insert("aws:username", CtxValue::One("outsider".into()));
+            // Respelled inside every value first (`home/${aws:userid}/*`), then only where
+            // a whole value is `from`: a short `from` (`:`) also occurs in unrelated text.
+            for inside in [true, false] {
+                if !inside && from.is_empty() {
+                    continue;
                 }
-                if caller_keys_fit(&t) && analyzer.is_witness(&t) {
-                    return Some(t);
+                if let Some(mut t) = respelled(w, caller, from, to, inside) {
+                    if *rename_user {
+                        t.context
+                            .insert("aws:username", CtxValue::One("outsider".into()));
+                    }
+                    if caller_keys_fit(&t) && analyzer.is_witness(&t) {
+                        return Some(t);
+                    }
                 }
             }
         }
@@ -4508,20 +4522,23 @@ fn signed_only(w: &Request) -> bool {
 }
 
 /// `w` sent by `caller` (an ARN), with `from` spelled `to` in every context value and in
-/// the resource (nothing respelled when `from` is empty or already `to`); `None` when
-/// `caller` is no caller's ARN.
-fn respelled(w: &Request, caller: &str, from: &str, to: &str) -> Option<Request> {
+/// the resource, or with `inside` false only in the context values that are `from`
+/// (nothing respelled when `from` is empty or already `to`); `None` when `caller` is no
+/// caller's ARN.
+fn respelled(w: &Request, caller: &str, from: &str, to: &str, inside: bool) -> Option<Request> {
     let mut t = w.clone();
     t.caller = Caller::parse(caller).ok()?;
     if !from.is_empty() && from != to {
         for (k, v) in w.context.iter() {
             if let CtxValue::One(v) = v {
-                if v.has(from) {
+                if if inside { v.has(from) } else { v == from } {
                     t.context.insert(k, CtxValue::One(v.replace_str(from, to)));
                 }
             }
         }
-        t.resource = w.resource.replace_str(from, to);
+        if inside {
+            t.resource = w.resource.replace_str(from, to);
+        }
     }
     Some(t)
 }
@@ -5927,6 +5944,29 @@ mod tests {
             );
             assert!(
                 matches!(&w.caller, Caller::Aws(a) if a.arn == "arn:aws:sts::999988887777:assumed-role/outsider-role/bob"),
+                "{pat}: {:?}",
+                w.to_json()
+            );
+        }
+        // `*:*` (every session, of any role or federated user): the pattern's shortest
+        // match `:` leaves the id and the session to the outsider's, and is not spelled
+        // anew inside the resource's colons.
+        for pat in ["*:*", "*:?*"] {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringLike": {{"aws:userid": "{pat}"}}}}}}"#
+            ));
+            assert_eq!(pa.read.verdict, Verdict::Public, "{pat}");
+            let w = &pa.read.witnesses[0].request;
+            assert_eq!(
+                w.context.get("aws:userid"),
+                Some(&CtxValue::One(format!(
+                    "{OUTSIDER_ROLE_ID}:outsider-session"
+                ))),
+                "{pat}: {:?}",
+                w.to_json()
+            );
+            assert!(
+                w.resource.starts_with("arn:aws:s3:::b/"),
                 "{pat}: {:?}",
                 w.to_json()
             );
