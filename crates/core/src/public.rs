@@ -5929,8 +5929,17 @@ mod tests {
     #[test]
     fn userid_witnesses_come_from_the_caller_that_has_that_id() {
         // `*:bob` and `?*:bob`: a session `bob` of the outsider's role, whose id is
-        // `ROLEID:bob` with a role id of the shape AWS gives.
-        for pat in ["*:bob", "?*:bob", "AROA*:bob"] {
+        // `ROLEID:bob` with a role id of the shape AWS gives. `*:*` (every session, of
+        // any role or federated user): the pattern's shortest match `:` leaves the id and
+        // the session to the outsider's, and is not spelled anew inside the resource's
+        // colons.
+        for (pat, session) in [
+            ("*:bob", "bob"),
+            ("?*:bob", "bob"),
+            ("AROA*:bob", "bob"),
+            ("*:*", "outsider-session"),
+            ("*:?*", "outsider-session"),
+        ] {
             let pa = run(&format!(
                 r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringLike": {{"aws:userid": "{pat}"}}}}}}"#
             ));
@@ -5938,35 +5947,14 @@ mod tests {
             let w = &pa.read.witnesses[0].request;
             assert_eq!(
                 w.context.get("aws:userid"),
-                Some(&CtxValue::One(format!("{OUTSIDER_ROLE_ID}:bob"))),
+                Some(&CtxValue::One(format!("{OUTSIDER_ROLE_ID}:{session}"))),
                 "{pat}: {:?}",
                 w.to_json()
             );
+            let arn = format!("arn:aws:sts::999988887777:assumed-role/outsider-role/{session}");
             assert!(
-                matches!(&w.caller, Caller::Aws(a) if a.arn == "arn:aws:sts::999988887777:assumed-role/outsider-role/bob"),
-                "{pat}: {:?}",
-                w.to_json()
-            );
-        }
-        // `*:*` (every session, of any role or federated user): the pattern's shortest
-        // match `:` leaves the id and the session to the outsider's, and is not spelled
-        // anew inside the resource's colons.
-        for pat in ["*:*", "*:?*"] {
-            let pa = run(&format!(
-                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringLike": {{"aws:userid": "{pat}"}}}}}}"#
-            ));
-            assert_eq!(pa.read.verdict, Verdict::Public, "{pat}");
-            let w = &pa.read.witnesses[0].request;
-            assert_eq!(
-                w.context.get("aws:userid"),
-                Some(&CtxValue::One(format!(
-                    "{OUTSIDER_ROLE_ID}:outsider-session"
-                ))),
-                "{pat}: {:?}",
-                w.to_json()
-            );
-            assert!(
-                w.resource.starts_with("arn:aws:s3:::b/"),
+                matches!(&w.caller, Caller::Aws(a) if a.arn == arn)
+                    && w.resource.starts_with("arn:aws:s3:::b/"),
                 "{pat}: {:?}",
                 w.to_json()
             );
