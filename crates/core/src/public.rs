@@ -3289,8 +3289,11 @@ impl<'s, 'a> Search<'s, 'a> {
                 out.exhaustive = false;
                 out.unknown.extend(used_incomplete);
             }
-            // None of that matters when no request at all meets the Allow.
-            if out.unknown.len() > said && self.infeasible(info_s) {
+            // None of that matters when no request at all meets the Allow, or when a
+            // Deny refuses all it could let in.
+            if out.unknown.len() > said
+                && (self.infeasible(info_s) || denies.iter().any(|&d| self.closes(d, info_s)))
+            {
                 out.unknown.truncate(said);
                 out.exhaustive = was_exhaustive;
             }
@@ -3322,6 +3325,67 @@ impl<'s, 'a> Search<'s, 'a> {
                 && kd.cands.iter().map(Option::as_ref).chain([None]).all(|v| {
                     condition::evaluate_value(cond, v, &context, false).result == Tri::False
                 })
+        })
+    }
+
+    /// Whether Deny `d` refuses every request Allow `allow` could let in, whatever its
+    /// resource and keys: `d` certainly names the class's actions, covers every outsider
+    /// caller, names every resource the Allow can (a literal prefix followed by `*`,
+    /// e.g. `arn:aws:s3:::b/*` for `arn:aws:s3:::b/home/${aws:username}/*`), and each
+    /// of its conditions, on one key and reading no variable, holds for every candidate
+    /// of that key and for its absence (an unconditional Deny, or one on a fixed
+    /// `aws:SourceVpce`). Then what the search could not enumerate does not matter.
+    fn closes(&self, d: usize, allow: &StmtInfo<'_>) -> bool {
+        let (Some(info), Some(Tri::True)) = (self.infos.get(d), self.sig.get(d)) else {
+            return false;
+        };
+        if info.st.invalid || info.effect != Some(Effect::Deny) {
+            return false;
+        }
+        let context = Context::new();
+        info.atoms.iter().all(|atom| match atom.kind {
+            AtomKind::Principal => self
+                .callers
+                .iter()
+                .all(|c| self.atom_eval_with(info, atom, c, "", &context) == Tri::True),
+            AtomKind::Resource => {
+                let (Some(deny), Some(res)) = (&info.st.resource, &allow.st.resource) else {
+                    return false;
+                };
+                // The literal text before the first wildcard or variable.
+                let prefix = |t: &str| -> String {
+                    t.chars()
+                        .take_while(|c| !matches!(c, '*' | '?' | '$'))
+                        .collect()
+                };
+                !deny.negated
+                    && !res.negated
+                    && res.items.iter().all(|item| {
+                        let from = prefix(&item.text.value);
+                        deny.items.iter().any(|o| {
+                            let p = prefix(&o.text.value);
+                            o.text.value.len() == p.len() + 1
+                                && o.text.value.ends_with('*')
+                                && from.starts_with(&p)
+                        })
+                    })
+            }
+            AtomKind::Cond(_) => {
+                let (&[k], Some(cond)) = (atom.deps.as_slice(), Self::condition_of(info, atom))
+                else {
+                    return false;
+                };
+                let Some(kd) = k.checked_sub(2).and_then(|k| self.keys.get(k)) else {
+                    return false;
+                };
+                !cond.values.iter().any(condition::CondValue::has_vars)
+                    && (kd.complete || kd.vars_only)
+                    && cond.key_lc == kd.name_lc
+                    && kd.cands.iter().map(Option::as_ref).chain([None]).all(|v| {
+                        condition::evaluate_value(cond, v, &context, false).result == Tri::True
+                    })
+            }
+            AtomKind::Broken => false,
         })
     }
 
@@ -6573,6 +6637,59 @@ mod tests {
         // A pattern is not a fixed value, whatever the case rule.
         let pa = run(&allow("StringLike", "vpce-*"));
         assert_eq!(pa.read.verdict, Verdict::Public);
+    }
+
+    /// An Allow whose `Resource` has a variable (its keys cannot all be enumerated) next
+    /// to a Deny that refuses every outsider request on the Allow's resources: not public,
+    /// not "unknown". A Deny that leaves some request, or some resource, open decides
+    /// nothing this way.
+    #[test]
+    fn a_deny_that_closes_the_allows_resources_decides_a_variable_resource() {
+        let home = r#"{"Sid": "Home", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/home/${aws:username}/*"}"#;
+        let verdict = |resource: &str, condition: &str| {
+            let deny = format!(
+                r#"{{"Sid": "D", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": {resource}{condition}}}"#
+            );
+            let pa = run(&format!("{home}, {deny}"));
+            (pa.read.verdict, pa.read.unknown)
+        };
+        let vpce = r#", "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}"#;
+        let closed = (Verdict::NotPublic, vec![]);
+        assert_eq!(
+            verdict(r#"["arn:aws:s3:::b", "arn:aws:s3:::b/*"]"#, vpce),
+            closed
+        );
+        assert_eq!(verdict(r#""arn:aws:s3:::b/*""#, ""), closed);
+        assert_eq!(verdict(r#""arn:aws:s3:::b/home/*""#, ""), closed);
+        assert_eq!(
+            verdict(
+                r#""*""#,
+                &vpce.replace("StringNotEquals", "StringNotEqualsIfExists")
+            ),
+            closed
+        );
+        // Open on other resources, or to requests over HTTPS: public (with a witness).
+        assert_eq!(
+            verdict(r#""arn:aws:s3:::b/pub/*""#, vpce).0,
+            Verdict::Public
+        );
+        let tls = r#", "Condition": {"Bool": {"aws:SecureTransport": "false"}}"#;
+        assert_eq!(verdict(r#""arn:aws:s3:::b/*""#, tls).0, Verdict::Public);
+        // A pattern that is not a literal prefix and `*`, or a variable in the Deny's
+        // resource, is not read this way: still "unknown" (sound, not proved).
+        for resource in [
+            r#""arn:aws:s3:::b/h?me/*""#,
+            r#""arn:aws:s3:::b/home/${aws:username}/*""#,
+        ] {
+            let (v, unknown) = verdict(resource, "");
+            assert_eq!(v, Verdict::Unknown, "{resource}");
+            assert!(
+                unknown
+                    .iter()
+                    .any(|u| u.contains("cannot be fully enumerated")),
+                "{resource}"
+            );
+        }
     }
 
     #[test]
