@@ -76,6 +76,10 @@ build() {
     echo "error: the WASM links core's StrSearcher: a \`&str\`-pattern contains/find/replace/split, or contains(char), crept in; use policycheck_core::text::StrFind" >&2
     exit 1
   fi
+  if grep -q -a 'slice_error_fail' "$WASM"; then
+    echo "error: the WASM links the panic of a bad \`str\` slice: index a \`str\` with .get(..) or split_at_checked, not [..] or split_at" >&2
+    exit 1
+  fi
 
   step "wasm-bindgen: web/pkg (--target web) and web/pkg-node (--target nodejs)"
   rm -rf web/pkg web/pkg-node

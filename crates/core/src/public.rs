@@ -2390,6 +2390,7 @@ impl<'a> Analyzer<'a> {
                 callers: &callers,
                 resources: res,
                 res_obj,
+                bucket_only: *bucket && !*object,
                 resources_complete: res_complete,
                 keys: &keys,
                 unsent: *unsent,
@@ -2881,6 +2882,8 @@ struct Search<'s, 'a> {
     resources: &'s [String],
     /// How many of `resources` (at the start) are object candidates; the rest are bucket ones.
     res_obj: usize,
+    /// The class's actions apply to buckets only (no object resource).
+    bucket_only: bool,
     resources_complete: bool,
     keys: &'s Keys<'a>,
     /// The key dimensions this search's actions never carry ([`unsent_keys`]): absent.
@@ -3292,7 +3295,9 @@ impl<'s, 'a> Search<'s, 'a> {
             // None of that matters when no request at all meets the Allow, or when a
             // Deny refuses all it could let in.
             if out.unknown.len() > said
-                && (self.infeasible(info_s) || denies.iter().any(|&d| self.closes(d, info_s)))
+                && (self.infeasible(info_s)
+                    || self.names_no_bucket(info_s)
+                    || denies.iter().any(|&d| self.closes(d, info_s)))
             {
                 out.unknown.truncate(said);
                 out.exhaustive = was_exhaustive;
@@ -3387,6 +3392,26 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             AtomKind::Broken => false,
         })
+    }
+
+    /// Whether the Allow names no bucket, for a class of bucket actions: the literal text
+    /// of each `Resource` item, before any wildcard or variable, has a `/` after
+    /// `arn:PARTITION:s3:::`, and no bucket ARN has one (`b/${aws:userid}/*` for
+    /// `s3:PutBucketPolicy`).
+    fn names_no_bucket(&self, allow: &StmtInfo<'_>) -> bool {
+        let Some(res) = allow.st.resource.as_ref().filter(|r| !r.negated) else {
+            return false;
+        };
+        self.bucket_only
+            && res.items.iter().all(|item| {
+                let t = &item.text.value;
+                let lit = t
+                    .find(['*', '?', '$'])
+                    .and_then(|i| t.get(..i))
+                    .unwrap_or(t);
+                let parts: Vec<&str> = lit.splitn(6, ':').collect();
+                matches!(parts.as_slice(), ["arn", _, "s3", "", "", rest] if rest.has_byte(b'/'))
+            })
     }
 
     /// Whether every dependency of `a` is assigned.
@@ -6690,6 +6715,32 @@ mod tests {
                 "{resource}"
             );
         }
+    }
+
+    /// Bucket actions on a `Resource` whose literal text has a `/` after the bucket name:
+    /// no bucket ARN matches it, whatever the variable, so not "unknown".
+    #[test]
+    fn bucket_actions_on_object_paths_with_variables_grant_nothing() {
+        let verdict = |action: &str, resource: &str| {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "{action}", "Resource": "{resource}"}}"#
+            ));
+            (pa.read.verdict, pa.write.verdict)
+        };
+        let none = (Verdict::NotPublic, Verdict::NotPublic);
+        assert_eq!(
+            verdict("s3:PutBucketPolicy", "arn:aws:s3:::b/${aws:userid}/*"),
+            none
+        );
+        assert_eq!(
+            verdict("s3:ListBucket", "arn:aws:s3:::b/home/${aws:username}"),
+            none
+        );
+        // Before the bucket name's end, or an object action: decided as before.
+        let (_, write) = verdict("s3:PutBucketPolicy", "arn:aws:s3:::${aws:username}");
+        assert_ne!(write, Verdict::NotPublic);
+        let (read, _) = verdict("s3:GetObject", "arn:aws:s3:::b/${aws:userid}/*");
+        assert_eq!(read, Verdict::Public);
     }
 
     #[test]
