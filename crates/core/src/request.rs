@@ -311,7 +311,16 @@ pub struct Context {
     /// In the order given. A removed key stays as a dead entry, so the analysis, which
     /// sets and removes the same keys millions of times, reuses their buffers.
     entries: Vec<Entry>,
+    /// For a large context (a request file with thousands of keys): the entries'
+    /// positions sorted by lower-cased key, built by the first look-up after a change, so
+    /// a policy with many conditions does not scan the whole context for each one.
+    #[cfg(not(target_arch = "wasm32"))]
+    index: std::sync::OnceLock<Vec<usize>>,
 }
+
+/// From this many entries on, look-ups go through [`Context::index`].
+#[cfg(not(target_arch = "wasm32"))]
+const INDEXED_FROM: usize = 32;
 
 #[derive(Clone, Debug)]
 struct Entry {
@@ -337,14 +346,47 @@ impl Context {
     }
 
     fn slot(&self, key: &str) -> Option<usize> {
-        if key.is_ascii() {
-            return self
-                .entries
-                .iter()
-                .position(|e| e.lc.eq_ignore_ascii_case(key));
+        if self.indexed() || !key.is_ascii() {
+            return self.position(&crate::condition::fold_key(key));
         }
-        let lc = crate::condition::fold_key(key);
+        self.entries
+            .iter()
+            .position(|e| e.lc.eq_ignore_ascii_case(key))
+    }
+
+    /// The position of the entry (live or dead) for a lower-cased key.
+    fn position(&self, lc: &str) -> Option<usize> {
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.indexed() {
+            let index = self.index.get_or_init(|| {
+                let mut index: Vec<usize> = (0..self.entries.len()).collect();
+                index.sort_unstable_by(|&a, &b| self.lc_at(a).cmp(self.lc_at(b)));
+                index
+            });
+            let at = index.binary_search_by(|&i| self.lc_at(i).cmp(lc)).ok()?;
+            return index.get(at).copied();
+        }
         self.entries.iter().position(|e| e.lc == lc)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn lc_at(&self, i: usize) -> &str {
+        self.entries.get(i).map_or("", |e| e.lc.as_str())
+    }
+
+    fn indexed(&self) -> bool {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.entries.len() >= INDEXED_FROM;
+        #[cfg(target_arch = "wasm32")]
+        return false;
+    }
+
+    /// Entries moved or were added: the index is out of date.
+    fn moved(&mut self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.index.get().is_some() {
+            self.index = std::sync::OnceLock::new();
+        }
     }
 
     /// Make entry `i` live with `key`, moving a revived entry to the end (the order a
@@ -355,6 +397,7 @@ impl Context {
             if let Some(tail) = self.entries.get_mut(i..) {
                 tail.rotate_left(1);
             }
+            self.moved();
         }
         let e = if was_live {
             self.entries.get_mut(i)?
@@ -382,6 +425,7 @@ impl Context {
 
     /// Add a key the context does not have (the caller knows), without looking.
     fn push_new(&mut self, key: &str, value: CtxValue) {
+        self.moved();
         self.entries.push(Entry {
             lc: crate::condition::fold_key(key),
             key: key.to_string(),
@@ -393,7 +437,7 @@ impl Context {
     /// Insert or replace a key with a copy of `value`, reusing the old value's buffers;
     /// `lc` is `key` lower-cased.
     pub fn insert_from(&mut self, lc: &str, key: &str, value: &CtxValue) {
-        match self.entries.iter().position(|e| e.lc == lc) {
+        match self.position(lc) {
             Some(i) => {
                 if let Some(v) = self.revive(i, key) {
                     v.clone_from(value);
@@ -405,21 +449,17 @@ impl Context {
 
     /// Remove a key (lower-cased), if present.
     pub fn remove(&mut self, lower_key: &str) {
-        if let Some(e) = self
-            .entries
-            .iter_mut()
-            .find(|e| e.live && e.lc == lower_key)
-        {
-            e.live = false;
+        if let Some(i) = self.position(lower_key) {
+            if let Some(e) = self.entries.get_mut(i) {
+                e.live = false;
+            }
         }
     }
 
     /// Look up a lower-cased key.
     pub fn get(&self, lower_key: &str) -> Option<&CtxValue> {
-        self.entries
-            .iter()
-            .find(|e| e.live && e.lc == lower_key)
-            .map(|e| &e.value)
+        let e = self.entries.get(self.position(lower_key)?)?;
+        e.live.then_some(&e.value)
     }
 
     pub fn contains(&self, key: &str) -> bool {
@@ -926,6 +966,51 @@ mod tests {
         assert_eq!(c.get("b"), Some(&CtxValue::One("true".into())));
         let e = parse_request_file(r#"{"principal": "anonymous", "action": "a", "resource": "r", "context": {"a": "1", "A": "2"}}"#).unwrap_err();
         assert!(e[0].message.contains("twice"));
+    }
+
+    /// A context large enough for the sorted index answers as a small one does, also after
+    /// keys are added, removed and added back (which move entries).
+    #[test]
+    fn a_large_context_finds_its_keys_after_every_change() {
+        let one = |v: &str| CtxValue::One(v.to_string());
+        for n in [3, 31, 32, 33, 200] {
+            let mut c = Context::new();
+            for i in (0..n).rev() {
+                c.insert(&format!("Key{i}"), one(&i.to_string()));
+            }
+            let found = |c: &Context, i: usize| c.get(&format!("key{i}")).cloned();
+            for i in 0..n {
+                assert_eq!(found(&c, i), Some(one(&i.to_string())), "n={n} key{i}");
+            }
+            assert_eq!(c.get("key-missing"), None);
+            // Remove every third key, then put some back under another spelling.
+            for i in (0..n).step_by(3) {
+                c.remove(&format!("key{i}"));
+            }
+            for i in 0..n {
+                let want = (i % 3 != 0).then(|| one(&i.to_string()));
+                assert_eq!(found(&c, i), want, "n={n} key{i} after remove");
+            }
+            c.insert("KEY0", one("back"));
+            c.insert_from("newkey", "NewKey", &one("new"));
+            c.insert("Key1", one("replaced"));
+            assert_eq!(found(&c, 0), Some(one("back")));
+            assert_eq!(c.get("newkey"), Some(&one("new")));
+            assert_eq!(found(&c, 1), Some(one("replaced")));
+            assert!(c.contains("NEWKEY") && c.contains("key0"));
+            assert_eq!(c.len(), n - n.div_ceil(3) + 2);
+            // A revived key comes last, as a fresh insert would, and keeps its new spelling.
+            let keys: Vec<&str> = c.iter().map(|(k, _)| k).collect();
+            assert_eq!(keys.get(keys.len() - 2..), Some(&["KEY0", "NewKey"][..]));
+            // One entry per key: a key given again replaces it.
+            c.insert("key5", one("x"));
+            assert_eq!(
+                c.iter()
+                    .filter(|(k, _)| k.eq_ignore_ascii_case("key5"))
+                    .count(),
+                1
+            );
+        }
     }
 
     #[test]
