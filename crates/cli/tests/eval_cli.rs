@@ -71,6 +71,19 @@ fn eval_vectors_through_the_binary(file: &str) -> usize {
         let expected = v["expected"].as_str().unwrap();
         assert_eq!(json["decision"], expected, "{name}");
         assert!(json["statements"].is_array(), "{name}: no trace");
+        if v["identity_policies"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty())
+        {
+            assert!(
+                json["identity_statements"].is_array(),
+                "{name}: no identity trace"
+            );
+        }
+        // The report is streamed, not built as one tree: its layout is still that of the
+        // tree (keys sorted at every level, two-space indent, one final newline).
+        let laid_out = serde_json::to_string_pretty(&json).unwrap() + "\n";
+        assert!(out.stdout == laid_out.as_bytes(), "{name}: layout differs");
         let want_code = if expected == "Allow" { 0 } else { 1 };
         assert_eq!(out.status.code(), Some(want_code), "{name}: exit code");
         n += 1;

@@ -8,7 +8,7 @@ use policycheck_core::request::{
 };
 use policycheck_core::{
     evaluate_mode, json, parse_policy_bytes, Context, CtxValue, Decision, Diagnostic, Evaluation,
-    LineIndex, Mode, PolicyKind, Request, Severity,
+    LineIndex, Located, Mode, PolicyKind, Request, Severity,
 };
 use std::process::ExitCode;
 
@@ -106,7 +106,7 @@ fn fail(msg: &str) -> ExitCode {
 fn fail_as(format: EvalFormat, msg: &str, located: &[serde_json::Value]) -> ExitCode {
     if format == EvalFormat::Json {
         let out = serde_json::json!({"decision": null, "error": msg, "diagnostics": located});
-        outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        crate::print_json(&out);
     }
     fail(msg)
 }
@@ -304,41 +304,46 @@ pub fn run(args: &EvalArgs) -> ExitCode {
                 "error": "the policy could not be read",
                 "diagnostics": parsed.diagnostics.iter().map(|d| d.locate(&index)).collect::<Vec<_>>(),
             });
-            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            crate::print_json(&out);
         }
         return ExitCode::from(2);
     };
-    let ev = evaluate_mode(&policy, &identity, &request, mode, &bucket_account);
+    let mut ev = evaluate_mode(&policy, &identity, &request, mode, &bucket_account);
+    let code = exit_code(&ev, errors);
     match args.format {
         EvalFormat::Json => {
-            let index = LineIndex::new(&text);
-            let mut out = serde_json::to_value(&ev).unwrap_or_default();
-            if let Some(o) = out.as_object_mut() {
-                if errors {
-                    // The answer is one reading of an invalid policy (exit 2): not certain.
-                    o.insert("certain".into(), false.into());
-                }
-                o.insert("request".into(), request.to_json());
-                if args.derive_context {
-                    // The keys --derive-context added (the request above includes them).
-                    o.insert(
-                        "derived_context".into(),
-                        serde_json::to_value(&derived).unwrap_or_default(),
-                    );
-                }
-                o.insert(
-                    "diagnostics".into(),
-                    serde_json::to_value(
-                        parsed
-                            .diagnostics
-                            .iter()
-                            .map(|d| d.locate(&index))
-                            .collect::<Vec<_>>(),
-                    )
-                    .unwrap_or_default(),
+            // The statement traces and the diagnostics are written one by one, each as
+            // `serde_json::to_value` lays it out (keys sorted); the rest is one small tree.
+            let statements = std::mem::take(&mut ev.statements);
+            let identity_statements = std::mem::take(&mut ev.identity_statements);
+            let mut top = match serde_json::to_value(&ev) {
+                Ok(serde_json::Value::Object(o)) => o,
+                _ => serde_json::Map::new(),
+            };
+            if errors {
+                // The answer is one reading of an invalid policy (exit 2): not certain.
+                top.insert("certain".into(), false.into());
+            }
+            top.insert("request".into(), request.to_json());
+            if args.derive_context {
+                // The keys --derive-context added (the request above includes them).
+                top.insert(
+                    "derived_context".into(),
+                    serde_json::to_value(&derived).unwrap_or_default(),
                 );
             }
-            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            let index = LineIndex::new(&text);
+            let located: Vec<Located> = parsed
+                .diagnostics
+                .iter()
+                .map(|d| d.locate(&index))
+                .collect();
+            let mut lists = vec![("statements", List::Traces(&statements))];
+            if !identity_statements.is_empty() {
+                lists.push(("identity_statements", List::Traces(&identity_statements)));
+            }
+            lists.push(("diagnostics", List::Located(&located)));
+            crate::print_json(&SortedReport { top, lists });
         }
         EvalFormat::Text => out!(
             "{}",
@@ -351,7 +356,7 @@ pub fn run(args: &EvalArgs) -> ExitCode {
             )
         ),
     }
-    exit_code(&ev, errors)
+    code
 }
 
 /// A request names one action and one resource: reject what cannot be one (a pattern,
@@ -548,4 +553,62 @@ pub fn text_report(
         &ev.identity_statements,
     );
     s
+}
+
+/// A JSON object written as `serde_json::to_value` would lay it out (keys in sorted
+/// order), where the long lists are turned into JSON one item at a time rather than as a
+/// whole: `eval --format json` of a policy with 100,000 conditions stays near the size
+/// of its trace, not four times over.
+struct SortedReport<'a> {
+    top: serde_json::Map<String, serde_json::Value>,
+    lists: Vec<(&'a str, List<'a>)>,
+}
+
+#[derive(Clone, Copy)]
+enum List<'a> {
+    Traces(&'a [StatementTrace]),
+    Located(&'a [Located]),
+}
+
+impl serde::Serialize for SortedReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut members: Vec<(&str, Result<&serde_json::Value, List<'_>>)> = self
+            .top
+            .iter()
+            .filter(|(k, _)| !self.lists.iter().any(|(name, _)| name == k))
+            .map(|(k, v)| (k.as_str(), Ok(v)))
+            .chain(self.lists.iter().map(|&(k, l)| (k, Err(l))))
+            .collect();
+        members.sort_by(|a, b| a.0.cmp(b.0));
+        let mut m = s.serialize_map(Some(members.len()))?;
+        for (k, v) in members {
+            match v {
+                Ok(v) => m.serialize_entry(k, v)?,
+                Err(l) => m.serialize_entry(k, &l)?,
+            }
+        }
+        m.end()
+    }
+}
+
+impl serde::Serialize for List<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        fn each<S: serde::Serializer, T: serde::Serialize>(
+            s: S,
+            items: &[T],
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let mut seq = s.serialize_seq(Some(items.len()))?;
+            for item in items {
+                let v = serde_json::to_value(item).map_err(serde::ser::Error::custom)?;
+                seq.serialize_element(&v)?;
+            }
+            seq.end()
+        }
+        match *self {
+            List::Traces(t) => each(s, t),
+            List::Located(l) => each(s, l),
+        }
+    }
 }
