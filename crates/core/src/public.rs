@@ -3335,8 +3335,9 @@ impl<'s, 'a> Search<'s, 'a> {
 
     /// Whether Deny `d` refuses every request Allow `allow` could let in, whatever its
     /// resource and keys: `d` certainly names the class's actions, covers every outsider
-    /// caller, names every resource the Allow can (a literal prefix followed by `*`,
-    /// e.g. `arn:aws:s3:::b/*` for `arn:aws:s3:::b/home/${aws:username}/*`), and each
+    /// caller, names every resource the Allow can (one of its variable-free items
+    /// includes the Allow's item read with each variable as `*`, e.g. `arn:aws:s3:::b/*`
+    /// or `arn:aws:s3:::b/h?me/*` for `arn:aws:s3:::b/home/${aws:username}/*`), and each
     /// of its conditions, on one key and reading no variable, holds for every candidate
     /// of that key and for its absence (an unconditional Deny, or one on a fixed
     /// `aws:SourceVpce`). Then what the search could not enumerate does not matter.
@@ -3357,22 +3358,32 @@ impl<'s, 'a> Search<'s, 'a> {
                 let (Some(deny), Some(res)) = (&info.st.resource, &allow.st.resource) else {
                     return false;
                 };
-                // The literal text before the first wildcard or variable.
-                let prefix = |t: &str| -> String {
-                    t.chars()
-                        .take_while(|c| !matches!(c, '*' | '?' | '$'))
-                        .collect()
+                // Every ARN an Allow item can match, whatever its variables hold, matches
+                // one of the Deny's items: the Allow's pattern with each variable read as
+                // `*` is included in that item's. A variable must stand in the last
+                // component (after five `:`), where `*` also takes any text; the Deny's
+                // items must be variable-free, as reading a variable as `*` widens them.
+                let vars_in_last = |item: &ResourceItem| {
+                    let mut colons = 0;
+                    for t in item.pattern.toks() {
+                        match t {
+                            Tok::Lit(l) => colons += l.bytes().filter(|&b| b == b':').count(),
+                            Tok::Var { .. } => return colons >= 5,
+                            Tok::Star | Tok::One => {}
+                        }
+                    }
+                    true
                 };
                 !deny.negated
                     && !res.negated
+                    && deny.items.iter().all(|o| !o.pattern.has_vars())
                     && res.items.iter().all(|item| {
-                        let from = prefix(&item.text.value);
-                        deny.items.iter().any(|o| {
-                            let p = prefix(&o.text.value);
-                            o.text.value.len() == p.len() + 1
-                                && o.text.value.ends_with('*')
-                                && from.starts_with(&p)
-                        })
+                        let from = Glob::from_arn(&item.pattern);
+                        vars_in_last(item)
+                            && deny
+                                .items
+                                .iter()
+                                .any(|o| solve::includes(&from, &Glob::from_arn(&o.pattern)))
                     })
             }
             AtomKind::Cond(_) => {
@@ -6700,11 +6711,26 @@ mod tests {
         );
         let tls = r#", "Condition": {"Bool": {"aws:SecureTransport": "false"}}"#;
         assert_eq!(verdict(r#""arn:aws:s3:::b/*""#, tls).0, Verdict::Public);
-        // A pattern that is not a literal prefix and `*`, or a variable in the Deny's
-        // resource, is not read this way: still "unknown" (sound, not proved).
+        assert_eq!(
+            verdict(r#""arn:aws:s3:::b/home/*/x""#, "").0,
+            Verdict::Public
+        );
+        // Any Deny pattern that includes the Allow's, not only a literal prefix and `*`.
         for resource in [
             r#""arn:aws:s3:::b/h?me/*""#,
+            r#""arn:aws:s3:::b*/*/*""#,
+            r#""arn:*:s3:::b/home/*""#,
+            r#"["arn:aws:s3:::other/*", "arn:aws:s3:::?/home/*"]"#,
+        ] {
+            assert_eq!(verdict(resource, ""), closed, "{resource}");
+        }
+        // A variable in the Deny's resource, a pattern that leaves an empty user name
+        // out, or items that cover the Allow's resources only together are not read
+        // this way: still "unknown" (sound, not proved).
+        for resource in [
             r#""arn:aws:s3:::b/home/${aws:username}/*""#,
+            r#""arn:aws:s3:::b/home/?*/*""#,
+            r#"["arn:aws:s3:::b/home//*", "arn:aws:s3:::b/home/?*/*"]"#,
         ] {
             let (v, unknown) = verdict(resource, "");
             assert_eq!(v, Verdict::Unknown, "{resource}");
