@@ -1548,6 +1548,25 @@ impl<'a> Analyzer<'a> {
                         }
                         // A variable as a non-empty text (the same glob when there is none).
                         questions.push(Glob::from_pattern_filled(p, ci));
+                        // `${aws:username}` also as the outsider's user name: a pattern's
+                        // shortest text (`/` in `home/${aws:username}/*`) names no IAM
+                        // user, and the name read back from this candidate does.
+                        if p.toks()
+                            .iter()
+                            .any(|t| matches!(t, Tok::Var { name, .. } if name == "aws:username"))
+                        {
+                            let toks: Vec<Tok> = p
+                                .toks()
+                                .iter()
+                                .map(|t| match t {
+                                    Tok::Var { name, .. } if name == "aws:username" => {
+                                        Tok::Lit("outsider".into())
+                                    }
+                                    t => t.clone(),
+                                })
+                                .collect();
+                            questions.push(Glob::from_toks(&toks, None, ci));
+                        }
                         if op.base == BaseOp::Bool {
                             questions.push(Glob::literal_ci("true"));
                             questions.push(Glob::literal_ci("false"));
@@ -6741,6 +6760,41 @@ mod tests {
                 "{resource}"
             );
         }
+    }
+
+    /// A Deny that lets a user list only their own home folder still lets every IAM user
+    /// of every account list theirs: public, with a user whose name the prefix spells (a
+    /// pattern's shortest text, `home///`, names no IAM user and gave "unknown").
+    #[test]
+    fn a_home_folder_deny_is_public_to_any_named_user() {
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"},
+               {"Effect": "Deny", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b",
+                "Condition": {"StringNotLike": {"s3:prefix": "home/${aws:username}/*"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::Public, "{:?}", pa.read.unknown);
+        let w = &pa.read.witnesses[0].request;
+        assert_eq!(
+            w.caller,
+            Caller::parse("arn:aws:iam::999988887777:user/outsider").unwrap()
+        );
+        assert_eq!(
+            w.context.get("s3:prefix"),
+            Some(&CtxValue::One("home/outsider/".into()))
+        );
+        assert_eq!(
+            w.context.get("aws:username"),
+            Some(&CtxValue::One("outsider".into()))
+        );
+        // Pinned to one named user of the account: not public.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"},
+               {"Effect": "Deny", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b",
+                "Condition": {"StringNotLike": {"s3:prefix": "home/${aws:username}/*"}}},
+               {"Effect": "Deny", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b",
+                "Condition": {"StringNotEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:user/alice"}}}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::NotPublic, "{:?}", pa.read.unknown);
     }
 
     /// Bucket actions on a `Resource` whose literal text has a `/` after the bucket name:
