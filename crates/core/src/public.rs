@@ -5612,13 +5612,12 @@ mod tests {
             "{:?}",
             w.to_json()
         );
-        assert_eq!(
-            w.context.get("aws:principalisawsservice"),
-            Some(&CtxValue::One("true".into()))
-        );
-        assert_eq!(
-            w.context.get("aws:principalservicename"),
-            Some(&CtxValue::One("cloudtrail.amazonaws.com".into()))
+        assert_values(
+            w,
+            &[
+                ("aws:principalisawsservice", "true"),
+                ("aws:principalservicename", "cloudtrail.amazonaws.com"),
+            ],
         );
         // Only `aws:SourceAccount`: the service another statement names sends it.
         let pa = run(
@@ -6762,6 +6761,18 @@ mod tests {
         }
     }
 
+    /// Each (lower-cased key, value) is in the witness's context, as one value.
+    fn assert_values(w: &Request, pairs: &[(&str, &str)]) {
+        for &(k, v) in pairs {
+            assert_eq!(
+                w.context.get(k),
+                Some(&CtxValue::One(v.into())),
+                "{k} in {:?}",
+                w.to_json()
+            );
+        }
+    }
+
     /// A Deny that lets a user list only their own home folder still lets every IAM user
     /// of every account list theirs: public, with a user whose name the prefix spells (a
     /// pattern's shortest text, `home///`, names no IAM user and gave "unknown").
@@ -6778,13 +6789,12 @@ mod tests {
             w.caller,
             Caller::parse("arn:aws:iam::999988887777:user/outsider").unwrap()
         );
-        assert_eq!(
-            w.context.get("s3:prefix"),
-            Some(&CtxValue::One("home/outsider/".into()))
-        );
-        assert_eq!(
-            w.context.get("aws:username"),
-            Some(&CtxValue::One("outsider".into()))
+        assert_values(
+            w,
+            &[
+                ("s3:prefix", "home/outsider/"),
+                ("aws:username", "outsider"),
+            ],
         );
         // Pinned to one named user of the account: not public.
         let pa = run(
