@@ -1326,7 +1326,9 @@ impl<'a> Analyzer<'a> {
             if let Some(r) = &st.resource {
                 for item in &r.items {
                     if item.pattern.has_vars() {
-                        has_vars = true;
+                        // Bucket candidates are the buckets' ARNs: a pattern that names
+                        // only objects (`b/${aws:userid}/*`) leaves them complete.
+                        has_vars |= ty != ResourceType::Bucket || may_name_bucket(item);
                         with_vars.push(&item.pattern);
                     }
                     if ty != ResourceType::Bucket && !asked.contains(&&item.pattern) {
@@ -2409,7 +2411,6 @@ impl<'a> Analyzer<'a> {
                 callers: &callers,
                 resources: res,
                 res_obj,
-                bucket_only: *bucket && !*object,
                 resources_complete: res_complete,
                 keys: &keys,
                 unsent: *unsent,
@@ -2901,8 +2902,6 @@ struct Search<'s, 'a> {
     resources: &'s [String],
     /// How many of `resources` (at the start) are object candidates; the rest are bucket ones.
     res_obj: usize,
-    /// The class's actions apply to buckets only (no object resource).
-    bucket_only: bool,
     resources_complete: bool,
     keys: &'s Keys<'a>,
     /// The key dimensions this search's actions never carry ([`unsent_keys`]): absent.
@@ -3314,9 +3313,7 @@ impl<'s, 'a> Search<'s, 'a> {
             // None of that matters when no request at all meets the Allow, or when a
             // Deny refuses all it could let in.
             if out.unknown.len() > said
-                && (self.infeasible(info_s)
-                    || self.names_no_bucket(info_s)
-                    || denies.iter().any(|&d| self.closes(d, info_s)))
+                && (self.infeasible(info_s) || denies.iter().any(|&d| self.closes(d, info_s)))
             {
                 out.unknown.truncate(said);
                 out.exhaustive = was_exhaustive;
@@ -3422,26 +3419,6 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             AtomKind::Broken => false,
         })
-    }
-
-    /// Whether the Allow names no bucket, for a class of bucket actions: the literal text
-    /// of each `Resource` item, before any wildcard or variable, has a `/` after
-    /// `arn:PARTITION:s3:::`, and no bucket ARN has one (`b/${aws:userid}/*` for
-    /// `s3:PutBucketPolicy`).
-    fn names_no_bucket(&self, allow: &StmtInfo<'_>) -> bool {
-        let Some(res) = allow.st.resource.as_ref().filter(|r| !r.negated) else {
-            return false;
-        };
-        self.bucket_only
-            && res.items.iter().all(|item| {
-                let t = &item.text.value;
-                let lit = t
-                    .find(['*', '?', '$'])
-                    .and_then(|i| t.get(..i))
-                    .unwrap_or(t);
-                let parts: Vec<&str> = lit.splitn(6, ':').collect();
-                matches!(parts.as_slice(), ["arn", _, "s3", "", "", rest] if rest.has_byte(b'/'))
-            })
     }
 
     /// Whether every dependency of `a` is assigned.
@@ -4638,6 +4615,21 @@ fn signed_only(w: &Request) -> bool {
         let k = crate::condition::fold_key(k);
         SIGNED_ONLY.contains(&k.as_ref()) || k.starts_with("aws:principaltag/")
     })
+}
+
+/// Whether a `Resource` item may match a bucket's ARN, whatever its variables hold: not
+/// when its literal text, up to the first wildcard or variable, has a `/` after
+/// `arn:PARTITION:s3:::` (no bucket ARN has one).
+fn may_name_bucket(item: &ResourceItem) -> bool {
+    let mut lit = String::new();
+    for t in item.pattern.toks() {
+        match t {
+            Tok::Lit(l) => lit.push_str(l),
+            Tok::Star | Tok::One | Tok::Var { .. } => break,
+        }
+    }
+    let parts: Vec<&str> = lit.splitn(6, ':').collect();
+    !matches!(parts.as_slice(), ["arn", _, "s3", "", "", rest] if rest.has_byte(b'/'))
 }
 
 /// `w` sent by `caller` (an ARN), with `from` spelled `to` in every context value and in
