@@ -1124,7 +1124,14 @@ impl Lower {
                 text: Spanned::new(text, span),
                 compiled,
             };
-            if let (Some(op), false) = (op, value.is_valid()) {
+            // `Bool` values are compared as text (a variable may stand in one), so an
+            // unreadable one is found here: anything but `true`/`false`, in any case.
+            let readable = value.is_valid()
+                && !(op.is_some_and(|op| op.base.family() == crate::condition::Family::Bool)
+                    && !value.has_vars()
+                    && !value.text.value.eq_ignore_ascii_case("true")
+                    && !value.text.value.eq_ignore_ascii_case("false"));
+            if let (Some(op), false) = (op, readable) {
                 let kind = match op.base.family() {
                     crate::condition::Family::Numeric => "a number",
                     crate::condition::Family::Date => {
@@ -1132,7 +1139,9 @@ impl Lower {
                     }
                     crate::condition::Family::Ip => "an IP address or CIDR range",
                     crate::condition::Family::Binary => "base64",
-                    crate::condition::Family::Null => "\"true\" or \"false\"",
+                    crate::condition::Family::Null | crate::condition::Family::Bool => {
+                        "\"true\" or \"false\""
+                    }
                     _ => "a valid value",
                 };
                 self.push(
@@ -1585,6 +1594,27 @@ mod tests {
             ),
             vec!["PC011"]
         );
+        // `Bool` takes `true` or `false` in any case (PC406 notes the case), a JSON
+        // boolean, or a variable under 2012-10-17; anything else is unreadable.
+        let bool_value = |version: &str, value: &str| {
+            codes_of(&format!(
+                r#"{{{version}"Statement": [{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {{"Bool": {{"aws:SecureTransport": {value}}}}}}}]}}"#
+            ))
+        };
+        let v2012 = r#""Version": "2012-10-17", "#;
+        for ok in [
+            r#""false""#,
+            r#""TRUE""#,
+            "false",
+            r#""${aws:SecureTransport}""#,
+        ] {
+            assert_eq!(bool_value(v2012, ok), Vec::<&str>::new(), "{ok}");
+        }
+        for bad in [r#""maybe""#, r#""0""#, "1", r#"" false""#, r#""""#] {
+            assert_eq!(bool_value(v2012, bad), vec!["PC011"], "{bad}");
+        }
+        // Without 2012-10-17 a variable is plain text.
+        assert_eq!(bool_value("", r#""${aws:SecureTransport}""#), vec!["PC011"]);
         assert_eq!(
             codes_of(
                 r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "GetObject", "Resource": "*"}]}"#
