@@ -3351,9 +3351,10 @@ impl<'s, 'a> Search<'s, 'a> {
 
     /// Whether Deny `d` refuses every request Allow `allow` could let in, whatever its
     /// resource and keys: `d` certainly names the class's actions, covers every outsider
-    /// caller, names every resource the Allow can (one of its variable-free items
-    /// includes the Allow's item read with each variable as `*`, e.g. `arn:aws:s3:::b/*`
-    /// or `arn:aws:s3:::b/h?me/*` for `arn:aws:s3:::b/home/${aws:username}/*`), and each
+    /// caller, names every resource the Allow can (its variable-free items, one of them
+    /// or all together, include the Allow's item read with each variable as `*`, e.g.
+    /// `arn:aws:s3:::b/*`, `arn:aws:s3:::b/h?me/*`, or `[b/home//*, b/home/?*/*]` for
+    /// `arn:aws:s3:::b/home/${aws:username}/*`), and each
     /// of its conditions, on one key and reading no variable, holds for every candidate
     /// of that key and for its absence (an unconditional Deny, or one on a fixed
     /// `aws:SourceVpce`). Then what the search could not enumerate does not matter.
@@ -3375,8 +3376,8 @@ impl<'s, 'a> Search<'s, 'a> {
                     return false;
                 };
                 // Every ARN an Allow item can match, whatever its variables hold, matches
-                // one of the Deny's items: the Allow's pattern with each variable read as
-                // `*` is included in that item's. A variable must stand in the last
+                // some item of the Deny: the Allow's pattern with each variable read as
+                // `*` is included in one item's, or in their union. A variable must stand in the last
                 // component (after five `:`), where `*` also takes any text; the Deny's
                 // items must be variable-free, as reading a variable as `*` widens them.
                 let vars_in_last = |item: &ResourceItem| {
@@ -3390,17 +3391,26 @@ impl<'s, 'a> Search<'s, 'a> {
                     }
                     true
                 };
-                !deny.negated
-                    && !res.negated
-                    && deny.items.iter().all(|o| !o.pattern.has_vars())
-                    && res.items.iter().all(|item| {
-                        let from = Glob::from_arn(&item.pattern);
-                        vars_in_last(item)
-                            && deny
-                                .items
-                                .iter()
-                                .any(|o| solve::includes(&from, &Glob::from_arn(&o.pattern)))
-                    })
+                if deny.negated || res.negated || deny.items.iter().any(|o| o.pattern.has_vars()) {
+                    return false;
+                }
+                let denied: Vec<Glob> = deny
+                    .items
+                    .iter()
+                    .map(|o| Glob::from_arn(&o.pattern))
+                    .collect();
+                res.items.iter().all(|item| {
+                    let from = Glob::from_arn(&item.pattern);
+                    // One item that includes it, or the items together: no ARN matches
+                    // the Allow's item and none of the Deny's (a search cut short
+                    // proves nothing).
+                    vars_in_last(item)
+                        && (denied.iter().any(|o| solve::includes(&from, o)) || {
+                            let left =
+                                solve::string_reps(&[], std::slice::from_ref(&from), &denied);
+                            left.complete && left.values.is_empty()
+                        })
+                })
             }
             AtomKind::Cond(_) => {
                 let (&[k], Some(cond)) = (atom.deps.as_slice(), Self::condition_of(info, atom))
@@ -6731,16 +6741,23 @@ mod tests {
             r#""arn:aws:s3:::b*/*/*""#,
             r#""arn:*:s3:::b/home/*""#,
             r#"["arn:aws:s3:::other/*", "arn:aws:s3:::?/home/*"]"#,
+            // Items that cover it only together.
+            r#"["arn:aws:s3:::b/home//*", "arn:aws:s3:::b/home/?*/*"]"#,
+            r#"["arn:aws:s3:::b/home/?*", "arn:aws:s3:::b/home/"]"#,
         ] {
             assert_eq!(verdict(resource, ""), closed, "{resource}");
         }
-        // A variable in the Deny's resource, a pattern that leaves an empty user name
-        // out, or items that cover the Allow's resources only together are not read
-        // this way: still "unknown" (sound, not proved).
+        // Items that leave some names open: public, with a user the Deny misses.
+        let (v, _) = verdict(
+            r#"["arn:aws:s3:::b/home/a*", "arn:aws:s3:::b/home/b*"]"#,
+            "",
+        );
+        assert_eq!(v, Verdict::Public);
+        // A variable in the Deny's resource, or a pattern that leaves an empty user name
+        // out, is not read this way: still "unknown" (sound, not proved).
         for resource in [
             r#""arn:aws:s3:::b/home/${aws:username}/*""#,
             r#""arn:aws:s3:::b/home/?*/*""#,
-            r#"["arn:aws:s3:::b/home//*", "arn:aws:s3:::b/home/?*/*"]"#,
         ] {
             let (v, unknown) = verdict(resource, "");
             assert_eq!(v, Verdict::Unknown, "{resource}");
