@@ -510,7 +510,7 @@ impl ArnPattern {
         Self::from_toks(tokenize(text, syntax))
     }
 
-    fn from_toks(toks: Vec<Tok>) -> Self {
+    pub(crate) fn from_toks(toks: Vec<Tok>) -> Self {
         // Five colons in the leading literal: the first five components are literal.
         let literal_head = matches!(toks.first(), Some(Tok::Lit(s)) if s.bytes().filter(|&b| b == b':').nth(4).is_some());
         ArnPattern {

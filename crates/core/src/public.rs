@@ -25,7 +25,7 @@ use crate::collections::{VecMap, VecSet};
 use crate::condition::{self, BaseOp, Compiled, Tri};
 use crate::eval::{self, Decision};
 use crate::model::*;
-use crate::pattern::Tok;
+use crate::pattern::{ArnPattern, Tok};
 use crate::request::{is_account_id, AwsCaller, Caller, CallerKind, Context, CtxValue, Request};
 use crate::solve::{self, ArnPiece, Glob, Unit};
 use crate::text::StrFind;
@@ -3377,37 +3377,33 @@ impl<'s, 'a> Search<'s, 'a> {
                 };
                 // Every ARN an Allow item can match, whatever its variables hold, matches
                 // some item of the Deny: the Allow's pattern with each variable read as
-                // `*` is included in one item's, or in their union. A variable must stand in the last
-                // component (after five `:`), where `*` also takes any text; the Deny's
-                // items must be variable-free, as reading a variable as `*` widens them.
-                let vars_in_last = |item: &ResourceItem| {
-                    let mut colons = 0;
-                    for t in item.pattern.toks() {
-                        match t {
-                            Tok::Lit(l) => colons += l.bytes().filter(|&b| b == b':').count(),
-                            Tok::Var { .. } => return colons >= 5,
-                            Tok::Star | Tok::One => {}
-                        }
-                    }
-                    true
-                };
-                if deny.negated || res.negated || deny.items.iter().any(|o| o.pattern.has_vars()) {
+                // `*` is included in one variable-free item's, or in their union; or a
+                // Deny item with the same variables includes it piece by piece
+                // ([`includes_with_vars`]). Variables must stand in the last component
+                // (after five `:`), where `*` also takes any text. Leaving Deny items
+                // out only narrows the Deny, so each test alone is sound.
+                if deny.negated || res.negated {
                     return false;
                 }
-                let denied: Vec<Glob> = deny
+                let fixed: Vec<Glob> = deny
                     .items
                     .iter()
+                    .filter(|o| !o.pattern.has_vars())
                     .map(|o| Glob::from_arn(&o.pattern))
                     .collect();
                 res.items.iter().all(|item| {
+                    if !vars_in_last(&item.pattern) {
+                        return false;
+                    }
                     let from = Glob::from_arn(&item.pattern);
-                    // One item that includes it, or the items together: no ARN matches
-                    // the Allow's item and none of the Deny's (a search cut short
-                    // proves nothing).
-                    vars_in_last(item)
-                        && (denied.iter().any(|o| solve::includes(&from, o)) || {
-                            let left =
-                                solve::string_reps(&[], std::slice::from_ref(&from), &denied);
+                    // A search cut short proves nothing.
+                    fixed.iter().any(|o| solve::includes(&from, o))
+                        || deny
+                            .items
+                            .iter()
+                            .any(|o| includes_with_vars(&item.pattern, &o.pattern))
+                        || (!fixed.is_empty() && {
+                            let left = solve::string_reps(&[], std::slice::from_ref(&from), &fixed);
                             left.complete && left.values.is_empty()
                         })
                 })
@@ -4624,6 +4620,51 @@ fn signed_only(w: &Request) -> bool {
     w.context.iter().any(|(k, _)| {
         let k = crate::condition::fold_key(k);
         SIGNED_ONLY.contains(&k.as_ref()) || k.starts_with("aws:principaltag/")
+    })
+}
+
+/// Whether every variable of an ARN pattern stands in its last component: after five
+/// `:` (where a `*` of the pattern also takes any text, colons included).
+fn vars_in_last(p: &ArnPattern) -> bool {
+    let mut colons = 0;
+    for t in p.toks() {
+        match t {
+            Tok::Lit(l) => colons += l.bytes().filter(|&b| b == b':').count(),
+            Tok::Var { .. } => return colons >= 5,
+            Tok::Star | Tok::One => {}
+        }
+    }
+    true
+}
+
+/// Whether, whatever values its variables hold, every ARN `allow` matches `deny` matches
+/// too, for two patterns with the same variables (name and default) in the same order,
+/// all in the last component: `allow` is `a0 V1 a1 … Vn an`, `deny` is `d0 V1 d1 … Vn dn`,
+/// and each `ai` is included in `di` (`a0` and `d0` as ARN patterns, the rest as text in
+/// the last component). Both read a variable the same way in one request, so the
+/// concatenations are included too. `false` for a pattern without variables.
+fn includes_with_vars(allow: &ArnPattern, deny: &ArnPattern) -> bool {
+    fn pieces(toks: &[Tok]) -> (Vec<&[Tok]>, Vec<&Tok>) {
+        let vars: Vec<&Tok> = toks
+            .iter()
+            .filter(|t| matches!(t, Tok::Var { .. }))
+            .collect();
+        (toks.split(|t| matches!(t, Tok::Var { .. })).collect(), vars)
+    }
+    let ((a, a_vars), (d, d_vars)) = (pieces(allow.toks()), pieces(deny.toks()));
+    if a_vars.is_empty() || a_vars != d_vars || !vars_in_last(allow) || !vars_in_last(deny) {
+        return false;
+    }
+    a.iter().zip(&d).enumerate().all(|(i, (a, d))| {
+        if i == 0 {
+            let head = |t: &[Tok]| Glob::from_arn(&ArnPattern::from_toks(t.to_vec()));
+            solve::includes(&head(a), &head(d))
+        } else {
+            solve::includes(
+                &Glob::from_toks(a, None, false),
+                &Glob::from_toks(d, None, false),
+            )
+        }
     })
 }
 
@@ -6753,11 +6794,31 @@ mod tests {
             "",
         );
         assert_eq!(v, Verdict::Public);
-        // A variable in the Deny's resource, or a pattern that leaves an empty user name
-        // out, is not read this way: still "unknown" (sound, not proved).
+        // A Deny item with the Allow's variables, in the same order, that includes it
+        // piece by piece (the text before, between and after them): whatever the user
+        // name, the Deny names the Allow's objects. Beside other items too.
         for resource in [
             r#""arn:aws:s3:::b/home/${aws:username}/*""#,
+            r#""arn:aws:s3:::b/*/${aws:username}/*""#,
+            r#"["arn:aws:s3:::other/*", "arn:aws:s3:::b/h?me/${aws:username}*"]"#,
+        ] {
+            assert_eq!(verdict(resource, ""), closed, "{resource}");
+        }
+        // Narrower, or on another variable: the Allow's `home/u/x` is not denied.
+        for resource in [
+            r#""arn:aws:s3:::b/home/${aws:username}/private/*""#,
+            r#""arn:aws:s3:::b/home/${aws:userid}/*""#,
+            r#""arn:aws:s3:::b/home/${aws:username}${aws:username}/*""#,
+        ] {
+            assert_ne!(verdict(resource, "").0, Verdict::NotPublic, "{resource}");
+        }
+        // A pattern that leaves an empty user name out, or a Deny item whose variable has
+        // a default the Allow's lacks, is not read this way: still "unknown" (sound, not
+        // proved; an absent user name makes the Allow match nothing, which this does
+        // not reason about).
+        for resource in [
             r#""arn:aws:s3:::b/home/?*/*""#,
+            r#""arn:aws:s3:::b/home/${aws:username, 'guest'}/*""#,
         ] {
             let (v, unknown) = verdict(resource, "");
             assert_eq!(v, Verdict::Unknown, "{resource}");
