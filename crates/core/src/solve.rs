@@ -1292,12 +1292,26 @@ pub fn ip_reps(nets: &[IpNet]) -> Vec<IpAddr> {
     .collect();
     v4.retain(|a| !nice4.contains(a));
     crate::collections::sort_dedup(&mut v4);
+    // Then addresses an internet caller can have before private, loopback, link-local,
+    // shared and multicast ones: in `10.0.0.0/7` a witness from `11.255.255.255` proves
+    // more than one from `10.0.0.0` (same behaviour, a stable order).
+    v4.sort_by_key(|&a| special_v4(a));
     let v4: Vec<u32> = nice4.into_iter().chain(v4).collect();
     crate::collections::sort_dedup(&mut v6);
     v4.into_iter()
         .map(|a| IpAddr::V4(Ipv4Addr::from(a)))
         .chain(v6.into_iter().map(|a| IpAddr::V6(Ipv6Addr::from(a))))
         .collect()
+}
+
+/// Whether an IPv4 address is one no internet caller has: `0.0.0.0/8`, private
+/// (RFC 1918), shared (`100.64.0.0/10`), loopback, link-local, or `224.0.0.0` and above.
+fn special_v4(a: u32) -> bool {
+    let [o1, o2, ..] = a.to_be_bytes();
+    matches!(
+        (o1, o2),
+        (0 | 10 | 127, _) | (100, 64..=127) | (169, 254) | (172, 16..=31) | (192, 168)
+    ) || o1 >= 224
 }
 
 /// All subsets of `items` (for multi-valued keys), smallest first; `None` when too many.
@@ -1836,5 +1850,37 @@ mod tests {
         let inside_both = reps.iter().any(|a| nets[1].contains(a));
         let outside = reps.iter().any(|a| !nets[0].contains(a));
         assert!(inside_only_outer && inside_both && outside);
+    }
+
+    /// In a range that holds both, the first address offered is one an internet caller
+    /// can have; the set offered is the same as without the ordering.
+    #[test]
+    fn ip_reps_offer_public_addresses_first() {
+        let wide: IpNet = "10.0.0.0/7".parse().unwrap();
+        let reps = ip_reps(&[wide]);
+        let first = reps.iter().find(|a| wide.contains(*a)).unwrap();
+        assert_eq!(first.to_string(), "11.255.255.255");
+        assert!(reps.contains(&"10.0.0.0".parse().unwrap()));
+        let in_private = ip_reps(&["192.168.0.0/16".parse().unwrap()]);
+        assert!(in_private.contains(&"192.168.0.0".parse().unwrap()));
+        for (a, special) in [
+            ("10.1.2.3", true),
+            ("11.0.0.1", false),
+            ("100.63.255.255", false),
+            ("100.64.0.0", true),
+            ("172.15.0.1", false),
+            ("172.16.0.1", true),
+            ("172.32.0.1", false),
+            ("192.168.1.1", true),
+            ("169.254.0.1", true),
+            ("127.0.0.1", true),
+            ("0.1.2.3", true),
+            ("223.255.255.255", false),
+            ("224.0.0.1", true),
+            ("8.8.8.8", false),
+        ] {
+            let ip: Ipv4Addr = a.parse().unwrap();
+            assert_eq!(special_v4(u32::from(ip)), special, "{a}");
+        }
     }
 }
