@@ -652,6 +652,10 @@ struct Analyzer<'a> {
     aws_star_anon: bool,
     /// The bucket the policy is attached to, when known ([`analyze_in_bucket`]).
     bucket: Option<&'a str>,
+    /// Every condition value of the policy and the baseline, each followed by a `\0`,
+    /// built on first use: [`Search::mentions`] asks it once per witness touched up, one
+    /// substring search instead of one per value.
+    condition_text: std::cell::OnceCell<String>,
 }
 
 /// The catalogue actions (by index in `S3_ACTIONS`) a statement's `Action`/`NotAction`
@@ -1072,6 +1076,7 @@ impl<'a> Analyzer<'a> {
             options,
             aws_star_anon: true,
             bucket: None,
+            condition_text: std::cell::OnceCell::new(),
         }
     }
 
@@ -4404,13 +4409,25 @@ impl<'s, 'a> Search<'s, 'a> {
     /// Whether some condition of the policy (or of the baseline) compares a key with a
     /// value containing `s`.
     fn mentions(&self, s: &str) -> bool {
-        self.keys
-            .analyzer
-            .all_statements()
-            .filter_map(|st| st.condition.as_ref())
-            .flat_map(|c| c.conditions.iter())
-            .flat_map(|c| c.values.iter())
-            .any(|v| v.text.value.has(s))
+        let analyzer = self.keys.analyzer;
+        let text = analyzer.condition_text.get_or_init(|| {
+            let mut text = String::new();
+            let values = analyzer
+                .all_statements()
+                .filter_map(|st| st.condition.as_ref())
+                .flat_map(|c| c.conditions.iter())
+                .flat_map(|c| c.values.iter());
+            for v in values {
+                text.push_str(&v.text.value);
+                text.push('\0');
+            }
+            text
+        });
+        // A `\0` in `s` could span two values: ask each value then (no caller does).
+        if s.has_byte(0) {
+            return text.split('\0').any(|v| v.has(s));
+        }
+        text.has(s)
     }
 
     /// The outsider account's caller of one kind, as the search's callers spell it.
