@@ -4423,10 +4423,8 @@ impl<'s, 'a> Search<'s, 'a> {
             }
             text
         });
-        // A `\0` in `s` could span two values: ask each value then (no caller does).
-        if s.has_byte(0) {
-            return text.split('\0').any(|v| v.has(s));
-        }
+        // A `s` with a `\0` may match across two values: then it counts as mentioned,
+        // which only keeps a witness from taking that value.
         text.has(s)
     }
 
@@ -4661,28 +4659,41 @@ fn vars_in_last(p: &ArnPattern) -> bool {
 /// the last component). Both read a variable the same way in one request, so the
 /// concatenations are included too. `false` for a pattern without variables.
 fn includes_with_vars(allow: &ArnPattern, deny: &ArnPattern) -> bool {
-    fn pieces(toks: &[Tok]) -> (Vec<&[Tok]>, Vec<&Tok>) {
-        let vars: Vec<&Tok> = toks
-            .iter()
-            .filter(|t| matches!(t, Tok::Var { .. }))
-            .collect();
-        (toks.split(|t| matches!(t, Tok::Var { .. })).collect(), vars)
-    }
-    let ((a, a_vars), (d, d_vars)) = (pieces(allow.toks()), pieces(deny.toks()));
-    if a_vars.is_empty() || a_vars != d_vars || !vars_in_last(allow) || !vars_in_last(deny) {
+    if !vars_in_last(allow) || !vars_in_last(deny) {
         return false;
     }
-    a.iter().zip(&d).enumerate().all(|(i, (a, d))| {
-        if i == 0 {
-            let head = |t: &[Tok]| Glob::from_arn(&ArnPattern::from_toks(t.to_vec()));
-            solve::includes(&head(a), &head(d))
+    let (a, d) = (allow.toks(), deny.toks());
+    let is_var = |t: &Tok| matches!(t, Tok::Var { .. });
+    // The start of the current piece in each, and whether it is the first.
+    let (mut i, mut j, mut head) = (0, 0, true);
+    loop {
+        let (Some(sa), Some(sd)) = (a.get(i..), d.get(j..)) else {
+            return false;
+        };
+        let ea = sa.iter().position(is_var).unwrap_or(sa.len());
+        let ed = sd.iter().position(is_var).unwrap_or(sd.len());
+        let (Some(pa), Some(pd)) = (sa.get(..ea), sd.get(..ed)) else {
+            return false;
+        };
+        let included = if head {
+            let arn = |t: &[Tok]| Glob::from_arn(&ArnPattern::from_toks(t.to_vec()));
+            solve::includes(&arn(pa), &arn(pd))
         } else {
             solve::includes(
-                &Glob::from_toks(a, None, false),
-                &Glob::from_toks(d, None, false),
+                &Glob::from_toks(pa, None, false),
+                &Glob::from_toks(pd, None, false),
             )
+        };
+        // Both go on with the same variable, or both end (after one variable at least).
+        match (sa.get(ea), sd.get(ed)) {
+            _ if !included => return false,
+            (None, None) => return !head,
+            (Some(va), Some(vd)) if va == vd => {
+                (i, j, head) = (i + ea + 1, j + ed + 1, false);
+            }
+            _ => return false,
         }
-    })
+    }
 }
 
 /// Whether a `Resource` item may match a bucket's ARN, whatever its variables hold: not
