@@ -727,7 +727,12 @@ pub fn evaluate_value(
             })
         }
         (Some(SetOp::ForAnyValue), None) => outcome(Tri::False, explain, || {
-            format!("`{key}` is absent, and ForAnyValue is false for an absent key (IfExists does not change that)")
+            let note = if op.if_exists {
+                " (IfExists does not change that)"
+            } else {
+                ""
+            };
+            format!("`{key}` is absent, and ForAnyValue is false for an absent key{note}")
         }),
         (Some(SetOp::ForAnyValue), Some(CtxValue::Many(v))) if v.is_empty() => {
             outcome(Tri::False, explain, || {

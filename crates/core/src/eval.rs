@@ -1150,4 +1150,32 @@ mod tests {
         let (_, why) = reason(Caller::Anonymous);
         assert!(!why.contains("canonical"), "{why}");
     }
+
+    /// The trace of `ForAnyValue` on an absent key mentions `IfExists` only when the
+    /// operator has it.
+    #[test]
+    fn for_any_value_on_an_absent_key_mentions_if_exists_only_with_it() {
+        for (op, note) in [
+            ("ForAnyValue:StringLike", false),
+            ("ForAnyValue:StringLikeIfExists", true),
+        ] {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {{"{op}": {{"aws:TagKeys": "secret*"}}}}}}]}}"#
+            );
+            let policy = parse_policy(&text).policy.expect("a policy");
+            let req = Request::new(
+                Caller::Anonymous,
+                "s3:GetObject",
+                "arn:aws:s3:::b/x",
+                Context::new(),
+            );
+            let ev = evaluate(&policy, &req);
+            let reason = &ev.statements[0].conditions[0].reason;
+            assert!(
+                reason.contains("ForAnyValue is false for an absent key"),
+                "{reason}"
+            );
+            assert_eq!(reason.contains("IfExists"), note, "{reason}");
+        }
+    }
 }
