@@ -1092,6 +1092,18 @@ mod tests {
         assert_ne!(ev.decision, Decision::Allow);
     }
 
+    /// The policy `text` evaluated for an anonymous `s3:GetObject` on `arn:aws:s3:::b/x`.
+    fn anonymous_get(text: &str) -> Evaluation {
+        let policy = parse_policy(text).policy.expect("a policy");
+        let req = Request::new(
+            Caller::Anonymous,
+            "s3:GetObject",
+            "arn:aws:s3:::b/x",
+            Context::new(),
+        );
+        evaluate(&policy, &req)
+    }
+
     /// The trace names the principal value that cannot be evaluated, in `Principal` and
     /// in `NotPrincipal`.
     #[test]
@@ -1100,14 +1112,7 @@ mod tests {
             let text = format!(
                 r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", {principal}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}]}}"#
             );
-            let policy = parse_policy(&text).policy.expect("a policy");
-            let req = Request::new(
-                Caller::Anonymous,
-                "s3:GetObject",
-                "arn:aws:s3:::b/x",
-                Context::new(),
-            );
-            let ev = evaluate(&policy, &req);
+            let ev = anonymous_get(&text);
             let st = ev.statements.first().expect("one statement");
             (st.principal.result, st.principal.reason.clone())
         };
@@ -1162,14 +1167,7 @@ mod tests {
             let text = format!(
                 r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {{"{op}": {{"aws:TagKeys": "secret*"}}}}}}]}}"#
             );
-            let policy = parse_policy(&text).policy.expect("a policy");
-            let req = Request::new(
-                Caller::Anonymous,
-                "s3:GetObject",
-                "arn:aws:s3:::b/x",
-                Context::new(),
-            );
-            let ev = evaluate(&policy, &req);
+            let ev = anonymous_get(&text);
             let reason = &ev.statements[0].conditions[0].reason;
             assert!(
                 reason.contains("ForAnyValue is false for an absent key"),
