@@ -1017,6 +1017,11 @@ pub fn fold_key(name: &str) -> String {
     }
 }
 
+/// Whether `s` is a boolean as `Bool` reads one: `true` or `false`, in any case.
+pub fn is_bool_text(s: &str) -> bool {
+    s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")
+}
+
 /// Compare one request value with one compiled policy value under a positive operator.
 /// Unparseable policy values and unresolvable variables never match (spec §3.4, §4).
 fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -> Tri {
@@ -1031,16 +1036,12 @@ fn compare(pos: BaseOp, compiled: &Compiled, item: &str, vars: &dyn VarSource) -
         (StringEqualsIgnoreCase, Compiled::Text(p)) if p.as_literal().is_some() => {
             Tri::from_bool(p.as_literal().is_some_and(|l| eq_ignore_case(l, item)))
         }
-        (Bool, Compiled::Text(p)) if p.as_literal().is_some() => {
-            let is_bool =
-                |s: &str| s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false");
-            match p.as_literal() {
-                Some(l) if is_bool(l) && is_bool(item) => {
-                    Tri::from_bool(l.eq_ignore_ascii_case(item))
-                }
-                _ => Tri::False,
+        (Bool, Compiled::Text(p)) if p.as_literal().is_some() => match p.as_literal() {
+            Some(l) if is_bool_text(l) && is_bool_text(item) => {
+                Tri::from_bool(l.eq_ignore_ascii_case(item))
             }
-        }
+            _ => Tri::False,
+        },
         (StringEqualsIgnoreCase, Compiled::Text(p)) => match p.resolve(vars) {
             Ok(toks) => {
                 let text: String = toks

@@ -1129,8 +1129,7 @@ impl Lower {
             let readable = value.is_valid()
                 && !(op.is_some_and(|op| op.base.family() == crate::condition::Family::Bool)
                     && !value.has_vars()
-                    && !value.text.value.eq_ignore_ascii_case("true")
-                    && !value.text.value.eq_ignore_ascii_case("false"));
+                    && !crate::condition::is_bool_text(&value.text.value));
             if let (Some(op), false) = (op, readable) {
                 let kind = match op.base.family() {
                     crate::condition::Family::Numeric => "a number",
