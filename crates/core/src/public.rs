@@ -4712,15 +4712,13 @@ fn includes_with_vars(allow: &ArnPattern, deny: &ArnPattern) -> bool {
 /// when its literal text, up to the first wildcard or variable, has a `/` after
 /// `arn:PARTITION:s3:::` (no bucket ARN has one).
 fn may_name_bucket(item: &ResourceItem) -> bool {
-    let mut lit = String::new();
-    for t in item.pattern.toks() {
-        match t {
-            Tok::Lit(l) => lit.push_str(l),
-            Tok::Star | Tok::One | Tok::Var { .. } => break,
-        }
-    }
-    let parts: Vec<&str> = lit.splitn(6, ':').collect();
-    !matches!(parts.as_slice(), ["arn", _, "s3", "", "", rest] if rest.has_byte(b'/'))
+    // Tokens are merged: the literal text before the first wildcard is the first token.
+    let lit = match item.pattern.toks().first() {
+        Some(Tok::Lit(l)) => l.as_str(),
+        _ => "",
+    };
+    let (parts, n) = catalog::split_arn(lit);
+    !matches!((parts, n), (["arn", _, "s3", "", "", rest], 6) if rest.has_byte(b'/'))
 }
 
 /// `w` sent by `caller` (an ARN), with `from` spelled `to` in every context value and in
