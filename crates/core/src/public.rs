@@ -473,10 +473,115 @@ pub fn analyze_in_bucket(policy: &Policy, options: AnalysisOptions, bucket: &str
     both_readings(policy, None, &Scope::Outsider, options, Some(bucket))
 }
 
+/// The analysis ([`readings`]); for an outsider, a level left unknown is asked again
+/// of the [`widened`] policy, which may settle it.
+fn both_readings<'a>(
+    policy: &'a Policy,
+    baseline: Option<&'a Policy>,
+    scope: &Scope,
+    options: AnalysisOptions,
+    bucket: Option<&'a str>,
+) -> PublicAccess {
+    let access = readings(policy, baseline, scope, options, bucket);
+    if baseline.is_some() || *scope != Scope::Outsider {
+        return access;
+    }
+    let undecided = |l: &LevelAccess| l.verdict == Verdict::Unknown;
+    if !undecided(&access.read) && !undecided(&access.write) {
+        return access;
+    }
+    let Some(wider) = widened(policy) else {
+        return access;
+    };
+    // The same outsiders and, without a given bucket, the same buckets (those the policy
+    // names): the items left out may have named an account or a bucket.
+    let (this, that) = (
+        Analyzer::new(policy, None, scope.clone(), options),
+        Analyzer::new(&wider, None, scope.clone(), options),
+    );
+    if this.named_accounts != that.named_accounts
+        || (bucket.is_none() && this.buckets() != that.buckets())
+    {
+        return access;
+    }
+    let more = readings(&wider, None, scope, options, bucket);
+    let settle = |level: LevelAccess, wide: LevelAccess| match wide.verdict {
+        _ if level.verdict != Verdict::Unknown => level,
+        // The wider policy lets in every request this one does: none is this one's too.
+        Verdict::NotPublic => wide,
+        // A witness of the wider policy proves this one public once this one allows it.
+        Verdict::Public => {
+            let witnesses: Vec<Witness> = wide
+                .witnesses
+                .into_iter()
+                .filter(|w| eval::decide(policy, &w.request) == (Decision::Allow, true))
+                .collect();
+            if witnesses.is_empty() {
+                return level;
+            }
+            let mut public_actions: Vec<String> = Vec::new();
+            let mut granted_by: Vec<usize> = Vec::new();
+            for w in &witnesses {
+                if !public_actions.contains(&w.request.action) {
+                    public_actions.push(w.request.action.clone());
+                }
+                if !granted_by.contains(&w.granted_by_index) {
+                    granted_by.push(w.granted_by_index);
+                }
+            }
+            let reasons = wide
+                .reasons
+                .into_iter()
+                .filter(|r| r.role == "grants" && granted_by.contains(&r.index))
+                .collect();
+            LevelAccess {
+                verdict: Verdict::Public,
+                witnesses,
+                public_actions,
+                granted_by,
+                reasons,
+                unknown: Vec::new(),
+            }
+        }
+        Verdict::Unknown => level,
+    };
+    PublicAccess::from_levels(
+        settle(access.read, more.read),
+        settle(access.write, more.write),
+    )
+}
+
+/// The policy with the `Resource` items that read a variable left out of its Denys, and
+/// the `NotResource` items that read one left out of its Allows: each lets in every
+/// request the policy does, and more. `None` when there are no such items.
+///
+/// Those items are what keeps a search from enumerating the bucket's keys (a variable's
+/// value moves where an item matches). When the wider policy is still not public, this
+/// one is not either; when it is, its witnesses that this policy allows prove it public.
+fn widened(policy: &Policy) -> Option<Policy> {
+    let varying = |st: &Statement| {
+        let deny = st.effect.as_ref().map(|e| e.value == Effect::Deny)?;
+        let r = st.resource.as_ref().filter(|_| !st.invalid)?;
+        (r.negated != deny && r.items.iter().any(|i| i.pattern.has_vars())).then_some(())
+    };
+    if !policy.statements.iter().any(|st| varying(st).is_some()) {
+        return None;
+    }
+    let mut wider = policy.clone();
+    for st in &mut wider.statements {
+        if varying(st).is_some() {
+            if let Some(r) = &mut st.resource {
+                r.items.retain(|i| !i.pattern.has_vars());
+            }
+        }
+    }
+    Some(wider)
+}
+
 /// The analysis under both readings of `{"AWS": "*"}` (spec §9 row 1) when they can
 /// differ: per level, public when either reading lets an outsider in (the witness says
 /// which reading it needs), else unknown when either is unknown.
-fn both_readings<'a>(
+fn readings<'a>(
     policy: &'a Policy,
     baseline: Option<&'a Policy>,
     scope: &Scope,
@@ -4205,13 +4310,46 @@ impl<'s, 'a> Search<'s, 'a> {
             s3.aws_star_includes_anonymous = false;
             if !self.keys.analyzer.is_witness(&s3) {
                 if let Some(c) = self.outsider(&is_user) {
-                    if let Some(t) = try_with(&w, &|t| t.caller = c.clone()) {
+                    // Only as a request a signed caller sends: with its ARN and account
+                    // where the policy reads them.
+                    if let Some(t) = try_with(&w, &|t| {
+                        t.caller = c.clone();
+                        self.add_signed_keys(t);
+                    })
+                    .filter(|t| caller_keys_fit(t) && self.carries_what_aws_sends(t))
+                    {
                         w = t;
                     }
                 }
             }
         }
+        // A signed request always carries its principal's ARN and account (spec §7.3):
+        // where the policy reads them and the search left them out, the caller's own.
+        if matches!(w.caller, Caller::Aws(_)) && !self.carries_what_aws_sends(&w) {
+            if let Some(t) = try_with(&w, &|t| self.add_signed_keys(t)) {
+                w = t;
+            }
+        }
         w
+    }
+
+    /// Give a signed request the `aws:PrincipalArn` and `aws:PrincipalAccount` of its
+    /// caller where the policy reads them and the request has none.
+    fn add_signed_keys(&self, t: &mut Request) {
+        let Caller::Aws(a) = &t.caller else {
+            return;
+        };
+        let reads = |k: &str| self.keys.position(k).is_some();
+        let mut add: Vec<(&str, String)> = Vec::new();
+        if reads("aws:principalarn") && !t.context.contains("aws:PrincipalArn") {
+            add.push(("aws:PrincipalArn", principal_arn_of(a)));
+        }
+        if reads("aws:principalaccount") && !t.context.contains("aws:PrincipalAccount") {
+            add.push(("aws:PrincipalAccount", a.account.clone()));
+        }
+        for (k, v) in add {
+            t.context.insert(k, CtxValue::One(v));
+        }
     }
 
     /// Whether `w` has the keys every request of its kind has, of those the policy reads
@@ -6229,6 +6367,117 @@ mod tests {
             r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Null": {"aws:SourceIp": "true"}}}"#,
         );
         assert_eq!(pa.read.verdict, Verdict::Public, "through a VPC endpoint");
+    }
+
+    #[test]
+    fn a_signed_witness_carries_the_principal_keys_the_policy_reads() {
+        // Public read for `{"AWS": "*"}` next to a write pinned to one account by a
+        // condition: a signed request always carries its ARN and account, so the witness
+        // has the caller's own (before, the search dropped them and answered unknown).
+        for (key, op, value) in [
+            ("aws:PrincipalAccount", "StringEquals", "123456789012"),
+            (
+                "aws:PrincipalArn",
+                "ArnEquals",
+                "arn:aws:iam::123456789012:role/Writer",
+            ),
+        ] {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": {{"AWS": "*"}}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}},
+                   {{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"{op}": {{"{key}": "{value}"}}}}}}"#
+            ));
+            assert_eq!(
+                pa.read.verdict,
+                Verdict::Public,
+                "{key}: {:?}",
+                pa.read.unknown
+            );
+            assert_eq!(pa.write.verdict, Verdict::NotPublic, "{key}");
+            let w = &pa.read.witnesses[0].request;
+            let Caller::Aws(a) = &w.caller else {
+                panic!("{key}: {:?}", w.to_json());
+            };
+            let sent = match w.context.get(&key.to_ascii_lowercase()) {
+                Some(CtxValue::One(v)) => v.clone(),
+                other => panic!("{key}: {other:?}"),
+            };
+            assert_eq!(
+                sent,
+                if key == "aws:PrincipalAccount" {
+                    a.account.clone()
+                } else {
+                    principal_arn_of(a)
+                }
+            );
+            assert!(caller_keys_fit(w));
+        }
+    }
+
+    #[test]
+    fn a_level_left_unknown_by_resource_variables_is_asked_of_the_wider_policy() {
+        // A `NotResource` item of an Allow with a variable: every object of `b` is left
+        // out by `b/*` already, so leaving the variable item out too proves nothing is
+        // granted on this bucket.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "NotResource": ["arn:aws:s3:::b/*", "arn:aws:s3:::b/home/${aws:username}/*"]}"#,
+        );
+        assert_eq!(pa.read.verdict, Verdict::NotPublic, "{:?}", pa.read.unknown);
+        // A Deny item with a variable next to one that denies everything anyway.
+        let allow = r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+        let pa = run(&format!(
+            r#"{allow}, {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::b/${{aws:username, 'x'}}${{aws:userid}}"]}}"#
+        ));
+        assert_eq!(pa.read.verdict, Verdict::NotPublic, "{:?}", pa.read.unknown);
+        // Public: the wider policy's witness is one this policy allows too (`run`
+        // replays it on this policy).
+        let pa = run(&format!(
+            r#"{allow}, {{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::b/private/*", "arn:aws:s3:::b/${{aws:username, 'x'}}${{aws:userid}}"]}}"#
+        ));
+        assert_eq!(pa.read.verdict, Verdict::Public, "{:?}", pa.read.unknown);
+        // Nothing to leave out: a variable in an Allow's `Resource` narrows it, so the
+        // answer stays what the search found.
+        let policy = parse_policy(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:userid}/*"}]}"#,
+        )
+        .policy
+        .unwrap();
+        assert!(widened(&policy).is_none());
+        // A variable in a bucket's name: the wider policy names other buckets, so it
+        // is not asked.
+        let policy = parse_policy(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+                {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::${aws:username}/*"}]}"#,
+        )
+        .policy
+        .unwrap();
+        let wider = widened(&policy).unwrap();
+        let names = |p: &Policy| {
+            Analyzer::new(p, None, Scope::Outsider, AnalysisOptions::default()).buckets()
+        };
+        assert_ne!(names(&policy), names(&wider));
+        // An account named only by an item left out: outsiders would differ.
+        let policy = parse_policy(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "NotResource": ["arn:aws:s3:::b/*", "arn:aws:s3:::b/999988887777/${aws:username}"]}]}"#,
+        )
+        .policy
+        .unwrap();
+        let wider = widened(&policy).unwrap();
+        let named = |p: &Policy| {
+            Analyzer::new(p, None, Scope::Outsider, AnalysisOptions::default()).named_accounts
+        };
+        assert_ne!(named(&policy), named(&wider));
+        let once = readings(
+            &policy,
+            None,
+            &Scope::Outsider,
+            AnalysisOptions::default(),
+            None,
+        );
+        let pa = analyze(&policy);
+        assert_eq!(
+            (pa.read.verdict, pa.write.verdict),
+            (once.read.verdict, once.write.verdict)
+        );
     }
 
     #[test]
