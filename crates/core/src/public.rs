@@ -1925,9 +1925,17 @@ impl<'a> Analyzer<'a> {
                         let Compiled::Text(p) = &v.compiled else {
                             continue;
                         };
+                        // Compared ignoring case, the id names every spelling of it.
+                        let ci = c.op.is_some_and(|op| {
+                            matches!(
+                                op.base,
+                                BaseOp::StringEqualsIgnoreCase | BaseOp::StringNotEqualsIgnoreCase
+                            )
+                        });
                         if let Some(prefix) = fixed_prefix(p.toks()) {
-                            must_not.push(Glob::literal(&prefix));
-                            let mut u = lit_units(&prefix);
+                            let id = own_literal(&(prefix, ci));
+                            must_not.push(id.clone());
+                            let mut u = id.units;
                             u.push(Unit::Lit(':'));
                             u.push(Unit::Star { excl: None });
                             must_not.push(Glob { units: u });
@@ -7020,6 +7028,33 @@ mod tests {
         assert_eq!(pa.read.verdict, Verdict::NotPublic);
         // A pattern is not a fixed value, whatever the case rule.
         let pa = run(&allow("StringLike", "vpce-*"));
+        assert_eq!(pa.read.verdict, Verdict::Public);
+    }
+
+    #[test]
+    fn ignore_case_on_a_unique_id_pins_every_spelling_of_it() {
+        // A fixed `aws:userid` compared ignoring case names every spelling of that id (and
+        // of its sessions): no outsider owns `AIDAEXAMPLe`.
+        for value in ["AIDAEXAMPLE", "AROAEXAMPLE:*"] {
+            let pa = run(&format!(
+                r#"{{"Effect": "Allow", "Principal": {{"AWS": "*"}}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringEqualsIgnoreCase": {{"aws:userid": "{value}"}}}}}}"#
+            ));
+            assert_eq!(
+                pa.read.verdict,
+                Verdict::NotPublic,
+                "{value}: {:?}",
+                pa.read.witnesses.first().map(|w| w.request.to_json())
+            );
+            let deny = format!(
+                r#"{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {{"StringNotEqualsIgnoreCase": {{"aws:userid": "{value}"}}}}}}"#
+            );
+            let pa = run(&format!("{ALLOW_GET}, {deny}"));
+            assert_eq!(pa.read.verdict, Verdict::NotPublic, "Deny {value}");
+        }
+        // An Allow for every id but that one lets the outsider in.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringNotEqualsIgnoreCase": {"aws:userid": "AIDAEXAMPLE"}}}"#,
+        );
         assert_eq!(pa.read.verdict, Verdict::Public);
     }
 
