@@ -1353,7 +1353,9 @@ impl<'a> Analyzer<'a> {
             match ty {
                 ResourceType::Bucket => out.push(format!("arn:{partition}:s3:::{bucket}")),
                 _ => {
+                    // An object key has at least one character (S3 has no empty key).
                     let mut units = lit_units(&format!("arn:{partition}:s3:::{bucket}/"));
+                    units.push(Unit::Any { excl: None });
                     units.push(Unit::Star { excl: None });
                     let reps = solve::string_reps(&questions, &[Glob { units }], &[]);
                     complete &= reps.complete;
@@ -4090,8 +4092,17 @@ impl<'s, 'a> Search<'s, 'a> {
             f(&mut t);
             self.keys.analyzer.is_witness(&t).then_some(t)
         };
-        // A readable object key instead of the empty one.
-        if w.resource.ends_with('/') {
+        // A readable object key instead of an empty last part (`home/`), or of the one
+        // character the search gives a key that may be anything.
+        let one_letter = one_letter_key(&w.resource).and_then(|at| {
+            try_with(&w, &|t| {
+                t.resource.truncate(at);
+                t.resource.push_str("example-object.txt");
+            })
+        });
+        if let Some(t) = one_letter {
+            w = t;
+        } else if w.resource.ends_with('/') {
             if let Some(t) = try_with(&w, &|t| t.resource.push_str("example-object.txt")) {
                 w = t;
             }
@@ -4606,6 +4617,15 @@ impl<'s, 'a> Search<'s, 'a> {
         t.caller = caller?;
         (caller_keys_fit(&t) && analyzer.is_witness(&t)).then_some(t)
     }
+}
+
+/// Where the key of an object ARN starts, when the key is one character.
+fn one_letter_key(arn: &str) -> Option<usize> {
+    let (parts, n) = catalog::split_arn(arn);
+    let rest = parts.get(5).filter(|_| n == 6)?;
+    let slash = rest.bytes().position(|b| b == b'/')?;
+    let key = rest.get(slash + 1..)?;
+    (key.chars().count() == 1).then(|| arn.len() - key.len())
 }
 
 /// Whether the keys that describe the caller fit `w`'s caller as AWS sets them (spec
@@ -6857,6 +6877,32 @@ mod tests {
         // A pattern is not a fixed value, whatever the case rule.
         let pa = run(&allow("StringLike", "vpce-*"));
         assert_eq!(pa.read.verdict, Verdict::Public);
+    }
+
+    #[test]
+    fn no_object_has_an_empty_key() {
+        // Every key but the empty one is denied: S3 has no object with an empty key, so
+        // nothing is left (the witness was `arn:aws:s3:::b/`).
+        let pa = run(&format!(
+            r#"{ALLOW_GET}, {{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/?*"}}"#
+        ));
+        assert_eq!(pa.read.verdict, Verdict::NotPublic);
+        // A one-character key is a key; the usual readable one where any key will do.
+        let pa = run(
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/?"}"#,
+        );
+        let w = &pa.read.witnesses[0].request;
+        assert_eq!(
+            w.resource.chars().count(),
+            "arn:aws:s3:::b/".len() + 1,
+            "{}",
+            w.resource
+        );
+        let pa = run(ALLOW_GET);
+        assert_eq!(
+            pa.read.witnesses[0].request.resource,
+            "arn:aws:s3:::b/example-object.txt"
+        );
     }
 
     #[test]
