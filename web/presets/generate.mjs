@@ -27,6 +27,7 @@ const META = {
   'referer-only-website.json': ['Referer-only website', 'aws:Referer is not access control'],
   'notaction-public.json': ['NotAction, public', 'everything but delete, to anyone'],
   'typo-in-condition.json': ['Typo in a condition', 'an unknown operator: cannot be evaluated'],
+  'any-aws-account-read.json': ['Any AWS account reads', '{"AWS": "*"} is public too: anonymous callers and every account'],
 };
 
 export function buildPresets() {

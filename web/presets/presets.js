@@ -100,6 +100,13 @@ export const PRESETS = [
   "text": "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"ReadViaEndpoint\",\n      \"Effect\": \"Allow\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"arn:aws:s3:::example-ledger/*\",\n      \"Condition\": {\"StringEqualz\": {\"aws:SourceVpce\": \"vpce-0a1b2c3d4e5f60718\"}}\n    }\n  ]\n}\n"
  },
  {
+  "id": "any-aws-account-read",
+  "file": "policies/any-aws-account-read.json",
+  "title": "Any AWS account reads",
+  "description": "{\"AWS\": \"*\"} is public too: anonymous callers and every account",
+  "text": "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"AnyAwsAccountReadsDatasets\",\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"AWS\": \"*\"},\n      \"Action\": [\"s3:GetObject\", \"s3:ListBucket\"],\n      \"Resource\": [\"arn:aws:s3:::example-open-datasets\", \"arn:aws:s3:::example-open-datasets/*\"]\n    },\n    {\n      \"Sid\": \"OnlyOurAccountWrites\",\n      \"Effect\": \"Deny\",\n      \"Principal\": \"*\",\n      \"Action\": [\"s3:PutObject\", \"s3:DeleteObject\"],\n      \"Resource\": \"arn:aws:s3:::example-open-datasets/*\",\n      \"Condition\": {\"StringNotEquals\": {\"aws:PrincipalAccount\": \"111122223333\"}}\n    },\n    {\n      \"Sid\": \"DenyInsecureTransport\",\n      \"Effect\": \"Deny\",\n      \"Principal\": \"*\",\n      \"Action\": \"s3:*\",\n      \"Resource\": [\"arn:aws:s3:::example-open-datasets\", \"arn:aws:s3:::example-open-datasets/*\"],\n      \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}\n    }\n  ]\n}\n"
+ },
+ {
   "id": "access-logs-unpinned-service",
   "file": "policies/access-logs-unpinned-service.json",
   "title": "access logs unpinned service",
