@@ -1353,11 +1353,12 @@ impl<'a> Analyzer<'a> {
             match ty {
                 ResourceType::Bucket => out.push(format!("arn:{partition}:s3:::{bucket}")),
                 _ => {
-                    // An object key has at least one character (S3 has no empty key).
-                    let mut units = lit_units(&format!("arn:{partition}:s3:::{bucket}/"));
-                    units.push(Unit::Any { excl: None });
+                    let head = format!("arn:{partition}:s3:::{bucket}/");
+                    let mut units = lit_units(&head);
                     units.push(Unit::Star { excl: None });
-                    let reps = solve::string_reps(&questions, &[Glob { units }], &[]);
+                    // An object key has at least one character (S3 has no empty key).
+                    let empty = Glob::literal(&head);
+                    let reps = solve::string_reps(&questions, &[Glob { units }], &[empty]);
                     complete &= reps.complete;
                     for v in reps.values {
                         // Prefer a readable key over the empty one when both behave alike.
