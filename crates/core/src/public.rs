@@ -1824,12 +1824,9 @@ impl<'a> Analyzer<'a> {
                             continue;
                         };
                         // Compared ignoring case, the id names every spelling of it.
-                        let ci = c.op.is_some_and(|op| {
-                            matches!(
-                                op.base,
-                                BaseOp::StringEqualsIgnoreCase | BaseOp::StringNotEqualsIgnoreCase
-                            )
-                        });
+                        let ci = c
+                            .op
+                            .is_some_and(|op| op.base.positive() == BaseOp::StringEqualsIgnoreCase);
                         if let Some(prefix) = fixed_prefix(p.toks()) {
                             let id = own_literal(&(prefix, ci));
                             must_not.push(id.clone());
