@@ -304,6 +304,13 @@ pub mod codes {
         Error,
         "`IfExists` appended to `Null`, which AWS rejects"
     );
+    code!(
+        INVALID_CONDITION_KEY,
+        "PC017",
+        "invalid-condition-key",
+        Error,
+        "a condition key name holding a policy variable, which AWS never substitutes"
+    );
 
     /// Every core code, sorted.
     pub const ALL: &[Code] = &[
@@ -323,6 +330,7 @@ pub mod codes {
         INVALID_ACTION,
         INVALID_RESOURCE,
         NULL_IF_EXISTS,
+        INVALID_CONDITION_KEY,
     ];
 }
 

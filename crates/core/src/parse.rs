@@ -786,6 +786,15 @@ impl Lower {
                 if looks_like_unique_id(s) {
                     return PrincipalId::UniqueId(s.to_string());
                 }
+                if has_var_open(s) {
+                    // Spec §4: never substituted in a principal. Read as written it
+                    // names nobody, so a Deny would silently not apply: not evaluable.
+                    return invalid(
+                        self,
+                        format!("`{s}` holds a policy variable, which a principal never substitutes"),
+                        "name the principals themselves, or use \"Principal\": \"*\" with a condition on `aws:PrincipalArn` (ArnLike), whose values may hold variables",
+                    );
+                }
                 match parse_principal_arn(s) {
                     Some(id) => id,
                     // A legacy origin access identity: the same principal as its canonical
@@ -794,7 +803,7 @@ impl Lower {
                     None => invalid(
                         self,
                         format!("`{s}` is not an AWS account id or IAM/STS principal ARN"),
-                        "use a 12-digit account id, `arn:aws:iam::ACCOUNT:root`, `…:user/NAME`, `…:role/NAME` or `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`",
+                        "use a 12-digit account id, `arn:aws:iam::ACCOUNT:root`, `…:user/NAME`, `…:role/NAME` or `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`; IAM names are 1 to 64 letters, digits and `+=,.@_-`",
                     ),
                 }
             }
@@ -1042,6 +1051,19 @@ impl Lower {
                 None => Cow::Owned(opm.key.to_string()),
             };
             for km in keys {
+                if has_var_open(km.key) {
+                    // Spec §4: a key is never substituted. Read as written it names a
+                    // key no request has, so a Deny would silently not apply.
+                    self.push(
+                        Diagnostic::new(
+                            &codes::INVALID_CONDITION_KEY,
+                            km.key_span,
+                            format!("condition key `{}` holds a policy variable, which AWS never substitutes in a key", km.key),
+                        )
+                        .with_label("variable in a condition key")
+                        .with_help("name the key itself (`aws:PrincipalTag/team`) and put the variable in the value: {\"StringEquals\": {\"aws:PrincipalTag/team\": \"${aws:username}\"}}"),
+                    );
+                }
                 let values = self.condition_values(km, op);
                 let (info, lc) = crate::catalog::condition_key_entry(km.key);
                 let key: Cow<'static, str> = match info {
@@ -1287,7 +1309,24 @@ fn looks_like_unique_id(s: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-/// Parse an IAM/STS principal ARN.
+/// An IAM name (user, role, role session, federated user): 1 to 64 of letters, digits
+/// and `+=,.@_-`.
+pub(crate) fn iam_name(n: &str) -> bool {
+    (1..=64).contains(&n.len())
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+/// `PATH/NAME` after `user/` or `role/`: path segments of printable ASCII other than a
+/// space (IAM's path characters), then an [`iam_name`].
+fn iam_path_name(rest: &str) -> bool {
+    let name = last_segment(rest);
+    let path = rest.get(..rest.len() - name.len()).unwrap_or("");
+    iam_name(name) && path.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// Parse an IAM/STS principal ARN: the shapes of spec §2.3, with names IAM accepts (a
+/// space, or a `${…}` left in a principal, names nobody).
 pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
     let [arn, partition, service, region, account, resource] = crate::catalog::arn_parts(s)?;
     if arn != "arn" || partition.is_empty() || !region.is_empty() || !is_account_id(account) {
@@ -1301,25 +1340,27 @@ pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
             account,
             partition: (partition != "aws").then(|| partition.to_string()),
         }),
-        ("iam", Some(("user", rest))) if !rest.is_empty() => Some(PrincipalId::User {
+        ("iam", Some(("user", rest))) if iam_path_name(rest) => Some(PrincipalId::User {
             account,
             arn: s.to_string(),
         }),
-        ("iam", Some(("role", rest))) if !rest.is_empty() => Some(PrincipalId::Role {
+        ("iam", Some(("role", rest))) if iam_path_name(rest) => Some(PrincipalId::Role {
             account,
             name: last_segment(rest).to_string(),
             arn: s.to_string(),
         }),
         ("sts", Some(("assumed-role", rest))) => {
             let (role, session) = split_byte(rest, b'/')?;
-            (!role.is_empty() && !session.is_empty()).then(|| PrincipalId::Session {
-                account,
-                role: role.to_string(),
-                session: session.to_string(),
-                arn: s.to_string(),
+            (iam_name(role) && session.len() > 1 && iam_name(session)).then(|| {
+                PrincipalId::Session {
+                    account,
+                    role: role.to_string(),
+                    session: session.to_string(),
+                    arn: s.to_string(),
+                }
             })
         }
-        ("sts", Some(("federated-user", name))) if !name.is_empty() => {
+        ("sts", Some(("federated-user", name))) if name.len() > 1 && iam_name(name) => {
             Some(PrincipalId::FederatedUser {
                 account,
                 arn: s.to_string(),
@@ -1708,6 +1749,95 @@ mod tests {
         );
         let d = out.diagnostics.iter().find(|d| d.code == "PC003").unwrap();
         assert!(d.help.as_ref().unwrap().contains("did you mean `Effect`"));
+    }
+
+    /// Spec §4: a principal and a condition key never substitute a variable. Read as
+    /// written they name nobody and no key, so a Deny on them would silently stop nobody:
+    /// each is an error and its statement not evaluable (failing closed).
+    #[test]
+    fn a_variable_in_a_principal_or_a_condition_key_is_an_error() {
+        let principal = |p: &str| {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Principal": {{"AWS": "{p}"}}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}}]}}"#
+            );
+            let out = parse_policy(&text);
+            let st = &out.policy.as_ref().unwrap().statements[0];
+            let id = match &st.principal.as_ref().unwrap().value {
+                PrincipalValue::Map(es) => es[0].id.clone(),
+                PrincipalValue::Anyone => unreachable!(),
+            };
+            let codes: Vec<_> = out.diagnostics.iter().map(|d| d.code).collect();
+            (id, codes, st.invalid)
+        };
+        for bad in [
+            "arn:aws:iam::111122223333:user/${aws:username}",
+            "arn:aws:iam::111122223333:role/team/${aws:PrincipalTag/team}",
+            "arn:aws:sts::111122223333:assumed-role/Reader/${aws:userid}",
+            "arn:aws:iam::111122223333:user/al ice",
+            "arn:aws:iam::111122223333:user/path with space/alice",
+            "arn:aws:sts::111122223333:assumed-role/Reader/x",
+            "arn:aws:sts::111122223333:federated-user/b",
+        ] {
+            assert_eq!(
+                principal(bad),
+                (PrincipalId::Invalid, vec!["PC009"], true),
+                "{bad}"
+            );
+        }
+        for good in [
+            "arn:aws:iam::111122223333:user/alice",
+            "arn:aws:iam::111122223333:user/ops/team-a/alice.smith@example.com",
+            "arn:aws:iam::111122223333:role/service-role/Deploy+CI=1,2",
+            "arn:aws:sts::111122223333:assumed-role/Reader/i-0abc123",
+            "arn:aws:sts::111122223333:federated-user/bo",
+        ] {
+            let (id, codes, invalid) = principal(good);
+            assert!(
+                id != PrincipalId::Invalid && codes.is_empty() && !invalid,
+                "{good}"
+            );
+        }
+        // Under 2008 the text is literal everywhere, and a principal still never names it.
+        assert_eq!(
+            codes_of(
+                r#"{"Statement": [{"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:user/${aws:username}"}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]}"#
+            ),
+            ["PC009"]
+        );
+
+        let key = |k: &str| {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringEquals": {{"{k}": "blocked"}}}}}}]}}"#
+            );
+            let out = parse_policy(&text);
+            let invalid = out.policy.as_ref().unwrap().statements[0].invalid;
+            let codes: Vec<_> = out.diagnostics.iter().map(|d| d.code).collect();
+            (codes, invalid)
+        };
+        assert_eq!(
+            key("aws:PrincipalTag/${aws:username}"),
+            (vec!["PC017"], true)
+        );
+        assert_eq!(key("aws:PrincipalTag/team"), (vec![], false));
+        // The Deny no longer silently stops nobody: the request it could stop is not
+        // decided.
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalTag/${aws:username}": "blocked"}}}]}"#;
+        let policy = parse_policy(text).policy.unwrap();
+        let mut ctx = crate::Context::new();
+        ctx.insert("aws:username", crate::CtxValue::One("alice".into()));
+        ctx.insert(
+            "aws:PrincipalTag/alice",
+            crate::CtxValue::One("blocked".into()),
+        );
+        let req = crate::Request::new(
+            crate::Caller::parse("arn:aws:iam::111122223333:user/alice").unwrap(),
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            ctx,
+        );
+        let (decision, certain) = crate::eval::decide(&policy, &req);
+        assert!(!certain, "{decision:?}");
+        assert_ne!(decision, crate::eval::Decision::Allow);
     }
 
     #[test]

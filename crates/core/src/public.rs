@@ -25,6 +25,7 @@ use crate::collections::{VecMap, VecSet};
 use crate::condition::{self, BaseOp, Compiled, Tri};
 use crate::eval::{self, Decision};
 use crate::model::*;
+use crate::parse::iam_name;
 use crate::pattern::{ArnPattern, Tok};
 use crate::request::{is_account_id, AwsCaller, Caller, CallerKind, Context, CtxValue, Request};
 use crate::solve::{self, ArnPiece, Glob, Unit};
@@ -524,13 +525,6 @@ fn is_role_id_pattern(value: &str) -> bool {
     value
         .strip_suffix(":*")
         .is_some_and(|id| !id.is_empty() && !id.contains([':', '*', '?', '$']))
-}
-
-/// An IAM name: 1 to 64 of letters, digits and `+=,.@_-`.
-fn iam_name(n: &str) -> bool {
-    (1..=64).contains(&n.len())
-        && n.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
 }
 
 /// Whether an action's text names the `s3` service (`s3:…`, any case).

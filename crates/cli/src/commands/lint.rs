@@ -16,7 +16,7 @@ symbolic links followed), quoted glob patterns (\"policies/**/*.json\"), or `-` 
 standard input (name it with --stdin-filename). A missing path, a glob matching nothing
 or inputs with no policy file at all is an error: a gate that lints nothing fails.
 
-A file that is not a valid policy (invalid JSON, or a policy S3 rejects: PC001-PC016)
+A file that is not a valid policy (invalid JSON, or a policy S3 rejects: PC001-PC017)
 always fails the gate: --select, --ignore, levels, suppressions and the baseline do not
 hide those findings. Only --fail-on never (report only) exits 0 then.
 
@@ -303,7 +303,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
     {
         if invalid_rule(sel) {
             errln!(
-                "warning: `{sel}`: findings that make a policy invalid (PC001-PC016) are always reported as errors; ignoring, downgrading or suppressing them has no effect"
+                "warning: `{sel}`: findings that make a policy invalid (PC001-PC017) are always reported as errors; ignoring, downgrading or suppressing them has no effect"
             );
         }
     }

@@ -89,6 +89,11 @@ grammar_rule!(
     codes::NULL_IF_EXISTS,
     "docs/PC016-null-if-exists.md"
 );
+grammar_rule!(
+    INVALID_CONDITION_KEY,
+    codes::INVALID_CONDITION_KEY,
+    "docs/PC017-invalid-condition-key.md"
+);
 
 pub static RULES: &[RuleMeta] = &[
     INVALID_JSON,
@@ -107,4 +112,5 @@ pub static RULES: &[RuleMeta] = &[
     INVALID_ACTION,
     INVALID_RESOURCE,
     NULL_IF_EXISTS,
+    INVALID_CONDITION_KEY,
 ];
