@@ -383,6 +383,44 @@ fn bad_arguments_and_inputs_exit_2() {
     assert_eq!(code(&["lint", "p.json", "--no-config"]), Some(0));
 }
 
+/// A report never overwrites what the run reads: a policy named on the command line,
+/// the baseline, or another report (found by a review: `-o p.json` emptied the policy
+/// before it was read, `--write-baseline p.json` replaced it and passed).
+#[test]
+fn a_report_never_overwrites_a_file_the_run_reads_or_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "p.json", PUBLIC);
+    let run = |args: &[&str]| {
+        let out = run_in(dir.path(), args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for args in [
+        &["lint", "p.json", "-o", "p.json"][..],
+        &["lint", "p.json", "--sarif-file", "./p.json"],
+        &["lint", "p.json", "--write-baseline", "p.json"],
+    ] {
+        let (code, err) = run(args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert!(err.contains("refusing to overwrite"), "{args:?}: {err}");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), PUBLIC, "{args:?}");
+    }
+    let (code, err) = run(&["lint", "p.json", "-o", "r.out", "--sarif-file", "r.out"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("both name `r.out`"), "{err}");
+    assert!(!dir.path().join("r.out").exists());
+    write(dir.path(), "b.json", r#"{"version": 2, "findings": []}"#);
+    let (code, err) = run(&["lint", "p.json", "--baseline", "b.json", "-o", "b.json"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("the --baseline this run reads"), "{err}");
+    // Distinct files: the run goes ahead and writes its report.
+    let (code, _) = run(&["lint", "p.json", "-o", "r.out", "--sarif-file", "r.sarif"]);
+    assert_eq!(code, Some(1));
+    assert!(dir.path().join("r.out").exists() && dir.path().join("r.sarif").exists());
+}
+
 #[test]
 fn stdin_is_linted_under_its_given_name() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_policycheck"))

@@ -798,19 +798,43 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
             return Err(format!("{place}: {e}"));
         }
     }
-    // Files this run writes or reads as its own (a baseline, a report) are not
-    // policies, even where a directory walk finds them.
-    let own: Vec<PathBuf> = [
-        &args.baseline,
-        &args.write_baseline,
-        &args.output,
-        &args.sarif_file,
+    // The files this run writes: each its own, none read by the run (an input named
+    // explicitly, the baseline), or a report would overwrite what it reports on.
+    let written: Vec<(&str, &PathBuf, PathBuf)> = [
+        ("--output", &args.output),
+        ("--sarif-file", &args.sarif_file),
+        ("--write-baseline", &args.write_baseline),
     ]
     .into_iter()
-    .flatten()
-    .map(|p| normalize(&cwd.join(p)))
+    .filter_map(|(flag, p)| p.as_ref().map(|p| (flag, p, normalize(&cwd.join(p)))))
     .collect();
+    let baseline_at = args.baseline.as_ref().map(|b| normalize(&cwd.join(b)));
+    for (i, (flag, p, at)) in written.iter().enumerate() {
+        if let Some((other, _, _)) = written.iter().skip(i + 1).find(|w| w.2 == *at) {
+            return Err(format!(
+                "{flag} and {other} both name `{}`: give each report a file of its own",
+                p.display()
+            ));
+        }
+        if baseline_at.as_ref() == Some(at) {
+            return Err(format!(
+                "{flag} names `{}`, the --baseline this run reads: refusing to overwrite it",
+                p.display()
+            ));
+        }
+    }
+    // Files this run writes or reads as its own (a baseline, a report) are not
+    // policies, even where a directory walk finds them.
+    let own: Vec<PathBuf> = written
+        .iter()
+        .map(|w| w.2.clone())
+        .chain(baseline_at)
+        .collect();
     let is_own = |f: &Path| !own.is_empty() && own.contains(&normalize(&cwd.join(f)));
+    let overwritten = |f: &Path| {
+        let f = normalize(&cwd.join(f));
+        written.iter().find(|w| w.2 == f).map(|w| w.0)
+    };
     let mut excludes: Vec<String> = cfg.exclude.clone();
     excludes.extend(args.exclude.iter().cloned());
     // Config globs are relative to the config's directory.
@@ -886,6 +910,11 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
                 }
             }
         } else if meta.is_ok() {
+            if let Some(flag) = overwritten(&p) {
+                return Err(format!(
+                    "{flag} names `{raw}`, a policy this run lints: refusing to overwrite it"
+                ));
+            }
             if !(args.force_exclude && excluded(&p)) {
                 files.push(p);
             } else if args.verbose > 0 {
