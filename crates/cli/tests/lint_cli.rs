@@ -4,7 +4,7 @@
 //! config, suppressions, SARIF and GitHub specifics, and the witness invariant
 //! through the binary.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -346,7 +346,24 @@ fn an_invalid_policy_is_a_located_finding_never_a_pass() {
         (b["line"].as_u64(), b["column"].as_u64()),
         (Some(3), Some(23))
     );
-    assert!(broken["access"].is_null());
+    // Still a verdict, as the contract says every file has: not analysed is unknown
+    // (a consumer reading `access.verdict` must not meet a null).
+    let access = &broken["access"];
+    assert_eq!(
+        (&access["verdict"], &access["read"], &access["write"]),
+        (&json!("unknown"), &json!(false), &json!(false))
+    );
+    assert!(access["details"]["read"]["unknown"][0]
+        .as_str()
+        .unwrap()
+        .contains("not a policy document"));
+    assert_eq!(
+        (
+            v["summary"]["unknown"].as_u64(),
+            v["summary"]["not_public"].as_u64()
+        ),
+        (Some(2), Some(0))
+    );
     let binary = file("binary.json");
     let u = &binary["findings"][0];
     assert_eq!(u["code"], "PC001");

@@ -213,7 +213,9 @@ impl Totals {
             self.failed |= fail_on != FailOn::Never;
         }
         if f.result.access.is_none() {
+            // Not a policy: no answer, counted as undecided (the report's verdict).
             self.unanalysed.push(f.uri.clone());
+            self.unknown += 1;
         }
         if let Some(a) = &f.result.access {
             match a.verdict {

@@ -39,7 +39,9 @@ pub fn fragment(f: &FileOutcome) -> String {
     o.key("access");
     match &r.access {
         Some(a) => access(&mut o, a),
-        None => o.null(),
+        // Every file has a verdict (the contract): one that is not a policy document
+        // could not be analysed, which fails closed like any undecided answer.
+        None => access(&mut o, &PublicAccess::unknown(NOT_ANALYSED)),
     }
     o.key("findings");
     o.begin_array();
@@ -265,6 +267,9 @@ fn count_lines(text: &str, offsets: &[u32]) -> Option<Vec<(u32, LineCol)>> {
     (seen & HIGH == 0).then_some(at)
 }
 
+/// Why a file that is not a policy document has no public-access answer.
+pub const NOT_ANALYSED: &str = "not analysed: the file is not a policy document (see its findings)";
+
 /// [`policycheck_lint::api::access_report`].
 fn access(o: &mut Out, a: &PublicAccess) {
     o.begin_object();
@@ -416,6 +421,12 @@ mod tests {
             reason: &'a str,
         }
         let mut report = file_report(&f.path, &f.text, &f.result);
+        // The report gives a file that is not a policy the undecided answer (`fragment`).
+        report.access = report.access.or_else(|| {
+            Some(policycheck_lint::api::access_report(
+                &PublicAccess::unknown(NOT_ANALYSED),
+            ))
+        });
         for (finding, id) in report.findings.iter_mut().zip(f.identities().iter()) {
             finding.fingerprint = Some(id.fingerprint.clone());
         }
