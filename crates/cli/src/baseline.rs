@@ -1,14 +1,14 @@
 //! `--write-baseline FILE` / `--baseline FILE`: adopt policycheck on policies that already
 //! have findings, and fail the gate only on new ones.
 //!
-//! A finding's identity is the SARIF `partialFingerprints["policycheck/v2"]`: rule, path
-//! (from the project root), statement (Sid or `#index`), JSON pointer and a hash of the
-//! value there (for values up to [`VALUE_HASH_MAX`] bytes, whitespace ignored), with no
+//! A finding's identity is the SARIF `partialFingerprints["policycheck/v3"]`: rule, path
+//! (from the project root), statement (Sid or `#index`), JSON pointer (within the
+//! statement, when it has a Sid) and a hash of the value there (for values up to [`VALUE_HASH_MAX`] bytes, whitespace ignored), with no
 //! line or column, so reformatting a file or moving a statement keeps its findings
 //! baselined, while a finding on another statement, key, value or file is new. Findings
 //! that would still share an identity (public-unknown for read and for write) are told
 //! apart by their order. The file is JSON, one entry per finding, readable in review:
-//! `{"version": 2, "tool": "policycheck", "findings": [{"fingerprint", "code", "path",
+//! `{"version": 3, "tool": "policycheck", "findings": [{"fingerprint", "code", "path",
 //! "statement", "pointer", "message"}]}`.
 
 use crate::commands::lint::FileOutcome;
@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 /// The version of the baseline file (and of its identities).
-pub const BASELINE_VERSION: u64 = 2;
+pub const BASELINE_VERSION: u64 = 3;
 
 /// Spans up to this many bytes put a hash of their text into a finding's identity.
 pub const VALUE_HASH_MAX: usize = 256;
@@ -58,9 +58,9 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
             e.column().max(1)
         )
     })?;
-    if v["version"] == 1 {
+    if let Some(old @ (1 | 2)) = v["version"].as_u64() {
         return Err(format!(
-            "the baseline `{}` is a version 1 baseline, whose identities this policycheck no longer computes: write it again with --write-baseline",
+            "the baseline `{}` is a version {old} baseline, whose identities this policycheck no longer computes: write it again with --write-baseline",
             path.display()
         ));
     }
@@ -174,8 +174,16 @@ impl<'a> Identifier<'a> {
                 None => (String::new(), false),
             },
         };
-        // Without a JSON tree (a syntax error) the message identifies the finding.
-        let anchor = if is_json { &pointer } else { &d.message };
+        // Without a JSON tree (a syntax error) the message identifies the finding. In a
+        // statement with a Sid the pointer's statement index is left out: the Sid names
+        // it, so inserting or moving statements keeps the identity.
+        let anchor = if !is_json {
+            d.message.as_str()
+        } else if statement.starts_with('#') {
+            pointer.as_str()
+        } else {
+            without_statement_index(&pointer)
+        };
         // The value there, whitespace ignored, when it is small (a key, a string, a
         // short list): a different value at the same place is a different finding.
         let value = if span.len() as usize <= VALUE_HASH_MAX {
@@ -202,6 +210,19 @@ impl<'a> Identifier<'a> {
             statement,
             pointer,
         }
+    }
+}
+
+/// `/Statement/3/Action` as `/Action` (the part within the statement); any other pointer
+/// as it is.
+fn without_statement_index(pointer: &str) -> &str {
+    let Some(rest) = pointer.strip_prefix("/Statement/") else {
+        return pointer;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    match rest.get(digits..) {
+        Some(tail) if digits > 0 && (tail.is_empty() || tail.starts_with('/')) => tail,
+        _ => pointer,
     }
 }
 

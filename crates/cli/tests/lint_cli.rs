@@ -428,7 +428,7 @@ fn a_report_never_overwrites_a_file_the_run_reads_or_writes() {
     assert_eq!(code, Some(2));
     assert!(err.contains("both name `r.out`"), "{err}");
     assert!(!dir.path().join("r.out").exists());
-    write(dir.path(), "b.json", r#"{"version": 2, "findings": []}"#);
+    write(dir.path(), "b.json", r#"{"version": 3, "findings": []}"#);
     let (code, err) = run(&["lint", "p.json", "--baseline", "b.json", "-o", "b.json"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("the --baseline this run reads"), "{err}");
@@ -667,7 +667,7 @@ fn sarif_is_well_formed_with_utf16_columns_and_stable_fingerprints() {
         "s3:GetObject"
     );
     // Reformatting (other line numbers) keeps the fingerprint.
-    let fp = pc101["partialFingerprints"]["policycheck/v2"].clone();
+    let fp = pc101["partialFingerprints"]["policycheck/v3"].clone();
     assert!(fp.is_string(), "{pc101}");
     let reformatted: Value = serde_json::from_str(&file).unwrap();
     write(
@@ -681,7 +681,7 @@ fn sarif_is_well_formed_with_utf16_columns_and_stable_fingerprints() {
         .unwrap()
         .iter()
         .find(|r| r["ruleId"] == "PC101")
-        .unwrap()["partialFingerprints"]["policycheck/v2"]
+        .unwrap()["partialFingerprints"]["policycheck/v3"]
         .clone();
     assert_eq!(fp, fp2);
     // A file that cannot be read marks the run as not successful.
@@ -897,7 +897,7 @@ fn a_baseline_accepts_existing_findings_and_fails_on_new_ones() {
         String::from_utf8_lossy(&out.stderr)
     );
     let base: Value = serde_json::from_slice(&std::fs::read(d.join("base.json")).unwrap()).unwrap();
-    assert_eq!(base["version"], 2);
+    assert_eq!(base["version"], 3);
     let recorded = base["findings"].as_array().unwrap();
     assert!(recorded
         .iter()
@@ -934,6 +934,40 @@ fn a_baseline_accepts_existing_findings_and_fails_on_new_ones() {
         &serde_json::to_string(&compact).unwrap(),
     );
     assert_eq!(run_in(d, &args).status.code(), Some(0));
+
+    // A harmless statement inserted above the baselined one, then the two swapped: the
+    // public-read finding is on the same Sid'd statement, so it stays baselined (the
+    // pointer's statement index is no part of the identity there; found by a review).
+    let mut moved = compact.clone();
+    let list = moved["Statement"].as_array_mut().unwrap();
+    list.insert(
+        0,
+        serde_json::json!({
+            "Sid": "AppRole", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:role/App"},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-site/*"
+        }),
+    );
+    write(
+        d,
+        "policies/site.json",
+        &serde_json::to_string_pretty(&moved).unwrap(),
+    );
+    let out = run_in(d, &args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    moved["Statement"].as_array_mut().unwrap().swap(0, 1);
+    write(
+        d,
+        "policies/site.json",
+        &serde_json::to_string_pretty(&moved).unwrap(),
+    );
+    assert_eq!(run_in(d, &args).status.code(), Some(0));
+    write(d, "policies/site.json", PUBLIC);
 
     // A new public write grant in the private file: only that is reported, and it fails.
     let mut p: Value = serde_json::from_str(PRIVATE).unwrap();
@@ -974,8 +1008,14 @@ fn a_baseline_accepts_existing_findings_and_fails_on_new_ones() {
         "{new:?}"
     );
 
-    // A baseline that cannot be read never passes.
-    for bad in ["missing.json", "policies/site.json"] {
+    // A baseline that cannot be read never passes, nor one of an older version (its
+    // identities are computed otherwise).
+    write(
+        d,
+        "v2.json",
+        r#"{"version": 2, "tool": "policycheck", "findings": []}"#,
+    );
+    for bad in ["missing.json", "policies/site.json", "v2.json"] {
         let out = run_in(d, &["lint", "policies", "--no-config", "--baseline", bad]);
         assert_eq!(out.status.code(), Some(2), "{bad}");
     }
@@ -1110,7 +1150,7 @@ fn findings_at_one_place_have_distinct_identities() {
     let mut fps: Vec<String> = results
         .iter()
         .map(|r| {
-            r["partialFingerprints"]["policycheck/v2"]
+            r["partialFingerprints"]["policycheck/v3"]
                 .as_str()
                 .unwrap()
                 .to_string()
@@ -1212,7 +1252,7 @@ fn json_findings_name_their_statement_pointer_and_fingerprint() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| &r["partialFingerprints"]["policycheck/v2"])
+        .map(|r| &r["partialFingerprints"]["policycheck/v3"])
         .collect();
     let from_json: Vec<&Value> = findings.iter().map(|f| &f["fingerprint"]).collect();
     assert_eq!(from_json, fingerprints);

@@ -157,7 +157,7 @@ pub fn fragment(f: &FileOutcome) -> String {
                     }
                 }
             }],
-            "partialFingerprints": {"policycheck/v2": fingerprint},
+            "partialFingerprints": {"policycheck/v3": fingerprint},
             "properties": {"jsonPointer": pointer, "statement": stmt},
         });
         if matches!(d.code, "PC101" | "PC102") {
