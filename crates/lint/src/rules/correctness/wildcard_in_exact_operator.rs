@@ -35,6 +35,11 @@ fn like_operator(op: Operator) -> Option<Operator> {
     Some(Operator { base, ..op })
 }
 
+/// Keys whose value `*` is meant literally: the `If-None-Match: *` and `If-Match: *`
+/// headers of S3's conditional writes ("only if no object has that key"), which a policy
+/// requires with `StringEquals`.
+const LITERAL_STAR_KEYS: &[&str] = &["s3:if-none-match", "s3:if-match"];
+
 /// PC301
 fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for st in &ctx.policy.statements {
@@ -48,7 +53,10 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             let Some(like) = like_operator(op) else {
                 continue;
             };
-            let mut offending = cond.values.iter().filter(|v| has_wildcard(&v.text.value));
+            let star_is_literal = LITERAL_STAR_KEYS.contains(&&*cond.key_lc);
+            let mut offending = cond.values.iter().filter(|v| {
+                has_wildcard(&v.text.value) && !(star_is_literal && v.text.value == "*")
+            });
             let Some(first) = offending.next() else {
                 continue;
             };
@@ -102,6 +110,23 @@ mod tests {
             .into_iter()
             .filter(|d| d.code == "PC301")
             .collect()
+    }
+
+    /// `"s3:if-none-match": "*"` requires the header of a write that must not replace an
+    /// object: the `*` is the value, not a pattern (a review found the old help broke it).
+    #[test]
+    fn the_star_of_a_conditional_write_header_is_not_a_mistake() {
+        for key in ["s3:if-none-match", "s3:if-match", "S3:If-None-Match"] {
+            assert!(
+                found(&format!(r#"{{"StringEquals":{{"{key}":"*"}}}}"#)).is_empty(),
+                "{key}"
+            );
+        }
+        assert_eq!(
+            found(r#"{"StringEquals":{"s3:if-none-match":"etag*"}}"#).len(),
+            1
+        );
+        assert_eq!(found(r#"{"StringEquals":{"s3:prefix":"*"}}"#).len(), 1);
     }
 
     #[test]

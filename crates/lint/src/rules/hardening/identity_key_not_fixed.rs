@@ -93,6 +93,10 @@ fn named_principals(st: &Statement) -> Option<bool> {
         .then(|| es.iter().any(|e| e.ty == PrincipalType::Service))
 }
 
+fn is_deny(st: &Statement) -> bool {
+    st.effect.as_ref().is_some_and(|e| e.value == Effect::Deny)
+}
+
 /// Whether an account component or account key's value can name an account: 12 digits,
 /// or empty (an S3 ARN's), or `aws` (AWS-managed resources).
 fn is_account_like(part: &str) -> bool {
@@ -120,7 +124,7 @@ fn not_an_account(
     let mut help =
         "write the 12-digit account id (`111122223333`: digits only, no dashes or spaces)"
             .to_string();
-    if negated && st.effect.as_ref().is_some_and(|e| e.value == Effect::Deny) {
+    if negated && is_deny(st) {
         help.push_str(
             "; as written, this Deny applies to every caller, your own account's included",
         );
@@ -179,6 +183,11 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     (text, "")
                 };
+                // A variable in a Deny is the data-perimeter idiom (`aws:PrincipalAccount`
+                // other than `${aws:ResourceAccount}`): one exact value per request, and a
+                // Deny limits nothing Block Public Access counts. Its wildcards still widen
+                // whom it lets through, and are reported.
+                let variables = variables && !is_deny(st);
                 let Some(why) = not_fixed(part, wildcards, variables, escapes) else {
                     // Wildcards under exact operators and variables where they are not
                     // substituted are PC301's and PC311's.
@@ -272,6 +281,37 @@ mod tests {
 
     fn found(condition: &str) -> Vec<Diagnostic> {
         found_in("2012-10-17", condition)
+    }
+
+    /// The data-perimeter Deny (a review found it reported with help about Allows): a
+    /// variable there is one exact value per request. A wildcard in a Deny still is.
+    #[test]
+    fn a_variable_in_a_deny_is_the_perimeter_idiom_not_a_finding() {
+        let deny = |condition: &str| {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Perimeter","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{condition}}}]}}"#
+            );
+            lint(&text, &LintOptions::default())
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.code == "PC209")
+                .count()
+        };
+        assert_eq!(
+            deny(
+                r#"{"StringNotEqualsIfExists":{"aws:PrincipalAccount":"${aws:ResourceAccount}"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}"#
+            ),
+            0
+        );
+        assert_eq!(
+            deny(r#"{"StringNotLike":{"aws:PrincipalAccount":"1111*"}}"#),
+            1
+        );
+        // The same variable in an Allow still is one.
+        assert_eq!(
+            found(r#"{"StringEquals":{"aws:PrincipalAccount":"${aws:ResourceAccount}"}}"#).len(),
+            1
+        );
     }
 
     #[test]
