@@ -848,6 +848,13 @@ pub fn evaluate_full(
             id_allow.or(bp_direct),
             "same account: an identity-policy Allow or a bucket-policy Allow naming the caller suffices; a grant to the account only delegates".to_string(),
         ),
+        // Spec §5.2: a root user is allowed by default inside its own account, which is
+        // its identity side here (it has no identity policies); the bucket's owner must
+        // still grant (its account, or it by ARN).
+        Caller::Aws(a) if a.kind == CallerKind::Root => (
+            bp_any,
+            "cross-account root user: its own account allows it by default, so a bucket-policy Allow suffices".to_string(),
+        ),
         Caller::Aws(_) => (
             id_allow.and(bp_any),
             "cross-account: both an identity-policy Allow and a bucket-policy Allow are needed".to_string(),
@@ -1033,6 +1040,18 @@ mod tests {
         assert_eq!(
             run("444455556666", other, true),
             allow(&["Grant", "identity[0]Id"])
+        );
+        // The other account's root user needs no identity policy (its account allows it
+        // by default, spec §5.2), only the bucket's grant (found by a review).
+        let other_root = "arn:aws:iam::444455556666:root";
+        assert_eq!(run("444455556666", other_root, false), allow(&["Grant"]));
+        assert_eq!(
+            run("777788889999", other_root, false),
+            (Decision::ImplicitDeny, vec![])
+        );
+        assert_eq!(
+            run("444455556666", other, false),
+            (Decision::ImplicitDeny, vec![])
         );
     }
 
