@@ -472,11 +472,12 @@ pub fn parse_net(t: &str) -> Option<IpNet> {
 }
 
 /// The usual CIDR forms, read without `ipnet`'s general (and slow, combinator-based)
-/// parser: `d.d.d.d/p` (1–3 digits per octet, up to 255; `p` 1–2 digits, up to 32)
-/// and IPv6 `x:x:…/p` with 1–4 hex digits per group, no embedded IPv4, either exactly
+/// parser: `d.d.d.d/p` (1–3 digits per octet, up to 255, no leading zero; `p` 1–2
+/// digits, up to 32) and IPv6 `x:x:…/p` with 1–4 hex digits per group, no embedded IPv4, either exactly
 /// eight groups or one `::` standing for at least one zero group, and `p` 1–3 digits
 /// up to 128. `None` for anything else, which the general parser then reads: every
-/// `Some` here is exactly what `IpNet::from_str` returns (a test checks).
+/// `Some` here is exactly what `IpNet::from_str` returns (a test checks); unlike it, an
+/// octet with a leading zero is no address, as for a bare address.
 fn simple_net(t: &str) -> Option<IpNet> {
     let bytes = t.as_bytes();
     let slash = bytes.iter().position(|&b| b == b'/')?;
@@ -486,7 +487,12 @@ fn simple_net(t: &str) -> Option<IpNet> {
         let mut octets = [0u8; 4];
         let mut parts = addr.split(|&b| b == b'.');
         for o in &mut octets {
-            *o = u8::try_from(decimal(parts.next()?, 3)?).ok()?;
+            // No leading zero (`010`): octal to some readers, 10 to `ipnet`, no address
+            // to the standard library, which reads the same text without a prefix.
+            let part = parts
+                .next()
+                .filter(|p| p.len() == 1 || p.first() != Some(&b'0'))?;
+            *o = u8::try_from(decimal(part, 3)?).ok()?;
         }
         if parts.next().is_some() {
             return None;
@@ -1371,6 +1377,18 @@ mod tests {
             }
         }
         assert!(answered > 1000, "{answered}");
+    }
+
+    /// `010.0.0.1/32` was read as 10.0.0.1 while `010.0.0.1` was no address at all (a
+    /// review): an octet with a leading zero (octal to some readers) is no range now.
+    #[test]
+    fn an_octet_with_a_leading_zero_is_no_address() {
+        for t in ["010.0.0.1/32", "10.0.0.01/32", "10.00.0.0/16", "010.0.0.1"] {
+            assert_eq!(parse_cidr(t), None, "{t}");
+        }
+        for t in ["0.0.0.0/0", "10.0.0.1/32", "10.0.100.0/24", "10.0.0.1"] {
+            assert!(parse_cidr(t).is_some(), "{t}");
+        }
     }
 
     #[test]
