@@ -1358,6 +1358,25 @@ fn show_settings_says_what_a_run_uses_and_where_from() {
         off.contains("PC101") && off.contains("PC402") && !off.contains("PC204"),
         "{off}"
     );
+    // With the bucket known, PC312 reports at error, and the settings say so.
+    let shown = |extra: &[&str]| {
+        let out = run_in(
+            dir.path(),
+            &[&["lint", "--show-settings"][..], extra].concat(),
+        );
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        text.lines()
+            .find(|l| l.starts_with("  PC312 "))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(shown(&[]), "  PC312 resource-outside-bucket warning");
+    assert!(
+        shown(&["--bucket", "site"])
+            .starts_with("  PC312 resource-outside-bucket error (default warning; `bucket` is set"),
+        "{}",
+        shown(&["--bucket", "site"])
+    );
     // The same selection the run applies: PC402 is not reported, PC204 is.
     write(dir.path(), "p.json", PUBLIC);
     let run = json_of(&run_in(

@@ -613,6 +613,16 @@ fn show_settings(args: &LintArgs, loaded: &Loaded) -> String {
         } else {
             String::new()
         };
+        // With the bucket known, a resource of another one is what S3 rejects: PC312
+        // reports it at error.
+        if r.code() == "PC312" && *sev == r.code.severity && settings.options.bucket.is_some() {
+            line(format!(
+                "  {} {} error (default {sev}; `bucket` is set: S3 rejects another bucket's resources)",
+                r.code(),
+                r.name()
+            ));
+            continue;
+        }
         line(format!("  {} {} {sev}{note}", r.code(), r.name()));
     }
     let off: Vec<&str> = rules

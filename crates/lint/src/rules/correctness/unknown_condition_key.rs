@@ -35,16 +35,22 @@ fn check(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 Some(_) => format!("unknown condition key `{key}`"),
                 None => format!("unknown condition key `{key}`: condition keys start with a service prefix such as `aws:` or `s3:`"),
             };
-        let suggestion = suggest_condition_key(key).map(str::to_string).or_else(|| {
-            // A known key written without its prefix: `SourceIp`.
-            if service.is_some() {
-                return None;
-            }
-            ["aws:", "s3:"].iter().find_map(|p| {
-                let full = format!("{p}{key}");
-                condition_key(&full).map(|k| if k.prefix { full } else { k.name.to_string() })
+        // A tag family's suggestion (`aws:PrincipalTag/`) keeps the tag key written.
+        let suggestion = suggest_condition_key(key)
+            .map(|k| match (k.strip_suffix('/'), key.split_once('/')) {
+                (Some(_), Some((_, tag))) => format!("{k}{tag}"),
+                _ => k.to_string(),
             })
-        });
+            .or_else(|| {
+                // A known key written without its prefix: `SourceIp`.
+                if service.is_some() {
+                    return None;
+                }
+                ["aws:", "s3:"].iter().find_map(|p| {
+                    let full = format!("{p}{key}");
+                    condition_key(&full).map(|k| if k.prefix { full } else { k.name.to_string() })
+                })
+            });
         let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "S3 requests carry only global `aws:` keys and `s3:` keys, so this key is always absent: \
@@ -83,6 +89,12 @@ mod tests {
         assert_eq!(d[0].help.as_deref(), Some("did you mean `aws:SourceIp`?"));
         let d = found(r#"{"IpAddress":{"SourceIp":"192.0.2.0/24"}}"#);
         assert_eq!(d[0].help.as_deref(), Some("did you mean `aws:SourceIp`?"));
+        // A misspelt tag family keeps its tag key (a review found it dropped).
+        let d = found(r#"{"StringEquals":{"aws:PrincipalTaggg/team":"a"}}"#);
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("did you mean `aws:PrincipalTag/team`?")
+        );
     }
 
     #[test]
