@@ -592,6 +592,17 @@ impl Lower {
                 _ => {}
             }
         }
+        // `Effect` given twice (PC002) as `Allow` and `Deny`: the Deny is kept, so the
+        // statement (invalid, not evaluable) may deny and never grants: an evaluation
+        // fails closed whichever copy was meant.
+        if st.effect.as_ref().is_some_and(|e| e.value == Effect::Allow) {
+            if let Some(deny) = members
+                .iter()
+                .find(|m| m.key.eq_ignore_ascii_case("Effect") && m.value.as_str() == Some("Deny"))
+            {
+                st.effect = Some(Spanned::new(Effect::Deny, deny.value.span));
+            }
+        }
 
         if !known.has(EFFECT) {
             self.push(
@@ -1541,7 +1552,9 @@ mod tests {
         assert_eq!(codes, vec!["PC003", "PC002", "PC003", "PC002"]);
         let out = parse_policy(text);
         let st = &out.policy.unwrap().statements[0];
-        assert_eq!(st.effect.as_ref().map(|e| e.value), Some(Effect::Allow));
+        // The two `Effect`s differ: the Deny is kept (failing closed; see
+        // `a_repeated_effect_that_differs_fails_closed`).
+        assert_eq!(st.effect.as_ref().map(|e| e.value), Some(Effect::Deny));
     }
 
     #[test]
@@ -1838,6 +1851,44 @@ mod tests {
         let (decision, certain) = crate::eval::decide(&policy, &req);
         assert!(!certain, "{decision:?}");
         assert_ne!(decision, crate::eval::Decision::Allow);
+    }
+
+    /// Two `Effect`s, `Allow` then `Deny`: the request the Deny could stop is not allowed,
+    /// not even uncertainly (a review found "Allow, uncertain": the Deny not counted).
+    #[test]
+    fn a_repeated_effect_that_differs_fails_closed() {
+        for effects in [
+            r#""Effect": "Allow", "Effect": "Deny""#,
+            r#""Effect": "Deny", "Effect": "Allow""#,
+            r#""Effect": "Allow", "effect": "Deny""#,
+        ] {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}, {{{effects}, "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}]}}"#
+            );
+            let out = parse_policy(&text);
+            assert!(
+                out.diagnostics.iter().any(|d| d.code == "PC002"),
+                "{effects}"
+            );
+            let policy = out.policy.unwrap();
+            assert_eq!(
+                policy.statements[1].effect.as_ref().map(|e| e.value),
+                Some(Effect::Deny),
+                "{effects}"
+            );
+            let req = crate::Request::new(
+                crate::Caller::Anonymous,
+                "s3:GetObject",
+                "arn:aws:s3:::b/k",
+                crate::Context::new(),
+            );
+            let (decision, certain) = crate::eval::decide(&policy, &req);
+            assert_eq!(
+                (decision, certain),
+                (crate::eval::Decision::ExplicitDeny, false),
+                "{effects}"
+            );
+        }
     }
 
     #[test]
