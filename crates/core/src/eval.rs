@@ -1022,37 +1022,62 @@ mod tests {
         };
         let same = "arn:aws:sts::111122223333:assumed-role/R/s";
         let other = "arn:aws:sts::444455556666:assumed-role/R/s";
-        let allow = |ids: &[&str]| (Decision::Allow, ids.iter().map(|s| s.to_string()).collect());
-        assert_eq!(run("111122223333", same, true), allow(&["identity[0]Id"]));
-        assert_eq!(
-            run("111122223333", same, false),
-            (Decision::ImplicitDeny, vec![])
-        );
-        // The role named: the bucket policy alone suffices, and both Allows are named.
-        assert_eq!(
-            run("arn:aws:iam::111122223333:role/R", same, true),
-            allow(&["Grant", "identity[0]Id"])
-        );
-        assert_eq!(
-            run("arn:aws:iam::111122223333:role/R", same, false),
-            allow(&["Grant"])
-        );
-        assert_eq!(
-            run("444455556666", other, true),
-            allow(&["Grant", "identity[0]Id"])
-        );
-        // The other account's root user needs no identity policy (its account allows it
-        // by default, spec §5.2), only the bucket's grant (found by a review).
+        // The other account's root user needs no identity policy (its account allows it by
+        // default, spec §5.2), only the bucket's grant (found by a review).
         let other_root = "arn:aws:iam::444455556666:root";
-        assert_eq!(run("444455556666", other_root, false), allow(&["Grant"]));
-        assert_eq!(
-            run("777788889999", other_root, false),
-            (Decision::ImplicitDeny, vec![])
-        );
-        assert_eq!(
-            run("444455556666", other, false),
-            (Decision::ImplicitDeny, vec![])
-        );
+        let role = "arn:aws:iam::111122223333:role/R";
+        // (grant to, caller, with the identity policy, decision, determining)
+        let cases: &[(&str, &str, bool, Decision, &[&str])] = &[
+            (
+                "111122223333",
+                same,
+                true,
+                Decision::Allow,
+                &["identity[0]Id"],
+            ),
+            ("111122223333", same, false, Decision::ImplicitDeny, &[]),
+            // The role named: the bucket policy alone suffices, and both Allows are named.
+            (
+                role,
+                same,
+                true,
+                Decision::Allow,
+                &["Grant", "identity[0]Id"],
+            ),
+            (role, same, false, Decision::Allow, &["Grant"]),
+            (
+                "444455556666",
+                other,
+                true,
+                Decision::Allow,
+                &["Grant", "identity[0]Id"],
+            ),
+            ("444455556666", other, false, Decision::ImplicitDeny, &[]),
+            (
+                "444455556666",
+                other_root,
+                false,
+                Decision::Allow,
+                &["Grant"],
+            ),
+            (
+                "777788889999",
+                other_root,
+                false,
+                Decision::ImplicitDeny,
+                &[],
+            ),
+        ];
+        for &(principal, caller, with_identity, decision, determining) in cases {
+            assert_eq!(
+                run(principal, caller, with_identity),
+                (
+                    decision,
+                    determining.iter().map(|s| s.to_string()).collect()
+                ),
+                "{principal} {caller} {with_identity}"
+            );
+        }
     }
 
     /// A statement with errors in it is neither a match nor a non-match: an Allow with a
