@@ -1229,8 +1229,16 @@ fn nothing_to_lint_fails_and_links_are_followed() {
     }
     write(d, "mixed/a.json", PUBLIC);
     write(d, "mixed/notes.txt", "x");
+    write(d, "mixed/node_modules/pkg/package.json", "{}");
     let out = run_in(d, &["lint", "mixed", "-v"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("skipped mixed/notes.txt"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("skipped mixed/notes.txt"), "{err}");
+    // The folders a walk does not enter are listed too (a review missed them).
+    assert!(
+        err.contains("skipped mixed/node_modules (a folder walks skip"),
+        "{err}"
+    );
+    assert!(!err.contains("package.json"), "{err}");
 }
 
 #[test]

@@ -740,9 +740,10 @@ pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     walk_noting(dir, out, &mut Vec::new());
 }
 
-/// [`walk`], also collecting the entries that are neither files nor directories (a
-/// FIFO, a socket, a device: reading one could block), which are never linted.
-pub fn walk_noting(dir: &Path, out: &mut Vec<PathBuf>, special: &mut Vec<PathBuf>) {
+/// [`walk`], also collecting what it leaves out, with why: the entries that are neither
+/// files nor directories (a FIFO, a socket, a device: reading one could block), which
+/// are never linted, and the folders it does not enter.
+pub fn walk_noting(dir: &Path, out: &mut Vec<PathBuf>, special: &mut Vec<(PathBuf, &'static str)>) {
     let mut seen = std::collections::HashSet::new();
     if let Ok(c) = dir.canonicalize() {
         seen.insert(c);
@@ -753,7 +754,7 @@ pub fn walk_noting(dir: &Path, out: &mut Vec<PathBuf>, special: &mut Vec<PathBuf
 fn walk_in(
     dir: &Path,
     out: &mut Vec<PathBuf>,
-    special: &mut Vec<PathBuf>,
+    special: &mut Vec<(PathBuf, &'static str)>,
     seen: &mut std::collections::HashSet<PathBuf>,
 ) {
     let Ok(rd) = std::fs::read_dir(dir) else {
@@ -779,6 +780,7 @@ fn walk_in(
         };
         if is_dir {
             if matches!(name.as_ref(), ".git" | "node_modules" | "target") {
+                special.push((path, "a folder walks skip: .git, node_modules, target"));
                 continue;
             }
             if path.canonicalize().is_ok_and(|c| seen.insert(c)) {
@@ -787,7 +789,7 @@ fn walk_in(
         } else if is_file {
             out.push(path);
         } else {
-            special.push(path);
+            special.push((path, "not a regular file: a pipe, socket or device"));
         }
     }
 }
@@ -890,11 +892,8 @@ fn collect_inputs(args: &LintArgs, loaded: &Loaded, cwd: &Path) -> Result<Vec<In
             let mut special = Vec::new();
             walk_noting(&p, &mut found, &mut special);
             if args.verbose > 0 {
-                for f in &special {
-                    errln!(
-                        "policycheck: skipped {} (not a regular file: a pipe, socket or device)",
-                        display_path(f, cwd)
-                    );
+                for (f, why) in &special {
+                    errln!("policycheck: skipped {} ({why})", display_path(f, cwd));
                 }
             }
             for f in found {
