@@ -306,6 +306,24 @@ fn context_flags_build_lists() {
         Some(1),
         "an empty list is absent for Null, so the guard fails"
     );
+    // A list that is not of strings is bad input (exit 2), as in a request file, never
+    // an empty list (a review found `[{"a": 1}]` answered Allow).
+    for bad in [r#"[{"a": 1}]"#, "[null]", r#"[["x"]]"#] {
+        let out = run(
+            &[
+                &args[..],
+                &["-c", &format!("s3:RequestObjectTagKeys={bad}")],
+            ]
+            .concat(),
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--context"),
+            "{bad}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 
     // Key names fold beyond ASCII (spec 3.2) here too: a list under a non-ASCII key,
     // and one key given in two spellings, merged into one list.

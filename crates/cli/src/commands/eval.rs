@@ -151,7 +151,6 @@ fn parse_context_flag(ctx: &mut Context, seen: &mut Vec<String>, flag: &str) -> 
                 "--context `{flag}`: the list is not a JSON array of strings"
             ));
         };
-        let mut one = Context::new();
         let obj = json::Json {
             kind: json::JsonKind::Object(&[json::Member {
                 key,
@@ -160,9 +159,9 @@ fn parse_context_flag(ctx: &mut Context, seen: &mut Vec<String>, flag: &str) -> 
             }]),
             span: policycheck_core::Span::default(),
         };
-        one = parse_context(&obj)
-            .map_err(|d| format!("--context `{flag}`: {}", d.message))
-            .unwrap_or(one);
+        // A list that is not one of strings (`[{"a": 1}]`, `[null]`) is bad input, as in
+        // a request file: never read as an empty list.
+        let one = parse_context(&obj).map_err(|d| format!("--context `{flag}`: {}", d.message))?;
         one.get(&policycheck_core::condition::fold_key(key))
             .cloned()
             .unwrap_or(CtxValue::Many(Vec::new()))
