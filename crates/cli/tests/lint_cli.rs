@@ -438,6 +438,44 @@ fn a_report_never_overwrites_a_file_the_run_reads_or_writes() {
     assert!(dir.path().join("r.out").exists() && dir.path().join("r.sarif").exists());
 }
 
+/// The pre-commit hooks run what the repository has: the script of `language: script`
+/// exists and is executable, and the baseline file README suggests committing is not
+/// linted as a policy (a review: the `rust` language cannot install from a workspace
+/// root, and the hook's `files` pattern matched `.policycheck-baseline.json`).
+#[test]
+fn the_pre_commit_hooks_run_what_the_repository_has() {
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let entries: Vec<&str> = hooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("entry: "))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            "scripts/pre-commit-hook.sh",
+            "policycheck lint --force-exclude"
+        ]
+    );
+    let script = root().join(entries[0]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&script).unwrap().permissions().mode();
+        assert!(mode & 0o111 != 0, "{} is not executable", script.display());
+    }
+    assert!(std::fs::read_to_string(&script)
+        .unwrap()
+        .contains("lint --force-exclude \"$@\""));
+    assert_eq!(
+        hooks
+            .lines()
+            .filter(|l| l.trim() == r"exclude: (^|/)\.policycheck-baseline\.json$")
+            .count(),
+        2
+    );
+    assert!(!hooks.contains("language: rust"));
+}
+
 #[test]
 fn stdin_is_linted_under_its_given_name() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_policycheck"))
