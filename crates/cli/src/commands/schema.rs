@@ -128,11 +128,48 @@ struct BucketPolicy {
 
 const OPERATORS: &str = "StringEquals|StringNotEquals|StringEqualsIgnoreCase|StringNotEqualsIgnoreCase|StringLike|StringNotLike|NumericEquals|NumericNotEquals|NumericLessThan|NumericLessThanEquals|NumericGreaterThan|NumericGreaterThanEquals|DateEquals|DateNotEquals|DateLessThan|DateLessThanEquals|DateGreaterThan|DateGreaterThanEquals|Bool|BinaryEquals|IpAddress|NotIpAddress|ArnEquals|ArnLike|ArnNotEquals|ArnNotLike";
 
+/// Drop what `Option` fields add to their schemas, `null` (`{"type": "null"}` in an
+/// `anyOf`, `"null"` in a list of types): an optional element may be left out, never be
+/// `null` (spec §1.5; lint says PC004).
+fn no_null(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::Array(types)) = o.get_mut("type") {
+                types.retain(|t| t != "null");
+                if let [only] = types.as_slice() {
+                    let only = only.clone();
+                    o.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(any)) = o.get_mut("anyOf") {
+                any.retain(|s| *s != json!({"type": "null"}));
+                if let [only] = any.as_slice() {
+                    let only = only.clone();
+                    o.remove("anyOf");
+                    if let Value::Object(inner) = only {
+                        o.extend(inner);
+                    }
+                }
+            }
+            o.values_mut().for_each(no_null);
+        }
+        Value::Array(a) => a.iter_mut().for_each(no_null),
+        _ => {}
+    }
+}
+
 /// The schema as JSON.
 pub fn schema() -> Value {
     let generator = SchemaSettings::draft07().into_generator();
     let mut v = generator.into_root_schema_for::<BucketPolicy>().to_value();
+    no_null(&mut v);
     v["$id"] = json!("https://policycheck.dev/schemas/s3-bucket-policy.schema.json");
+    // A principal map names at least one principal type (PC012 otherwise).
+    for defs in ["definitions", "$defs"] {
+        if let Some(Value::Object(map)) = v.get_mut(defs).and_then(|d| d.get_mut("PrincipalMap")) {
+            map.insert("minProperties".into(), json!(1));
+        }
+    }
     // What derive cannot say: exclusive pairs, operator names.
     let defs = if v.get("definitions").is_some() {
         "definitions"
@@ -159,10 +196,14 @@ pub fn schema() -> Value {
             .get_mut("properties")
             .and_then(|p| p.get_mut("Condition"))
         {
-            let value_schema = cond
+            let mut value_schema = cond
                 .get("additionalProperties")
                 .cloned()
                 .unwrap_or(json!({}));
+            if let Value::Object(keys) = &mut value_schema {
+                // An operator names at least one key (spec §1.4: empty is an error).
+                keys.insert("minProperties".into(), json!(1));
+            }
             *cond = json!({
                 "description": "`{operator: {key: value or [values]}}`: operators may carry `ForAllValues:`/`ForAnyValue:` and `IfExists`",
                 "type": "object",
@@ -183,4 +224,23 @@ pub fn run() -> ExitCode {
         serde_json::to_string_pretty(&schema()).unwrap_or_default()
     );
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// No element may be `null` (spec §1.5), and no principal map or operator may be
+    /// empty (PC012): the schema says so (a review found `"Action": null` and
+    /// `"Principal": {}` accepted).
+    #[test]
+    fn no_element_is_null_or_an_empty_map() {
+        let v = schema();
+        assert!(!v.to_string().contains("null"), "{v:#}");
+        assert_eq!(v["definitions"]["PrincipalMap"]["minProperties"], 1);
+        let ops = &v["definitions"]["Statement"]["properties"]["Condition"]["patternProperties"];
+        let ops = ops.as_object().unwrap();
+        assert_eq!(ops.len(), 2);
+        assert!(ops.values().all(|keys| keys["minProperties"] == 1));
+    }
 }
