@@ -70,8 +70,13 @@ impl Caller {
     /// (its root user).
     pub fn parse(text: &str) -> Result<Caller, String> {
         let t = text.trim();
-        if t == "anonymous" || t == "*" {
+        if t == "anonymous" {
             return Ok(Caller::Anonymous);
+        }
+        if t == "*" {
+            // A policy's `"*"` is every caller; a request has one (a review found `*`
+            // silently read as anonymous).
+            return Err("`*` is not one caller: a request is sent by one principal; write `anonymous` for an unsigned request, or name the caller".into());
         }
         if let Some(name) = t.strip_prefix("service:") {
             if name.is_empty() {
@@ -100,7 +105,7 @@ impl Caller {
             }));
         }
         let Some(parts) = crate::catalog::arn_parts(t) else {
-            return Err(format!("`{t}` is not a principal: use an IAM/STS ARN, `anonymous`, `service:<name>` or a 12-digit account id"));
+            return Err(format!("`{t}` is not a principal: use an IAM/STS ARN, `anonymous`, `service:<name>`, `federated:<provider>` or a 12-digit account id"));
         };
         let [arn, partition, service, region, account, resource] = &parts;
         if *arn != "arn" || partition.is_empty() || !region.is_empty() || !is_account_id(account) {
@@ -895,6 +900,12 @@ mod tests {
     #[test]
     fn principal_forms() {
         assert_eq!(Caller::parse("anonymous").unwrap(), Caller::Anonymous);
+        // A request has one caller: `*` is no principal of a request.
+        let err = Caller::parse("*").unwrap_err();
+        assert!(err.contains("`anonymous`"), "{err}");
+        assert!(Caller::parse("bob")
+            .unwrap_err()
+            .contains("`federated:<provider>`"));
         assert_eq!(
             Caller::parse("service:cloudtrail.amazonaws.com").unwrap(),
             Caller::Service {
