@@ -142,6 +142,45 @@ fn review_scenarios() {
     assert!(n >= 8);
 }
 
+/// A named account's grant limited to its office range is new access for that account
+/// (narrow ranges keep out outsiders only), and the text witness shows the context it
+/// needs (a review found both missing).
+#[test]
+fn an_account_grant_from_its_office_range_is_new_access_with_its_context() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = r#"{"Sid": "Read", "Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+    let office = r#"{"Sid": "FromOffice", "Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}"#;
+    let policy = |sts: &str| format!(r#"{{"Version": "2012-10-17", "Statement": [{sts}]}}"#);
+    std::fs::write(dir.path().join("old.json"), policy(read)).unwrap();
+    std::fs::write(
+        dir.path().join("new.json"),
+        policy(&format!("{read}, {office}")),
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &["diff", "old.json", "new.json", "--fail-on-new", "any"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("NEW write access for account 444455556666 via `FromOffice`"),
+        "{text}"
+    );
+    assert!(text.contains("aws:SourceIp=203.0.113."), "{text}");
+    // The other way round: removed, and no new access.
+    let out = run_in(
+        dir.path(),
+        &["diff", "new.json", "old.json", "--fail-on-new", "any"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("removed write access for account 444455556666"),
+        "{text}"
+    );
+}
+
 #[test]
 fn invalid_or_missing_input_is_exit_2_never_no_new_access() {
     let dir = tempfile::tempdir().unwrap();

@@ -1935,8 +1935,10 @@ impl<'a> Analyzer<'a> {
         }
         if families.contains("ip") {
             let mut reps: Vec<IpAddr> = solve::ip_reps(&nets);
-            if name_lc == "aws:sourceip" {
-                // The outsider's address is outside every narrow range the policy lists.
+            if name_lc == "aws:sourceip" && outsider {
+                // The outsider's address is outside every narrow range the policy lists
+                // (spec §6.8). A named account's callers or a service may send from any
+                // address, the narrow ranges included (`diff` asks of them too).
                 // Each narrow range as its first and last address (what `contains` compares).
                 let narrow: Vec<(IpAddr, IpAddr)> = nets
                     .iter()
@@ -6610,6 +6612,40 @@ mod tests {
             );
         }
         pa
+    }
+
+    /// A narrow `aws:SourceIp` range keeps outsiders out (spec §6.8), not a named
+    /// account's callers or a service, which may send from it: a grant to an account
+    /// limited to its office range is new access for that account (a review found it
+    /// invisible to `diff`, added or removed).
+    #[test]
+    fn a_narrow_address_range_pins_outsiders_only() {
+        let read = r#"{"Sid": "Read", "Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+        let office = r#"{"Sid": "Office", "Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}"#;
+        let both = format!("{read}, {office}");
+        let account = Scope::Account("444455556666".into());
+        let pa = new_access(read, &both, &account);
+        assert_eq!(pa.write.verdict, Verdict::Public, "{:?}", pa.write);
+        let w = &pa.write.witnesses[0].request;
+        assert!(
+            matches!(w.context.get("aws:sourceip"), Some(CtxValue::One(a)) if a.starts_with("203.0.113.")),
+            "{:?}",
+            w.to_json()
+        );
+        assert_eq!(
+            new_access(&both, read, &account).write.verdict,
+            Verdict::NotPublic
+        );
+        // Outsiders: still pinned out by the narrow range.
+        assert_eq!(
+            new_access(read, &both, &Scope::Outsider).verdict,
+            Verdict::NotPublic
+        );
+        let public_office = office.replace(r#"{"AWS": "444455556666"}"#, r#""*""#);
+        assert_eq!(
+            new_access(read, &format!("{read}, {public_office}"), &Scope::Outsider).verdict,
+            Verdict::NotPublic
+        );
     }
 
     #[test]

@@ -391,14 +391,13 @@ pub fn run(args: &DiffArgs) -> ExitCode {
     }
 }
 
+/// The witness with its context (a review: without it, the request shown was not the
+/// one NEW allows, e.g. one needing `aws:SecureTransport=false`).
 fn describe(c: &Change) -> String {
     match &c.witness {
-        Some(w) => format!(
-            "{} `{}` on `{}` (allowed now, denied before)",
-            w.caller.display(),
-            w.action,
-            w.resource
-        ),
+        Some(w) => {
+            policycheck_lint::rules::public::describe_request(w, " (allowed now, denied before)")
+        }
         None => " `` on `` (allowed now, denied before)".to_string(),
     }
 }

@@ -60,7 +60,12 @@ pub const PUBLIC_UNKNOWN: RuleMeta = RuleMeta {
 
 /// A witness in one line: who, what, where, and the context that matters.
 pub fn describe_witness(w: &Witness) -> String {
-    let r = &w.request;
+    describe_request(&w.request, " → Allow")
+}
+
+/// A request on one line: caller, action, resource, its context and, when it needs it,
+/// the reading of `{"AWS": "*"}`; `outcome` follows the context (` → Allow`).
+pub fn describe_request(r: &policycheck_core::Request, outcome: &str) -> String {
     let mut ctx: Vec<String> = r
         .context
         .iter()
@@ -81,7 +86,7 @@ pub fn describe_witness(w: &Witness) -> String {
         " (reading `{\"AWS\": \"*\"}` as S3 does: signed requests only)"
     };
     format!(
-        "{} `{}` on `{}`{ctx} → Allow{reading}",
+        "{} `{}` on `{}`{ctx}{outcome}{reading}",
         r.caller.display(),
         r.action,
         r.resource
