@@ -157,24 +157,23 @@ fn an_account_grant_from_its_office_range_is_new_access_with_its_context() {
         policy(&format!("{read}, {office}")),
     )
     .unwrap();
-    let out = run_in(
-        dir.path(),
-        &["diff", "old.json", "new.json", "--fail-on-new", "any"],
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let diff = |old: &str, new: &str| {
+        let out = run_in(dir.path(), &["diff", old, new, "--fail-on-new", "any"]);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = diff("old.json", "new.json");
+    assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains("NEW write access for account 444455556666 via `FromOffice`"),
         "{text}"
     );
     assert!(text.contains("aws:SourceIp=203.0.113."), "{text}");
     // The other way round: removed, and no new access.
-    let out = run_in(
-        dir.path(),
-        &["diff", "new.json", "old.json", "--fail-on-new", "any"],
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (code, text) = diff("new.json", "old.json");
+    assert_eq!(code, Some(0), "{text}");
     assert!(
         text.contains("removed write access for account 444455556666"),
         "{text}"
