@@ -1328,6 +1328,11 @@ pub(crate) fn iam_name(n: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
 }
 
+/// A role session or federated-user name: an [`iam_name`] of at least 2 characters.
+pub(crate) fn iam_session_name(n: &str) -> bool {
+    n.len() > 1 && iam_name(n)
+}
+
 /// `PATH/NAME` after `user/` or `role/`: path segments of printable ASCII other than a
 /// space (IAM's path characters), then an [`iam_name`].
 fn iam_path_name(rest: &str) -> bool {
@@ -1362,16 +1367,14 @@ pub fn parse_principal_arn(s: &str) -> Option<PrincipalId> {
         }),
         ("sts", Some(("assumed-role", rest))) => {
             let (role, session) = split_byte(rest, b'/')?;
-            (iam_name(role) && session.len() > 1 && iam_name(session)).then(|| {
-                PrincipalId::Session {
-                    account,
-                    role: role.to_string(),
-                    session: session.to_string(),
-                    arn: s.to_string(),
-                }
+            (iam_name(role) && iam_session_name(session)).then(|| PrincipalId::Session {
+                account,
+                role: role.to_string(),
+                session: session.to_string(),
+                arn: s.to_string(),
             })
         }
-        ("sts", Some(("federated-user", name))) if name.len() > 1 && iam_name(name) => {
+        ("sts", Some(("federated-user", name))) if iam_session_name(name) => {
             Some(PrincipalId::FederatedUser {
                 account,
                 arn: s.to_string(),

@@ -25,7 +25,7 @@ use crate::collections::{VecMap, VecSet};
 use crate::condition::{self, BaseOp, Compiled, Tri};
 use crate::eval::{self, Decision};
 use crate::model::*;
-use crate::parse::iam_name;
+use crate::parse::{iam_name, iam_session_name};
 use crate::pattern::{ArnPattern, Tok};
 use crate::request::{is_account_id, AwsCaller, Caller, CallerKind, Context, CtxValue, Request};
 use crate::solve::{self, ArnPiece, Glob, Unit};
@@ -4319,7 +4319,7 @@ impl<'s, 'a> Search<'s, 'a> {
         let acct = &self.keys.analyzer.fresh_account;
         let (arn, shaped) = match id.rsplit_once(':') {
             // Session names: 2 to 64 of the characters of IAM names.
-            Some((_, name)) if name.len() > 1 && iam_name(name) => (
+            Some((_, name)) if iam_session_name(name) => (
                 format!("arn:aws:sts::{acct}:assumed-role/outsider-role/{name}"),
                 format!("{OUTSIDER_ROLE_ID}:{name}"),
             ),
@@ -4535,7 +4535,7 @@ impl<'s, 'a> Search<'s, 'a> {
             ));
         }
         if let Some((role_id, session)) = userid.rsplit_once(':') {
-            let session = if session.len() > 1 && iam_name(session) {
+            let session = if iam_session_name(session) {
                 session
             } else {
                 "outsider-session"

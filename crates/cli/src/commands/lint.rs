@@ -615,7 +615,10 @@ fn show_settings(args: &LintArgs, loaded: &Loaded) -> String {
         };
         // With the bucket known, a resource of another one is what S3 rejects: PC312
         // reports it at error.
-        if r.code() == "PC312" && *sev == r.code.severity && settings.options.bucket.is_some() {
+        if r.code() == policycheck_lint::rules::correctness::resource_outside_bucket::RULE.code()
+            && *sev == r.code.severity
+            && settings.options.bucket.is_some()
+        {
             line(format!(
                 "  {} {} error (default {sev}; `bucket` is set: S3 rejects another bucket's resources)",
                 r.code(),
